@@ -1,0 +1,53 @@
+import type { PciFunction } from './pci/function.js';
+import type { DeviceSpec, HostIgdSpec, MachineType, PropValue } from '../vmm/config/spec.js';
+import type { DmaPort } from '../vmm/iommu/types.js';
+
+/** What a device model may know about where it is plugged (never the firmware or the CLI). */
+export interface DeviceContext {
+  readonly machineType: MachineType;
+  /** The device sits on a PCI Express bus (below a root port or downstream port): QEMU makes virtio modern-only. */
+  readonly pcieBus: boolean;
+  /** The device sits on the root bus. */
+  readonly rootBus: boolean;
+  /** Host-side hardware description (IGD) from the config. */
+  readonly hostIgd?: HostIgdSpec;
+  /** Source id (bus << 8 | devfn of the function as plugged) — the IOMMU binds DMA to it. */
+  dma(): DmaPort;
+}
+
+export interface PropDef {
+  readonly type: 'integer' | 'boolean' | 'string' | 'size' | 'enum';
+  readonly values?: readonly string[];
+  readonly min?: number;
+  readonly max?: number;
+  readonly description?: string;
+}
+
+/** A QEMU device model: its properties and how to build its function(s) as QEMU 7.2 does. */
+export interface ModelDef {
+  readonly name: string;
+  readonly kind: 'endpoint' | 'bridge';
+  /** A PCIe port whose secondary bus is PCI Express (pcie-root-port); false for conventional bridges. */
+  readonly pciePort?: boolean;
+  /** Bridges whose secondary bus is conventional PCI even on q35 (pci-bridge, pcie-pci-bridge). */
+  readonly props: Readonly<Record<string, PropDef>>;
+  /** Only these machine types accept the model (undefined = all). */
+  readonly machines?: readonly MachineType[];
+  create(spec: DeviceSpec, ctx: DeviceContext): PciFunction;
+}
+
+export type Props = Readonly<Record<string, PropValue>>;
+
+const registry = new Map<string, ModelDef>();
+
+export function registerModel(def: ModelDef): void {
+  registry.set(def.name, def);
+}
+
+export function lookupModel(name: string): ModelDef | undefined {
+  return registry.get(name);
+}
+
+export function modelNames(): string[] {
+  return [...registry.keys()].sort();
+}

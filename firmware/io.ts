@@ -1,0 +1,21 @@
+/**
+ * Everything firmware can touch, as a CPU can: IO ports and the physical address space.
+ * Config space, fw_cfg and the debug console are reached only through these, as real SeaBIOS does.
+ */
+export interface FirmwareIo {
+  inb(port: number): number;
+  inw(port: number): number;
+  inl(port: number): number;
+  outb(port: number, value: number): void;
+  outw(port: number, value: number): void;
+  outl(port: number, value: number): void;
+  /** Physical memory (RAM or MMIO), little-endian. */
+  readMem(addr: number, width: 1 | 2 | 4): number;
+  writeMem(addr: number, width: 1 | 2 | 4, value: number): void;
+  readBytes(addr: number, out: Uint8Array): void;
+  writeBytes(addr: number, data: Uint8Array): void;
+}
+
+/** Ports and addresses of QEMU's PC platform that SeaBIOS hard-codes (SeaBIOS src/hw/*.h, QEMU hw/i386). */
+export const PORT_DEBUGCON = 0x402; // isa-debugcon, SeaBIOS CONFIG_DEBUG_IO
+export const DEBUGCON_READBACK = 0xe9;

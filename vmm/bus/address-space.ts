@@ -1,0 +1,196 @@
+/** The handler behind a region of an address space (cf. cloud-hypervisor's BusDevice). */
+export interface IoHandler {
+  read(offset: number, width: 1 | 2 | 4): number;
+  write(offset: number, width: 1 | 2 | 4, value: number): void;
+}
+
+export interface RegionDesc {
+  readonly start: number;
+  readonly size: number;
+  readonly handler: IoHandler;
+  readonly name: string;
+}
+
+/**
+ * A sorted, non-overlapping view of regions, searched with a binary search over typed arrays and a
+ * one-entry cache (accesses cluster). Where regions overlap, the one added last wins (QEMU gives the
+ * later subregion of equal priority precedence).
+ */
+export class FlatView {
+  private readonly starts: Float64Array;
+  private readonly ends: Float64Array;
+  private readonly bases: Float64Array;
+  readonly handlers: IoHandler[];
+  readonly names: string[];
+  private last = -1;
+
+  constructor(regions: readonly RegionDesc[]) {
+    const segs = flatten(regions);
+    this.starts = new Float64Array(segs.length);
+    this.ends = new Float64Array(segs.length);
+    this.bases = new Float64Array(segs.length);
+    this.handlers = [];
+    this.names = [];
+    segs.forEach((s, i) => {
+      this.starts[i] = s.start;
+      this.ends[i] = s.end;
+      this.bases[i] = s.region.start;
+      this.handlers.push(s.region.handler);
+      this.names.push(s.region.name);
+    });
+  }
+
+  get length(): number {
+    return this.starts.length;
+  }
+
+  /** Index of the segment holding `addr`, or -1. */
+  find(addr: number): number {
+    const l = this.last;
+    if (l >= 0 && addr >= this.starts[l]! && addr < this.ends[l]!) return l;
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      if (addr < this.starts[mid]!) hi = mid - 1;
+      else if (addr >= this.ends[mid]!) lo = mid + 1;
+      else {
+        this.last = mid;
+        return mid;
+      }
+    }
+    return -1;
+  }
+
+  /** Offset of `addr` inside the region owning segment `i`. */
+  offset(i: number, addr: number): number {
+    return addr - this.bases[i]!;
+  }
+
+  segment(i: number): { start: number; end: number; name: string } {
+    return { start: this.starts[i]!, end: this.ends[i]!, name: this.names[i]! };
+  }
+}
+
+interface Segment {
+  start: number;
+  end: number;
+  region: RegionDesc;
+}
+
+function flatten(regions: readonly RegionDesc[]): Segment[] {
+  const points = new Set<number>();
+  for (const r of regions) {
+    if (r.size <= 0) continue;
+    points.add(r.start);
+    points.add(r.start + r.size);
+  }
+  const sorted = [...points].sort((a, b) => a - b);
+  const out: Segment[] = [];
+  for (let i = 0; i + 1 < sorted.length; i++) {
+    const a = sorted[i]!;
+    const b = sorted[i + 1]!;
+    let owner: RegionDesc | undefined;
+    for (const r of regions) if (r.size > 0 && r.start <= a && r.start + r.size >= b) owner = r;
+    if (owner === undefined) continue;
+    const prev = out[out.length - 1];
+    if (prev !== undefined && prev.region === owner && prev.end === a) prev.end = b;
+    else out.push({ start: a, end: b, region: owner });
+  }
+  return out;
+}
+
+const ALL_ONES = [0, 0xff, 0xffff, 0, 0xffffffff] as const;
+
+/**
+ * An address space (memory or IO ports) in priority tiers: fixed chipset regions first, then RAM,
+ * then the PCI view, which is recomputed lazily after the guest reprograms BARs or windows (so
+ * thousands of sizing writes cost nothing until the next access that needs the PCI view).
+ */
+export class AddressSpace {
+  private readonly fixedRegions: RegionDesc[] = [];
+  private fixed = new FlatView([]);
+  private readonly ramRegions: RegionDesc[] = [];
+  private ram = new FlatView([]);
+  private pci = new FlatView([]);
+  private pciStale = true;
+  /** Accesses that hit nothing: reads see all ones, writes vanish (PCI master abort). */
+  unassignedReads = 0;
+  unassignedWrites = 0;
+
+  constructor(readonly name: string, private readonly pciSource: () => RegionDesc[]) {}
+
+  addFixed(start: number, size: number, handler: IoHandler, name: string): void {
+    this.fixedRegions.push({ start, size, handler, name });
+    this.fixed = new FlatView(this.fixedRegions);
+  }
+
+  removeFixed(name: string): void {
+    const i = this.fixedRegions.findIndex((r) => r.name === name);
+    if (i >= 0) this.fixedRegions.splice(i, 1);
+    this.fixed = new FlatView(this.fixedRegions);
+  }
+
+  addRam(start: number, size: number, handler: IoHandler, name: string): void {
+    this.ramRegions.push({ start, size, handler, name });
+    this.ram = new FlatView(this.ramRegions);
+  }
+
+  /** Marks the PCI view stale; the next access that reaches the PCI tier rebuilds it. */
+  invalidatePci(): void {
+    this.pciStale = true;
+  }
+
+  pciView(): FlatView {
+    if (this.pciStale) {
+      this.pci = new FlatView(this.pciSource());
+      this.pciStale = false;
+    }
+    return this.pci;
+  }
+
+  read(addr: number, width: 1 | 2 | 4): number {
+    let v = this.fixed;
+    let i = v.find(addr);
+    if (i < 0) {
+      v = this.ram;
+      i = v.find(addr);
+      if (i < 0) {
+        v = this.pciView();
+        i = v.find(addr);
+        if (i < 0) {
+          this.unassignedReads++;
+          return ALL_ONES[width];
+        }
+      }
+    }
+    return v.handlers[i]!.read(v.offset(i, addr), width);
+  }
+
+  write(addr: number, width: 1 | 2 | 4, value: number): void {
+    let v = this.fixed;
+    let i = v.find(addr);
+    if (i < 0) {
+      v = this.ram;
+      i = v.find(addr);
+      if (i < 0) {
+        v = this.pciView();
+        i = v.find(addr);
+        if (i < 0) {
+          this.unassignedWrites++;
+          return;
+        }
+      }
+    }
+    v.handlers[i]!.write(v.offset(i, addr), width, value);
+  }
+
+  /** Name of the region that decodes `addr` (for traces and reports), or undefined. */
+  describe(addr: number): string | undefined {
+    for (const v of [this.fixed, this.ram, this.pciView()]) {
+      const i = v.find(addr);
+      if (i >= 0) return v.names[i];
+    }
+    return undefined;
+  }
+}

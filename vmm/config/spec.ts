@@ -1,0 +1,65 @@
+/**
+ * The validated machine description every layer reads (output of vmm/config's loader).
+ * Plain data: no classes, so it crosses worker threads and JSON unchanged.
+ */
+export type MachineType = 'q35' | 'pc';
+
+export type PropValue = string | number | boolean;
+
+export interface DeviceSpec {
+  readonly model: string;
+  /** qdev id (what `bus:` refers to); '' when none. */
+  readonly id: string;
+  /** Bus by id; undefined = the root bus. */
+  readonly bus?: string;
+  /** slot << 3 | function, or undefined when QEMU picks the slot. */
+  readonly devfn?: number;
+  readonly props: Readonly<Record<string, PropValue>>;
+  /** Option-ROM program for this device (issue 3): a bundled name or a path relative to the config. */
+  readonly rom?: string;
+}
+
+export interface HostIgdSpec {
+  readonly generation: number; // 6..12
+  readonly deviceId?: number;
+  readonly gms?: number;
+  readonly gmch?: number;
+  readonly ggms?: number;
+  readonly bdsm?: number;
+  readonly opregion?: { readonly version: '2.0' | '2.1' };
+  readonly stolenReserved?: { readonly base: number; readonly size: number };
+}
+
+export interface TrapRuleSpec {
+  readonly bdf: string;
+  readonly bar?: number;
+  readonly config?: boolean;
+  readonly offset?: readonly [number, number]; // [start, end) inside the region
+  readonly width?: 1 | 2 | 4;
+  readonly direction?: 'read' | 'write' | 'both';
+  readonly action: 'log' | 'drop' | 'rewrite-range';
+  readonly from?: readonly [number, number]; // rewrite-range: values in [from0, from1) ...
+  readonly to?: number; // ... become to + (value - from0)
+  readonly name?: string;
+}
+
+export interface FirmwareSpec {
+  readonly igdStrategy?: string;
+  readonly vbios?: string;
+}
+
+export interface MachineSpec {
+  readonly name?: string;
+  readonly machine: {
+    readonly type: MachineType;
+    readonly memory: number; // bytes
+    readonly maxmem?: number; // bytes: -m X,slots=N,maxmem=Y
+    readonly slots?: number;
+  };
+  readonly devices: readonly DeviceSpec[];
+  readonly host?: { readonly igd?: HostIgdSpec };
+  readonly firmware: FirmwareSpec;
+  readonly traps: readonly TrapRuleSpec[];
+  /** Free-form scenario for devices (QXL driver scripts, monitor plug/unplug); interpreted by vmm/workload. */
+  readonly workload?: unknown;
+}

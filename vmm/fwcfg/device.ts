@@ -1,0 +1,148 @@
+import type { IoHandler } from '../bus/address-space.js';
+
+/** QEMU fw_cfg IO interface (docs/specs/fw_cfg.rst): selector, data, and the DMA address register. */
+export const FW_CFG_PORT_SEL = 0x510;
+export const FW_CFG_PORT_DATA = 0x511;
+export const FW_CFG_PORT_DMA = 0x514;
+export const FW_CFG_SIGNATURE = 0x00;
+export const FW_CFG_ID = 0x01;
+export const FW_CFG_RAM_SIZE = 0x03;
+export const FW_CFG_NB_CPUS = 0x05;
+export const FW_CFG_FILE_DIR = 0x19;
+export const FW_CFG_FILE_FIRST = 0x20;
+/** FW_CFG_ID feature bits: traditional interface, DMA interface. */
+export const FW_CFG_VERSION = 0x01;
+export const FW_CFG_VERSION_DMA = 0x02;
+/** FWCfgDmaAccess control bits. */
+export const FW_CFG_DMA_CTL_ERROR = 0x01;
+export const FW_CFG_DMA_CTL_READ = 0x02;
+export const FW_CFG_DMA_CTL_SKIP = 0x04;
+export const FW_CFG_DMA_CTL_SELECT = 0x08;
+export const FW_CFG_DMA_CTL_WRITE = 0x10;
+/** "QEMU CFG" read big-endian from the DMA register when the interface exists. */
+export const FW_CFG_DMA_SIGNATURE = 'QEMU CFG';
+/** Directory entries: be32 size, be16 select, be16 reserved, 56-byte name. */
+export const FW_CFG_FILE_NAME_LEN = 56;
+
+/** What fw_cfg DMA touches: guest memory, as the platform device sees it (no IOMMU on this path). */
+export interface FwCfgMemory {
+  readBytes(addr: number, out: Uint8Array): void;
+  writeBytes(addr: number, data: Uint8Array): void;
+}
+
+/**
+ * The fw_cfg device: numbered items and named files, read through the traditional byte-wide data
+ * port or the DMA interface. Files are kept sorted by name and numbered from 0x20, as QEMU does.
+ */
+export class FwCfg {
+  private readonly items = new Map<number, Uint8Array>();
+  private readonly files = new Map<string, Uint8Array>();
+  private dirBuilt = false;
+  private selected: Uint8Array = new Uint8Array(0);
+  private pos = 0;
+  private dmaHigh = 0;
+
+  constructor(private readonly mem: FwCfgMemory) {
+    this.items.set(FW_CFG_SIGNATURE, new TextEncoder().encode('QEMU'));
+    this.items.set(FW_CFG_ID, le32(FW_CFG_VERSION | FW_CFG_VERSION_DMA));
+  }
+
+  setItem(key: number, data: Uint8Array): void {
+    this.items.set(key, data);
+  }
+
+  addFile(name: string, data: Uint8Array): void {
+    this.files.set(name, data);
+    this.dirBuilt = false;
+  }
+
+  file(name: string): Uint8Array | undefined {
+    return this.files.get(name);
+  }
+
+  fileNames(): string[] {
+    return [...this.files.keys()].sort();
+  }
+
+  private buildDirectory(): void {
+    if (this.dirBuilt) return;
+    const names = this.fileNames();
+    const dir = new Uint8Array(4 + names.length * 64);
+    const dv = new DataView(dir.buffer);
+    dv.setUint32(0, names.length);
+    names.forEach((name, i) => {
+      const data = this.files.get(name)!;
+      const key = FW_CFG_FILE_FIRST + i;
+      const e = 4 + i * 64;
+      dv.setUint32(e, data.length);
+      dv.setUint16(e + 4, key);
+      dir.set(new TextEncoder().encode(name).subarray(0, FW_CFG_FILE_NAME_LEN - 1), e + 8);
+      this.items.set(key, data);
+    });
+    this.items.set(FW_CFG_FILE_DIR, dir);
+    this.dirBuilt = true;
+  }
+
+  private select(key: number): void {
+    this.buildDirectory();
+    this.selected = this.items.get(key) ?? new Uint8Array(0);
+    this.pos = 0;
+  }
+
+  /** Ports 0x510..0x51b: selector (16-bit), data (8-bit), DMA address (two big-endian dwords). */
+  readonly ports: IoHandler = {
+    read: (offset, width) => {
+      if (offset === 1) {
+        let v = 0;
+        for (let i = 0; i < width; i++) v |= (this.pos < this.selected.length ? this.selected[this.pos++]! : 0) << (8 * i);
+        return v >>> 0;
+      }
+      if (offset >= 4 && offset < 12 && width === 4) {
+        // Reading the DMA register returns the signature, big-endian, high dword first.
+        const sig = new TextEncoder().encode(FW_CFG_DMA_SIGNATURE);
+        const o = offset - 4;
+        return ((sig[o]! << 24) | (sig[o + 1]! << 16) | (sig[o + 2]! << 8) | sig[o + 3]!) >>> 0;
+      }
+      return 0;
+    },
+    write: (offset, width, value) => {
+      if (offset === 0 && width >= 2) this.select(value & 0xffff);
+      else if (offset === 4 && width === 4) this.dmaHigh = bswap32(value);
+      else if (offset === 8 && width === 4) this.dma(this.dmaHigh * 0x1_0000_0000 + bswap32(value));
+    },
+  };
+
+  /** Executes one FWCfgDmaAccess at `addr` (control, length, address; all big-endian). */
+  private dma(addr: number): void {
+    const hdr = new Uint8Array(16);
+    this.mem.readBytes(addr, hdr);
+    const dv = new DataView(hdr.buffer);
+    const control = dv.getUint32(0);
+    const length = dv.getUint32(4);
+    const target = dv.getUint32(8) * 0x1_0000_0000 + dv.getUint32(12);
+    if ((control & FW_CFG_DMA_CTL_SELECT) !== 0) this.select(control >>> 16);
+    let status = 0;
+    if ((control & FW_CFG_DMA_CTL_READ) !== 0) {
+      const avail = Math.max(0, Math.min(length, this.selected.length - this.pos));
+      const buf = new Uint8Array(length);
+      buf.set(this.selected.subarray(this.pos, this.pos + avail));
+      this.mem.writeBytes(target, buf);
+      this.pos += avail;
+    } else if ((control & FW_CFG_DMA_CTL_SKIP) !== 0) {
+      this.pos += length;
+    } else if ((control & FW_CFG_DMA_CTL_WRITE) !== 0) {
+      status = FW_CFG_DMA_CTL_ERROR; // QEMU 7.2 has no writable items on these machines.
+    }
+    const done = new Uint8Array(4);
+    new DataView(done.buffer).setUint32(0, status);
+    this.mem.writeBytes(addr, done);
+  }
+}
+
+function le32(v: number): Uint8Array {
+  return new Uint8Array([v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff]);
+}
+
+function bswap32(v: number): number {
+  return (((v & 0xff) << 24) | ((v & 0xff00) << 8) | ((v >>> 8) & 0xff00) | (v >>> 24)) >>> 0;
+}

@@ -1,0 +1,29 @@
+import type { MachineType } from '../config/spec.js';
+
+export const GiB = 0x4000_0000;
+export const FOUR_GIB = 0x1_0000_0000;
+/** q35 keeps all RAM below 4G only under 0xb0000000 (the MMCONFIG base), else 2 GiB (QEMU pc_q35.c; seabios-pci.md §12.1). */
+export const Q35_LOWMEM_LIMIT = 0xb000_0000;
+/** pc keeps all RAM below 4G under 0xe0000000, else 3 GiB (QEMU pc_piix.c gigabyte_align; seabios-pci.md §12.1). */
+export const PC_LOWMEM_LIMIT = 0xe000_0000;
+/** The AMD HyperTransport hole QEMU 7.2 reserves in its e820 (seabios-pci.md §12.1, §14). */
+export const HT_HOLE_START = 0xfd_0000_0000;
+export const HT_HOLE_END = 0x100_0000_0000;
+/** q35 MMCONFIG window SeaBIOS programs (seabios-pci.md §2). */
+export const Q35_MMCONFIG_BASE = 0xb000_0000;
+export const Q35_MMCONFIG_SIZE = 0x1000_0000;
+
+export interface RamLayout {
+  readonly below4g: number;
+  readonly above4g: number;
+}
+
+/** How QEMU 7.2 splits guest RAM around the 32-bit PCI hole. */
+export function ramLayout(type: MachineType, memory: number): RamLayout {
+  if (type === 'q35') {
+    const below4g = memory >= Q35_LOWMEM_LIMIT ? 2 * GiB : memory;
+    return { below4g, above4g: memory - below4g };
+  }
+  const below4g = memory >= PC_LOWMEM_LIMIT ? 3 * GiB : memory;
+  return { below4g, above4g: memory - below4g };
+}

@@ -1,0 +1,190 @@
+import { PciBridge, type PciBus } from '../../devices/pci/bridge.js';
+import type { PciFunction } from '../../devices/pci/function.js';
+import { MCH_PCIEXBAR, PC_BUILTINS, Q35_BUILTINS } from '../../devices/chipset/index.js';
+import { lookupModel, type DeviceContext } from '../../devices/registry.js';
+import type { FirmwareIo } from '../../firmware/io.js';
+import { PORT_DEBUGCON } from '../../firmware/io.js';
+import { AddressSpace, type IoHandler } from '../bus/address-space.js';
+import type { DeviceSpec, MachineSpec } from '../config/spec.js';
+import { FW_CFG_PORT_SEL, FW_CFG_RAM_SIZE, FwCfg } from '../fwcfg/device.js';
+import type { DmaPort } from '../iommu/types.js';
+import { GuestMemory } from '../memory/guest-memory.js';
+import { PCI_CONFIG_ADDRESS_PORT, PciHost } from '../pci/host.js';
+import { DebugCon } from './debugcon.js';
+import { directDma } from './direct-dma.js';
+import { FOUR_GIB, HT_HOLE_END, HT_HOLE_START, Q35_MMCONFIG_SIZE, ramLayout, type RamLayout } from './layout.js';
+import { E820_RAM, E820_RESERVED, encodeE820 } from './e820.js';
+
+/** Something a guest did wrong that a device contained (QXL guest bugs, IGD quirk errors, ...). */
+export interface MachineEvent {
+  readonly source: string;
+  readonly kind: string;
+  readonly message: string;
+}
+
+/**
+ * One guest: RAM, IO and memory address spaces, the PCI host with every function plugged as
+ * QEMU would, fw_cfg, and the debug console. Firmware drives it through `cpu`.
+ */
+export class Machine {
+  readonly ram = new GuestMemory();
+  readonly layout: RamLayout;
+  readonly pci = new PciHost();
+  readonly io: AddressSpace;
+  readonly mmio: AddressSpace;
+  readonly fwcfg: FwCfg;
+  readonly debugcon = new DebugCon();
+  readonly events: MachineEvent[] = [];
+  /** Functions by qdev id, and the device spec each came from. */
+  readonly byId = new Map<string, PciFunction>();
+  readonly specOf = new Map<PciFunction, DeviceSpec>();
+  /** Replaced by the IOMMU layer when present; by default DMA reaches guest RAM untranslated. */
+  dmaFactory: (sourceId: number) => DmaPort;
+  /** Lets the trap layer wrap every BAR handler as the PCI view is rebuilt. */
+  barWrapper: ((fn: PciFunction, bar: number, h: IoHandler) => IoHandler) | undefined;
+  private ecamBase = -1;
+
+  constructor(readonly spec: MachineSpec) {
+    this.layout = ramLayout(spec.machine.type, spec.machine.memory);
+    this.io = new AddressSpace('io', () => this.pci.regions(true, this.barWrapper));
+    this.mmio = new AddressSpace('mmio', () => this.pci.regions(false, this.barWrapper));
+    this.pci.onMappingChange = () => this.mappingChanged();
+    this.dmaFactory = (sid) => directDma(sid, this.ram);
+    const ramHandler: IoHandler = {
+      read: (o, w) => this.ram.read(o, w),
+      write: (o, w, v) => this.ram.write(o, w, v),
+    };
+    this.mmio.addRam(0, this.layout.below4g, ramHandler, 'ram-below-4g');
+    if (this.layout.above4g > 0) {
+      this.mmio.addRam(FOUR_GIB, this.layout.above4g, { read: (o, w) => this.ram.read(o + FOUR_GIB, w), write: (o, w, v) => this.ram.write(o + FOUR_GIB, w, v) }, 'ram-above-4g');
+    }
+    this.io.addFixed(PCI_CONFIG_ADDRESS_PORT, 8, this.pci.configPorts, 'pci-conf');
+    this.io.addFixed(PORT_DEBUGCON, 1, this.debugcon, 'debugcon');
+    this.fwcfg = new FwCfg({ readBytes: (a, out) => this.ram.readBytes(a, out), writeBytes: (a, d) => this.ram.writeBytes(a, d) });
+    this.io.addFixed(FW_CFG_PORT_SEL, 12, this.fwcfg.ports, 'fw_cfg');
+    this.setupFwCfg();
+    this.plugBuiltins();
+    for (const d of spec.devices) this.plugDevice(d);
+  }
+
+  /** QEMU's fw_cfg content for this machine: its e820 table, RAM size, the ACPI loader, hotplug memory end. */
+  private setupFwCfg(): void {
+    const { below4g, above4g } = this.layout;
+    const entries = [{ start: 0, size: below4g, type: E820_RAM }];
+    if (above4g > 0) entries.push({ start: FOUR_GIB, size: above4g, type: E820_RAM });
+    entries.push({ start: HT_HOLE_START, size: HT_HOLE_END - HT_HOLE_START, type: E820_RESERVED });
+    this.fwcfg.addFile('etc/e820', encodeE820(entries));
+    const ramSize = new Uint8Array(8);
+    new DataView(ramSize.buffer).setBigUint64(0, BigInt(this.spec.machine.memory), true);
+    this.fwcfg.setItem(FW_CFG_RAM_SIZE, ramSize);
+    // QEMU 7.2 always provides the ACPI linker script; SeaBIOS only tests for its presence here.
+    this.fwcfg.addFile('etc/table-loader', new Uint8Array(128));
+    const { maxmem, slots } = this.spec.machine;
+    if (maxmem !== undefined && slots !== undefined && slots > 0 && maxmem > this.spec.machine.memory) {
+      // Device-memory region after above-4G RAM, 1 GiB aligned, sized maxmem - memory (+1 GiB per slot of QEMU's alignment
+      // slack), end rounded to 1 GiB (QEMU pc_memory_init; seabios-pci.md §7.3 verified examples).
+      const start = Math.ceil((FOUR_GIB + above4g) / 0x4000_0000) * 0x4000_0000;
+      const size = maxmem - this.spec.machine.memory + slots * 0x4000_0000;
+      const end = Math.ceil((start + size) / 0x4000_0000) * 0x4000_0000;
+      const buf = new Uint8Array(8);
+      new DataView(buf.buffer).setBigUint64(0, BigInt(end), true);
+      this.fwcfg.addFile('etc/reserved-memory-end', buf);
+    }
+  }
+
+  private plugBuiltins(): void {
+    const list = this.spec.machine.type === 'q35' ? Q35_BUILTINS : PC_BUILTINS;
+    for (const b of list) {
+      const fn = b.make();
+      fn.model = b.model;
+      this.pci.plug(this.pci.root, b.devfn, fn);
+    }
+  }
+
+  private busFor(spec: DeviceSpec): PciBus {
+    if (spec.bus === undefined) return this.pci.root;
+    const parent = this.byId.get(spec.bus);
+    if (!(parent instanceof PciBridge)) throw new Error(`bug: bus ${spec.bus} not validated`);
+    return parent.secondary;
+  }
+
+  /** First free slot on the bus, as QEMU's pci_bus_devfn_available scan does. */
+  private freeDevfn(bus: PciBus): number {
+    for (let devfn = 0; devfn < 256; devfn += 8) if (bus.slots[devfn] === undefined) return devfn;
+    throw new Error('bug: no free slot (config validation should have refused this)');
+  }
+
+  plugDevice(spec: DeviceSpec): PciFunction {
+    const def = lookupModel(spec.model);
+    if (def === undefined) throw new Error(`bug: model ${spec.model} not validated`);
+    const bus = this.busFor(spec);
+    const devfn = spec.devfn ?? this.freeDevfn(bus);
+    const pcieBus = bus.bridge !== undefined && lookupModel(this.specOf.get(bus.bridge)?.model ?? '')?.pciePort === true;
+    const ctx: DeviceContext = {
+      machineType: this.spec.machine.type,
+      pcieBus,
+      rootBus: bus.bridge === undefined,
+      ...(this.spec.host?.igd !== undefined ? { hostIgd: this.spec.host.igd } : {}),
+      dma: () => this.dmaFactory(((bus.number() & 0xff) << 8) | devfn),
+    };
+    const fn = def.create(spec, ctx);
+    fn.model = spec.model;
+    fn.qdevId = spec.id;
+    if (spec.props['multifunction'] === true || spec.props['multifunction'] === 'on') fn.multifunction = true;
+    this.pci.plug(bus, devfn, fn);
+    if (spec.id !== '') this.byId.set(spec.id, fn);
+    this.specOf.set(fn, spec);
+    return fn;
+  }
+
+  private mappingChanged(): void {
+    this.io.invalidatePci();
+    this.mmio.invalidatePci();
+    if (this.spec.machine.type === 'q35') this.updateEcam();
+  }
+
+  /** q35: PCIEXBAR (MCH 0x60) bit 0 enables ECAM at the programmed base (256 MiB, 256 buses). */
+  private updateEcam(): void {
+    const mch = this.pci.root.slots[0];
+    if (mch === undefined) return;
+    const lo = mch.get32(MCH_PCIEXBAR);
+    const base = (lo & 1) !== 0 ? (lo & 0xf000_0000) + mch.get32(MCH_PCIEXBAR + 4) * FOUR_GIB : -1;
+    if (base === this.ecamBase) return;
+    if (this.ecamBase >= 0) this.mmio.removeFixed('ecam');
+    this.ecamBase = base;
+    if (base >= 0) this.mmio.addFixed(base, Q35_MMCONFIG_SIZE, this.pci.ecam, 'ecam');
+  }
+
+  recordEvent(e: MachineEvent): void {
+    this.events.push(e);
+  }
+
+  /** The CPU's view for firmware and ROM programs. */
+  readonly cpu: FirmwareIo = {
+    inb: (p) => this.io.read(p, 1),
+    inw: (p) => this.io.read(p, 2),
+    inl: (p) => this.io.read(p, 4),
+    outb: (p, v) => this.io.write(p, 1, v & 0xff),
+    outw: (p, v) => this.io.write(p, 2, v & 0xffff),
+    outl: (p, v) => this.io.write(p, 4, v >>> 0),
+    readMem: (a, w) => this.mmio.read(a, w),
+    writeMem: (a, w, v) => this.mmio.write(a, w, v),
+    readBytes: (a, out) => {
+      if (this.isRam(a, out.length)) this.ram.readBytes(a, out);
+      else for (let i = 0; i < out.length; i++) out[i] = this.mmio.read(a + i, 1);
+    },
+    writeBytes: (a, data) => {
+      if (this.isRam(a, data.length)) this.ram.writeBytes(a, data);
+      else for (let i = 0; i < data.length; i++) this.mmio.write(a + i, 1, data[i]!);
+    },
+  };
+
+  /** Whether [addr, addr+len) is plain RAM (no chipset region overlays it). */
+  isRam(addr: number, len: number): boolean {
+    const { below4g, above4g } = this.layout;
+    const inLow = addr + len <= below4g;
+    const inHigh = addr >= FOUR_GIB && addr + len <= FOUR_GIB + above4g;
+    if (!inLow && !inHigh) return false;
+    return this.ecamBase < 0 || addr + len <= this.ecamBase || addr >= this.ecamBase + Q35_MMCONFIG_SIZE;
+  }
+}

@@ -1,0 +1,158 @@
+import { PciBridge, PciBus } from '../../devices/pci/bridge.js';
+import { PciFunction, ROM_BAR } from '../../devices/pci/function.js';
+import type { IoHandler, RegionDesc } from '../bus/address-space.js';
+
+/** Legacy configuration mechanism #1 ports (PCI Local Bus 3.0 §3.2.2.3.2). */
+export const PCI_CONFIG_ADDRESS_PORT = 0xcf8;
+export const PCI_CONFIG_DATA_PORT = 0xcfc;
+
+/**
+ * The PCI host: the root bus, routing of config cycles to functions by the bus numbers firmware
+ * programmed into bridges (QEMU pci_find_bus_nr: the first bridge whose [secondary, subordinate]
+ * holds the number), config mechanism #1 and ECAM, and the PCI part of the memory and IO maps.
+ */
+export class PciHost {
+  readonly root = new PciBus(undefined, 0);
+  private readonly busCache: (PciBus | null | undefined)[] = new Array(256).fill(undefined);
+  private configAddress = 0;
+  /** Called whenever a function's decoding may have changed (BARs, COMMAND, windows, bus numbers). */
+  onMappingChange: () => void = () => {};
+
+  plug(bus: PciBus, devfn: number, fn: PciFunction): void {
+    bus.slots[devfn] = fn;
+    fn.devfn = devfn;
+    fn.busNode = bus;
+    fn.listener = () => {
+      this.busCache.fill(undefined);
+      this.onMappingChange();
+    };
+  }
+
+  /** The bus config cycles for `nr` reach, or undefined when no bridge routes it. */
+  findBus(nr: number): PciBus | undefined {
+    const c = this.busCache[nr];
+    if (c !== undefined) return c ?? undefined;
+    const found = nr === 0 ? this.root : searchBus(this.root, nr);
+    this.busCache[nr] = found ?? null;
+    return found;
+  }
+
+  find(bus: number, devfn: number): PciFunction | undefined {
+    return this.findBus(bus)?.slots[devfn];
+  }
+
+  configRead(bus: number, devfn: number, off: number, width: 1 | 2 | 4): number {
+    const fn = this.findBus(bus)?.slots[devfn];
+    if (fn === undefined) return width === 4 ? 0xffffffff : (1 << (8 * width)) - 1;
+    return fn.configRead(off, width);
+  }
+
+  configWrite(bus: number, devfn: number, off: number, width: 1 | 2 | 4, value: number): void {
+    this.findBus(bus)?.slots[devfn]?.configWrite(off, width, value);
+  }
+
+  /** CF8/CFC: CF8 latches an address (bit 31 enable), CFC..CFF carry the data. */
+  readonly configPorts: IoHandler = {
+    read: (offset, width) => {
+      if (offset < 4) return width === 4 && offset === 0 ? this.configAddress : 0xffffffff >>> (32 - 8 * width);
+      const a = this.configAddress;
+      if ((a & 0x80000000) === 0) return 0xffffffff >>> (32 - 8 * width);
+      return this.configRead((a >>> 16) & 0xff, (a >>> 8) & 0xff, (a & 0xfc) + (offset - 4), width);
+    },
+    write: (offset, width, value) => {
+      if (offset < 4) {
+        if (width === 4 && offset === 0) this.configAddress = value >>> 0;
+        return;
+      }
+      const a = this.configAddress;
+      if ((a & 0x80000000) === 0) return;
+      this.configWrite((a >>> 16) & 0xff, (a >>> 8) & 0xff, (a & 0xfc) + (offset - 4), width, value);
+    },
+  };
+
+  /** ECAM (PCIe enhanced configuration): bus << 20 | devfn << 12 | register. */
+  readonly ecam: IoHandler = {
+    read: (offset, width) => this.configRead(offset >>> 20, (offset >>> 12) & 0xff, offset & 0xfff, width),
+    write: (offset, width, value) => this.configWrite(offset >>> 20, (offset >>> 12) & 0xff, offset & 0xfff, width, value),
+  };
+
+  /** Every function in bus-then-slot order of the physical tree (not the firmware's numbering). */
+  *functions(): Generator<PciFunction> {
+    yield* walk(this.root);
+  }
+
+  /** Memory (`io=false`) or IO regions decoded by BARs, clipped to what the bridges above forward. */
+  regions(io: boolean, wrap?: (fn: PciFunction, bar: number, h: IoHandler) => IoHandler): RegionDesc[] {
+    const out: RegionDesc[] = [];
+    collect(this.root, io, [{ base: 0, limit: Number.MAX_SAFE_INTEGER }], out, wrap);
+    return out;
+  }
+}
+
+function searchBus(bus: PciBus, nr: number): PciBus | undefined {
+  for (const fn of bus.slots) {
+    if (!(fn instanceof PciBridge)) continue;
+    const sec = fn.secondaryBus();
+    const sub = fn.subordinateBus();
+    if (sec === nr) return fn.secondary;
+    if (sec < nr && nr <= sub) {
+      const found = searchBus(fn.secondary, nr);
+      if (found !== undefined) return found;
+    }
+  }
+  return undefined;
+}
+
+function* walk(bus: PciBus): Generator<PciFunction> {
+  for (const fn of bus.slots) {
+    if (fn === undefined) continue;
+    yield fn;
+    if (fn instanceof PciBridge) yield* walk(fn.secondary);
+  }
+}
+
+interface Range {
+  base: number;
+  limit: number;
+}
+
+function barHandler(fn: PciFunction, bar: number): IoHandler {
+  return { read: (o, w) => fn.barRead(bar, o, w), write: (o, w, v) => fn.barWrite(bar, o, w, v) };
+}
+
+function collect(
+  bus: PciBus,
+  io: boolean,
+  allowed: readonly Range[],
+  out: RegionDesc[],
+  wrap: ((fn: PciFunction, bar: number, h: IoHandler) => IoHandler) | undefined,
+): void {
+  for (const fn of bus.slots) {
+    if (fn === undefined) continue;
+    for (let i = 0; i <= ROM_BAR; i++) {
+      const spec = i === ROM_BAR ? (fn.romSize > 0 ? { space: 'mem', size: fn.romSize } : undefined) : fn.bars[i];
+      if (spec === undefined || (spec.space === 'io') !== io) continue;
+      const a = fn.barAddress(i);
+      if (a < 0) continue;
+      if (!allowed.some((r) => a >= r.base && a + spec.size - 1 <= r.limit)) continue;
+      const h = barHandler(fn, i);
+      out.push({ start: a, size: spec.size, handler: wrap ? wrap(fn, i, h) : h, name: `${fn.bdf} BAR${i}` });
+    }
+    if (fn instanceof PciBridge) {
+      let inner: Range[] = [];
+      if (io ? fn.forwardsIo() : fn.forwardsMemory()) {
+        const wins = io ? [fn.ioWindow()] : [fn.memWindow(), fn.prefWindow()];
+        for (const w of wins) {
+          if (w.base > w.limit) continue;
+          for (const r of allowed) {
+            const base = Math.max(w.base, r.base);
+            const limit = Math.min(w.limit, r.limit);
+            if (base <= limit) inner.push({ base, limit });
+          }
+        }
+      }
+      if (inner.length > 0) collect(fn.secondary, io, inner, out, wrap);
+      inner = [];
+    }
+  }
+}
