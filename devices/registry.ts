@@ -33,7 +33,22 @@ export interface ModelDef {
   readonly props: Readonly<Record<string, PropDef>>;
   /** Only these machine types accept the model (undefined = all). */
   readonly machines?: readonly MachineType[];
+  /** Realize-time rules QEMU enforces beyond each prop's type (membar a power of two, PREF32+PREF64, ...). */
+  readonly check?: (props: Props, ctx: CheckContext) => readonly PropProblem[];
   create(spec: DeviceSpec, ctx: DeviceContext): PciFunction;
+}
+
+/** Where the device will sit, as far as config validation knows it (a subset of DeviceContext). */
+export interface CheckContext {
+  readonly machineType: MachineType;
+  readonly pcieBus: boolean;
+  readonly rootBus: boolean;
+}
+
+/** One violated rule; `prop` names the offending property (the error points at it), else the device. */
+export interface PropProblem {
+  readonly prop?: string;
+  readonly message: string;
 }
 
 export type Props = Readonly<Record<string, PropValue>>;

@@ -1,0 +1,21 @@
+import { registerModel } from '../registry.js';
+import { bridgeModels } from './bridges.js';
+import { displayModels } from './display.js';
+import { endpointModels } from './endpoints.js';
+import { virtioModels } from './virtio.js';
+
+export { BRIDGE_IDS, QEMU_RESERVE_CAP_LEN, QEMU_RESERVE_CAP_TYPE, RESERVE_CAP } from './bridges.js';
+export { ENDPOINTS, ROM_BAR_SIZES, VIRTIO } from './facts.js';
+export { virtioModes } from './virtio.js';
+
+let registered = false;
+
+/**
+ * Registers QEMU 7.2's stock PCI models (display, NICs, virtio, storage, USB, bridges). qxl / qxl-vga
+ * and vfio-igd live in devices/qxl and devices/igd. Idempotent.
+ */
+export function registerCatalogue(): void {
+  if (registered) return;
+  registered = true;
+  for (const def of [...displayModels(), ...endpointModels(), ...virtioModels(), ...bridgeModels()]) registerModel(def);
+}
