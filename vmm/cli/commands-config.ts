@@ -1,0 +1,40 @@
+import type { Command } from 'commander';
+import { configSchema, qemuArgs } from '../config/index.js';
+import { EXIT_USAGE } from './errors.js';
+import { loadSpecs } from './load.js';
+
+export function registerConfigCommands(program: Command, setCode: (c: number) => void): void {
+  program
+    .command('validate')
+    .description('check configs; print FILE:LINE:COL: message for each problem')
+    .argument('<config...>', 'YAML machine configs')
+    .action((paths: string[]) => {
+      const specs = loadSpecs(paths);
+      if (specs === undefined) setCode(EXIT_USAGE);
+      else for (const s of specs) process.stdout.write(`${s.path}: ok\n`);
+    });
+
+  program
+    .command('qemu-args')
+    .description('print the QEMU 7.2 command line that boots the same topology')
+    .argument('<config>', 'YAML machine config')
+    .option('--shell', 'one shell-quoted line instead of one argument per line')
+    .action((path: string, opts: { shell?: boolean }) => {
+      const specs = loadSpecs([path]);
+      if (specs === undefined) return setCode(EXIT_USAGE);
+      const args = qemuArgs(specs[0]!.spec);
+      if (opts.shell) process.stdout.write(args.map(shellQuote).join(' ') + '\n');
+      else process.stdout.write(args.join(' ') + '\n');
+    });
+
+  program
+    .command('schema')
+    .description('print the JSON Schema of the config format (for editor completion)')
+    .action(() => {
+      process.stdout.write(JSON.stringify(configSchema(), null, 2) + '\n');
+    });
+}
+
+function shellQuote(s: string): string {
+  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}

@@ -1,0 +1,49 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
+import { registerBootCommands } from './commands-boot.js';
+import { registerConfigCommands } from './commands-config.js';
+import { EXIT_USAGE, UsageError } from './errors.js';
+
+/** vfio-sim's command line. Exit codes: 0 success, 1 a boot failed or faulted (with --fail-on-fault), 2 bad usage or config. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = new Command();
+  program
+    .name('vfio-sim')
+    .description('Boot VFIO passthrough machines the way QEMU + SeaBIOS does, and show what the devices did.')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  let code = 0;
+  const setCode = (c: number): void => {
+    code = Math.max(code, c);
+  };
+  registerBootCommands(program, setCode);
+  registerConfigCommands(program, setCode);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+      return EXIT_USAGE;
+    }
+    if (e instanceof UsageError) {
+      process.stderr.write(`vfio-sim: ${e.message}\n`);
+      return EXIT_USAGE;
+    }
+    throw e;
+  }
+  return code;
+}
+
+const isEntry = process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/').split('/').pop() ?? '');
+if (isEntry) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      process.stderr.write(`vfio-sim: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
+      if (process.env['VFIO_SIM_DEBUG']) process.stderr.write(`${e instanceof Error ? e.stack : ''}\n`);
+      process.exitCode = 70;
+    },
+  );
+}

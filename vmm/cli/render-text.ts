@@ -1,0 +1,58 @@
+import type { BarReport, BootReport, DeviceReport } from '../report/types.js';
+
+/** Human summary of one boot: an `lspci -tv`-like tree with BARs and windows, then the e820 map. */
+export function renderBootText(r: BootReport): string {
+  const out: string[] = [];
+  const mem = Number(r.machine.memory);
+  out.push(`${r.config}: ${r.name ?? '(unnamed)'} — ${r.machine.type}, ${sizeText(mem)} RAM (${sizeText(Number(r.machine.below4g))} below 4G, ${sizeText(Number(r.machine.above4g))} above)`);
+  if (r.panic !== null) out.push(`  FIRMWARE PANIC: ${r.panic}`);
+  const w = r.pci.windows;
+  out.push(`  PCI windows: io ${w.io ? `${w.io[0]}-${w.io[1]}` : 'none'}, 32-bit ${w.mem32[0]}-${w.mem32[1]}, 64-bit ${w.mem64 ? `${w.mem64[0]}-${w.mem64[1]}` : 'none'}`);
+  out.push('  PCI tree:');
+  const byBus = new Map<number, DeviceReport[]>();
+  for (const d of r.pci.devices) {
+    const bus = parseInt(d.bdf.slice(0, 2), 16);
+    byBus.set(bus, [...(byBus.get(bus) ?? []), d]);
+  }
+  const seen = new Set<DeviceReport>();
+  const walk = (bus: number, indent: string): void => {
+    const list = byBus.get(bus) ?? [];
+    list.forEach((d, i) => {
+      if (seen.has(d)) return;
+      seen.add(d);
+      const last = i === list.length - 1;
+      out.push(`${indent}${last ? '└─' : '├─'} ${d.bdf} [${d.vendor.slice(2)}:${d.device.slice(2)}] class ${d.class.slice(2)} ${d.model}${d.id ? ` (id ${d.id})` : ''}`);
+      const sub = indent + (last ? '   ' : '│  ');
+      for (const b of d.bars) out.push(`${sub}  ${barText(b)}`);
+      if (d.bridge) {
+        const br = d.bridge;
+        const wt = (x: { base: string; limit: string } | null): string => (x ? `${x.base}-${x.limit}` : 'closed');
+        out.push(`${sub}  bus ${br.secondary}..${br.subordinate}  io ${wt(br.io)}  mem ${wt(br.mem)}  prefmem ${wt(br.prefmem)}`);
+        if (br.secondary > bus) walk(br.secondary, sub);
+      }
+    });
+  };
+  walk(0, '    ');
+  for (const d of r.pci.devices) if (!seen.has(d)) out.push(`    (unreachable) ${d.bdf} ${d.model}`);
+  out.push('  e820:');
+  for (const e of r.e820) out.push(`    ${e.start.padStart(14)} - ${e.end.padStart(14)}  ${e.type}`);
+  for (const e of r.events) out.push(`  event ${e.source} ${e.kind}: ${e.message}`);
+  return out.join('\n');
+}
+
+function barText(b: BarReport): string {
+  const name = b.bar === 6 ? 'ROM ' : `BAR${b.bar}`;
+  const flags = [b.is64 ? '64-bit' : '', b.prefetch ? 'prefetchable' : ''].filter((x) => x !== '').join(', ');
+  return `${name} ${b.type.padEnd(7)} ${(b.address ?? 'unassigned').padStart(12)}  size ${sizeText(Number(b.size))}${flags ? ` (${flags})` : ''}`;
+}
+
+export function sizeText(n: number): string {
+  const units: [number, string][] = [
+    [2 ** 40, 'T'],
+    [2 ** 30, 'G'],
+    [2 ** 20, 'M'],
+    [2 ** 10, 'K'],
+  ];
+  for (const [u, s] of units) if (n >= u && n % u === 0) return `${n / u}${s}`;
+  return `${n}`;
+}

@@ -1,0 +1,69 @@
+/**
+ * The boot report: plain data, the one thing every renderer (text, JSON Lines, SVG, compare, sweep)
+ * and every test reads. Addresses and sizes are lowercase hex strings so 64-bit values survive JSON.
+ */
+export type Hex = string;
+
+export interface BarReport {
+  bar: number; // 0..5, 6 = ROM BAR
+  type: 'io' | 'mem' | 'prefmem';
+  address: Hex | null; // null when firmware left it unplaced
+  size: Hex; // as SeaBIOS placed it (memory BARs below 4 KiB are placed as 4 KiB)
+  is64: boolean;
+  prefetch: boolean;
+}
+
+export interface WindowReport {
+  base: Hex;
+  limit: Hex;
+}
+
+export interface BridgeReport {
+  secondary: number;
+  subordinate: number;
+  io: WindowReport | null;
+  mem: WindowReport | null;
+  prefmem: WindowReport | null;
+}
+
+export interface DeviceReport {
+  bdf: string;
+  model: string;
+  id?: string;
+  vendor: Hex;
+  device: Hex;
+  class: Hex;
+  bars: BarReport[];
+  bridge?: BridgeReport;
+}
+
+export interface E820Report {
+  start: Hex;
+  end: Hex;
+  type: 'ram' | 'reserved' | 'acpi' | 'nvs';
+}
+
+export interface EventReport {
+  source: string;
+  kind: string;
+  message: string;
+}
+
+export interface BootReport {
+  config: string;
+  name: string | null;
+  machine: { type: 'q35' | 'pc'; memory: Hex; below4g: Hex; above4g: Hex };
+  panic: string | null;
+  pci: {
+    devices: DeviceReport[];
+    windows: { io: [Hex, Hex] | null; mem32: [Hex, Hex]; mem64: [Hex, Hex] | null };
+  };
+  e820: E820Report[];
+  events: EventReport[];
+  /** Sections added by the IGD, trap/IOMMU, QXL and dirty-tracking layers when they apply. */
+  [section: string]: unknown;
+}
+
+export function hex(n: number): Hex {
+  return '0x' + n.toString(16);
+}
