@@ -17,6 +17,15 @@ describe('DirtyTracker query semantics (qxl-iommu-dirty.md §3.1 HAP, §3.2)', (
     expect(Array.from(r.bitmap)).toEqual([0xffffffff, 0xff]);
   });
 
+  it('still counts the pages really written under the first all-dirty answer (written)', () => {
+    const t = new DirtyTracker();
+    t.track(0x100, 40);
+    t.markPage(0x101);
+    t.markPage(0x102);
+    expect(t.getAndClear(0x100, 40)).toMatchObject({ ok: true, count: 40, written: 2, answer: 'initial' });
+    expect(t.getAndClear(0x100, 40)).toMatchObject({ ok: true, count: 0, written: 0, answer: 'log' });
+  });
+
   it('returns exactly the pages written since the previous query, then clears them', () => {
     const t = new DirtyTracker();
     t.track(0x100, 40);
@@ -50,7 +59,7 @@ describe('DirtyTracker query semantics (qxl-iommu-dirty.md §3.1 HAP, §3.2)', (
   it('answers all dirty, never clean, for a range that was never tracked', () => {
     const t = new DirtyTracker();
     const r = t.getAndClear(0x2000, 10);
-    expect(r).toMatchObject({ ok: true, count: 10, answer: 'untracked' });
+    expect(r).toMatchObject({ ok: true, count: 10, written: 0, answer: 'untracked' });
     if (r.ok) expect(Array.from(r.bitmap)).toEqual([0x3ff]);
     expect(t.rangeCount).toBe(0);
   });
@@ -176,12 +185,12 @@ describe('DirtyTracker query semantics (qxl-iommu-dirty.md §3.1 HAP, §3.2)', (
     t.track(0x40, 40);
     const out = new Uint32Array(4).fill(0xaaaaaaaa);
     expect(t.getAndClearInto(0x40, 40, new Uint32Array(1))).toMatchObject({ ok: false, code: 'EINVAL' });
-    expect(t.getAndClearInto(0x40, 40, out)).toEqual({ ok: true, count: 40, answer: 'initial' });
+    expect(t.getAndClearInto(0x40, 40, out)).toEqual({ ok: true, count: 40, written: 0, answer: 'initial' });
     expect(Array.from(out)).toEqual([0xffffffff, 0xff, 0xaaaaaaaa, 0xaaaaaaaa]);
     t.markPage(0x40 + 33);
-    expect(t.getAndClearInto(0x40, 40, out)).toEqual({ ok: true, count: 1, answer: 'log' });
+    expect(t.getAndClearInto(0x40, 40, out)).toEqual({ ok: true, count: 1, written: 1, answer: 'log' });
     expect(Array.from(out.subarray(0, 2))).toEqual([0, 2]);
-    expect(t.getAndClearInto(0x90, 3, out)).toEqual({ ok: true, count: 3, answer: 'untracked' });
+    expect(t.getAndClearInto(0x90, 3, out)).toEqual({ ok: true, count: 3, written: 0, answer: 'untracked' });
     expect(out[0]).toBe(0x7);
   });
 

@@ -75,7 +75,7 @@ export class FramebufferTracker {
     this.live.delete(id);
     // ENOENT here means another user of the tracker already evicted the range: nothing left to stop.
     this.tracker.untrack(fb.startPfn, fb.pages);
-    return last.ok ? { ok: true, count: last.count, answer: last.answer } : last;
+    return last.ok ? { ok: true, count: last.count, written: last.written, answer: last.answer } : last;
   }
 
   /** One display refresh: get-and-clear every plugged framebuffer, in plug order. */
@@ -86,8 +86,8 @@ export class FramebufferTracker {
   }
 
   /**
-   * Pages written per framebuffer span since it was first plugged, sorted by address. Only the write log
-   * counts: conservative all-dirty answers (the first query, an evicted range) ask for a repaint but are not writes.
+   * Pages written per framebuffer span while plugged, summed over polls and sorted by address. Only the write
+   * log counts (DirtyCount.written): conservative all-dirty answers ask for a repaint but are not writes.
    */
   pagesDirtied(): FramebufferDirtyReport[] {
     return [...this.written.values()]
@@ -100,7 +100,7 @@ export class FramebufferTracker {
 
   private query(fb: Framebuffer): SnapshotResult {
     const r = this.tracker.getAndClear(fb.startPfn, fb.pages);
-    if (r.ok && r.answer === 'log') this.written.get(fb.key)!.count += r.count;
+    if (r.ok) this.written.get(fb.key)!.count += r.written;
     return r;
   }
 }

@@ -127,16 +127,19 @@ export class DirtyTracker {
       if (this.scratch.length < words) this.scratch = new Uint32Array(words);
       const view = this.scratch.subarray(0, words);
       setFirstBits(view, length);
-      return { ok: true, bitmap: view, count: length, answer: 'untracked' };
+      return { ok: true, bitmap: view, count: length, written: 0, answer: 'untracked' };
     }
     const out = this.live[i]!;
     const next = this.spare[i]!;
     next.fill(0);
     this.live[i] = next;
     this.spare[i] = out;
+    const written = countBits(out, words);
     const answer = this.answerFor(i);
     if (typeof answer !== 'string') return answer;
-    return { ok: true, bitmap: out, count: countBits(out, words), answer };
+    if (answer === 'log') return { ok: true, bitmap: out, count: written, written, answer };
+    setFirstBits(out, length);
+    return { ok: true, bitmap: out, count: length, written, answer };
   }
 
   /** As getAndClear, but fills words [0, ceil(length / 32)) of `out` (caller-owned, reusable); EINVAL if shorter. */
@@ -148,14 +151,17 @@ export class DirtyTracker {
     const i = this.exactIndex(start, length);
     if (i < 0) {
       setFirstBits(out, length);
-      return { ok: true, count: length, answer: 'untracked' };
+      return { ok: true, count: length, written: 0, answer: 'untracked' };
     }
     const live = this.live[i]!;
     out.set(live);
     live.fill(0);
+    const written = countBits(out, words);
     const answer = this.answerFor(i);
     if (typeof answer !== 'string') return answer;
-    return { ok: true, count: countBits(out, words), answer };
+    if (answer === 'log') return { ok: true, count: written, written, answer };
+    setFirstBits(out, length);
+    return { ok: true, count: length, written, answer };
   }
 
   /** Marks one page written. O(1) on a repeat hit, O(log ranges) otherwise; pages outside every range are ignored. */
@@ -240,9 +246,9 @@ export class DirtyTracker {
     this.starts[at] = start;
     this.ends[at] = end;
     this.fresh[at] = 1;
+    // The log starts empty in both modes: the first query's all-dirty answer is made then, so the pages
+    // really written before it can still be counted (DirtyCount.written).
     const live = new Uint32Array(bitmapWords(length));
-    // HAP answers all-dirty on the first query; shadow's ENODATA mode starts with an empty log (§3.1).
-    if (!this.enodata) setFirstBits(live, length);
     this.live.splice(at, 0, live);
     this.spare.splice(at, 0, new Uint32Array(live.length));
     this.n++;

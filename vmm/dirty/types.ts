@@ -59,6 +59,11 @@ export interface DirtyCount {
   readonly ok: true;
   /** Number of set bits, i.e. pages reported dirty (bits past `length` are always 0). */
   readonly count: number;
+  /**
+   * Pages of the write log this query consumed: equal to count for 'log'; for 'initial', the pages really
+   * written since the range was tracked (hidden under the all-dirty answer); 0 for 'untracked'.
+   */
+  readonly written: number;
   readonly answer: DirtyAnswer;
 }
 
