@@ -20,7 +20,9 @@ export interface DeviceSpec {
 }
 
 export interface HostIgdSpec {
-  readonly generation: number; // 6..12
+  readonly generation: number; // 6..12 (i915 numbering: snb 6, ivb/hsw 7, bdw 8, skl/kbl/cfl 9, icl 11, tgl/adl 12)
+  /** The name the config used (snb, ivb, ...), when it used one: picks per-model defaults such as the device ID. */
+  readonly generationName?: string;
   readonly deviceId?: number;
   readonly gms?: number;
   readonly gmch?: number;

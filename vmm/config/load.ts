@@ -1,0 +1,139 @@
+import { readFileSync } from 'node:fs';
+import { sortErrors, type ConfigError, type ConfigResult } from './errors.js';
+import { checkHostIgd, type Problem } from './igd.js';
+import { schemaProblems } from './schema-check.js';
+import { parseHexInt, parseSize } from './size.js';
+import type { FirmwareSpec, HostIgdSpec, MachineSpec, MachineType, TrapRuleSpec } from './spec.js';
+import { checkDevices } from './topology.js';
+import { YamlSource, type PathSeg } from './yaml-doc.js';
+
+/** QEMU's default -m (hw/core/machine.c: 128 MiB). */
+export const DEFAULT_MEMORY = 128 * 0x10_0000;
+const MIN_MEMORY = 0x10_0000;
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * YAML scalars whose plain form YAML reads as a number but QEMU reads as text: `addr: 02.0` is slot
+ * 2 function 0, not the float 2; `version: 2.0` is the OpRegion version string.
+ */
+function restoreTextScalars(data: Obj, src: YamlSource): void {
+  const devices = data['devices'];
+  if (Array.isArray(devices)) {
+    devices.forEach((d, i) => {
+      if (isObj(d) && typeof d['addr'] === 'number') d['addr'] = src.sourceOf(['devices', i, 'addr']) ?? String(d['addr']);
+    });
+  }
+  const op = (data['host'] as Obj | undefined)?.['igd'] as Obj | undefined;
+  const opregion = isObj(op) ? op['opregion'] : undefined;
+  if (isObj(opregion) && typeof opregion['version'] === 'number') {
+    opregion['version'] = src.sourceOf(['host', 'igd', 'opregion', 'version']) ?? String(opregion['version']);
+  }
+}
+
+function machineOf(m: unknown, problems: Problem[]): MachineSpec['machine'] | undefined {
+  if (!isObj(m)) return undefined;
+  const type = m['type'] === 'q35' || m['type'] === 'pc' ? (m['type'] as MachineType) : undefined;
+  const memory = m['memory'] === undefined ? DEFAULT_MEMORY : parseSize(m['memory']);
+  if (memory !== undefined && memory < MIN_MEMORY) problems.push({ path: ['machine', 'memory'], message: `machine.memory: ${memory} bytes is too small (at least 1M)` });
+  const maxmem = m['maxmem'] === undefined ? undefined : parseSize(m['maxmem']);
+  const slots = typeof m['slots'] === 'number' ? m['slots'] : undefined;
+  if (slots !== undefined && slots > 0 && m['maxmem'] === undefined) {
+    problems.push({ path: ['machine', 'slots'], prefer: 'key', message: 'machine.slots needs machine.maxmem (QEMU: -m slots= without maxmem=)' });
+  }
+  if (maxmem !== undefined && memory !== undefined && maxmem < memory) {
+    problems.push({ path: ['machine', 'maxmem'], message: `machine.maxmem (${String(m['maxmem'])}) is below machine.memory (${String(m['memory'] ?? '128M')})` });
+  }
+  if (type === undefined || memory === undefined) return undefined;
+  return { type, memory, ...(maxmem !== undefined ? { maxmem } : {}), ...(slots !== undefined ? { slots } : {}) };
+}
+
+function firmwareOf(f: unknown): FirmwareSpec {
+  if (!isObj(f)) return {};
+  return {
+    ...(typeof f['igd-strategy'] === 'string' ? { igdStrategy: f['igd-strategy'] } : {}),
+    ...(typeof f['vbios'] === 'string' ? { vbios: f['vbios'] } : {}),
+  };
+}
+
+function trapsOf(t: unknown): TrapRuleSpec[] {
+  if (!Array.isArray(t)) return [];
+  const pair = (v: unknown): readonly [number, number] | undefined => {
+    if (!Array.isArray(v)) return undefined;
+    const a = parseHexInt(v[0]);
+    const b = parseHexInt(v[1]);
+    return a !== undefined && b !== undefined ? [a, b] : undefined;
+  };
+  return t.filter(isObj).map((r) => {
+    const offset = pair(r['offset']);
+    const from = pair(r['from']);
+    const to = parseHexInt(r['to']);
+    return {
+      bdf: String(r['bdf']).toLowerCase(),
+      action: r['action'] as TrapRuleSpec['action'],
+      ...(typeof r['bar'] === 'number' ? { bar: r['bar'] } : {}),
+      ...(typeof r['config'] === 'boolean' ? { config: r['config'] } : {}),
+      ...(offset !== undefined ? { offset } : {}),
+      ...(r['width'] === 1 || r['width'] === 2 || r['width'] === 4 ? { width: r['width'] } : {}),
+      ...(typeof r['direction'] === 'string' ? { direction: r['direction'] as TrapRuleSpec['direction'] & string } : {}),
+      ...(from !== undefined ? { from } : {}),
+      ...(to !== undefined ? { to } : {}),
+      ...(typeof r['name'] === 'string' ? { name: r['name'] } : {}),
+    };
+  });
+}
+
+/** Parses and validates a config's text; `fileName` is what error lines start with. Never throws on bad input. */
+export function parseConfig(text: string, fileName: string): ConfigResult {
+  const src = new YamlSource(text);
+  const err = (p: { line: number; col: number }, message: string): ConfigError => ({ file: fileName, line: p.line, col: p.col, message });
+  const syntax = src.syntaxErrors();
+  if (syntax.length > 0) return { ok: false, errors: sortErrors(syntax.map((e) => err(e.pos, e.message))) };
+  const data = src.toJS();
+  if (data === null || data === undefined) {
+    return { ok: false, errors: [err({ line: 1, col: 1 }, "empty config: expected a mapping with 'machine' and 'devices'")] };
+  }
+  if (isObj(data)) restoreTextScalars(data, src);
+  const problems: Problem[] = [...schemaProblems(data)];
+  const root: Obj = isObj(data) ? data : {};
+  const machine = machineOf(root['machine'], problems);
+  const rawDevices = Array.isArray(root['devices']) ? (root['devices'] as unknown[]) : [];
+  const topo = checkDevices({ devices: rawDevices, machineType: machine?.type, lineOf: (i) => src.locate(['devices', i]).line });
+  problems.push(...topo.problems);
+  let igd: HostIgdSpec | undefined;
+  const host = root['host'];
+  if (isObj(host) && host['igd'] !== undefined) {
+    const r = checkHostIgd(host['igd']);
+    problems.push(...r.problems);
+    igd = r.spec;
+  }
+  if (problems.length > 0 || machine === undefined) {
+    const errors = problems.map((p) => err(src.locate(p.path as PathSeg[], p.prefer ?? 'value'), p.message));
+    if (errors.length === 0) errors.push(err({ line: 1, col: 1 }, 'the config has no valid machine section'));
+    return { ok: false, errors: sortErrors(errors) };
+  }
+  const spec: MachineSpec = {
+    ...(typeof root['name'] === 'string' ? { name: root['name'] } : {}),
+    machine,
+    devices: topo.devices,
+    ...(igd !== undefined ? { host: { igd } } : {}),
+    firmware: firmwareOf(root['firmware']),
+    traps: trapsOf(root['traps']),
+    ...(root['workload'] !== undefined ? { workload: root['workload'] } : {}),
+  };
+  return { ok: true, spec };
+}
+
+/** Reads and validates a config file; an unreadable file is one error at 1:1. */
+export function loadConfigFile(path: string): ConfigResult {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : `cannot read (${code ?? String(e)})`;
+    return { ok: false, errors: [{ file: path, line: 1, col: 1, message: why }] };
+  }
+  return parseConfig(text, path);
+}

@@ -1,0 +1,151 @@
+import { lookupModel, modelNames, type PropDef } from '../../devices/registry.js';
+import { SIZE_DESCRIPTION } from './size.js';
+import { IGD_GENERATION_NAMES } from './igd.js';
+
+/**
+ * The config format as JSON Schema (draft-07). `validation` is what ajv checks (props are free-form
+ * there: the semantic pass checks them per model, with better messages); the default is the editor
+ * schema `vfio-sim schema` prints, which also enumerates models and each model's props.
+ */
+export type JsonSchema = Record<string, unknown>;
+
+/** The firmware IGD stolen-memory strategies (issue 7). */
+export const IGD_STRATEGIES = ['e820-reserved', 'uefi-reserved', 'lpc-bars', 'igd-bar5', 'dummy-device', 'identity', 'zero-gms', 'none'] as const;
+
+const HEX_RE = '^0[xX][0-9a-fA-F]+$';
+const size = (): JsonSchema => ({
+  description: SIZE_DESCRIPTION,
+  anyOf: [{ type: 'integer', minimum: 0 }, { type: 'string', pattern: '^\\s*\\d+(\\.\\d+)?\\s*[KMGTBkmgtb]?[Bb]?\\s*$' }],
+});
+const hexInt = (what: string): JsonSchema => ({
+  description: `${what}: an integer or a 0x-hex string`,
+  anyOf: [{ type: 'integer', minimum: 0 }, { type: 'string', pattern: HEX_RE }],
+});
+const pair = (what: string): JsonSchema => ({
+  description: `${what}: [start, end) as two integers`,
+  type: 'array', minItems: 2, maxItems: 2, items: hexInt('bound'),
+});
+const obj = (properties: Record<string, JsonSchema>, required: string[] = []): JsonSchema => ({
+  type: 'object', additionalProperties: false, properties, ...(required.length > 0 ? { required } : {}),
+});
+
+function deviceSchema(): JsonSchema {
+  return obj(
+    {
+      model: { type: 'string', minLength: 1, description: 'QEMU device model name (-device MODEL)' },
+      id: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$', description: 'an id: a letter, then letters, digits, _ . -' },
+      addr: { type: 'string', pattern: '^[0-9a-fA-F]{1,2}(\\.[0-9a-fA-F])?$', description: 'slot[.function] in hex, as QEMU writes it ("02.0", "1f.3")' },
+      bus: { type: 'string', minLength: 1, description: 'id of the bridge whose secondary bus holds the device; default the root bus' },
+      props: { type: 'object', additionalProperties: { type: ['string', 'number', 'boolean'] }, description: "the model's QEMU properties" },
+      rom: { type: 'string', minLength: 1, description: 'option-ROM program: a bundled name or a path relative to the config' },
+    },
+    ['model'],
+  );
+}
+
+function igdSchema(): JsonSchema {
+  return obj(
+    {
+      generation: {
+        description: `GPU generation: ${IGD_GENERATION_NAMES.join(', ')}, or a number 6..12`,
+        anyOf: [{ type: 'string', enum: [...IGD_GENERATION_NAMES] }, { type: 'integer', minimum: 6, maximum: 12 }],
+      },
+      'device-id': hexInt('PCI device ID'),
+      gms: hexInt('GMCH stolen-size field (GMS)'),
+      gmch: hexInt('raw GMCH/GGC register value'),
+      ggms: { type: 'integer', minimum: 0, maximum: 3, description: 'GTT-size field (GGMS), 0..3' },
+      bdsm: hexInt("base of the host's stolen memory"),
+      opregion: obj({ version: { type: 'string', enum: ['2.0', '2.1'], description: 'OpRegion version, "2.0" or "2.1"' } }),
+      'stolen-reserved': obj({ base: hexInt('STOLEN_RESERVED base'), size: size() }, ['base', 'size']),
+    },
+    ['generation'],
+  );
+}
+
+function trapSchema(): JsonSchema {
+  return {
+    ...obj(
+      {
+        bdf: { type: 'string', pattern: '^[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\\.[0-7]$', description: 'bus:device.function, e.g. "00:02.0"' },
+        bar: { type: 'integer', minimum: 0, maximum: 6 },
+        config: { type: 'boolean' },
+        offset: pair('offset range inside the region'),
+        width: { enum: [1, 2, 4] },
+        direction: { enum: ['read', 'write', 'both'] },
+        action: { enum: ['log', 'drop', 'rewrite-range'] },
+        from: pair('values to rewrite'),
+        to: hexInt('rewritten base value'),
+        name: { type: 'string' },
+      },
+      ['bdf', 'action'],
+    ),
+    if: { properties: { action: { const: 'rewrite-range' } }, required: ['action'] },
+    then: { required: ['from', 'to'] },
+  };
+}
+
+function propSchema(d: PropDef): JsonSchema {
+  const description = d.description !== undefined ? { description: d.description } : {};
+  switch (d.type) {
+    case 'boolean':
+      return { ...description, anyOf: [{ type: 'boolean' }, { enum: ['on', 'off', 'true', 'false', 'yes', 'no'] }] };
+    case 'integer':
+      return { ...description, anyOf: [{ type: 'integer', minimum: d.min, maximum: d.max }, { type: 'string', pattern: HEX_RE }] };
+    case 'size':
+      return { ...size(), ...description };
+    case 'enum':
+      return { ...description, enum: [...(d.values ?? [])] };
+    case 'string':
+      return { ...description, type: 'string' };
+  }
+}
+
+/** Per-model props for editors: `if model is X then props has exactly X's properties`. */
+function modelRules(): JsonSchema[] {
+  return modelNames().map((name) => {
+    const def = lookupModel(name)!;
+    const properties = Object.fromEntries(Object.entries(def.props).map(([k, d]) => [k, propSchema(d)]));
+    return {
+      if: { properties: { model: { const: name } }, required: ['model'] },
+      then: { properties: { props: { type: 'object', additionalProperties: false, properties } } },
+    };
+  });
+}
+
+/** The JSON Schema of the config format; `validation` leaves props and model names to the semantic checks. */
+export function configSchema(opts: { validation?: boolean } = {}): JsonSchema {
+  const device = deviceSchema();
+  if (opts.validation !== true) {
+    const props = device['properties'] as Record<string, JsonSchema>;
+    props['model'] = { ...props['model'], enum: modelNames() };
+    device['allOf'] = modelRules();
+  }
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $id: 'https://github.com/vfio-sim/vfio-sim/config.schema.json',
+    title: 'vfio-sim machine config',
+    ...obj(
+      {
+        name: { type: 'string', description: 'a label for reports' },
+        machine: obj(
+          {
+            type: { enum: ['q35', 'pc'], description: "QEMU machine type: q35 or pc (i440FX)" },
+            memory: { ...size(), description: `RAM, ${SIZE_DESCRIPTION}; default 128M` },
+            maxmem: { ...size(), description: 'hotplug memory ceiling (-m ...,maxmem=)' },
+            slots: { type: 'integer', minimum: 0, maximum: 256, description: 'memory hotplug slots (-m ...,slots=)' },
+          },
+          ['type'],
+        ),
+        devices: { type: 'array', items: device, description: 'QEMU -device entries, in QEMU order' },
+        host: obj({ igd: igdSchema() }),
+        firmware: obj({
+          'igd-strategy': { enum: [...IGD_STRATEGIES], description: 'how firmware gives the IGD stolen memory and the OpRegion' },
+          vbios: { type: 'string', minLength: 1, description: 'reads-bdsm | cached-host-bdsm | a path to a vBIOS program' },
+        }),
+        traps: { type: 'array', items: trapSchema() },
+        workload: { description: 'free-form scenario for devices (QXL scripts, hotplug); read by vmm/workload' },
+      },
+      ['machine'],
+    ),
+  };
+}
