@@ -19,7 +19,7 @@ export function expected(d: PropDef): string {
     case 'integer':
       return `an integer${range(d)}`;
     case 'size':
-      return SIZE_DESCRIPTION;
+      return `a size: ${SIZE_DESCRIPTION}`;
     case 'enum':
       return `one of ${(d.values ?? []).join(', ')}`;
     case 'string':
@@ -56,5 +56,6 @@ export function normalizeProp(d: PropDef, v: unknown): PropValue | undefined {
 }
 
 export function badPropMessage(model: string, prop: string, d: PropDef, v: unknown): string {
+  if (d.type === 'size') return `${model}: bad size for ${prop}: ${show(v)} (use ${SIZE_DESCRIPTION})`;
   return `${model}: bad value for ${prop}: expected ${expected(d)}, got ${show(v)}`;
 }

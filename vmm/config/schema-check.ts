@@ -1,5 +1,6 @@
 import AjvModule, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { didYouMean, show } from './errors.js';
+import { SIZE_DESCRIPTION } from './size.js';
 import type { Problem } from './igd.js';
 import { configSchema } from './schema.js';
 import type { PathSeg } from './yaml-doc.js';
@@ -60,7 +61,7 @@ function toProblem(e: ErrorObject): Problem | undefined {
       return { path, prefer: 'key', message: `${where}: missing required key '${String(p['missingProperty'])}'` };
     case 'enum': {
       const allowed = (p['allowedValues'] as unknown[]).map(String);
-      const hint = typeof e.data === 'string' ? didYouMean(e.data, allowed) : '';
+      const hint = typeof e.data === 'string' && e.data.length > 3 ? didYouMean(e.data, allowed) : '';
       return { path, message: `${where}: expected one of ${allowed.join(', ')}, got ${show(e.data)}${hint}` };
     }
     case 'type':
@@ -76,6 +77,9 @@ function toProblem(e: ErrorObject): Problem | undefined {
     case 'if':
       return undefined; // the failing `then` branch reports the missing keys itself
     default: {
+      if ((e.parentSchema as { $comment?: unknown } | undefined)?.$comment === 'size') {
+        return { path, message: `${where}: bad size ${show(e.data)} (use ${SIZE_DESCRIPTION})` };
+      }
       const d = describe(e);
       return { path, message: d !== undefined ? `${where}: expected ${d}, got ${show(e.data)}` : `${where}: ${e.message ?? e.keyword}` };
     }

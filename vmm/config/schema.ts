@@ -13,9 +13,12 @@ export type JsonSchema = Record<string, unknown>;
 export const IGD_STRATEGIES = ['e820-reserved', 'uefi-reserved', 'lpc-bars', 'igd-bar5', 'dummy-device', 'identity', 'zero-gms', 'none'] as const;
 
 const HEX_RE = '^0[xX][0-9a-fA-F]+$';
-const size = (): JsonSchema => ({
-  description: SIZE_DESCRIPTION,
-  anyOf: [{ type: 'integer', minimum: 0 }, { type: 'string', pattern: '^\\s*\\d+(\\.\\d+)?\\s*[KMGTBkmgtb]?[Bb]?\\s*$' }],
+/** `$comment: 'size'` marks sizes so schema errors read "bad size" (schema-check.ts). */
+const size = (title?: string): JsonSchema => ({
+  ...(title !== undefined ? { title } : {}),
+  $comment: 'size',
+  description: `a size: ${SIZE_DESCRIPTION}`,
+  anyOf: [{ type: 'integer', minimum: 0 }, { type: 'string', pattern: '^\\s*\\d+(\\.\\d+)?\\s*[KMGTBkmgtb]?\\s*$' }],
 });
 const hexInt = (what: string): JsonSchema => ({
   description: `${what}: an integer or a 0x-hex string`,
@@ -55,7 +58,7 @@ function igdSchema(): JsonSchema {
       gmch: hexInt('raw GMCH/GGC register value'),
       ggms: { type: 'integer', minimum: 0, maximum: 3, description: 'GTT-size field (GGMS), 0..3' },
       bdsm: hexInt("base of the host's stolen memory"),
-      opregion: obj({ version: { type: 'string', enum: ['2.0', '2.1'], description: 'OpRegion version, "2.0" or "2.1"' } }),
+      opregion: obj({ version: { type: 'string', enum: ['2.0', '2.1'], title: 'OpRegion version' } }),
       'stolen-reserved': obj({ base: hexInt('STOLEN_RESERVED base'), size: size() }, ['base', 'size']),
     },
     ['generation'],
@@ -92,7 +95,7 @@ function propSchema(d: PropDef): JsonSchema {
     case 'integer':
       return { ...description, anyOf: [{ type: 'integer', minimum: d.min, maximum: d.max }, { type: 'string', pattern: HEX_RE }] };
     case 'size':
-      return { ...size(), ...description };
+      return size(d.description);
     case 'enum':
       return { ...description, enum: [...(d.values ?? [])] };
     case 'string':
@@ -130,8 +133,8 @@ export function configSchema(opts: { validation?: boolean } = {}): JsonSchema {
         machine: obj(
           {
             type: { enum: ['q35', 'pc'], description: "QEMU machine type: q35 or pc (i440FX)" },
-            memory: { ...size(), description: `RAM, ${SIZE_DESCRIPTION}; default 128M` },
-            maxmem: { ...size(), description: 'hotplug memory ceiling (-m ...,maxmem=)' },
+            memory: size('RAM; default 128M'),
+            maxmem: size('hotplug memory ceiling (-m ...,maxmem=)'),
             slots: { type: 'integer', minimum: 0, maximum: 256, description: 'memory hotplug slots (-m ...,slots=)' },
           },
           ['type'],

@@ -1,10 +1,10 @@
 /** Size strings as QEMU's qemu_strtosz reads them (util/cutils.c): bytes, or a number with a K/M/G/T suffix. */
 const UNITS: Readonly<Record<string, number>> = { '': 1, b: 1, k: 2 ** 10, m: 2 ** 20, g: 2 ** 30, t: 2 ** 40 };
-const SIZE_RE = /^\s*(\d+(?:\.\d+)?)\s*([kmgtb]?)b?\s*$/i;
+const SIZE_RE = /^\s*(\d+(?:\.\d+)?)\s*([kmgtb]?)\s*$/i;
 const HEX_RE = /^\s*0x([0-9a-f]+)\s*$/i;
 
 /** What a size must look like, for schema descriptions and error messages. */
-export const SIZE_DESCRIPTION = 'a size: bytes, or a number with a K, M, G or T suffix (4G, 512M, 1024K)';
+export const SIZE_DESCRIPTION = 'bytes, or a number with a K, M, G or T suffix: 4G, 512M, 1024K';
 
 /** Bytes, or undefined when `v` is not a size (negative, fractional bytes, bad suffix, too large). */
 export function parseSize(v: unknown): number | undefined {

@@ -100,13 +100,13 @@ export function checkDevices(input: TopologyInput): { devices: DeviceSpec[]; pro
         } else if (first === i) {
           add(at('bus'), `bus '${busName}' is this device's own id`);
         } else {
-          add(at('bus'), `bus '${busName}' names no device${didYouMean(busName, ids.keys()) || ' (bus must be the id of an earlier bridge)'}`);
+          add(at('bus'), `bus '${busName}' names no device${didYouMean(busName, firstIdIndex.keys()) || ' (bus must be the id of an earlier bridge)'}`);
         }
       } else if (target.def === undefined) {
         bus = undefined; // its model is unknown: already reported
       } else if (target.def.kind !== 'bridge') {
         bus = undefined;
-        add(at('bus'), `bus '${busName}' is a ${target.model} (devices[${target.index}], line ${input.lineOf(target.index)}), which is not a bridge`);
+        add(at('bus'), `bus '${busName}' names ${target.model} (devices[${target.index}], line ${input.lineOf(target.index)}), which is not a bridge`);
       } else bus = buses.get(busName);
     }
     if (def?.name === 'pcie-root-port' && bus !== undefined && !bus.root) {
@@ -138,7 +138,10 @@ export function checkDevices(input: TopologyInput): { devices: DeviceSpec[]; pro
     }
     const ctx = { machineType: input.machineType ?? 'q35', pcieBus: bus?.pciePort ?? false, rootBus: bus?.root ?? true };
     if (def?.check !== undefined && propsOk) {
-      for (const pr of def.check(props, ctx)) add(pr.prop !== undefined && pr.prop in rawProps ? at('props', pr.prop) : at('model'), pr.message);
+      for (const pr of def.check(props, ctx)) {
+        const msg = pr.message.startsWith(def.name) ? pr.message : `${def.name}: ${pr.message}`;
+        add(pr.prop !== undefined && pr.prop in rawProps ? at('props', pr.prop) : at('model'), msg);
+      }
     }
 
     // ---- address ----
@@ -160,6 +163,7 @@ export function checkDevices(input: TopologyInput): { devices: DeviceSpec[]; pro
     if (model === IGD_MODEL) {
       if (firstIgd !== undefined) {
         add(at('model'), `a second vfio-igd (the first is devices[${firstIgd}], line ${input.lineOf(firstIgd)}): a host has one IGD`);
+        addrOk = false; // not placed: its address problems would repeat the one above
       } else firstIgd = i;
       if (busName !== undefined) add(at('bus'), 'vfio-igd must be at 00:02.0 on the root bus (guest drivers and QEMU legacy mode expect it there)');
       else if (devfn !== undefined && devfn !== IGD_DEVFN) {
