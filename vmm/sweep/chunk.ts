@@ -1,0 +1,43 @@
+import { bootSpec } from '../boot.js';
+import type { MachineSpec } from '../config/spec.js';
+import { comboAt, type SweepPlan } from './plan.js';
+import { errorRow, rowFromReport, type SweepRow } from './row.js';
+
+/** A spec by plan config index, or an error message when it cannot be loaded. */
+export type SpecSource = (configIndex: number) => MachineSpec | string;
+
+/** A task: combinations [from, to) of the plan. Tiny on purpose: one message per chunk. */
+export interface ChunkTask {
+  from: number;
+  to: number;
+}
+
+/**
+ * Boots combinations [from, to) and returns their rows in index order. The same function runs
+ * inline (--jobs 1) and in every worker, which is what makes serial and parallel sweeps agree.
+ */
+export function runChunk(plan: SweepPlan, starts: readonly number[], specs: SpecSource, task: ChunkTask): SweepRow[] {
+  const rows: SweepRow[] = [];
+  for (let i = task.from; i < task.to; i++) {
+    const combo = comboAt(plan, starts, i);
+    const path = plan.configs[combo.configIndex]!.path;
+    const spec = specs(combo.configIndex);
+    if (typeof spec === 'string') {
+      rows.push(errorRow(combo, path, spec));
+      continue;
+    }
+    try {
+      const { report } = bootSpec(spec, {
+        configPath: path,
+        ...(combo.strategy !== null ? { strategy: combo.strategy } : {}),
+        ...(combo.vbios !== null ? { vbios: combo.vbios } : {}),
+        quirks: plan.quirks,
+      });
+      rows.push(rowFromReport(combo, path, report));
+    } catch (e) {
+      // An exception is a bug in our code (guest misbehaviour is an event): record it, keep sweeping.
+      rows.push(errorRow(combo, path, e instanceof Error ? e.message : String(e)));
+    }
+  }
+  return rows;
+}

@@ -1,0 +1,108 @@
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { runChunk, type SpecSource } from './chunk.js';
+import { planSize, planStarts, type SweepPlan } from './plan.js';
+import type { SweepRow } from './row.js';
+
+export interface SweepRunOptions {
+  /** 1 = inline in this thread (no pool); default os.availableParallelism(). */
+  readonly jobs?: number;
+  /** Combinations per task; default from the plan size (64–512 on big sweeps, peers-style.md §3.3). */
+  readonly chunkSize?: number;
+  /** Specs for the inline path (index = plan config index); workers load their own by path. */
+  readonly specs: SpecSource;
+  /** Rows in index order, a chunk at a time, as soon as every earlier chunk is done. */
+  readonly onRows?: (rows: readonly SweepRow[]) => void;
+  /** Combinations done so far (completion order, for a progress bar). */
+  readonly onProgress?: (done: number, total: number) => void;
+  /** Worker module; default resolveWorkerFile(). */
+  readonly workerFile?: string;
+  readonly signal?: AbortSignal;
+}
+
+export interface SweepStats {
+  readonly total: number;
+  readonly jobs: number;
+  readonly chunkSize: number;
+  readonly ms: number;
+  /** piscina's utilization (0..1) when a pool ran, else null. */
+  readonly utilization: number | null;
+}
+
+export function defaultChunkSize(total: number, jobs: number): number {
+  const spread = Math.ceil(total / (jobs * 8)); // about 8 tasks per thread so the tail balances
+  const floor = Math.min(64, Math.max(1, Math.ceil(total / (jobs * 2))));
+  return Math.min(512, Math.max(floor, spread));
+}
+
+/**
+ * The compiled worker: `worker.js` beside this module (dist/vmm/sweep/ when run from dist). Under a
+ * TypeScript runner this module is a .ts source, so fall back to the matching file in <root>/dist.
+ * Returns null when there is no compiled worker (then the sweep must run inline).
+ */
+export function resolveWorkerFile(): string | null {
+  const here = new URL('./worker.js', import.meta.url);
+  if (existsSync(fileURLToPath(here))) return here.href;
+  const src = fileURLToPath(import.meta.url);
+  const m = /^(.*)[\\/]vmm[\\/]sweep[\\/][^\\/]+\.ts$/.exec(src);
+  if (m !== null) {
+    const dist = `${m[1]}/dist/vmm/sweep/worker.js`;
+    if (existsSync(dist)) return pathToFileURL(dist).href;
+  }
+  return null;
+}
+
+/**
+ * Runs every combination of the plan. Rows are delivered in index order whatever the completion
+ * order, so output files are identical for any --jobs. At most 2 tasks per thread are in flight
+ * (back-pressure instead of queueing every chunk at once).
+ */
+export async function runSweep(plan: SweepPlan, opts: SweepRunOptions): Promise<SweepStats> {
+  const total = planSize(plan);
+  const jobs = Math.max(1, Math.floor(opts.jobs ?? availableParallelism()));
+  const chunkSize = Math.max(1, Math.floor(opts.chunkSize ?? defaultChunkSize(total, jobs)));
+  const nChunks = Math.ceil(total / chunkSize);
+  const starts = planStarts(plan);
+  const t0 = performance.now();
+  let done = 0;
+  const pending = new Map<number, SweepRow[]>();
+  let nextOut = 0;
+  const deliver = (chunk: number, rows: SweepRow[]): void => {
+    done += rows.length;
+    opts.onProgress?.(done, total);
+    pending.set(chunk, rows);
+    for (let r = pending.get(nextOut); r !== undefined; r = pending.get(nextOut)) {
+      pending.delete(nextOut++);
+      opts.onRows?.(r);
+    }
+  };
+  const range = (c: number): { from: number; to: number } => ({ from: c * chunkSize, to: Math.min(total, (c + 1) * chunkSize) });
+
+  if (jobs === 1) {
+    for (let c = 0; c < nChunks; c++) {
+      if (opts.signal?.aborted) throw new Error('sweep aborted');
+      deliver(c, runChunk(plan, starts, opts.specs, range(c)));
+    }
+    return { total, jobs, chunkSize, ms: performance.now() - t0, utilization: null };
+  }
+
+  const workerFile = opts.workerFile ?? resolveWorkerFile();
+  if (workerFile === null) throw new Error('no compiled sweep worker (dist/vmm/sweep/worker.js): run `npm run build`, or use --jobs 1');
+  const { Piscina } = await import('piscina');
+  const pool = new Piscina({ filename: workerFile, minThreads: jobs, maxThreads: jobs, idleTimeout: 60_000, workerData: plan });
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < nChunks) {
+      const c = next++;
+      const rows = (await pool.run(range(c), opts.signal ? { signal: opts.signal } : {})) as SweepRow[];
+      deliver(c, rows);
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.min(nChunks, jobs * 2) }, lane));
+    return { total, jobs, chunkSize, ms: performance.now() - t0, utilization: pool.utilization };
+  } finally {
+    await pool.destroy();
+  }
+}
