@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { registerCatalogue } from '../../devices/catalogue/index.js';
+import { registerAllModels } from '../../devices/index.js';
 import { PciFunction } from '../../devices/pci/function.js';
 import { lookupModel, registerModel, type PropDef } from '../../devices/registry.js';
 
@@ -17,6 +18,7 @@ const int: PropDef = { type: 'integer', min: 0, max: 0xffff_ffff };
  * they are not registered yet, so config tests can parse every fixture. A real registration wins.
  */
 export function registerForTests(): void {
+  registerAllModels();
   registerCatalogue();
   const stub = (name: string, props: Record<string, PropDef>): void => {
     if (lookupModel(name) !== undefined) return;

@@ -17,7 +17,7 @@ function reserveCap(fn: PciBridge): number[] | undefined {
 
 describe('catalogue bridges: what SeaBIOS reads from them', () => {
   it('gives pcie-root-port a PCIe capability of type root port with the slot-implemented flag, even with hotplug=off', () => {
-    for (const props of [{}, { hotplug: false }]) {
+    for (const props of [{}, { hotplug: false }] as Record<string, boolean>[]) {
       const fn = build('pcie-root-port', props);
       const off = capOffset(fn, CAP_EXP);
       expect(off).toBeGreaterThan(0);

@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import { formatConfigError, parseConfig, parseSize, formatSize, type ConfigResult } from '../../vmm/config/index.js';
+import type { MachineSpec } from '../../vmm/config/spec.js';
+import { registerForTests } from './helpers.js';
+
+registerForTests();
+
+function ok(text: string): MachineSpec {
+  const r = parseConfig(text, 't.yaml');
+  if (!r.ok) throw new Error(r.errors.map(formatConfigError).join('\n'));
+  return r.spec;
+}
+
+function errors(text: string): string[] {
+  const r: ConfigResult = parseConfig(text, 't.yaml');
+  return r.ok ? [] : r.errors.map(formatConfigError);
+}
+
+describe('config → MachineSpec', () => {
+  it('reads sizes as bytes, with K/M/G/T suffixes, and defaults memory to 128M', () => {
+    expect(parseSize('4G')).toBe(4 * 2 ** 30);
+    expect(parseSize('512M')).toBe(512 * 2 ** 20);
+    expect(parseSize('1024K')).toBe(2 ** 20);
+    expect(parseSize('1T')).toBe(2 ** 40);
+    expect(parseSize('1.5G')).toBe(1536 * 2 ** 20);
+    expect(parseSize(4096)).toBe(4096);
+    expect(parseSize('4X')).toBeUndefined();
+    expect(parseSize('2GB')).toBeUndefined();
+    expect(formatSize(3 * 2 ** 30)).toBe('3G');
+    expect(formatSize(1536 * 2 ** 20)).toBe('1536M');
+    expect(ok('machine: { type: q35, memory: 3221225472 }').machine.memory).toBe(3 * 2 ** 30);
+    expect(ok('machine: { type: pc }').machine).toEqual({ type: 'pc', memory: 128 * 2 ** 20 });
+    expect(ok('machine: { type: q35, memory: 1G, maxmem: 8G, slots: 2 }').machine).toEqual({ type: 'q35', memory: 2 ** 30, maxmem: 8 * 2 ** 30, slots: 2 });
+  });
+
+  it('keeps an unquoted addr as written: 02.0 is slot 2, 10 is slot 0x10', () => {
+    const spec = ok('machine: { type: q35 }\ndevices:\n  - { model: e1000, addr: 02.0 }\n  - { model: edu, addr: 10 }\n  - { model: rtl8139, addr: "1c.0" }\n');
+    expect(spec.devices.map((d) => d.devfn)).toEqual([0x10, 0x80, 0xe0]);
+  });
+
+  it('leaves devfn to the machine when no addr is given, but checks the slot QEMU would pick', () => {
+    const spec = ok('machine: { type: pc }\ndevices:\n  - { model: VGA }\n  - { model: e1000, addr: "03.0" }\n');
+    expect(spec.devices[0]!.devfn).toBeUndefined();
+    // VGA takes 02.0 (00.0 and 01.x are the chipset's), so a later explicit 02.0 collides.
+    expect(errors('machine: { type: pc }\ndevices:\n  - { model: VGA }\n  - { model: e1000, addr: "02.0" }\n')).toEqual([
+      't.yaml:4:27: addr 02.0 on the root bus is already used by VGA (devices[0], line 3)',
+    ]);
+  });
+
+  it('normalizes props by type: sizes to bytes, on/off to booleans, hex strings to integers', () => {
+    const spec = ok(
+      'machine: { type: q35 }\ndevices:\n  - model: pcie-root-port\n    id: rp1\n    props: { chassis: "0x2", slot: 2, mem-reserve: 8M, hotplug: off, multifunction: on }\n',
+    );
+    expect(spec.devices[0]).toEqual({
+      model: 'pcie-root-port', id: 'rp1', props: { chassis: 2, slot: 2, 'mem-reserve': 8 * 2 ** 20, hotplug: false, multifunction: true },
+    });
+  });
+
+  it('accepts a device below a bridge declared earlier, and any function with multifunction on function 0', () => {
+    const spec = ok(
+      'machine: { type: q35 }\ndevices:\n  - { model: pci-bridge, id: br1, props: { chassis_nr: 1 } }\n' +
+        '  - { model: e1000, bus: br1, addr: "05.0", props: { multifunction: on } }\n  - { model: edu, bus: br1, addr: "05.3" }\n',
+    );
+    expect(spec.devices.map((d) => [d.bus, d.devfn])).toEqual([[undefined, undefined], ['br1', 0x28], ['br1', 0x2b]]);
+  });
+
+  it('refuses two root ports with the same (default) chassis/slot', () => {
+    expect(errors('machine: { type: q35 }\ndevices:\n  - { model: pcie-root-port }\n  - { model: pcie-root-port }\n')).toEqual([
+      't.yaml:4:14: pcie-root-port chassis 0 slot 0 is already used by devices[0] (line 3); each root port needs its own chassis/slot pair',
+    ]);
+  });
+
+  it('reports a bus with no free slot', () => {
+    const many = Array.from({ length: 30 }, () => '  - { model: edu }').join('\n');
+    expect(errors(`machine: { type: q35 }\ndevices:\n${many}\n  - { model: edu }\n`)).toEqual([
+      't.yaml:33:14: no free slot on the root bus for edu (all 32 device numbers are in use)',
+    ]);
+  });
+
+  it('describes the host IGD with generation names, hex strings and source-exact OpRegion versions', () => {
+    const spec = ok(
+      'machine: { type: q35 }\nhost:\n  igd:\n    generation: skl\n    device-id: "0x1912"\n    gmch: 0x0240\n    bdsm: 0x8b800000\n    opregion: { version: 2.0 }\n' +
+        'devices:\n  - model: vfio-igd\nfirmware: { igd-strategy: e820-reserved, vbios: reads-bdsm }\n',
+    );
+    expect(spec.host?.igd).toEqual({
+      generation: 9, generationName: 'skl', deviceId: 0x1912, gms: 0x02, gmch: 0x0240, ggms: 1, bdsm: 0x8b800000, opregion: { version: '2.0' },
+    });
+    expect(spec.devices[0]!.devfn).toBe(0x10);
+    expect(spec.firmware).toEqual({ igdStrategy: 'e820-reserved', vbios: 'reads-bdsm' });
+    const tgl = ok('machine: { type: q35 }\nhost:\n  igd: { generation: 12, gms: 0xfe, stolen-reserved: { base: 0x50200000, size: 2M } }\n');
+    expect(tgl.host?.igd).toEqual({ generation: 12, gms: 0xfe, stolenReserved: { base: 0x50200000, size: 2 * 2 ** 20 } });
+  });
+
+  it('rejects gms and gmch that disagree, and a 64-bit BDSM before gen 11', () => {
+    expect(errors('machine: { type: q35 }\nhost:\n  igd: { generation: bdw, gms: 2, gmch: 0x0300 }\n')).toEqual([
+      't.yaml:3:32: host.igd.gms 0x2 disagrees with gmch 0x300 (its GMS field is 0x3 on gen 8)',
+    ]);
+    expect(errors('machine: { type: q35 }\nhost:\n  igd: { generation: kbl, bdsm: 0x100000000 }\n')).toEqual([
+      't.yaml:3:33: host.igd.bdsm: 0x100000000 is out of range (max 0xffffffff)',
+    ]);
+  });
+
+  it('normalizes trap rules, hex numbers included', () => {
+    const spec = ok(
+      'machine: { type: q35 }\ntraps:\n  - { bdf: "00:02.0", bar: 0, offset: [0x100000, "0x200000"], width: 4, action: rewrite-range, from: [0, 0x1000], to: 0x8000 }\n',
+    );
+    expect(spec.traps).toEqual([{ bdf: '00:02.0', action: 'rewrite-range', bar: 0, offset: [0x100000, 0x200000], width: 4, from: [0, 0x1000], to: 0x8000 }]);
+  });
+
+  it('keeps name, workload and an empty firmware section', () => {
+    const spec = ok('name: vm\nmachine: { type: pc }\nworkload: { steps: [1, 2] }\n');
+    expect(spec).toEqual({ name: 'vm', machine: { type: 'pc', memory: 128 * 2 ** 20 }, devices: [], firmware: {}, traps: [], workload: { steps: [1, 2] } });
+  });
+});
