@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { registerAllModels } from '../../devices/index.js';
 import { sortErrors, type ConfigError, type ConfigResult } from './errors.js';
 import { checkHostIgd, type Problem } from './igd.js';
 import { schemaProblems } from './schema-check.js';
@@ -86,6 +87,7 @@ function trapsOf(t: unknown): TrapRuleSpec[] {
 
 /** Parses and validates a config's text; `fileName` is what error lines start with. Never throws on bad input. */
 export function parseConfig(text: string, fileName: string): ConfigResult {
+  registerAllModels();
   const src = new YamlSource(text);
   const err = (p: { line: number; col: number }, message: string): ConfigError => ({ file: fileName, line: p.line, col: p.col, message });
   const syntax = src.syntaxErrors();

@@ -1,3 +1,4 @@
+import { registerAllModels } from '../../devices/index.js';
 import { lookupModel, modelNames, type PropDef } from '../../devices/registry.js';
 import { SIZE_DESCRIPTION } from './size.js';
 import { IGD_GENERATION_NAMES } from './igd.js';
@@ -117,6 +118,7 @@ function modelRules(): JsonSchema[] {
 
 /** The JSON Schema of the config format; `validation` leaves props and model names to the semantic checks. */
 export function configSchema(opts: { validation?: boolean } = {}): JsonSchema {
+  registerAllModels();
   const device = deviceSchema();
   if (opts.validation !== true) {
     const props = device['properties'] as Record<string, JsonSchema>;
