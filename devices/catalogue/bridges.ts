@@ -178,6 +178,17 @@ function pciePciBridge(): ModelDef {
   });
 }
 
+/**
+ * Whether a bridge's secondary bus is run by its SHPC hotplug controller, which refuses devices in
+ * slot 0 ("Unsupported PCI slot 0 for standard hotplug controller", hw/pci/shpc.c).
+ */
+export function hasShpc(model: string, props: Props): boolean {
+  return model === 'pcie-pci-bridge' || (model === 'pci-bridge' && propBool(props, 'shpc', true));
+}
+
+/** The slots SHPC controls: 1..SHPC_MAX_SLOTS (31). */
+export const SHPC_FIRST_SLOT = 1;
+
 export function bridgeModels(): ModelDef[] {
   return [pciBridge(), pcieRootPort(), pciePciBridge()];
 }

@@ -4,7 +4,7 @@ import { displayModels } from './display.js';
 import { endpointModels } from './endpoints.js';
 import { virtioModels } from './virtio.js';
 
-export { BRIDGE_IDS, QEMU_RESERVE_CAP_LEN, QEMU_RESERVE_CAP_TYPE, RESERVE_CAP } from './bridges.js';
+export { BRIDGE_IDS, hasShpc, QEMU_RESERVE_CAP_LEN, QEMU_RESERVE_CAP_TYPE, RESERVE_CAP, SHPC_FIRST_SLOT } from './bridges.js';
 export { ENDPOINTS, ROM_BAR_SIZES, VIRTIO } from './facts.js';
 export { virtioModes } from './virtio.js';
 

@@ -1,3 +1,4 @@
+import { hasShpc, SHPC_FIRST_SLOT } from '../../devices/catalogue/index.js';
 import { PC_BUILTINS, Q35_BUILTINS } from '../../devices/chipset/index.js';
 import { PCI_HEADER_TYPE, PCI_HEADER_TYPE_MULTI_FUNCTION } from '../../devices/pci/regs.js';
 import { lookupModel, modelNames, type ModelDef } from '../../devices/registry.js';
@@ -20,6 +21,8 @@ interface Occupant {
 interface Bus {
   readonly name: string;
   readonly pciePort: boolean;
+  /** Run by an SHPC controller: slot 0 is refused. */
+  readonly shpc: boolean;
   readonly root: boolean;
   readonly slots: Map<number, Occupant>;
 }
@@ -47,7 +50,7 @@ function rootBus(machineType: MachineType | undefined): { bus: Bus; chipsetSlots
       chipsetSlots.set(b.devfn >> 3, list.join(', '));
     }
   }
-  return { bus: { name: 'the root bus', pciePort: false, root: true, slots }, chipsetSlots };
+  return { bus: { name: 'the root bus', pciePort: false, shpc: false, root: true, slots }, chipsetSlots };
 }
 
 export function checkDevices(input: TopologyInput): { devices: DeviceSpec[]; problems: Problem[] } {
@@ -160,7 +163,7 @@ export function checkDevices(input: TopologyInput): { devices: DeviceSpec[]; pro
     } else if (d['addr'] !== undefined) addrOk = false;
     const addrGiven = d['addr'] !== undefined;
     let forced = false;
-    if (model === IGD_MODEL) {
+    if (model === IGD_MODEL && def !== undefined) {
       if (firstIgd !== undefined) {
         add(at('model'), `a second vfio-igd (the first is devices[${firstIgd}], line ${input.lineOf(firstIgd)}): a host has one IGD`);
         addrOk = false; // not placed: its address problems would repeat the one above
@@ -194,6 +197,10 @@ export function checkDevices(input: TopologyInput): { devices: DeviceSpec[]; pro
         } else if (chipset !== undefined) {
           ok = false;
           add(addrPath, `addr ${fmtAddr(place)}: slot ${hex2(place >> 3)} belongs to the ${input.machineType} chipset (${chipset})`);
+        } else if (bus.shpc && place >> 3 < SHPC_FIRST_SLOT) {
+          ok = false;
+          const how = addrGiven ? '' : ' (the slot QEMU picks when no addr is given)';
+          add(addrGiven ? at('addr') : at('bus'), `${def.name} on bus '${bus.name}' cannot use slot 0${how}: QEMU: Unsupported PCI slot 0 for standard hotplug controller. Valid slots are between 1 and 31`);
         } else if (bus.pciePort && place >> 3 !== 0) {
           ok = false;
           add(addrGiven ? at('addr') : at('bus'), `${def.name} on pcie-root-port '${bus.name}' must be at slot 0 (addr "00.${place & 7}"): QEMU: PCI: slot ${place >> 3} is not valid for ${def.name}, parent device only allows plugging into slot 0`);
@@ -217,7 +224,7 @@ export function checkDevices(input: TopologyInput): { devices: DeviceSpec[]; pro
       }
     }
     if (def?.kind === 'bridge' && id !== undefined && ids.get(id)?.index === i) {
-      buses.set(id, { name: id, pciePort: def.pciePort === true, root: false, slots: new Map() });
+      buses.set(id, { name: id, pciePort: def.pciePort === true, shpc: hasShpc(def.name, props), root: false, slots: new Map() });
     }
     if (def?.name === 'pcie-root-port') {
       const key = `${String(props['chassis'] ?? 0)}/${String(props['slot'] ?? 0)}`;
