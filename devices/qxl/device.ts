@@ -1,0 +1,310 @@
+import type { PropValue } from '../../vmm/config/spec.js';
+import type { DmaPort } from '../../vmm/iommu/types.js';
+import { GuestMemory } from '../../vmm/memory/guest-memory.js';
+import { PciFunction, ROM_BAR } from '../pci/function.js';
+import type { CommandHost } from './commands.js';
+import {
+  PCI_CLASS_DISPLAY_OTHER, PCI_CLASS_DISPLAY_VGA, QEMU_SUBSYSTEM_ID, QEMU_SUBSYSTEM_VENDOR, QXL_COMMAND_RING_SIZE,
+  QXL_COMMAND_SIZEOF, QXL_CURSOR_RING_SIZE, QXL_DEVICE_ID_STABLE, QXL_IO_RANGE_INDEX, QXL_MODE_NAMES,
+  QXL_RAM_RANGE_INDEX, QXL_RELEASE_ITEM_SIZEOF, QXL_RELEASE_RING_SIZE, QXL_ROM_RANGE_INDEX, QXL_ROM_SIZE,
+  QXL_UNDEFINED_IO, QXL_VGA_ROM_SIZE, QXL_VRAM64_RANGE_INDEX, QXL_VRAM_RANGE_INDEX, QxlMode, RAM_CMD_RING,
+  RAM_CURSOR_RING, RAM_RELEASE_RING, REDHAT_PCI_VENDOR_ID,
+} from './constants.js';
+import { QxlEvents } from './events.js';
+import { hardReset, vgaPortWrite, vmStart, vmStop } from './lifecycle.js';
+import { DeviceMemory, DmaMemory, Space, type MemTarget } from './memory.js';
+import { Memslots, type MemslotHost } from './memslots.js';
+import { completeAsync, ioportWrite } from './ports.js';
+import { ReleaseQueue, type ReleaseHost } from './release.js';
+import { Ring } from './ring.js';
+import { buildRom, ramLayout } from './rom.js';
+import { SpiceServer } from './server.js';
+import { qxlConfig, type QxlConfig } from './sizing.js';
+import { qxlVgaBiosImage } from './vgabios.js';
+
+export interface QxlOptions {
+  /** qxl-vga (class VGA, legacy VGA ports, VGA mode after reset) rather than qxl. */
+  readonly vga: boolean;
+  /** The device's DMA port (the IOMMU's view); needed only for memslots in guest RAM. */
+  readonly dma?: () => DmaPort;
+  /** Console index QEMU assigns (rom.id); 0 for the first display device. */
+  readonly consoleId?: number;
+}
+
+/** QXLSurfaceCreate as QEMU keeps it for the primary (guest_primary.surface). */
+export interface PrimarySurface {
+  width: number;
+  height: number;
+  stride: number;
+  format: number;
+  flags: number;
+  memLo: number;
+  memHi: number;
+}
+
+/** The QXL device as QEMU 7.2 builds it (hw/display/qxl.c), with a deterministic spice-server model behind it. */
+export class QxlDevice extends PciFunction implements CommandHost, MemslotHost, ReleaseHost {
+  readonly qxl: QxlConfig;
+  readonly vga: boolean;
+  readonly consoleId: number;
+  readonly ram: GuestMemory = new GuestMemory();
+  readonly vram: GuestMemory = new GuestMemory();
+  readonly ramMem: DeviceMemory;
+  readonly vramMem: DeviceMemory;
+  readonly dmaMem: DmaMemory | undefined;
+  readonly ramHeaderOffset: number;
+  readonly rom: Uint8Array;
+  shadowRom: Uint8Array;
+  readonly cmdRing: Ring;
+  readonly cursorRing: Ring;
+  readonly releaseRing: Ring;
+  readonly memslots: Memslots;
+  readonly release: ReleaseQueue;
+  readonly server: SpiceServer;
+  readonly log: QxlEvents;
+  mode: QxlMode = QxlMode.Undefined;
+  guestBugSet = false;
+  currentAsync = QXL_UNDEFINED_IO;
+  cmdflags = 0;
+  /** The VM (and spice display) is running: QEMU drops events otherwise. */
+  running = false;
+  irqLevel = false;
+  primary: PrimarySurface | undefined;
+  /** An async IO was accepted and waits for completeAsync() (deferred mode). */
+  asyncPending = false;
+  /** Head 0 of the last MONITORS_CONFIG_ASYNC when it had one head (QEMU guest_head0_width/height). */
+  guestHead0: { width: number; height: number } | undefined;
+  /** Number of hard resets since creation (drivers compare it to notice a reset they did not do). */
+  resetCount = 0;
+  /** Memslots in guest RAM (DMA through the IOMMU) are accepted: not QEMU behaviour, off by default. */
+  guestRamMemslots: boolean;
+  /** 'deferred': async IOs complete only on completeAsync() (to exercise the single-outstanding-async rule). */
+  asyncMode: 'immediate' | 'deferred' = 'immediate';
+  /** The INTx line changed (the lead connects it to the interrupt controller). */
+  onIrq: ((level: boolean) => void) | undefined;
+  /** Writes into BAR0/BAR1/BAR4 memory at guest-physical `gpa` (device rendering, ring updates, or CPU writes). */
+  onVramWrite: ((gpa: number, len: number, source: 'device' | 'cpu') => void) | undefined;
+  private readonly mapped = [-1, -1, -1, -1, -1];
+  private readonly vgaBios: Uint8Array | undefined;
+
+  constructor(props: Readonly<Record<string, PropValue>>, opts: QxlOptions) {
+    const qxl = qxlConfig(props);
+    super({
+      vendor: REDHAT_PCI_VENDOR_ID,
+      device: QXL_DEVICE_ID_STABLE,
+      classCode: opts.vga ? PCI_CLASS_DISPLAY_VGA : PCI_CLASS_DISPLAY_OTHER,
+      revision: qxl.revision,
+      subsystemVendor: QEMU_SUBSYSTEM_VENDOR,
+      subsystem: QEMU_SUBSYSTEM_ID,
+      interruptPin: 1,
+    });
+    this.qxl = qxl;
+    this.vga = opts.vga;
+    this.consoleId = opts.consoleId ?? 0;
+    this.guestRamMemslots = props['x-guest-ram-memslots'] === true || props['x-guest-ram-memslots'] === 'on';
+    const notify = (space: Space, off: number, len: number): void => this.markDirty(space, off, len);
+    this.ramMem = new DeviceMemory(Space.Ram, qxl.ramSize, this.ram, notify);
+    this.vramMem = new DeviceMemory(Space.Vram, qxl.vram64Size, this.vram, notify);
+    this.dmaMem = opts.dma !== undefined ? new DmaMemory(opts.dma) : undefined;
+    this.ramHeaderOffset = ramLayout(qxl).ramHeaderOffset;
+    this.defineBar(QXL_RAM_RANGE_INDEX, { size: qxl.ramSize, space: 'mem', is64: false, prefetch: false });
+    this.defineBar(QXL_VRAM_RANGE_INDEX, { size: qxl.vram32Size, space: 'mem', is64: false, prefetch: false });
+    this.defineBar(QXL_ROM_RANGE_INDEX, { size: QXL_ROM_SIZE, space: 'mem', is64: false, prefetch: false });
+    this.defineBar(QXL_IO_RANGE_INDEX, { size: qxl.ioSize, space: 'io', is64: false, prefetch: false });
+    if (qxl.vram32Size < qxl.vram64Size) {
+      this.defineBar(QXL_VRAM64_RANGE_INDEX, { size: qxl.vram64Size, space: 'mem', is64: true, prefetch: true });
+    }
+    const romfile = props['romfile'];
+    const rombar = props['rombar'];
+    const wantRom = (opts.vga ? romfile !== '' : typeof romfile === 'string' && romfile !== '') && rombar !== 0 && rombar !== false;
+    if (wantRom) this.defineRom(QXL_VGA_ROM_SIZE);
+    this.vgaBios = wantRom ? qxlVgaBiosImage() : undefined;
+    this.rom = buildRom(qxl, this.consoleId);
+    this.shadowRom = this.rom.slice();
+    const hdr = this.ramHeaderOffset;
+    this.cmdRing = new Ring(this.ramMem, hdr + RAM_CMD_RING, QXL_COMMAND_RING_SIZE, QXL_COMMAND_SIZEOF);
+    this.cursorRing = new Ring(this.ramMem, hdr + RAM_CURSOR_RING, QXL_CURSOR_RING_SIZE, QXL_COMMAND_SIZEOF);
+    this.releaseRing = new Ring(this.ramMem, hdr + RAM_RELEASE_RING, QXL_RELEASE_RING_SIZE, QXL_RELEASE_ITEM_SIZEOF);
+    this.memslots = new Memslots(this);
+    this.release = new ReleaseQueue(this);
+    this.server = new SpiceServer(this);
+    this.log = new QxlEvents(this);
+    // realize (qxl_reset_state), machine reset (hard reset, display not running yet), then the VM starts.
+    hardReset(this);
+    this.resetCount = 0;
+    vmStart(this);
+  }
+
+  // ---- host interfaces used by the rings, memslots, release queue and server ----
+  get numSurfaces(): number {
+    return this.qxl.numSurfaces;
+  }
+  get consuming(): boolean {
+    return this.mode !== QxlMode.Vga;
+  }
+  get events(): readonly { kind: string; message: string }[] {
+    return this.log.list;
+  }
+  guestBug(msg: string): void {
+    this.log.guestBug(msg);
+  }
+  spiceWarning(msg: string): void {
+    this.log.add('spice', `qxl-${this.consoleId}: spice: ${msg}`);
+  }
+  event(kind: string, msg: string): void {
+    this.log.add(kind, msg);
+  }
+  sendEvents(bits: number): void {
+    this.log.sendEvents(bits);
+  }
+  barSize(index: number): number {
+    return this.bars[index]?.size ?? 0;
+  }
+  targetFor(bar: number): MemTarget | undefined {
+    if (bar === QXL_RAM_RANGE_INDEX) return this.ramMem;
+    if (bar === QXL_VRAM_RANGE_INDEX || bar === QXL_VRAM64_RANGE_INDEX) return this.vramMem;
+    return bar === -1 ? this.dmaMem : undefined;
+  }
+  get modeName(): string {
+    return QXL_MODE_NAMES[this.mode];
+  }
+
+  /** Sets the INTx level (pci_set_irq). */
+  setIrq(level: boolean): void {
+    if (level === this.irqLevel) return;
+    this.irqLevel = level;
+    this.onIrq?.(level);
+  }
+
+  /** Maps a device-side write in BAR memory to the guest-physical addresses it is visible at. */
+  markDirty(space: Space, off: number, len: number, source: 'device' | 'cpu' = 'device'): void {
+    const hook = this.onVramWrite;
+    if (hook === undefined) return;
+    if (space === Space.Ram) {
+      const a = this.barAddress(QXL_RAM_RANGE_INDEX);
+      if (a >= 0) hook(a + off, len, source);
+      return;
+    }
+    const a1 = this.barAddress(QXL_VRAM_RANGE_INDEX);
+    if (a1 >= 0 && off < this.qxl.vram32Size) hook(a1 + off, Math.min(len, this.qxl.vram32Size - off), source);
+    const a4 = this.bars[QXL_VRAM64_RANGE_INDEX] !== undefined ? this.barAddress(QXL_VRAM64_RANGE_INDEX) : -1;
+    if (a4 >= 0) hook(a4 + off, len, source);
+  }
+
+  // ---- BAR access (the guest's view) ----
+  override barRead(index: number, offset: number, width: 1 | 2 | 4): number {
+    const ones = width === 4 ? 0xffffffff : (1 << (8 * width)) - 1;
+    switch (index) {
+      case QXL_RAM_RANGE_INDEX:
+        return offset + width <= this.qxl.ramSize ? this.ram.read(offset, width) : ones;
+      case QXL_VRAM_RANGE_INDEX:
+        return offset + width <= this.qxl.vram32Size ? this.vram.read(offset, width) : ones;
+      case QXL_VRAM64_RANGE_INDEX:
+        return offset + width <= this.qxl.vram64Size ? this.vram.read(offset, width) : ones;
+      case QXL_ROM_RANGE_INDEX:
+        return readLe(this.rom, offset, width, ones);
+      case ROM_BAR:
+        return this.vgaBios !== undefined ? readLe(this.vgaBios, offset, width, ones) : ones;
+      default:
+        return ones; // IO BAR: QEMU's ioport_read returns 0xff per byte
+    }
+  }
+
+  override barWrite(index: number, offset: number, width: 1 | 2 | 4, value: number): void {
+    if (index === QXL_IO_RANGE_INDEX) {
+      // 1-byte ports: QEMU splits a wider PIO access into byte accesses at consecutive ports.
+      for (let i = 0; i < width; i++) if (offset + i < this.qxl.ioSize) ioportWrite(this, offset + i, (value >>> (8 * i)) & 0xff);
+      return;
+    }
+    const mem = index === QXL_RAM_RANGE_INDEX ? this.ram : index === QXL_VRAM_RANGE_INDEX || index === QXL_VRAM64_RANGE_INDEX ? this.vram : undefined;
+    const limit = index === QXL_RAM_RANGE_INDEX ? this.qxl.ramSize : index === QXL_VRAM_RANGE_INDEX ? this.qxl.vram32Size : this.qxl.vram64Size;
+    if (mem === undefined || offset + width > limit) return; // ROM BARs are read-only
+    mem.write(offset, width, value);
+    this.markDirty(index === QXL_RAM_RANGE_INDEX ? Space.Ram : Space.Vram, offset, width, 'cpu');
+  }
+
+  override romImage(): Uint8Array | undefined {
+    return this.vgaBios;
+  }
+
+  override configWrite(off: number, width: 1 | 2 | 4, value: number): void {
+    super.configWrite(off, width, value);
+    this.checkMappings();
+  }
+
+  /** A BAR holding memslots moved or stopped decoding: those slots and the host state inside them go. */
+  checkMappings(): void {
+    for (const bar of [QXL_RAM_RANGE_INDEX, QXL_VRAM_RANGE_INDEX, QXL_VRAM64_RANGE_INDEX]) {
+      const a = this.bars[bar] !== undefined ? this.barAddress(bar) : -1;
+      if (a === this.mapped[bar]) continue;
+      const was = this.mapped[bar]!;
+      this.mapped[bar] = a;
+      this.memslots.slots.forEach((s, id) => {
+        if (!s.active || s.bar !== bar || s.barBase === a) return;
+        s.active = false;
+        const d = this.server.dropMemory(s.target!.space, s.regionOffset, s.regionOffset + s.size);
+        const where = a < 0 ? 'stopped decoding' : `moved to 0x${a.toString(16)}`;
+        this.event('unmapped', `qxl-${this.consoleId}: BAR${bar} (was 0x${was.toString(16)}) ${where} under memslot ${id}: slot dropped with ${d.objects} objects, ${d.surfaces} surfaces`);
+      });
+    }
+  }
+
+  /** Guest RAM [gpa, gpa + len) was freed (balloon, unplug): host records living there are dropped. */
+  guestMemoryFreed(gpa: number, len: number): void {
+    const d = this.server.dropMemory(Space.Dma, gpa, gpa + len);
+    if (d.objects + d.surfaces > 0) this.event('unmapped', `qxl-${this.consoleId}: guest RAM 0x${gpa.toString(16)}+0x${len.toString(16)} freed: dropped ${d.objects} objects, ${d.surfaces} surfaces`);
+  }
+
+  // ---- operations for the machine and for tests ----
+  /** An OUT to port BAR3 + `port` (one byte). */
+  ioWrite(port: number, value: number): void {
+    ioportWrite(this, port, value & 0xff);
+  }
+  /** Completes the outstanding async IO (deferred mode; a no-op otherwise). */
+  completeAsync(): void {
+    if (this.asyncPending) completeAsync(this);
+  }
+  /** A write to one of the legacy VGA ports qxl-vga claims (0x3b4/5, 0x3ba, 0x3c0-0x3cf, 0x3d4/5, 0x3da). */
+  vgaPortWrite(): void {
+    if (this.vga) vgaPortWrite(this);
+  }
+  /** The VM stops (live surfaces are marked dirty) or starts (spice reports client capabilities again). */
+  vmStop(): void {
+    vmStop(this);
+  }
+  vmStart(): void {
+    vmStart(this);
+  }
+
+  /** The QXLRom bytes as the guest sees them in BAR2. */
+  romBytes(): Uint8Array {
+    return this.rom.slice();
+  }
+
+  /** Bytes of any BAR (0 ram, 1 vram32, 2 rom, 3 io, 4 vram64, 6 expansion ROM) for `vfio-sim dump`. */
+  dump(bar: number, offset = 0, length?: number): Uint8Array {
+    const size = bar === ROM_BAR ? this.romSize : this.barSize(bar);
+    const start = Math.max(0, Math.min(offset, size));
+    const n = Math.max(0, Math.min(length ?? size - start, size - start));
+    const out = new Uint8Array(n);
+    if (bar === QXL_RAM_RANGE_INDEX) this.ram.readBytes(start, out);
+    else if (bar === QXL_VRAM_RANGE_INDEX || bar === QXL_VRAM64_RANGE_INDEX) this.vram.readBytes(start, out);
+    else if (bar === QXL_ROM_RANGE_INDEX) out.set(this.rom.subarray(start, start + n));
+    else if (bar === ROM_BAR && this.vgaBios !== undefined) out.set(this.vgaBios.subarray(start, start + n));
+    else out.fill(0xff);
+    return out;
+  }
+
+  /** The interface revision >= 4 gets client-capability events (interface_set_client_capabilities). */
+  get clientCapsSupported(): boolean {
+    return this.qxl.revision >= 4;
+  }
+}
+
+function readLe(buf: Uint8Array, off: number, width: number, ones: number): number {
+  if (off + width > buf.length) return ones;
+  let v = 0;
+  for (let i = width - 1; i >= 0; i--) v = v * 256 + buf[off + i]!;
+  return v >>> 0;
+}
+

@@ -1,0 +1,79 @@
+import {
+  QXL_INTERRUPT_CLIENT, QXL_INTERRUPT_CLIENT_MONITORS_CONFIG, QXL_INTERRUPT_CURSOR, QXL_INTERRUPT_DISPLAY,
+  QXL_INTERRUPT_ERROR, QXL_INTERRUPT_IO_CMD, RAM_INT_MASK, RAM_INT_PENDING,
+} from './constants.js';
+import type { MemTarget } from './memory.js';
+
+/** A report event: what the guest did wrong, interrupts raised, host state dropped, spice warnings. */
+export interface QxlEvent {
+  readonly kind: string;
+  readonly message: string;
+}
+
+/** Our bound on recorded events (a guest must not grow host memory without limit); later ones are only counted. */
+export const MAX_EVENTS = 4096;
+
+const IRQ_NAMES: readonly [number, string][] = [
+  [QXL_INTERRUPT_DISPLAY, 'DISPLAY'],
+  [QXL_INTERRUPT_CURSOR, 'CURSOR'],
+  [QXL_INTERRUPT_IO_CMD, 'IO_CMD'],
+  [QXL_INTERRUPT_ERROR, 'ERROR'],
+  [QXL_INTERRUPT_CLIENT, 'CLIENT'],
+  [QXL_INTERRUPT_CLIENT_MONITORS_CONFIG, 'CLIENT_MONITORS_CONFIG'],
+];
+
+export function irqNames(bits: number): string {
+  const names = IRQ_NAMES.filter(([b]) => (bits & b) !== 0).map(([, n]) => n);
+  return names.length > 0 ? names.join('|') : '0';
+}
+
+export interface EventsHost {
+  readonly consoleId: number;
+  readonly running: boolean;
+  readonly ramMem: MemTarget;
+  readonly ramHeaderOffset: number;
+  guestBugSet: boolean;
+  setIrq(level: boolean): void;
+}
+
+/** Events, the guest-bug state and interrupt delivery (QEMU qxl_set_guest_bug, qxl_send_events, qxl_update_irq). */
+export class QxlEvents {
+  readonly list: QxlEvent[] = [];
+  dropped = 0;
+
+  constructor(private readonly d: EventsHost) {}
+
+  add(kind: string, message: string): void {
+    if (this.list.length < MAX_EVENTS) this.list.push({ kind, message });
+    else this.dropped++;
+  }
+
+  /** qxl_set_guest_bug: ERROR interrupt, sticky flag until RESET, and QEMU's message. */
+  guestBug(msg: string): void {
+    this.sendEvents(QXL_INTERRUPT_ERROR);
+    this.d.guestBugSet = true;
+    this.add('guest-bug', `qxl-${this.d.consoleId}: guest bug: ${msg}`);
+  }
+
+  /** qxl_send_events: OR into int_pending; the line is recomputed only when a bit is new. */
+  sendEvents(bits: number): void {
+    if (!this.d.running) {
+      this.add('warning', 'qxl_send_events: spice-server bug: guest stopped, ignoring');
+      return;
+    }
+    const at = this.d.ramHeaderOffset + RAM_INT_PENDING;
+    const old = this.d.ramMem.read32(at);
+    this.d.ramMem.write32(at, (old | bits) >>> 0);
+    if ((old & bits) === bits) return;
+    const mask = this.d.ramMem.read32(this.d.ramHeaderOffset + RAM_INT_MASK);
+    this.add('irq', `qxl-${this.d.consoleId}: interrupt ${irqNames(bits & ~old)} (pending 0x${((old | bits) >>> 0).toString(16)}, mask 0x${mask.toString(16)})`);
+    this.updateIrq();
+  }
+
+  /** qxl_update_irq: level = (int_pending & int_mask) != 0. */
+  updateIrq(): void {
+    const pending = this.d.ramMem.read32(this.d.ramHeaderOffset + RAM_INT_PENDING);
+    const mask = this.d.ramMem.read32(this.d.ramHeaderOffset + RAM_INT_MASK);
+    this.d.setIrq((pending & mask) !== 0);
+  }
+}

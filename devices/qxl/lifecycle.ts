@@ -1,0 +1,116 @@
+import {
+  QXL_INTERRUPT_CLIENT, QXL_RAM_MAGIC, QXL_UNDEFINED_IO, QxlMode, RAM_INT_MASK, RAM_INT_PENDING, RAM_MAGIC,
+  RAM_MONITORS_CONFIG, RAM_UPDATE_SURFACE, ROM_UPDATE_ID,
+} from './constants.js';
+import { wakeup } from './commands.js';
+import type { QxlDevice } from './device.js';
+
+/** init_qxl_ram: magic, interrupts cleared, update_surface and monitors_config zeroed, the three rings reset. */
+export function initRam(d: QxlDevice): void {
+  const m = d.ramMem;
+  const h = d.ramHeaderOffset;
+  m.write32(h + RAM_MAGIC, QXL_RAM_MAGIC);
+  m.write32(h + RAM_INT_PENDING, 0);
+  m.write32(h + RAM_INT_MASK, 0);
+  m.write32(h + RAM_UPDATE_SURFACE, 0);
+  m.write64(h + RAM_MONITORS_CONFIG, 0);
+  d.cmdRing.init();
+  d.cursorRing.init();
+  d.releaseRing.init();
+  m.write64(d.releaseRing.itemOffset(d.releaseRing.prodIndex()), 0);
+}
+
+/** qxl_reset_state: ROM restored from the shadow copy (update_id 0), RAM header re-initialised, IRQ recomputed. */
+export function resetState(d: QxlDevice): void {
+  new DataView(d.shadowRom.buffer).setUint32(ROM_UPDATE_ID, 0, true);
+  d.rom.set(d.shadowRom);
+  initRam(d);
+  d.release.reset();
+  d.log.updateIrq();
+}
+
+/** qxl_enter_vga_mode (the VGA console takes over; the spice driver is unloaded). */
+export function enterVga(d: QxlDevice): void {
+  if (d.mode === QxlMode.Vga) return;
+  d.mode = QxlMode.Vga;
+}
+
+/** qxl_destroy_primary: false (nothing done) in UNDEFINED mode. */
+export function destroyPrimary(d: QxlDevice): boolean {
+  if (d.mode === QxlMode.Undefined) return false;
+  d.mode = QxlMode.Undefined;
+  // spice destroy_primary_surface: flush the rings, drop what refers to surface 0, destroy it; then the cursor.
+  wakeup(d);
+  d.server.destroySurface(0);
+  d.server.resetCursor();
+  d.primary = undefined;
+  return true;
+}
+
+/** qxl_exit_vga_mode: leaving VGA destroys any primary synchronously. */
+export function exitVga(d: QxlDevice): void {
+  if (d.mode !== QxlMode.Vga) return;
+  destroyPrimary(d);
+}
+
+/** qxl_soft_reset: guest_bug cleared, no async outstanding, VGA mode for qxl-vga, else UNDEFINED. */
+export function softReset(d: QxlDevice): void {
+  d.guestBugSet = false;
+  d.currentAsync = QXL_UNDEFINED_IO;
+  d.asyncPending = false;
+  if (d.vga) enterVga(d);
+  else d.mode = QxlMode.Undefined;
+}
+
+/** The spice display starts: spice-server's worker reports "no client" capabilities (revision >= 4 only). */
+function displayStart(d: QxlDevice): void {
+  d.running = true;
+  if (d.clientCapsSupported) d.sendEvents(QXL_INTERRUPT_CLIENT);
+}
+
+/**
+ * qxl_hard_reset (QXL_IO_RESET, machine reset, SET_MODE): display stopped, cursor/image cache/surfaces/memslots
+ * reset, state re-initialised, soft reset, display restarted. Host records of guest objects are dropped unreleased.
+ */
+export function hardReset(d: QxlDevice): void {
+  const wasRunning = d.running;
+  d.running = false;
+  const objects = d.server.objects.size;
+  const surfaces = d.server.surfaces.size;
+  const slots = d.memslots.slots.filter((s) => s.active).length;
+  d.server.reset();
+  d.mode = QxlMode.Undefined;
+  d.memslots.reset();
+  d.primary = undefined;
+  d.cmdflags = 0;
+  if (objects + surfaces + slots > 0) {
+    d.event('reset', `qxl-${d.consoleId}: hard reset dropped ${objects} host objects, ${surfaces} surfaces, ${slots} memslots`);
+  }
+  resetState(d);
+  softReset(d);
+  d.resetCount++;
+  if (wasRunning) displayStart(d);
+}
+
+/** The VM starts running (qxl_vm_change_state_handler, then spice's display start). */
+export function vmStart(d: QxlDevice): void {
+  d.running = true;
+  d.log.updateIrq();
+  displayStart(d);
+}
+
+/** The VM stops: every live surface is marked dirty so that migration copies its pixels (qxl_dirty_surfaces). */
+export function vmStop(d: QxlDevice): void {
+  if (d.mode === QxlMode.Native || d.mode === QxlMode.Compat) {
+    for (const r of d.server.surfaceRanges()) d.markDirty(r.target.space, r.offset, r.length);
+  }
+  d.running = false;
+}
+
+/** qxl_vga_ioport_write: a legacy VGA register write outside VGA mode drops back to VGA on revisions <= 4. */
+export function vgaPortWrite(d: QxlDevice): void {
+  if (d.mode !== QxlMode.Vga && d.qxl.revision <= 4) {
+    destroyPrimary(d);
+    softReset(d);
+  }
+}
