@@ -107,6 +107,23 @@ describe('config → MachineSpec', () => {
     expect(spec.traps).toEqual([{ bdf: '00:02.0', action: 'rewrite-range', bar: 0, offset: [0x100000, 0x200000], width: 4, from: [0, 0x1000], to: 0x8000 }]);
   });
 
+  it("treats QEMU's root bus names as the root bus, and an empty devices: as no devices", () => {
+    const spec = ok('machine: { type: q35 }\ndevices:\n  - { model: e1000, bus: pcie.0, addr: "03.0" }\n');
+    expect(spec.devices[0]).toEqual({ model: 'e1000', id: '', devfn: 0x18, props: {} });
+    expect(errors('machine: { type: q35 }\ndevices:\n  - { model: e1000, bus: pci.0 }\n')).toEqual([
+      "t.yaml:3:26: the q35 root bus is called 'pcie.0', not 'pci.0'",
+    ]);
+    expect(ok('machine: { type: pc }\ndevices:\ntraps:\n').devices).toEqual([]);
+  });
+
+  it('refuses memory slots with no room to fill them', () => {
+    expect(errors('machine: { type: q35, memory: 1G, maxmem: 1G, slots: 2 }')).toEqual([
+      't.yaml:1:43: machine.maxmem equals machine.memory, so the memory slots could hold nothing (QEMU refuses this)',
+    ]);
+    expect(errors('machine: { type: q35, memory: 2G, maxmem: 1G, slots: 2 }')).toEqual(['t.yaml:1:43: machine.maxmem (1G) is below machine.memory (2G)']);
+    expect(errors('machine: { type: q35, slots: 2 }')).toEqual(['t.yaml:1:23: machine.slots needs machine.maxmem (QEMU: -m slots= without maxmem=)']);
+  });
+
   it('keeps name, workload and an empty firmware section', () => {
     const spec = ok('name: vm\nmachine: { type: pc }\nworkload: { steps: [1, 2] }\n');
     expect(spec).toEqual({ name: 'vm', machine: { type: 'pc', memory: 128 * 2 ** 20 }, devices: [], firmware: {}, traps: [], workload: { steps: [1, 2] } });

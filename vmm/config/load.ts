@@ -45,6 +45,8 @@ function machineOf(m: unknown, problems: Problem[]): MachineSpec['machine'] | un
   }
   if (maxmem !== undefined && memory !== undefined && maxmem < memory) {
     problems.push({ path: ['machine', 'maxmem'], message: `machine.maxmem (${String(m['maxmem'])}) is below machine.memory (${String(m['memory'] ?? '128M')})` });
+  } else if (maxmem !== undefined && maxmem === memory && slots !== undefined && slots > 0) {
+    problems.push({ path: ['machine', 'maxmem'], message: 'machine.maxmem equals machine.memory, so the memory slots could hold nothing (QEMU refuses this)' });
   }
   if (type === undefined || memory === undefined) return undefined;
   return { type, memory, ...(maxmem !== undefined ? { maxmem } : {}), ...(slots !== undefined ? { slots } : {}) };

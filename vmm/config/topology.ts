@@ -30,6 +30,8 @@ interface Bus {
 const hex2 = (n: number): string => n.toString(16).padStart(2, '0');
 const fmtAddr = (devfn: number): string => `${hex2(devfn >> 3)}.${(devfn & 7).toString(16)}`;
 const ADDR_RE = /^([0-9a-f]{1,2})(?:\.([0-9a-f]))?$/i;
+/** QEMU's names for the root bus (pc: pci.0, q35: pcie.0). */
+const ROOT_BUS_NAMES = new Set(['pci.0', 'pcie.0']);
 
 export interface TopologyInput {
   readonly devices: readonly unknown[];
@@ -92,7 +94,13 @@ export function checkDevices(input: TopologyInput): { devices: DeviceSpec[]; pro
 
     // ---- bus ----
     let bus: Bus | undefined = root;
-    const busName = typeof d['bus'] === 'string' ? d['bus'] : undefined;
+    let busName = typeof d['bus'] === 'string' ? d['bus'] : undefined;
+    if (busName !== undefined && ROOT_BUS_NAMES.has(busName)) {
+      // QEMU's own name for the root bus: the same as no bus at all.
+      const want = input.machineType === 'pc' ? 'pci.0' : 'pcie.0';
+      if (input.machineType !== undefined && busName !== want) add(at('bus'), `the ${input.machineType} root bus is called '${want}', not '${busName}'`);
+      busName = undefined;
+    }
     if (busName !== undefined) {
       const target = ids.get(busName);
       const first = firstIdIndex.get(busName);
