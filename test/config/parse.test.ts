@@ -24,11 +24,13 @@ describe('config → MachineSpec', () => {
     expect(parseSize('1T')).toBe(2 ** 40);
     expect(parseSize('1.5G')).toBe(1536 * 2 ** 20);
     expect(parseSize(4096)).toBe(4096);
+    expect(parseSize('0x1000')).toBe(4096);
     expect(parseSize('4X')).toBeUndefined();
     expect(parseSize('2GB')).toBeUndefined();
     expect(formatSize(3 * 2 ** 30)).toBe('3G');
     expect(formatSize(1536 * 2 ** 20)).toBe('1536M');
     expect(ok('machine: { type: q35, memory: 3221225472 }').machine.memory).toBe(3 * 2 ** 30);
+    expect(ok('machine: { type: pc, memory: "0x40000000" }').machine.memory).toBe(2 ** 30);
     expect(ok('machine: { type: pc }').machine).toEqual({ type: 'pc', memory: 128 * 2 ** 20 });
     expect(ok('machine: { type: q35, memory: 1G, maxmem: 8G, slots: 2 }').machine).toEqual({ type: 'q35', memory: 2 ** 30, maxmem: 8 * 2 ** 30, slots: 2 });
   });

@@ -19,7 +19,7 @@ const size = (title?: string): JsonSchema => ({
   ...(title !== undefined ? { title } : {}),
   $comment: 'size',
   description: `a size: ${SIZE_DESCRIPTION}`,
-  anyOf: [{ type: 'integer', minimum: 0 }, { type: 'string', pattern: '^\\s*\\d+(\\.\\d+)?\\s*[KMGTBkmgtb]?\\s*$' }],
+  anyOf: [{ type: 'integer', minimum: 0 }, { type: 'string', pattern: '^\\s*(0[xX][0-9a-fA-F]+|\\d+(\\.\\d+)?\\s*[KMGTBkmgtb]?)\\s*$' }],
 });
 const hexInt = (what: string): JsonSchema => ({
   description: `${what}: an integer or a 0x-hex string`,
