@@ -46,6 +46,8 @@ export interface DriverOptions {
   readonly onWait?: () => void;
   /** Put surfaces in BAR4 when the device has it (Linux's PRIV placement). */
   readonly useVram64?: boolean;
+  /** Skip the check that BARs are still where they were mapped (the seeds' buggy driver). */
+  readonly trustMapping?: boolean;
 }
 
 /** A guest object handed to the device, awaiting its release (Linux struct qxl_release). */
@@ -239,7 +241,8 @@ export class QxlDriverCore {
       const slot = this.hdr(ring + RING_ITEMS + 8 * (cons & (this.rd(ring + RING_NUM_ITEMS) - 1)));
       let id = this.cpu.readMem(slot, 4) + this.cpu.readMem(slot + 4, 4) * 0x1_0000_0000;
       this.wr(ring + RING_CONS, cons + 1);
-      for (let guard = 0; id !== 0 && guard <= this.awaiting.size; guard++) {
+      const bound = this.awaiting.size + 1; // a list longer than what we handed out loops through foreign memory
+      for (let guard = 0; id !== 0 && guard < bound; guard++) {
         const rel = this.awaiting.get(id);
         if (rel === undefined) {
           this.error('foreign-release', `session ${this.session}: release id 0x${id.toString(16)} is not one of ours`);
