@@ -40,8 +40,11 @@ export function defaultChunkSize(total: number, jobs: number): number {
  * The compiled worker: `worker.js` beside this module (dist/vmm/sweep/ when run from dist). Under a
  * TypeScript runner this module is a .ts source, so fall back to the matching file in <root>/dist.
  * Returns null when there is no compiled worker (then the sweep must run inline).
+ * VFIO_SIM_SWEEP_WORKER (a path or file: URL) overrides all of this, e.g. for a test's fresh build.
  */
 export function resolveWorkerFile(): string | null {
+  const env = process.env['VFIO_SIM_SWEEP_WORKER'];
+  if (env) return env.startsWith('file:') ? env : pathToFileURL(env).href;
   const here = new URL('./worker.js', import.meta.url);
   if (existsSync(fileURLToPath(here))) return here.href;
   const src = fileURLToPath(import.meta.url);

@@ -1,0 +1,115 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildCompiled, ROOT } from './compiled.js';
+
+// The commands run in a child process from a fresh compiled copy (see compiled.ts), through a
+// harness that registers them the way vmm/cli/main.ts does and maps errors to exit codes alike.
+const HARNESS = `
+import { Command, CommanderError } from 'commander';
+import { registerSweepCommands } from './vmm/cli/commands-sweep.js';
+import { registerMapCommands } from './vmm/cli/commands-map.js';
+import { UsageError } from './vmm/cli/errors.js';
+const program = new Command().name('vfio-sim').exitOverride();
+let code = 0;
+const setCode = (c) => { code = Math.max(code, c); };
+registerSweepCommands(program, setCode);
+registerMapCommands(program, setCode);
+try { await program.parseAsync(process.argv.slice(2), { from: 'user' }); }
+catch (e) {
+  if (e instanceof CommanderError) code = 2;
+  else if (e instanceof UsageError) { process.stderr.write('vfio-sim: ' + e.message + '\\n'); code = 2; }
+  else throw e;
+}
+process.exitCode = code;
+`;
+
+let compiled: ReturnType<typeof buildCompiled> | undefined;
+let work = '';
+beforeAll(() => {
+  compiled = buildCompiled();
+  writeFileSync(join(compiled.dir, 'harness.js'), HARNESS);
+  work = mkdtempSync(join(tmpdir(), 'vfio-sim-cli-'));
+}, 120_000);
+afterAll(() => {
+  compiled?.cleanup();
+  rmSync(work, { recursive: true, force: true });
+});
+
+function cli(...args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [join(compiled!.dir, 'harness.js'), ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const SEABIOS = 'test/fixtures/seabios';
+const OWN = 'test/sweep/fixtures';
+
+describe('vfio-sim sweep', () => {
+  it('sweeps a directory and prints the summary; JSON and CSV files are identical for --jobs 1 and 2', () => {
+    const out = (jobs: string) => ({ json: join(work, `s${jobs}.jsonl`), csv: join(work, `s${jobs}.csv`) });
+    const a = out('1');
+    const b = out('2');
+    const r1 = cli('sweep', SEABIOS, '--jobs', '1', '--json', a.json, '--csv', a.csv);
+    const r2 = cli('sweep', SEABIOS, '--jobs', '2', '--chunk', '5', '--json', b.json, '--csv', b.csv);
+    expect([r1.code, r2.code]).toEqual([0, 0]);
+    expect(r1.stdout).toBe(r2.stdout);
+    expect(r1.stdout.split('\n')[0]).toMatch(/^strategy\s+runs\s+clean\s+faulted\s+corrupted\s+hazards\s+failed$/);
+    expect(r1.stdout).toMatch(/^\(no IGD\)\s+58\s+58\s+0\s+0\s+0\s+0$/m);
+    const lines = readFileSync(a.json, 'utf8').trim().split('\n');
+    expect(lines).toHaveLength(58);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ index: 0, config: `${SEABIOS}/case-5000.yaml`, status: 'clean' });
+    expect(readFileSync(a.json, 'utf8')).toBe(readFileSync(b.json, 'utf8'));
+    const csv = readFileSync(a.csv, 'utf8').trim().split('\n');
+    expect(csv).toHaveLength(59);
+    expect(csv[0]).toBe('index,config,name,strategy,vbios,status,panic,error,faults,corruption,hazards,guestBdsm,guestAsls');
+    expect(readFileSync(a.csv, 'utf8')).toBe(readFileSync(b.csv, 'utf8'));
+  });
+
+  it('draws no progress bar when stderr is not a terminal', () => {
+    const r = cli('sweep', `${SEABIOS}/case-5000.yaml`, `${SEABIOS}/case-5001.yaml`, '--jobs', '1');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^2 boots in \d+ ms \(\d+\/s\) on 1 thread, 1 per task\n$/);
+  });
+
+  it('writes an HTML page with the summary and a map per strategy', () => {
+    const html = join(work, 'sweep.html');
+    const r = cli('sweep', `${SEABIOS}/case-5000.yaml`, OWN, '--jobs', '1', '--html', html);
+    expect(r.code).toBe(0);
+    const page = readFileSync(html, 'utf8');
+    expect(page).toContain('<pre>strategy');
+    expect(page).toContain('<svg xmlns="http://www.w3.org/2000/svg"');
+  });
+
+  it('exits 2 on bad usage or a bad config', () => {
+    const empty = join(work, 'empty');
+    mkdirSync(empty, { recursive: true });
+    expect(cli('sweep', SEABIOS, '--strategies', 'e820-reserved,bogus').code).toBe(2);
+    expect(cli('sweep', SEABIOS, '--jobs', '0').code).toBe(2);
+    expect(cli('sweep', 'no/such/dir').code).toBe(2);
+    expect(cli('sweep', empty).code).toBe(2);
+    const bad = cli('sweep', 'test/fixtures/bad-configs/bad-machine-type.yaml');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^test\/fixtures\/bad-configs\/bad-machine-type\.yaml:\d+:\d+: /);
+  });
+});
+
+describe('vfio-sim map', () => {
+  it('writes a self-contained SVG and an HTML page', () => {
+    const svg = join(work, 'm.svg');
+    const html = join(work, 'm.html');
+    const r = cli('map', `${SEABIOS}/case-5000.yaml`, '--svg', svg, '--html', html);
+    expect(r.code).toBe(0);
+    const text = readFileSync(svg, 'utf8');
+    expect(text.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+    expect(text).toContain('>BARs by device<');
+    expect(text).toContain('>00:05.0 BAR0 VGA · 16M<');
+    expect(readFileSync(html, 'utf8')).toContain('<!doctype html>');
+  });
+
+  it('exits 2 without an output file or with an unknown strategy', () => {
+    expect(cli('map', `${SEABIOS}/case-5000.yaml`).code).toBe(2);
+    expect(cli('map', `${SEABIOS}/case-5000.yaml`, '--strategy', 'bogus', '--svg', join(work, 'x.svg')).code).toBe(2);
+  });
+});

@@ -1,0 +1,67 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfigFile } from '../../vmm/config/index.js';
+import type { MachineSpec } from '../../vmm/config/spec.js';
+import { buildPlan, planSize, rowToJsonLine, runSweep, type SweepPlan, type SweepRow } from '../../vmm/sweep/index.js';
+import { buildCompiled, ROOT } from './compiled.js';
+
+const SEABIOS = join(ROOT, 'test/fixtures/seabios');
+const OWN = join(ROOT, 'test/sweep/fixtures');
+
+function load(paths: string[]): { path: string; spec: MachineSpec }[] {
+  return paths.map((path) => {
+    const r = loadConfigFile(path);
+    if (!r.ok) throw new Error(`${path}: ${r.errors.map((e) => e.message).join('; ')}`);
+    return { path, spec: r.spec };
+  });
+}
+
+async function collect(plan: SweepPlan, specs: { spec: MachineSpec }[], jobs: number, extra: { chunkSize?: number; workerFile?: string } = {}): Promise<SweepRow[]> {
+  const rows: SweepRow[] = [];
+  await runSweep(plan, { jobs, specs: (i) => specs[i]!.spec, onRows: (r) => rows.push(...r), ...extra });
+  return rows;
+}
+
+let compiled: ReturnType<typeof buildCompiled> | undefined;
+beforeAll(() => {
+  compiled = buildCompiled();
+}, 120_000);
+afterAll(() => compiled?.cleanup());
+
+describe('sweep engine', () => {
+  // 12 recorded SeaBIOS topologies (no IGD: one run each) and the IGD machines × 3 strategies × 2 vBIOS.
+  const paths = [
+    ...readdirSync(SEABIOS).filter((f) => f.endsWith('.yaml')).sort().slice(0, 12).map((f) => join(SEABIOS, f)),
+    ...readdirSync(OWN).filter((f) => f.endsWith('.yaml')).sort().map((f) => join(OWN, f)),
+  ];
+
+  it('gives the same rows, in index order, serial and on 2 worker threads', async () => {
+    const specs = load(paths);
+    const plan = buildPlan(specs, { strategies: ['none', 'e820-reserved', 'lpc-bars'], vbios: ['reads-bdsm', 'cached-host-bdsm'] });
+    const serial = await collect(plan, specs, 1);
+    expect(serial.map((r) => r.index)).toEqual([...Array(planSize(plan)).keys()]);
+    // Small chunks so many tasks complete out of order and the reordering is exercised.
+    const parallel = await collect(plan, specs, 2, { chunkSize: 2, workerFile: compiled!.workerFile });
+    expect(parallel).toEqual(serial);
+    expect(parallel.map(rowToJsonLine).join('')).toBe(serial.map(rowToJsonLine).join(''));
+  });
+
+  it('boots every recorded topology clean when it has no IGD', async () => {
+    const specs = load(paths.slice(0, 12));
+    const rows = await collect(buildPlan(specs), specs, 2, { workerFile: compiled!.workerFile });
+    expect(rows.map((r) => [r.status, r.strategy, r.faults, r.corruption])).toEqual(Array(12).fill(['clean', null, 0, 0]));
+  });
+
+  it('records a config the worker cannot load as a failed row instead of stopping the sweep', async () => {
+    const specs = load(paths.slice(0, 2));
+    const plan: SweepPlan = { quirks: true, configs: [...plan2(specs), { path: join(OWN, 'no-such.yaml'), strategies: [null], vbios: [null] }] };
+    const rows = await collect(plan, [...specs, specs[0]!], 2, { chunkSize: 1, workerFile: compiled!.workerFile });
+    expect(rows.map((r) => r.status)).toEqual(['clean', 'clean', 'failed']);
+    expect(rows[2]!.error).toMatch(/^config error: /);
+  });
+});
+
+function plan2(specs: { path: string; spec: MachineSpec }[]): SweepPlan['configs'] {
+  return buildPlan(specs).configs;
+}
