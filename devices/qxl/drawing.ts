@@ -7,10 +7,10 @@ import {
   SPICE_CLIP_TYPE_RECTS, SPICE_IMAGE_TYPE_SURFACE, SPICE_ROPD_OP_BLACKNESS, SPICE_ROPD_OP_INVERS, SPICE_ROPD_OP_PUT,
   SPICE_ROPD_OP_WHITENESS, TRANSPARENT_SRC_COLOR, type DrawableLayout,
 } from './draw-layout.js';
-import { decodeImage, type ImageCache, type Pixels, type Resolver } from './image.js';
+import { decodeImage, MAX_DECODE_PIXELS, type ImageCache, type Pixels, type Resolver } from './image.js';
 import { readStruct, type MemLoc } from './memory.js';
 import {
-  applyRop, fromXrgb, intersect, isEmpty, paint, readBlock, ropReadsDest, surfaceRect, toXrgb, type Rect, type SurfaceView,
+  applyRop, fromXrgb, intersect, isEmpty, paint, paintable, readBlock, ropReadsDest, surfaceRect, toXrgb, type Rect, type SurfaceView,
 } from './render.js';
 
 /** Our bound on clip rectangles per drawable (spice copies them into host memory; a guest must not inflate it). */
@@ -156,8 +156,10 @@ function sourcePixels(ctx: PaintContext, d: DrawSpec, area: Rect): Pixels | stri
   if (ref.kind === 'pixels') return ref.pixels;
   const s = ctx.surface(ref.surfaceId);
   if (s === undefined) return `source surface ${ref.surfaceId} does not exist`;
+  if (!paintable(s.format)) return `source surface format ${s.format} is not rendered by this model`;
   const r = intersect(area, surfaceRect(s));
   if (isEmpty(r)) return { x0: 0, y0: 0, width: 0, height: 0, data: new Uint32Array(0) };
+  if ((r.right - r.left) * (r.bottom - r.top) > MAX_DECODE_PIXELS) return 'source area exceeds the decode limit';
   const raw = readBlock(s, r.left, r.top, r.right - r.left, r.bottom - r.top);
   for (let i = 0; i < raw.length; i++) raw[i] = toXrgb(s.format, raw[i]!);
   return { x0: r.left, y0: r.top, width: r.right - r.left, height: r.bottom - r.top, data: raw };
@@ -169,6 +171,7 @@ function sourcePixels(ctx: PaintContext, d: DrawSpec, area: Rect): Pixels | stri
  * invers, transparent and constant-alpha blends). Returns an error string when the drawable cannot be drawn.
  */
 export function paintDrawable(ctx: PaintContext, dest: SurfaceView, d: DrawSpec): string | undefined {
+  if (!paintable(dest.format)) return `surface format ${dest.format} is not rendered by this model`;
   const region = intersect(d.bbox, surfaceRect(dest));
   if (isEmpty(region)) return undefined;
   const rects = d.clip === undefined ? [region] : d.clip.map((c) => intersect(c, region)).filter((r) => !isEmpty(r));
@@ -185,6 +188,7 @@ export function paintDrawable(ctx: PaintContext, dest: SurfaceView, d: DrawSpec)
     const from = intersect({ top: region.top + dy, left: region.left + dx, bottom: region.bottom + dy, right: region.right + dx }, surfaceRect(dest));
     if (isEmpty(from)) return undefined;
     const w = from.right - from.left;
+    if (w * (from.bottom - from.top) > MAX_DECODE_PIXELS) return 'copy-bits area exceeds the decode limit';
     const block = readBlock(dest, from.left, from.top, w, from.bottom - from.top); // read first: areas may overlap
     fn = (x, y, dst) => {
       const sx = x + dx - from.left;

@@ -120,17 +120,27 @@ export function toXrgb(format: number, v: number): number {
   return v >>> 0;
 }
 
-/** Reads a w x h block at (x, y) of a 16/32 bpp surface as native pixel values. */
+/** Pixels painted per row chunk (bounds the row buffer whatever width a guest declares). */
+const ROW_CHUNK = 16384;
+
+/** Whether the model reads and writes this format's pixels (16 and 32 bpp). */
+export function paintable(format: number): boolean {
+  const bpp = surfaceBpp(format);
+  return bpp === 16 || bpp === 32;
+}
+
+function getPixel(row: Uint8Array, p: number, bytesPP: number): number {
+  return bytesPP === 4 ? (row[p]! | (row[p + 1]! << 8) | (row[p + 2]! << 16) | (row[p + 3]! << 24)) >>> 0 : row[p]! | (row[p + 1]! << 8);
+}
+
+/** Reads a w x h block at (x, y) of a 16/32 bpp surface as native pixel values (caller bounds w x h). */
 export function readBlock(s: SurfaceView, x: number, y: number, w: number, h: number): Uint32Array {
   const bytesPP = surfaceBpp(s.format) / 8;
   const out = new Uint32Array(w * h);
   const row = new Uint8Array(w * bytesPP);
   for (let j = 0; j < h; j++) {
     s.target.readBytes(rowOffset(s, y + j) + x * bytesPP, row);
-    for (let i = 0; i < w; i++) {
-      const p = i * bytesPP;
-      out[j * w + i] = bytesPP === 4 ? (row[p]! | (row[p + 1]! << 8) | (row[p + 2]! << 16) | (row[p + 3]! << 24)) >>> 0 : row[p]! | (row[p + 1]! << 8);
-    }
+    for (let i = 0; i < w; i++) out[j * w + i] = getPixel(row, i * bytesPP, bytesPP);
   }
   return out;
 }
@@ -140,26 +150,28 @@ export function readBlock(s: SurfaceView, x: number, y: number, w: number, h: nu
  * native value. Returns false when a write faulted (DMA targets).
  */
 export function paint(s: SurfaceView, r: Rect, readDest: boolean, value: (x: number, y: number, dst: number) => number): boolean {
+  if (!paintable(s.format)) return true;
   const bytesPP = surfaceBpp(s.format) / 8;
-  if (bytesPP !== 4 && bytesPP !== 2) return true;
-  const w = r.right - r.left;
-  const row = new Uint8Array(w * bytesPP);
+  const buf = new Uint8Array(Math.min(ROW_CHUNK, r.right - r.left) * bytesPP);
   let ok = true;
   for (let y = r.top; y < r.bottom; y++) {
-    const off = rowOffset(s, y) + r.left * bytesPP;
-    if (readDest) s.target.readBytes(off, row);
-    for (let i = 0; i < w; i++) {
-      const p = i * bytesPP;
-      const dst = readDest ? (bytesPP === 4 ? (row[p]! | (row[p + 1]! << 8) | (row[p + 2]! << 16) | (row[p + 3]! << 24)) >>> 0 : row[p]! | (row[p + 1]! << 8)) : 0;
-      const v = value(r.left + i, y, dst);
-      row[p] = v;
-      row[p + 1] = v >>> 8;
-      if (bytesPP === 4) {
-        row[p + 2] = v >>> 16;
-        row[p + 3] = v >>> 24;
+    for (let x0 = r.left; x0 < r.right; x0 += ROW_CHUNK) {
+      const w = Math.min(ROW_CHUNK, r.right - x0);
+      const row = buf.subarray(0, w * bytesPP);
+      const off = rowOffset(s, y) + x0 * bytesPP;
+      if (readDest) s.target.readBytes(off, row);
+      for (let i = 0; i < w; i++) {
+        const p = i * bytesPP;
+        const v = value(x0 + i, y, readDest ? getPixel(row, p, bytesPP) : 0);
+        row[p] = v;
+        row[p + 1] = v >>> 8;
+        if (bytesPP === 4) {
+          row[p + 2] = v >>> 16;
+          row[p + 3] = v >>> 24;
+        }
       }
+      if (!s.target.writeBytes(off, row)) ok = false;
     }
-    if (!s.target.writeBytes(off, row)) ok = false;
   }
   return ok;
 }
