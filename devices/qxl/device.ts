@@ -11,7 +11,7 @@ import {
   RAM_CURSOR_RING, RAM_RELEASE_RING, REDHAT_PCI_VENDOR_ID,
 } from './constants.js';
 import { QxlEvents } from './events.js';
-import { hardReset, vgaPortWrite, vmStart, vmStop } from './lifecycle.js';
+import { barMappingsChanged, guestRamFreed, hardReset, vgaPortWrite, vmStart, vmStop } from './lifecycle.js';
 import { DeviceMemory, DmaMemory, Space, type MemTarget } from './memory.js';
 import { Memslots, type MemslotHost } from './memslots.js';
 import { completeAsync, ioportWrite } from './ports.js';
@@ -84,7 +84,8 @@ export class QxlDevice extends PciFunction implements CommandHost, MemslotHost, 
   onIrq: ((level: boolean) => void) | undefined;
   /** Writes into BAR0/BAR1/BAR4 memory at guest-physical `gpa` (device rendering, ring updates, or CPU writes). */
   onVramWrite: ((gpa: number, len: number, source: 'device' | 'cpu') => void) | undefined;
-  private readonly mapped = [-1, -1, -1, -1, -1];
+  /** BAR addresses last seen by checkMappings (index = BAR). */
+  readonly mappedBars = [-1, -1, -1, -1, -1];
   private readonly vgaBios: Uint8Array | undefined;
 
   constructor(props: Readonly<Record<string, PropValue>>, opts: QxlOptions) {
@@ -234,25 +235,12 @@ export class QxlDevice extends PciFunction implements CommandHost, MemslotHost, 
 
   /** A BAR holding memslots moved or stopped decoding: those slots and the host state inside them go. */
   checkMappings(): void {
-    for (const bar of [QXL_RAM_RANGE_INDEX, QXL_VRAM_RANGE_INDEX, QXL_VRAM64_RANGE_INDEX]) {
-      const a = this.bars[bar] !== undefined ? this.barAddress(bar) : -1;
-      if (a === this.mapped[bar]) continue;
-      const was = this.mapped[bar]!;
-      this.mapped[bar] = a;
-      this.memslots.slots.forEach((s, id) => {
-        if (!s.active || s.bar !== bar || s.barBase === a) return;
-        s.active = false;
-        const d = this.server.dropMemory(s.target!.space, s.regionOffset, s.regionOffset + s.size);
-        const where = a < 0 ? 'stopped decoding' : `moved to 0x${a.toString(16)}`;
-        this.event('unmapped', `qxl-${this.consoleId}: BAR${bar} (was 0x${was.toString(16)}) ${where} under memslot ${id}: slot dropped with ${d.objects} objects, ${d.surfaces} surfaces`);
-      });
-    }
+    barMappingsChanged(this);
   }
 
   /** Guest RAM [gpa, gpa + len) was freed (balloon, unplug): host records living there are dropped. */
   guestMemoryFreed(gpa: number, len: number): void {
-    const d = this.server.dropMemory(Space.Dma, gpa, gpa + len);
-    if (d.objects + d.surfaces > 0) this.event('unmapped', `qxl-${this.consoleId}: guest RAM 0x${gpa.toString(16)}+0x${len.toString(16)} freed: dropped ${d.objects} objects, ${d.surfaces} surfaces`);
+    guestRamFreed(this, gpa, len);
   }
 
   // ---- operations for the machine and for tests ----

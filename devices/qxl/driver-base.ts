@@ -167,17 +167,22 @@ export class QxlDriverBase extends QxlDriverCore {
     return !this.bugMode;
   }
 
-  /** FLUSH_RELEASE, then collect what came back. */
+  /** FLUSH_RELEASE, then collect; returns how many objects came back. */
   flushRelease(): number {
+    const before = this.awaiting.size;
     this.out(QXL_IO_FLUSH_RELEASE);
     this.serviceInterrupts();
-    return this.collectReleases();
+    this.collectReleases();
+    return before - this.awaiting.size;
   }
 
+  /** NOTIFY_OOM (the xf86-video-qxl allocation-failure path), then collect; returns how many came back. */
   notifyOom(): number {
+    const before = this.awaiting.size;
     this.out(QXL_IO_NOTIFY_OOM);
     this.serviceInterrupts();
-    return this.collectReleases();
+    this.collectReleases();
+    return before - this.awaiting.size;
   }
 
   /**

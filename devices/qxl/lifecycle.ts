@@ -1,9 +1,10 @@
 import {
-  QXL_INTERRUPT_CLIENT, QXL_RAM_MAGIC, QXL_UNDEFINED_IO, QxlMode, RAM_INT_MASK, RAM_INT_PENDING, RAM_MAGIC,
+  QXL_INTERRUPT_CLIENT, QXL_RAM_MAGIC, QXL_RAM_RANGE_INDEX, QXL_VRAM64_RANGE_INDEX, QXL_VRAM_RANGE_INDEX, QXL_UNDEFINED_IO, QxlMode, RAM_INT_MASK, RAM_INT_PENDING, RAM_MAGIC,
   RAM_MONITORS_CONFIG, RAM_UPDATE_SURFACE, ROM_UPDATE_ID,
 } from './constants.js';
 import { wakeup } from './commands.js';
 import type { QxlDevice } from './device.js';
+import { Space } from './memory.js';
 
 /** init_qxl_ram: magic, interrupts cleared, update_surface and monitors_config zeroed, the three rings reset. */
 export function initRam(d: QxlDevice): void {
@@ -112,5 +113,30 @@ export function vgaPortWrite(d: QxlDevice): void {
   if (d.mode !== QxlMode.Vga && d.qxl.revision <= 4) {
     destroyPrimary(d);
     softReset(d);
+  }
+}
+
+/** checkMappings: memslots whose BAR moved or stopped decoding are dropped with the host state inside them. */
+export function barMappingsChanged(d: QxlDevice): void {
+  for (const bar of [QXL_RAM_RANGE_INDEX, QXL_VRAM_RANGE_INDEX, QXL_VRAM64_RANGE_INDEX]) {
+    const a = d.bars[bar] !== undefined ? d.barAddress(bar) : -1;
+    const was = d.mappedBars[bar]!;
+    if (a === was) continue;
+    d.mappedBars[bar] = a;
+    d.memslots.slots.forEach((s, id) => {
+      if (!s.active || s.bar !== bar || s.barBase === a) return;
+      s.active = false;
+      const gone = d.server.dropMemory(s.target!.space, s.regionOffset, s.regionOffset + s.size);
+      const where = a < 0 ? 'stopped decoding' : `moved to 0x${a.toString(16)}`;
+      d.event('unmapped', `qxl-${d.consoleId}: BAR${bar} (was 0x${was.toString(16)}) ${where} under memslot ${id}: slot dropped with ${gone.objects} objects, ${gone.surfaces} surfaces`);
+    });
+  }
+}
+
+/** Guest RAM was freed: host records of objects living there (memslots in guest RAM) are dropped. */
+export function guestRamFreed(d: QxlDevice, gpa: number, len: number): void {
+  const gone = d.server.dropMemory(Space.Dma, gpa, gpa + len);
+  if (gone.objects + gone.surfaces > 0) {
+    d.event('unmapped', `qxl-${d.consoleId}: guest RAM 0x${gpa.toString(16)}+0x${len.toString(16)} freed: dropped ${gone.objects} objects, ${gone.surfaces} surfaces`);
   }
 }

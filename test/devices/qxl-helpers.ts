@@ -36,3 +36,17 @@ export function kinds(dev: QxlDevice, kind: string): string[] {
 export function pixel(bytes: Uint8Array, stride: number, x: number, y: number): number {
   return new DataView(bytes.buffer, bytes.byteOffset).getUint32(y * stride + x * 4, true);
 }
+
+/** Writes `bytes` at BAR0 offset `at` and pushes a command pointing there (main slot 1) on the command ring. */
+export function pushRaw(q: StandaloneQxl, at: number, bytes: Uint8Array, type: number, cursor = false): void {
+  const dev = q.dev;
+  dev.ram.writeBytes(at, bytes);
+  const ring = dev.ramHeaderOffset + (cursor ? 4640 : 4108);
+  const prod = dev.ram.read(ring + 4, 4);
+  const item = ring + 20 + 16 * (prod & 31);
+  dev.ram.write(item, 4, at);
+  dev.ram.write(item + 4, 4, 1 << 24);
+  dev.ram.write(item + 8, 4, type);
+  dev.ram.write(ring + 4, 4, prod + 1);
+  dev.ioWrite(cursor ? 1 : 0, 0);
+}
