@@ -27,7 +27,9 @@ export const QXL_VRAM64_RANGE_INDEX = 4;
 export const MiB = 1024 * 1024;
 export const QXL_PAGE_SIZE = 4096;
 export const QXL_ROM_SIZE = 8192; // QEMU qxl_rom_size: required 5900 rounded to the 4 KiB host page, = 8192
-export const QXL_VGA_ROM_SIZE = 0x10000; // vgabios-qxl.bin's ROM BAR (seabios-pci.md §12.3)
+export const QXL_VGA_ROM_SIZE = 0x10000; // vgabios-qxl.bin's ROM BAR (seabios-pci.md §10, §12.3)
+export const QXL_VGA_ROMFILE = 'vgabios-qxl.bin'; // qxl-vga's k->romfile (QEMU qxl_primary_class_init)
+export const QXL_VGA_BIOS_BYTES = 39936; // vgabios-qxl.bin's size (seabios-pci.md §10)
 export const QXL_ROM_SIZEOF = 1160;
 export const QXL_RAM_SIZEOF = 5348;
 export const QXL_MODE_SIZEOF = 32;

@@ -1,18 +1,19 @@
 import type { PropValue } from '../../vmm/config/spec.js';
 import type { DmaPort } from '../../vmm/iommu/types.js';
 import { GuestMemory } from '../../vmm/memory/guest-memory.js';
+import { romBarSize } from '../catalogue/build.js';
 import { PciFunction, ROM_BAR } from '../pci/function.js';
 import type { CommandHost } from './commands.js';
 import {
   PCI_CLASS_DISPLAY_OTHER, PCI_CLASS_DISPLAY_VGA, QEMU_SUBSYSTEM_ID, QEMU_SUBSYSTEM_VENDOR, QXL_COMMAND_RING_SIZE,
   QXL_COMMAND_SIZEOF, QXL_CURSOR_RING_SIZE, QXL_DEVICE_ID_STABLE, QXL_IO_RANGE_INDEX, QXL_MODE_NAMES,
   QXL_RAM_RANGE_INDEX, QXL_RELEASE_ITEM_SIZEOF, QXL_RELEASE_RING_SIZE, QXL_ROM_RANGE_INDEX, QXL_ROM_SIZE,
-  QXL_UNDEFINED_IO, QXL_VGA_ROM_SIZE, QXL_VRAM64_RANGE_INDEX, QXL_VRAM_RANGE_INDEX, QxlMode, RAM_CMD_RING,
+  QXL_UNDEFINED_IO, QXL_VGA_ROMFILE, QXL_VRAM64_RANGE_INDEX, QXL_VRAM_RANGE_INDEX, QxlMode, RAM_CMD_RING,
   RAM_CURSOR_RING, RAM_RELEASE_RING, REDHAT_PCI_VENDOR_ID,
 } from './constants.js';
 import { QxlEvents } from './events.js';
 import { barMappingsChanged, guestRamFreed, hardReset, vgaPortWrite, vmStart, vmStop } from './lifecycle.js';
-import { DeviceMemory, DmaMemory, Space, type MemTarget } from './memory.js';
+import { DeviceMemory, DmaMemory, readLe, Space, type MemTarget } from './memory.js';
 import { Memslots, type MemslotHost } from './memslots.js';
 import { completeAsync, ioportWrite } from './ports.js';
 import { ReleaseQueue, type ReleaseHost } from './release.js';
@@ -115,11 +116,10 @@ export class QxlDevice extends PciFunction implements CommandHost, MemslotHost, 
     if (qxl.vram32Size < qxl.vram64Size) {
       this.defineBar(QXL_VRAM64_RANGE_INDEX, { size: qxl.vram64Size, space: 'mem', is64: true, prefetch: true });
     }
-    const romfile = props['romfile'];
-    const rombar = props['rombar'];
-    const wantRom = (opts.vga ? romfile !== '' : typeof romfile === 'string' && romfile !== '') && rombar !== 0 && rombar !== false;
-    if (wantRom) this.defineRom(QXL_VGA_ROM_SIZE);
-    this.vgaBios = wantRom ? qxlVgaBiosImage() : undefined;
+    // ROM BAR as pci_add_option_rom sizes it; only vgabios-qxl.bin has an image here (a stand-in).
+    const romSize = romBarSize(props, opts.vga ? QXL_VGA_ROMFILE : undefined);
+    if (romSize > 0) this.defineRom(romSize);
+    this.vgaBios = romSize > 0 && (props['romfile'] ?? QXL_VGA_ROMFILE) === QXL_VGA_ROMFILE ? qxlVgaBiosImage() : undefined;
     this.rom = buildRom(qxl, this.consoleId);
     this.shadowRom = this.rom.slice();
     const hdr = this.ramHeaderOffset;
@@ -256,6 +256,10 @@ export class QxlDevice extends PciFunction implements CommandHost, MemslotHost, 
   vgaPortWrite(): void {
     if (this.vga) vgaPortWrite(this);
   }
+  /** System reset (qxl_reset_handler): a hard reset, the display restarting if it ran. */
+  machineReset(): void {
+    hardReset(this);
+  }
   /** The VM stops (live surfaces are marked dirty) or starts (spice reports client capabilities again). */
   vmStop(): void {
     vmStop(this);
@@ -288,11 +292,3 @@ export class QxlDevice extends PciFunction implements CommandHost, MemslotHost, 
     return this.qxl.revision >= 4;
   }
 }
-
-function readLe(buf: Uint8Array, off: number, width: number, ones: number): number {
-  if (off + width > buf.length) return ones;
-  let v = 0;
-  for (let i = width - 1; i >= 0; i--) v = v * 256 + buf[off + i]!;
-  return v >>> 0;
-}
-

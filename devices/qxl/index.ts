@@ -1,46 +1,50 @@
+import { defineModel } from '../catalogue/build.js';
+import { bool, int, size, U16, U32 } from '../catalogue/props.js';
 import { registerModel, type ModelDef, type PropDef } from '../registry.js';
+import { QXL_MAX_REVISION } from './constants.js';
 import { QxlDevice } from './device.js';
 import { validateQxlProps } from './sizing.js';
 
-export { QxlDevice } from './device.js';
-export { validateQxlProps, qxlConfig } from './sizing.js';
-export { QxlDriver } from './driver.js';
-export { createStandaloneQxl } from './standalone.js';
+export { QxlDevice, type QxlOptions } from './device.js';
+export { validateQxlProps, qxlConfig, type QxlConfig } from './sizing.js';
+export { QxlDriver, DriverRegistry, type DriverError, type DriverOptions, type GuestCpu } from './driver.js';
+export { createStandaloneQxl, type StandaloneQxl } from './standalone.js';
+export type { QxlEvent } from './events.js';
 
-/** QEMU 7.2's qxl properties (hw/display/qxl.c qxl_properties) plus the model's own x- switches. */
+/** QEMU 7.2's qxl properties (hw/display/qxl.c qxl_properties) plus two x- switches of this model. */
 const QXL_PROPS: Readonly<Record<string, PropDef>> = {
-  ram_size: { type: 'size', description: 'BAR0 bytes (default 64 MiB)' },
-  vram_size: { type: 'size', description: 'BAR1 (vram32) bytes (default 64 MiB)' },
-  ram_size_mb: { type: 'integer', min: 0, description: 'BAR0 in MiB (overrides ram_size)' },
-  vram_size_mb: { type: 'integer', min: 0, description: 'BAR1 in MiB (overrides vram_size)' },
-  vram64_size_mb: { type: 'integer', min: 0, description: 'full vram in MiB; BAR4 exists only when larger than vram32' },
-  vgamem_mb: { type: 'integer', min: 0, description: 'VGA framebuffer / primary surface MiB, clamped to 8..256 (default 16)' },
-  revision: { type: 'integer', min: 1, max: 5, description: 'QXL revision (default 5)' },
-  surfaces: { type: 'integer', min: 1, description: 'number of surfaces (default 1024)' },
-  max_outputs: { type: 'integer', min: 0 },
-  xres: { type: 'integer', min: 0 },
-  yres: { type: 'integer', min: 0 },
-  guestdebug: { type: 'integer', min: 0, description: 'log level in the ROM; prints guest bugs and QXL_IO_LOG' },
-  debug: { type: 'integer', min: 0 },
-  cmdlog: { type: 'integer', min: 0 },
-  rombar: { type: 'integer', min: 0, max: 1 },
-  romfile: { type: 'string' },
-  'x-guest-ram-memslots': { type: 'boolean', description: 'not QEMU: accept memslots in guest RAM (device DMA through the IOMMU)' },
-  'x-console-id': { type: 'integer', min: 0, description: 'not QEMU: the console index QEMU would assign (QXLRom.id)' },
+  ram_size: size('BAR0 bytes (default 64 MiB)'),
+  vram_size: size('BAR1 (vram32) bytes (default 64 MiB)'),
+  ram_size_mb: int(0, U32, 'BAR0 in MiB (overrides ram_size)'),
+  vram_size_mb: int(0, U32, 'BAR1 in MiB (overrides vram_size)'),
+  vram64_size_mb: int(0, U32, 'full vram in MiB; BAR4 exists only when larger than vram32'),
+  vgamem_mb: int(0, U32, 'VGA framebuffer / primary surface in MiB, clamped to 8..256 (default 16)'),
+  revision: int(1, QXL_MAX_REVISION, 'QXL revision (default 5)'),
+  surfaces: int(1, 0x7fff_ffff, 'number of surfaces (default 1024)'),
+  max_outputs: int(0, U16),
+  xres: int(0, U32),
+  yres: int(0, U32),
+  guestdebug: int(0, U32, 'ROM log_level; prints guest bugs and QXL_IO_LOG'),
+  debug: int(0, U32),
+  cmdlog: int(0, U32),
+  'global-vmstate': bool(),
+  'x-guest-ram-memslots': bool('not QEMU: accept memslots in guest RAM (device DMA through the IOMMU)'),
+  'x-console-id': int(0, 255, 'not QEMU: the console index QEMU would assign (QXLRom.id; 0 = first display)'),
 };
 
 function model(name: 'qxl' | 'qxl-vga'): ModelDef {
-  return {
-    name,
-    kind: 'endpoint',
-    props: QXL_PROPS,
-    create(spec, ctx) {
+  return defineModel(name, QXL_PROPS, {
+    check: (props) => {
+      const err = validateQxlProps(props);
+      return err === undefined ? [] : [{ prop: 'revision', message: err }];
+    },
+    create: (spec, ctx) => {
       const err = validateQxlProps(spec.props);
       if (err !== undefined) throw new Error(`bug: config validation let through: ${err}`);
       const consoleId = spec.props['x-console-id'];
       return new QxlDevice(spec.props, { vga: name === 'qxl-vga', dma: () => ctx.dma(), consoleId: typeof consoleId === 'number' ? consoleId : 0 });
     },
-  };
+  });
 }
 
 export const QXL_MODELS: readonly ModelDef[] = [model('qxl-vga'), model('qxl')];

@@ -82,8 +82,7 @@ export function hardReset(d: QxlDevice): void {
   d.server.reset();
   d.mode = QxlMode.Undefined;
   d.memslots.reset();
-  d.primary = undefined;
-  d.cmdflags = 0;
+  d.primary = undefined; // cmdflags survive a reset, as in QEMU (only create-primary and SET_MODE set them)
   if (objects + surfaces + slots > 0) {
     d.event('reset', `qxl-${d.consoleId}: hard reset dropped ${objects} host objects, ${surfaces} surfaces, ${slots} memslots`);
   }

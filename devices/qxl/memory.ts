@@ -146,3 +146,11 @@ export function readStruct(t: MemTarget, off: number, size: number): DataView {
 export function u64(dv: DataView, off: number): number {
   return dv.getUint32(off + 4, true) * 0x1_0000_0000 + dv.getUint32(off, true);
 }
+
+/** A little-endian value of `width` bytes from a byte array, or `ones` past its end (ROM BARs). */
+export function readLe(buf: Uint8Array, off: number, width: number, ones: number): number {
+  if (off + width > buf.length) return ones;
+  let v = 0;
+  for (let i = width - 1; i >= 0; i--) v = v * 256 + buf[off + i]!;
+  return v >>> 0;
+}

@@ -1,4 +1,4 @@
-import { PCI_CLASS_DISPLAY_VGA, QXL_DEVICE_ID_STABLE, QXL_VGA_ROM_SIZE, REDHAT_PCI_VENDOR_ID } from './constants.js';
+import { PCI_CLASS_DISPLAY_VGA, QXL_DEVICE_ID_STABLE, QXL_VGA_BIOS_BYTES, QXL_VGA_ROM_SIZE, REDHAT_PCI_VENDOR_ID } from './constants.js';
 
 /**
  * A stand-in for vgabios-qxl.bin (SeaVGABIOS for QXL, which we do not ship): a well-formed legacy option ROM
@@ -7,7 +7,7 @@ import { PCI_CLASS_DISPLAY_VGA, QXL_DEVICE_ID_STABLE, QXL_VGA_ROM_SIZE, REDHAT_P
  */
 export function qxlVgaBiosImage(): Uint8Array {
   const rom = new Uint8Array(QXL_VGA_ROM_SIZE);
-  const imageBlocks = 0x40; // the image proper is 32 KiB; the BAR is the next power of two
+  const imageBlocks = QXL_VGA_BIOS_BYTES / 512; // the real file's size; the BAR is the next power of two
   rom[0] = 0x55;
   rom[1] = 0xaa;
   rom[2] = imageBlocks;
