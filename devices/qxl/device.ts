@@ -75,7 +75,7 @@ export class QxlDevice extends PciFunction implements CommandHost, MemslotHost, 
   asyncPending = false;
   /** Head 0 of the last MONITORS_CONFIG_ASYNC when it had one head (QEMU guest_head0_width/height). */
   guestHead0: { width: number; height: number } | undefined;
-  /** Number of hard resets since creation (drivers compare it to notice a reset they did not do). */
+  /** Hard resets since the machine started (statistics for reports and tests). */
   resetCount = 0;
   /** Memslots in guest RAM (DMA through the IOMMU) are accepted: not QEMU behaviour, off by default. */
   guestRamMemslots: boolean;
