@@ -53,8 +53,15 @@ export const PC_BUILTINS: readonly BuiltinFunction[] = [
   },
 ];
 
+/** The q35 MCH: a PCIEXBAR write changes the machine's map (ECAM on or off), so it notifies like a BAR write. */
+class Q35MchFunction extends PciFunction {
+  protected override affectsMapping(off: number, width: number): boolean {
+    return (off < MCH_PCIEXBAR + 8 && off + width > MCH_PCIEXBAR) || super.affectsMapping(off, width);
+  }
+}
+
 export const Q35_BUILTINS: readonly BuiltinFunction[] = [
-  { devfn: 0x00, model: 'mch', make: () => writable(new PciFunction(Q35_MCH), 0x40, 0x100) },
+  { devfn: 0x00, model: 'mch', make: () => writable(new Q35MchFunction(Q35_MCH), 0x40, 0x100) },
   {
     devfn: 0xf8,
     model: 'ICH9-LPC',

@@ -148,7 +148,7 @@ export class Machine {
     const mch = this.pci.root.slots[0];
     if (mch === undefined) return;
     const lo = mch.get32(MCH_PCIEXBAR);
-    const base = (lo & 1) !== 0 ? (lo & 0xf000_0000) + mch.get32(MCH_PCIEXBAR + 4) * FOUR_GIB : -1;
+    const base = (lo & 1) !== 0 ? ((lo & 0xf000_0000) >>> 0) + mch.get32(MCH_PCIEXBAR + 4) * FOUR_GIB : -1;
     if (base === this.ecamBase) return;
     if (this.ecamBase >= 0) this.mmio.removeFixed('ecam');
     this.ecamBase = base;
