@@ -14,6 +14,11 @@ export interface FirmwareIo {
   writeMem(addr: number, width: 1 | 2 | 4, value: number): void;
   readBytes(addr: number, out: Uint8Array): void;
   writeBytes(addr: number, data: Uint8Array): void;
+  /**
+   * Optional `rep outsb`: writes each character code of `text` (0..255) to `port`, in order; the same
+   * as calling outb per character. Firmware falls back to outb when a machine does not provide it.
+   */
+  outsb?(port: number, text: string): void;
 }
 
 /** Ports and addresses of QEMU's PC platform that SeaBIOS hard-codes (SeaBIOS src/hw/*.h, QEMU hw/i386). */

@@ -1,0 +1,107 @@
+import type { DebugOutput } from './debug.js';
+import type { E820Range, E820Type } from './types.js';
+
+/** e820 types (src/e820map.h); HOLE removes a range. */
+export const E820_RAM = 1;
+export const E820_RESERVED = 2;
+export const E820_ACPI = 3;
+export const E820_NVS = 4;
+export const E820_HOLE = -1;
+const NAMES: Record<number, string> = { 1: 'RAM', 2: 'RESERVED', 3: 'ACPI', 4: 'NVS', 5: 'UNUSABLE' };
+const TYPES: Record<number, E820Type> = { 1: 'ram', 2: 'reserved', 3: 'acpi', 4: 'nvs' };
+export const E820_TYPE_CODES: Readonly<Record<E820Type, number>> = { ram: E820_RAM, reserved: E820_RESERVED, acpi: E820_ACPI, nvs: E820_NVS };
+
+/**
+ * SeaBIOS's e820 list (src/e820map.c): sorted, non-overlapping; e820_add splits or trims what a new
+ * range overlaps, merges with a same-type neighbour it touches, and HOLE deletes.
+ */
+export class E820Map {
+  private readonly starts: number[] = [];
+  private readonly sizes: number[] = [];
+  private readonly types: number[] = [];
+
+  get count(): number {
+    return this.starts.length;
+  }
+
+  private insert(i: number, start: number, size: number, type: number): void {
+    this.starts.splice(i, 0, start);
+    this.sizes.splice(i, 0, size);
+    this.types.splice(i, 0, type);
+  }
+
+  private remove(i: number): void {
+    this.starts.splice(i, 1);
+    this.sizes.splice(i, 1);
+    this.types.splice(i, 1);
+  }
+
+  add(start: number, size: number, type: number): void {
+    if (size === 0) return;
+    let end = start + size;
+    let i = 0;
+    // Find the position of the new range, splitting the entry it starts inside.
+    for (; i < this.starts.length; i++) {
+      const eStart = this.starts[i]!;
+      const eEnd = eStart + this.sizes[i]!;
+      if (start > eEnd) continue;
+      if (start > eStart) {
+        if (type === this.types[i]) {
+          size += start - eStart;
+          start = eStart;
+        } else {
+          this.sizes[i] = start - eStart;
+          i++;
+          if (eEnd > end) this.insert(i, end, eEnd - end, this.types[i - 1]!);
+        }
+      }
+      break;
+    }
+    // Drop or trim the entries the new range overlaps.
+    while (i < this.starts.length) {
+      const eStart = this.starts[i]!;
+      if (end < eStart) break;
+      const eEnd = eStart + this.sizes[i]!;
+      if (end >= eEnd) {
+        this.remove(i);
+        continue;
+      }
+      this.starts[i] = end;
+      this.sizes[i] = eEnd - end;
+      if (type === this.types[i]) {
+        size += this.sizes[i]!;
+        end = start + size;
+        this.remove(i);
+      }
+      break;
+    }
+    if (type !== E820_HOLE) this.insert(i, start, size, type);
+  }
+
+  removeRange(start: number, size: number): void {
+    this.add(start, size, E820_HOLE);
+  }
+
+  /** dump_map: "e820 map has N items:" and one line per entry. */
+  dump(debug: DebugOutput): void {
+    debug.printf('e820 map has %d items:\n', this.starts.length);
+    for (let i = 0; i < this.starts.length; i++) {
+      const s = this.starts[i]!;
+      const t = this.types[i]!;
+      debug.printf('  %d: %016llx - %016llx = %d %s\n', i, s, s + this.sizes[i]!, t, NAMES[t] ?? 'UNKNOWN');
+    }
+  }
+
+  entries(): E820Range[] {
+    const out: E820Range[] = [];
+    for (let i = 0; i < this.starts.length; i++) {
+      out.push({ start: this.starts[i]!, end: this.starts[i]! + this.sizes[i]!, type: TYPES[this.types[i]!] ?? 'reserved' });
+    }
+    return out;
+  }
+
+  /** The raw entries (start, size, type code), for zone setup. */
+  raw(): { start: number; size: number; type: number }[] {
+    return this.starts.map((s, i) => ({ start: s, size: this.sizes[i]!, type: this.types[i]! }));
+  }
+}

@@ -1,0 +1,41 @@
+import { PCI_BRIDGE_CONTROL, PCI_BRIDGE_CTL_VGA, PCI_CLASS_DISPLAY_VGA, PCI_COMMAND, PCI_COMMAND_IO, PCI_COMMAND_MEMORY } from '../devices/pci/regs.js';
+import type { PciConfig } from './pci-config.js';
+import type { PostState } from './state.js';
+import type { FwPciDevice } from './types.js';
+
+/** is_pci_vga: VGA class, IO and memory decode on, and VGA forwarding on every bridge above. */
+export function isPciVga(cfg: PciConfig, dev: FwPciDevice): boolean {
+  if (dev.classCode !== PCI_CLASS_DISPLAY_VGA) return false;
+  const cmd = cfg.read16(dev.bdf, PCI_COMMAND);
+  if ((cmd & PCI_COMMAND_IO) === 0 || (cmd & PCI_COMMAND_MEMORY) === 0) return false;
+  for (let p = dev.parent; p !== null; p = p.parent) {
+    if ((cfg.read16(p.bdf, PCI_BRIDGE_CONTROL) & PCI_BRIDGE_CTL_VGA) === 0) return false;
+  }
+  return true;
+}
+
+/**
+ * pci_enable_default_vga (seabios-pci.md §9): keep the first VGA that already decodes; else enable
+ * the first VGA-class function and VGA forwarding on each bridge above it.
+ */
+export function enableDefaultVga(s: PostState): void {
+  const { cfg, debug } = s;
+  for (const dev of s.devices) {
+    if (isPciVga(cfg, dev)) {
+      debug.printf('PCI: Using %pP for primary VGA\n', dev.bdf);
+      return;
+    }
+  }
+  const vga = s.devices.find((d) => d.classCode === PCI_CLASS_DISPLAY_VGA);
+  if (vga === undefined) {
+    debug.printf('PCI: No VGA devices found\n');
+    return;
+  }
+  debug.printf('PCI: Enabling %pP for primary VGA\n', vga.bdf);
+  cfg.mask16(vga.bdf, PCI_COMMAND, 0, PCI_COMMAND_IO | PCI_COMMAND_MEMORY);
+  for (let p = vga.parent; p !== null; p = p.parent) {
+    debug.printf('PCI: Setting VGA enable on bridge %pP\n', p.bdf);
+    cfg.mask16(p.bdf, PCI_BRIDGE_CONTROL, 0, PCI_BRIDGE_CTL_VGA);
+    cfg.mask16(p.bdf, PCI_COMMAND, 0, PCI_COMMAND_IO | PCI_COMMAND_MEMORY);
+  }
+}

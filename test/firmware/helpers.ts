@@ -1,0 +1,74 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { registerCatalogue } from '../../devices/catalogue/index.js';
+import { registerQxl } from '../../devices/qxl/index.js';
+import { post, type FirmwareResult, type PostOptions } from '../../firmware/index.js';
+import { parseConfig } from '../../vmm/config/index.js';
+import type { DeviceSpec, MachineSpec } from '../../vmm/config/spec.js';
+import { Machine } from '../../vmm/machine/machine.js';
+
+export const SEABIOS_FIXTURES = fileURLToPath(new URL('../fixtures/seabios/', import.meta.url));
+
+export function registerModels(): void {
+  registerCatalogue();
+  registerQxl();
+}
+
+export interface FixtureWindow {
+  base: string;
+  limit: string;
+}
+
+export interface Fixture {
+  qemu_args: string[];
+  expected: {
+    bars: { bdf: string; bar: number; address: string; size: string; type: 'io' | 'mem' | 'prefmem' }[];
+    e820: { start: string; end: string; type: string }[];
+    devices: {
+      bdf: string;
+      vendor: string;
+      device: string;
+      class: string;
+      bridge?: { secondary: number; subordinate: number; io: FixtureWindow | null; mem: FixtureWindow | null; prefmem: FixtureWindow | null };
+    }[];
+    windows: { io: [string, string] | null; mem32: [string, string]; mem64: [string, string] | null };
+  };
+}
+
+export function fixtureNames(): string[] {
+  return readdirSync(SEABIOS_FIXTURES)
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f) => f.replace(/\.yaml$/, ''))
+    .sort();
+}
+
+export function loadFixture(name: string): { spec: MachineSpec; fx: Fixture; log: string } {
+  const r = parseConfig(readFileSync(`${SEABIOS_FIXTURES}${name}.yaml`, 'utf8'), `${name}.yaml`);
+  if (!r.ok) throw new Error(`${name}: ${JSON.stringify(r.errors)}`);
+  const fx = JSON.parse(readFileSync(`${SEABIOS_FIXTURES}${name}.json`, 'utf8')) as Fixture;
+  return { spec: r.spec, fx, log: readFileSync(`${SEABIOS_FIXTURES}${name}.seabios.log`, 'utf8') };
+}
+
+export function boot(spec: MachineSpec, options?: PostOptions): { machine: Machine; fw: FirmwareResult } {
+  const machine = new Machine(spec);
+  return { machine, fw: post(machine.cpu, options) };
+}
+
+/** A MachineSpec built by hand (for unit tests that need topologies no fixture has). */
+export function spec(type: 'q35' | 'pc', memory: number, devices: Partial<DeviceSpec>[], extra: Partial<MachineSpec['machine']> = {}): MachineSpec {
+  return {
+    machine: { type, memory, ...extra },
+    devices: devices.map((d) => ({ model: d.model ?? 'edu', id: d.id ?? '', props: d.props ?? {}, ...(d.bus !== undefined ? { bus: d.bus } : {}), ...(d.devfn !== undefined ? { devfn: d.devfn } : {}) })),
+    firmware: {},
+    traps: [],
+  };
+}
+
+/** The lines of a SeaBIOS log that describe PCI setup, the fw_cfg/e820 inputs, device init and the final e820 map. */
+const COMPARED = /^(PCI: |PCIe: |=== PCI|Found |e820 map has|  \d+: [0-9a-f]{16} - |qemu\/e820: |Moving pm_base|Running on QEMU|Q35 LPC init|PIIX3\/PIIX4 init|Using pmtimer|Returned \d+ bytes of ZoneHigh|Relocating init|QEMU fw_cfg DMA|Scan for (VGA )?option rom|No Xen)/;
+
+export function comparedLines(log: string): string[] {
+  return log.split('\n').filter((l) => COMPARED.test(l));
+}
+
+export const hex = (n: number): string => `0x${n.toString(16)}`;
