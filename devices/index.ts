@@ -1,4 +1,5 @@
 import { registerCatalogue } from './catalogue/index.js';
+import { registerQxl } from './qxl/index.js';
 
 /** Registers every device model the machine can plug (QEMU's catalogue, QXL, the assigned IGD). */
 let registered = false;
@@ -7,4 +8,5 @@ export function registerAllModels(): void {
   if (registered) return;
   registered = true;
   registerCatalogue();
+  registerQxl();
 }
