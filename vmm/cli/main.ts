@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerBootCommands } from './commands-boot.js';
 import { registerConfigCommands } from './commands-config.js';
+import { registerDumpCommand } from './commands-dump.js';
 import { EXIT_USAGE, UsageError } from './errors.js';
 
 /** vfio-sim's command line. Exit codes: 0 success, 1 a boot failed or faulted (with --fail-on-fault), 2 bad usage or config. */
@@ -18,6 +19,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   };
   registerBootCommands(program, setCode);
   registerConfigCommands(program, setCode);
+  registerDumpCommand(program, setCode);
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (e) {

@@ -1,0 +1,80 @@
+import type { Command } from 'commander';
+import type { PciFunction } from '../../devices/pci/function.js';
+import { ROM_BAR } from '../../devices/pci/function.js';
+import { bootSpec } from '../boot.js';
+import { EXIT_USAGE, UsageError } from './errors.js';
+import { loadSpecs } from './load.js';
+
+interface DumpOptions {
+  bdf: string;
+  bar: string;
+  offset?: string;
+  length?: string;
+  format?: string;
+}
+
+/** A device that can hand out the raw bytes behind a BAR (QXL's RAM, VRAM and ROM). */
+interface Dumpable {
+  dump(bar: number, offset?: number, length?: number): Uint8Array;
+}
+
+function isDumpable(fn: PciFunction): fn is PciFunction & Dumpable {
+  return typeof (fn as Partial<Dumpable>).dump === 'function';
+}
+
+function parseNumber(name: string, text: string): number {
+  const n = Number(text);
+  if (!Number.isSafeInteger(n) || n < 0) throw new UsageError(`--${name}: not a non-negative integer: ${text}`);
+  return n;
+}
+
+/** The bytes of BAR `bar` in [offset, offset+length) after boot, as the guest sees them. */
+export function dumpBar(fn: PciFunction, bar: number, offset: number, length: number | undefined): Uint8Array {
+  const size = bar === ROM_BAR ? fn.romSize : (fn.bars[bar]?.size ?? 0);
+  if (size === 0) throw new UsageError(`${fn.bdf} has no BAR ${bar}`);
+  if (offset >= size) throw new UsageError(`--offset 0x${offset.toString(16)} is past the end of BAR ${bar} (size 0x${size.toString(16)})`);
+  const len = Math.min(length ?? size - offset, size - offset);
+  if (isDumpable(fn)) return fn.dump(bar, offset, len);
+  if (bar === ROM_BAR) {
+    const image = fn.romImage() ?? new Uint8Array(0);
+    const out = new Uint8Array(len).fill(0xff);
+    out.set(image.subarray(offset, offset + len));
+    return out;
+  }
+  const out = new Uint8Array(len);
+  for (let i = 0; i < len; i++) out[i] = fn.barRead(bar, offset + i, 1);
+  return out;
+}
+
+export function registerDumpCommand(program: Command, setCode: (c: number) => void): void {
+  program
+    .command('dump')
+    .description("print a BAR's bytes after boot (compare QXL's ROM and RAM header with QEMU's)")
+    .argument('<config>', 'YAML machine config')
+    .requiredOption('--bdf <BB:DD.F>', 'the function, as numbered after boot')
+    .requiredOption('--bar <n>', 'BAR index 0..5, or 6 for the expansion ROM')
+    .option('--offset <x>', 'start offset inside the BAR (decimal or 0x hex)', '0')
+    .option('--length <n>', 'number of bytes (default: to the end of the BAR)')
+    .option('--format <fmt>', 'hex (lowercase, 32 bytes a line) or raw', 'hex')
+    .action((path: string, opts: DumpOptions) => {
+      const specs = loadSpecs([path]);
+      if (specs === undefined) return setCode(EXIT_USAGE);
+      if (opts.format !== 'hex' && opts.format !== 'raw') throw new UsageError(`--format must be hex or raw, not ${opts.format}`);
+      if (!/^[0-9a-f]{2}:[0-1][0-9a-f]\.[0-7]$/i.test(opts.bdf)) throw new UsageError(`--bdf must look like 00:02.0, not ${opts.bdf}`);
+      const bar = parseNumber('bar', opts.bar);
+      if (bar > 6) throw new UsageError('--bar must be 0..6');
+      const { machine } = bootSpec(specs[0]!.spec, { configPath: path });
+      const fn = [...machine.pci.functions()].find((f) => f.bdf === opts.bdf.toLowerCase());
+      if (fn === undefined) throw new UsageError(`no function at ${opts.bdf} after boot`);
+      const length = opts.length === undefined ? undefined : parseNumber('length', opts.length);
+      const bytes = dumpBar(fn, bar, parseNumber('offset', opts.offset ?? '0'), length);
+      if (opts.format === 'raw') process.stdout.write(bytes);
+      else process.stdout.write(hexLines(bytes));
+    });
+}
+
+function hexLines(bytes: Uint8Array): string {
+  const lines: string[] = [];
+  for (let i = 0; i < bytes.length; i += 32) lines.push(Buffer.from(bytes.subarray(i, i + 32)).toString('hex'));
+  return lines.join('\n') + (lines.length > 0 ? '\n' : '');
+}
