@@ -6,6 +6,14 @@ import { PCI_CLASS_DISPLAY_VGA, QXL_DEVICE_ID_STABLE, QXL_VGA_BIOS_BYTES, QXL_VG
  * Layout: PCI Firmware Spec 3.0 §5.1 (0x55AA, size in 512-byte units, entry at 3, PCIR pointer at 0x18).
  */
 export function qxlVgaBiosImage(): Uint8Array {
+  // Immutable and identical for every device: built once per process (boot speed).
+  cached ??= buildImage();
+  return cached;
+}
+
+let cached: Uint8Array | undefined;
+
+function buildImage(): Uint8Array {
   const rom = new Uint8Array(QXL_VGA_ROM_SIZE);
   const imageBlocks = QXL_VGA_BIOS_BYTES / 512; // the real file's size; the BAR is the next power of two
   rom[0] = 0x55;

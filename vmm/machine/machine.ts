@@ -48,7 +48,7 @@ export class Machine {
     this.layout = ramLayout(spec.machine.type, spec.machine.memory);
     this.io = new AddressSpace('io', () => this.pci.regions(true, this.barWrapper));
     this.mmio = new AddressSpace('mmio', () => this.pci.regions(false, this.barWrapper));
-    this.pci.onMappingChange = () => this.mappingChanged();
+    this.pci.onMappingChange = (fn) => this.mappingChanged(fn);
     this.dmaFactory = (sid) => directDma(sid, this.ram);
     const ramHandler: IoHandler = {
       read: (o, w) => this.ram.read(o, w),
@@ -137,10 +137,10 @@ export class Machine {
     return fn;
   }
 
-  private mappingChanged(): void {
+  private mappingChanged(fn: PciFunction): void {
     this.io.invalidatePci();
     this.mmio.invalidatePci();
-    if (this.spec.machine.type === 'q35') this.updateEcam();
+    if (this.spec.machine.type === 'q35' && fn === this.pci.root.slots[0]) this.updateEcam();
   }
 
   /** q35: PCIEXBAR (MCH 0x60) bit 0 enables ECAM at the programmed base (256 MiB, 256 buses). */
@@ -167,6 +167,11 @@ export class Machine {
     outb: (p, v) => this.io.write(p, 1, v & 0xff),
     outw: (p, v) => this.io.write(p, 2, v & 0xffff),
     outl: (p, v) => this.io.write(p, 4, v >>> 0),
+    outsb: (p, text) => {
+      // The debug console is a fixed port device: hand it the whole string (what SeaBIOS's log costs most).
+      if (p === PORT_DEBUGCON) this.debugcon.writeText(text);
+      else for (let i = 0; i < text.length; i++) this.io.write(p, 1, text.charCodeAt(i) & 0xff);
+    },
     readMem: (a, w) => this.mmio.read(a, w),
     writeMem: (a, w, v) => this.mmio.write(a, w, v),
     readBytes: (a, out) => {

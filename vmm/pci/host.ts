@@ -14,22 +14,28 @@ export const PCI_CONFIG_DATA_PORT = 0xcfc;
 export class PciHost {
   readonly root = new PciBus(undefined, 0);
   private readonly busCache: (PciBus | null | undefined)[] = new Array(256).fill(undefined);
+  private busCacheValid = true;
   private configAddress = 0;
   /** Called whenever a function's decoding may have changed (BARs, COMMAND, windows, bus numbers). */
-  onMappingChange: () => void = () => {};
+  onMappingChange: (fn: PciFunction) => void = () => {};
 
   plug(bus: PciBus, devfn: number, fn: PciFunction): void {
     bus.slots[devfn] = fn;
     fn.devfn = devfn;
     fn.busNode = bus;
-    fn.listener = () => {
-      this.busCache.fill(undefined);
-      this.onMappingChange();
+    fn.listener = (f) => {
+      // Only bridges' bus numbers route config cycles; BAR sizing on endpoints must not flush the cache.
+      if (f instanceof PciBridge) this.busCacheValid = false;
+      this.onMappingChange(f);
     };
   }
 
   /** The bus config cycles for `nr` reach, or undefined when no bridge routes it. */
   findBus(nr: number): PciBus | undefined {
+    if (!this.busCacheValid) {
+      this.busCache.fill(undefined);
+      this.busCacheValid = true;
+    }
     const c = this.busCache[nr];
     if (c !== undefined) return c ?? undefined;
     const found = nr === 0 ? this.root : searchBus(this.root, nr);
