@@ -1,7 +1,7 @@
 import type { LaneId, RegionKind } from './model.js';
 
 /** Colours and names of every region kind: one table for the drawing and its legend. */
-export const KIND_STYLE: Record<RegionKind, { fill: string; stroke: string; text: string; name: string; dash?: string }> = {
+export const KIND_STYLE: Record<RegionKind, { fill: string; stroke: string; text: string; name: string; dash?: string; halo?: boolean }> = {
   ram: { fill: '#9bd49b', stroke: '#3f8f3f', text: '#123', name: 'RAM (e820)' },
   reserved: { fill: '#cfcfcf', stroke: '#7a7a7a', text: '#222', name: 'e820 reserved' },
   acpi: { fill: '#f3dc8f', stroke: '#a98a1f', text: '#222', name: 'e820 ACPI' },
@@ -17,7 +17,7 @@ export const KIND_STYLE: Record<RegionKind, { fill: string; stroke: string; text
   opregion: { fill: '#e0603f', stroke: '#9a3018', text: '#fff', name: 'IGD OpRegion' },
   'host-stolen': { fill: '#f4f4f4', stroke: '#555', text: '#333', name: 'host stolen (not guest)', dash: '4 3' },
   fault: { fill: '#d62828', stroke: '#8a0f0f', text: '#fff', name: 'IOMMU fault' },
-  corruption: { fill: 'url(#HATCH)', stroke: '#b00000', text: '#600', name: 'DMA corruption' },
+  corruption: { fill: 'url(#HATCH)', stroke: '#b00000', text: '#600', name: 'DMA corruption', halo: true },
 };
 
 export const LANES: readonly { id: LaneId; title: string; width: number }[] = [

@@ -150,7 +150,7 @@ function drawRegion(o: string[], r: MapRegion, x: number, w: number, axis: Axis,
   if (h >= FS + 2) {
     const text = fit(`${r.label} · ${sizeText(r.end - r.start)}`, w - 6) ?? '';
     const shown = text.endsWith('…') ? (fit(r.label, w - 6) ?? '') : text;
-    if (shown) o.push(`<text x="${(x + 4).toFixed(1)}" y="${((y1 + y2) / 2 + 4).toFixed(1)}" fill="${s.text}">${esc(shown)}</text>`);
+    if (shown) o.push(`<text x="${(x + 4).toFixed(1)}" y="${((y1 + y2) / 2 + 4).toFixed(1)}" fill="${s.text}"${s.halo ? ' stroke="#fff" stroke-width="3" paint-order="stroke"' : ''}>${esc(shown)}</text>`);
   }
   o.push('</g>');
 }
