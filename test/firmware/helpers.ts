@@ -31,27 +31,41 @@ export interface Fixture {
       class: string;
       bridge?: { secondary: number; subordinate: number; io: FixtureWindow | null; mem: FixtureWindow | null; prefmem: FixtureWindow | null };
     }[];
-    windows: { io: [string, string] | null; mem32: [string, string]; mem64: [string, string] | null };
+    windows: { io: [string, string] | null; mem32: [string, string] | null; mem64: [string, string] | null };
   };
 }
 
-export function fixtureNames(): string[] {
-  return readdirSync(SEABIOS_FIXTURES)
+export function fixtureNames(dir = SEABIOS_FIXTURES): string[] {
+  return readdirSync(dir)
     .filter((f) => f.endsWith('.yaml'))
     .map((f) => f.replace(/\.yaml$/, ''))
     .sort();
 }
 
-export function loadFixture(name: string): { spec: MachineSpec; fx: Fixture; log: string } {
-  const r = parseConfig(readFileSync(`${SEABIOS_FIXTURES}${name}.yaml`, 'utf8'), `${name}.yaml`);
+/** Recordings of this suite's own corner cases, made with scripts/record-seabios.sh. */
+export const RECORDED = fileURLToPath(new URL('./recorded/', import.meta.url));
+
+export function loadFixture(name: string, dir = SEABIOS_FIXTURES): { spec: MachineSpec; fx: Fixture; log: string } {
+  const r = parseConfig(readFileSync(`${dir}${name}.yaml`, 'utf8'), `${name}.yaml`);
   if (!r.ok) throw new Error(`${name}: ${JSON.stringify(r.errors)}`);
-  const fx = JSON.parse(readFileSync(`${SEABIOS_FIXTURES}${name}.json`, 'utf8')) as Fixture;
-  return { spec: r.spec, fx, log: readFileSync(`${SEABIOS_FIXTURES}${name}.seabios.log`, 'utf8') };
+  const fx = JSON.parse(readFileSync(`${dir}${name}.json`, 'utf8')) as Fixture;
+  return { spec: r.spec, fx, log: readFileSync(`${dir}${name}.seabios.log`, 'utf8') };
 }
 
 export function boot(spec: MachineSpec, options?: PostOptions): { machine: Machine; fw: FirmwareResult } {
   const machine = new Machine(spec);
   return { machine, fw: post(machine.cpu, options) };
+}
+
+/** Parses a YAML machine config (the loader validates it as `vfio-sim boot` would) and boots it. */
+export function bootYaml(yaml: string, options?: PostOptions): { machine: Machine; fw: FirmwareResult } {
+  return boot(specOf(yaml), options);
+}
+
+export function specOf(yaml: string): MachineSpec {
+  const r = parseConfig(yaml, 'inline.yaml');
+  if (!r.ok) throw new Error(JSON.stringify(r.errors));
+  return r.spec;
 }
 
 /** A MachineSpec built by hand (for unit tests that need topologies no fixture has). */
