@@ -83,7 +83,7 @@ async function main(): Promise<void> {
     const name = `sweep_boots_per_s_${jobs}`;
     if (!want(name)) continue;
     const s = await benchSweep(topologies, jobs, quick ? 10 : 40);
-    const how = jobs === 1 ? 'inline (--jobs 1)' : `piscina, ${jobs} threads, pool start included; utilization ${s.utilization?.toFixed(2) ?? '?'}`;
+    const how = jobs === 1 ? 'inline (--jobs 1)' : `piscina, ${jobs} threads, pool start and config loading included`;
     emit(figure(name, s.perS, 'boots/s', 1000, '>=', `${s.boots} boots, ${how}; ${availableParallelism()} cores`));
   }
 

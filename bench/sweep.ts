@@ -6,12 +6,12 @@ import type { Topology } from './boot.js';
  * topologies repeated `repeat` times: jobs 1 is the inline path, more jobs include starting the
  * piscina pool and the workers loading the configs by path.
  */
-export async function benchSweep(topologies: readonly Topology[], jobs: number, repeat = 40): Promise<{ boots: number; perS: number; utilization: number | null }> {
+export async function benchSweep(topologies: readonly Topology[], jobs: number, repeat = 40): Promise<{ boots: number; perS: number }> {
   const list: Topology[] = [];
   for (let i = 0; i < repeat; i++) list.push(...topologies);
   const plan = buildPlan(list);
   let rows = 0;
   const stats = await runSweep(plan, { jobs, specs: (i) => list[i]!.spec, onRows: (r) => (rows += r.length) });
   if (rows !== planSize(plan)) throw new Error(`bench: sweep returned ${rows} rows for ${planSize(plan)} boots`);
-  return { boots: rows, perS: (rows / stats.ms) * 1000, utilization: stats.utilization };
+  return { boots: rows, perS: (rows / stats.ms) * 1000 };
 }

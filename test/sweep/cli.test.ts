@@ -47,16 +47,18 @@ const SEABIOS = 'test/fixtures/seabios';
 const OWN = 'test/sweep/fixtures';
 
 describe('vfio-sim sweep', () => {
-  it('sweeps a directory and prints the summary; JSON and CSV files are identical for --jobs 1 and 2', () => {
+  // case-5013 is recorded as SeaBIOS's "PCI: out of 32bit address space" panic: one failed run, so exit 1.
+  it('sweeps a directory, prints the summary and exits 1 for the failed boot; JSON and CSV are identical for --jobs 1 and 2', () => {
     const out = (jobs: string) => ({ json: join(work, `s${jobs}.jsonl`), csv: join(work, `s${jobs}.csv`) });
     const a = out('1');
     const b = out('2');
     const r1 = cli('sweep', SEABIOS, '--jobs', '1', '--json', a.json, '--csv', a.csv);
     const r2 = cli('sweep', SEABIOS, '--jobs', '2', '--chunk', '5', '--json', b.json, '--csv', b.csv);
-    expect([r1.code, r2.code]).toEqual([0, 0]);
+    expect([r1.code, r2.code]).toEqual([1, 1]);
     expect(r1.stdout).toBe(r2.stdout);
     expect(r1.stdout.split('\n')[0]).toMatch(/^strategy\s+runs\s+clean\s+faulted\s+corrupted\s+hazards\s+failed$/);
-    expect(r1.stdout).toMatch(/^\(no IGD\)\s+58\s+58\s+0\s+0\s+0\s+0$/m);
+    expect(r1.stdout).toMatch(/^\(no IGD\)\s+58\s+57\s+0\s+0\s+0\s+1$/m);
+    expect(JSON.parse(readFileSync(a.json, 'utf8').split('\n')[13]!)).toMatchObject({ index: 13, status: 'failed', panic: 'PCI: out of 32bit address space' });
     const lines = readFileSync(a.json, 'utf8').trim().split('\n');
     expect(lines).toHaveLength(58);
     expect(JSON.parse(lines[0]!)).toMatchObject({ index: 0, config: `${SEABIOS}/case-5000.yaml`, status: 'clean' });

@@ -5,7 +5,7 @@ import { bootSpec } from '../boot.js';
 import { IGD_STRATEGIES } from '../config/index.js';
 import { renderMapHtml } from '../map/index.js';
 import type { BootReport } from '../report/types.js';
-import { buildPlan, comboAt, csvHeader, expandConfigPaths, renderSummaryTable, rowToCsv, rowToJsonLine, planStarts, runSweep, SweepSummary, type SweepRow } from '../sweep/index.js';
+import { AUTO_POOL_MIN, buildPlan, comboAt, csvHeader, expandConfigPaths, renderSummaryTable, rowToCsv, rowToJsonLine, planStarts, runSweep, SweepSummary, type SweepRow } from '../sweep/index.js';
 import { EXIT_FAILED, EXIT_USAGE, UsageError } from './errors.js';
 import { checkStrategy } from './commands-map.js';
 import { loadSpecs } from './load.js';
@@ -43,7 +43,7 @@ export function registerSweepCommands(program: Command, setCode: (c: number) => 
     .argument('<config-or-dir...>', 'YAML machine configs, or directories scanned for *.yaml')
     .option('--strategies <list>', `comma-separated IGD strategies for IGD machines (${IGD_STRATEGIES.join(', ')}); default each config's own`)
     .option('--vbios <list>', "comma-separated vBIOS behaviours for IGD machines (reads-bdsm, cached-host-bdsm, a ROM program path); default each config's own")
-    .option('--jobs <n>', `worker threads; 1 runs inline (default ${availableParallelism()})`)
+    .option('--jobs <n>', `worker threads; 1 runs inline (default: inline below ${AUTO_POOL_MIN} runs, else ${availableParallelism()})`)
     .option('--chunk <n>', 'combinations per worker task (default: from the sweep size, 64-512 on big sweeps)')
     .option('--json <file>', 'write one JSON line per combination, in index order')
     .option('--csv <file>', 'write one CSV row per combination, in index order')

@@ -6,7 +6,7 @@ import { planSize, planStarts, type SweepPlan } from './plan.js';
 import type { SweepRow } from './row.js';
 
 export interface SweepRunOptions {
-  /** 1 = inline in this thread (no pool); default os.availableParallelism(). */
+  /** 1 = inline in this thread (no pool); default: inline below AUTO_POOL_MIN combinations, else os.availableParallelism(). */
   readonly jobs?: number;
   /** Combinations per task; default from the plan size (64–512 on big sweeps, peers-style.md §3.3). */
   readonly chunkSize?: number;
@@ -26,9 +26,13 @@ export interface SweepStats {
   readonly jobs: number;
   readonly chunkSize: number;
   readonly ms: number;
-  /** piscina's utilization (0..1) when a pool ran, else null. */
-  readonly utilization: number | null;
 }
+
+/**
+ * Below this many combinations the default is inline: starting workers (module load, config
+ * parsing, a cold JIT) costs a few hundred ms, more than a small sweep takes on one thread.
+ */
+export const AUTO_POOL_MIN = 2048;
 
 export function defaultChunkSize(total: number, jobs: number): number {
   const spread = Math.ceil(total / (jobs * 8)); // about 8 tasks per thread so the tail balances
@@ -63,7 +67,7 @@ export function resolveWorkerFile(): string | null {
  */
 export async function runSweep(plan: SweepPlan, opts: SweepRunOptions): Promise<SweepStats> {
   const total = planSize(plan);
-  const jobs = Math.max(1, Math.floor(opts.jobs ?? availableParallelism()));
+  const jobs = Math.max(1, Math.floor(opts.jobs ?? (total >= AUTO_POOL_MIN ? availableParallelism() : 1)));
   const chunkSize = Math.max(1, Math.floor(opts.chunkSize ?? defaultChunkSize(total, jobs)));
   const nChunks = Math.ceil(total / chunkSize);
   const starts = planStarts(plan);
@@ -87,7 +91,7 @@ export async function runSweep(plan: SweepPlan, opts: SweepRunOptions): Promise<
       if (opts.signal?.aborted) throw new Error('sweep aborted');
       deliver(c, runChunk(plan, starts, opts.specs, range(c)));
     }
-    return { total, jobs, chunkSize, ms: performance.now() - t0, utilization: null };
+    return { total, jobs, chunkSize, ms: performance.now() - t0 };
   }
 
   const workerFile = opts.workerFile ?? resolveWorkerFile();
@@ -104,7 +108,7 @@ export async function runSweep(plan: SweepPlan, opts: SweepRunOptions): Promise<
   };
   try {
     await Promise.all(Array.from({ length: Math.min(nChunks, jobs * 2) }, lane));
-    return { total, jobs, chunkSize, ms: performance.now() - t0, utilization: pool.utilization };
+    return { total, jobs, chunkSize, ms: performance.now() - t0 };
   } finally {
     await pool.destroy();
   }

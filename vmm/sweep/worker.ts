@@ -8,14 +8,16 @@ import type { SweepRow } from './row.js';
 /** piscina worker: the plan arrives once as workerData; configs are loaded by path on first use. */
 const plan = Piscina.workerData as SweepPlan;
 const starts = planStarts(plan);
-const cache = new Map<number, MachineSpec | string>();
+/** By path: a plan may list one file several times (a bench repeating topologies). */
+const cache = new Map<string, MachineSpec | string>();
 
 function spec(i: number): MachineSpec | string {
-  let s = cache.get(i);
+  const path = plan.configs[i]!.path;
+  let s = cache.get(path);
   if (s === undefined) {
-    const r = loadConfigFile(plan.configs[i]!.path);
+    const r = loadConfigFile(path);
     s = r.ok ? r.spec : `config error: ${r.errors.map((e) => e.message).join('; ')}`;
-    cache.set(i, s);
+    cache.set(path, s);
   }
   return s;
 }
