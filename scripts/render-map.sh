@@ -3,7 +3,7 @@
 # Usage: scripts/render-map.sh INPUT OUT.png [WIDTHxHEIGHT]
 #   INPUT .svg / .html   rendered as is
 #   INPUT .json          a BootReport (e.g. one line of `vfio-sim boot --json`) → SVG via dist/
-#   INPUT .yaml          a machine config, booted with `vfio-sim map CONFIG --svg`
+#   INPUT .yaml          a machine config, booted as `vfio-sim map CONFIG --svg` does (env STRATEGY, VBIOS)
 # Without a size, an SVG is shot at its own width × height (capped at 8000 px tall); HTML at 1400x1000.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,7 +27,18 @@ case "$in" in
     page="$tmp/map.svg" ;;
   *.yaml|*.yml)
     build
-    node dist/vmm/cli/main.js map "$in" --svg "$tmp/map.svg"
+    # Booted here through the library (STRATEGY / VBIOS env override the config's own), like `vfio-sim map`.
+    node --input-type=module -e "
+      import { writeFileSync } from 'node:fs';
+      import { bootSpec } from '$PWD/dist/vmm/boot.js';
+      import { loadConfigFile } from '$PWD/dist/vmm/config/index.js';
+      import { renderMapSvg } from '$PWD/dist/vmm/map/index.js';
+      const r = loadConfigFile(process.argv[1]);
+      if (!r.ok) { console.error(r.errors.map((e) => e.message).join('\\n')); process.exit(2); }
+      const o = { configPath: process.argv[1] };
+      if (process.env.STRATEGY) o.strategy = process.env.STRATEGY;
+      if (process.env.VBIOS) o.vbios = process.env.VBIOS;
+      writeFileSync(process.argv[2], renderMapSvg(bootSpec(r.spec, o).report));" "$in" "$tmp/map.svg"
     page="$tmp/map.svg" ;;
   *) page=$(realpath "$in") ;;
 esac

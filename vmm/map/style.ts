@@ -20,10 +20,11 @@ export const KIND_STYLE: Record<RegionKind, { fill: string; stroke: string; text
   corruption: { fill: 'url(#HATCH)', stroke: '#b00000', text: '#600', name: 'DMA corruption', halo: true },
 };
 
-export const LANES: readonly { id: LaneId; title: string; width: number }[] = [
+/** minCol: a lane with overlapping regions (nested bridge windows) widens to give each column this much. */
+export const LANES: readonly { id: LaneId; title: string; width: number; minCol?: number }[] = [
   { id: 'e820', title: 'e820 / RAM', width: 130 },
   { id: 'windows', title: 'PCI windows', width: 110 },
-  { id: 'bridges', title: 'bridge windows', width: 160 },
+  { id: 'bridges', title: 'bridge windows', width: 160, minCol: 122 },
   { id: 'bars', title: 'BARs by device', width: 300 },
   { id: 'igd', title: 'IGD stolen memory / OpRegion', width: 200 },
   { id: 'iommu', title: 'IOMMU faults / corruption', width: 170 },

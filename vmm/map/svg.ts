@@ -50,7 +50,11 @@ export function renderMapSvg(report: BootReport, opts: SvgOptions = {}): string 
 
 export function renderModelSvg(m: MapModel, opts: SvgOptions = {}): string {
   const id = opts.idPrefix ?? 'map';
-  const lanes = LANES.filter((l) => l.id === 'e820' || l.id === 'bars' || m.regions.some((r) => r.lane === l.id));
+  const lanes = LANES.filter((l) => l.id === 'e820' || l.id === 'bars' || m.regions.some((r) => r.lane === l.id)).map((l) => {
+    const packed = pack(m.regions.filter((r) => r.lane === l.id));
+    const cols = Math.max(1, ...packed.map((p) => p.col + 1));
+    return { ...l, packed, cols, width: Math.max(l.width, cols * (l.minCol ?? 0)) };
+  });
   const kinds = [...new Set(m.regions.map((r) => r.kind))].sort((a, b) => kindOrder(a) - kindOrder(b));
   const width = PAD * 2 + AXIS_W + lanes.reduce((s, l) => s + l.width + LANE_GAP, 0);
   const legendRows = Math.ceil(kinds.length / Math.max(1, Math.floor((width - 2 * PAD) / 190)));
@@ -79,10 +83,8 @@ export function renderModelSvg(m: MapModel, opts: SvgOptions = {}): string {
   drawAxis(o, axis, top, x0, xEnd);
 
   for (const l of lanes) {
-    const packed = pack(m.regions.filter((r) => r.lane === l.id));
-    const cols = Math.max(1, ...packed.map((p) => p.col + 1));
-    const cw = (l.width - 4) / cols;
-    for (const { r, col } of packed) drawRegion(o, r, laneX.get(l.id)! + 2 + col * cw, cw - 2, axis, top, id);
+    const cw = (l.width - 4) / l.cols;
+    for (const { r, col } of l.packed) drawRegion(o, r, laneX.get(l.id)! + 2 + col * cw, cw - 2, axis, top, id);
   }
   // Faults and corruption as bands across every lane: what they hit is read off horizontally.
   for (const r of m.regions.filter((q) => q.kind === 'fault' || q.kind === 'corruption')) {
