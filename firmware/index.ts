@@ -67,11 +67,15 @@ export function post(io: FirmwareIo, options: PostOptions = {}): FirmwareResult 
   const debug = new DebugOutput(io);
   debug.printf('%s\n%s\n', SEABIOS_BANNER, SEABIOS_BUILD);
   debug.printf('No Xen hypervisor found.\n');
+  const cfg = new PciConfig(io);
+  const platform = detectPlatform(cfg, debug);
+  const fwcfg = new FwCfgClient(io, debug);
   const e820 = new E820Map();
-  const s = {
+  const s: PostState = {
     io,
-    cfg: new PciConfig(io),
+    cfg,
     debug,
+    fwcfg,
     e820,
     zones: undefined,
     ramSize: 0,
@@ -86,10 +90,7 @@ export function post(io: FirmwareIo, options: PostOptions = {}): FirmwareResult 
     placements: [],
     ioWindow: null,
     mem64Window: null,
-    panic: null,
-  } as Omit<PostState, 'fwcfg'> as PostState;
-  const platform = detectPlatform(s);
-  (s as { fwcfg: FwCfgClient }).fwcfg = new FwCfgClient(io, debug);
+  };
 
   // qemu_preinit: QEMU's memory map, the BIOS flash below 4 GiB; malloc_preinit; the EBDA.
   earlyE820(s);
@@ -101,7 +102,7 @@ export function post(io: FirmwareIo, options: PostOptions = {}): FirmwareResult 
   e820.add(EBDA_START, BUILD_LOWRAM_END - EBDA_START, E820_RESERVED);
 
   // qemu_platform_setup.
-  const hasLoader = s.fwcfg.has('etc/table-loader');
+  const hasLoader = fwcfg.has('etc/table-loader');
   if (hasLoader) {
     s.acpiPmBase = PORT_ACPI_PM_BASE_QEMU;
     debug.printf('Moving pm_base to 0x%x\n', s.acpiPmBase);

@@ -1,15 +1,17 @@
 import { PCI_DEVICE_ID, PCI_VENDOR_ID } from '../devices/pci/regs.js';
 import { DEVICE_I440FX, DEVICE_Q35_MCH, FOUR_GIB, VENDOR_INTEL } from './constants.js';
 import { E820_RAM } from './e820.js';
+import type { DebugOutput } from './debug.js';
+import type { PciConfig } from './pci-config.js';
 import type { PostState } from './state.js';
 
 /** qemu_detect: the host bridge at 00:00.0 tells the machine type. */
-export function detectPlatform(s: PostState): 'q35' | 'i440fx' | 'unknown' {
-  const vendor = s.cfg.read16(0, PCI_VENDOR_ID);
-  const device = s.cfg.read16(0, PCI_DEVICE_ID);
+export function detectPlatform(cfg: PciConfig, debug: DebugOutput): 'q35' | 'i440fx' | 'unknown' {
+  const vendor = cfg.read16(0, PCI_VENDOR_ID);
+  const device = cfg.read16(0, PCI_DEVICE_ID);
   if (vendor !== VENDOR_INTEL) return 'unknown';
   const kind = device === DEVICE_Q35_MCH ? 'q35' : device === DEVICE_I440FX ? 'i440fx' : 'unknown';
-  if (kind !== 'unknown') s.debug.printf('Running on QEMU (%s)\n', kind);
+  if (kind !== 'unknown') debug.printf('Running on QEMU (%s)\n', kind);
   return kind;
 }
 

@@ -32,5 +32,4 @@ export interface PostState {
   placements: Placement[];
   ioWindow: [number, number] | null;
   mem64Window: [number, number] | null;
-  panic: string | null;
 }

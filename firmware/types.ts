@@ -65,7 +65,11 @@ export interface ExtraHooks {
 export interface PostOptions {
   /** Runs where SeaBIOS runs intel_igd_setup: device init, for Intel VGA-class functions. */
   igdSetup?: IgdSetupHook;
-  /** Runs for each device whose ROM BAR the option-ROM scan maps (VGA first), with the ROM BAR enabled. */
+  /**
+   * Runs where SeaBIOS's option-ROM scan maps a device's ROM BAR (map_pcirom: the primary VGA first,
+   * then every non-VGA-class device in probe order), with the ROM BAR enabled. Whether SeaBIOS would
+   * execute the image (signature, PCIR match, PnP header for non-VGA ROMs) is the hook's business.
+   */
   runOptionRom?: OptionRomHook;
   extraHooks?: ExtraHooks;
 }
