@@ -93,6 +93,18 @@ describe('64-bit overflow', () => {
     expect(placed(fw, '00:06.0', 0)?.address).toBe(0xfea4_0000);
   });
 
+  it('moves a whole bridge window holding an 8 GiB BAR above 4 GiB, aligned to 8 GiB, children inside', () => {
+    const { fw, machine } = run('huge-bar-behind-bridge-q35');
+    expect(bridge(machine, '00:03.0').prefWindow()).toEqual({ base: 0x2_0000_0000, limit: 0x3_ffff_ffff });
+    expect(placed(fw, '01:01.0', 2)?.address).toBe(0x2_0000_0000);
+  });
+
+  it('panics "PCI: out of 32bit address space" when a bridge mixes 64-bit and 32-bit prefetchable BARs', () => {
+    const { fw } = run('mixed-pref-panic-q35');
+    expect(fw.panic).toBe('PCI: out of 32bit address space');
+    expect(fw.log).toContain('PCI: secondary bus 1 size 100000000 type prefmem\n');
+  });
+
   it('starts the 64-bit window above etc/reserved-memory-end with memory hotplug', () => {
     expect(run('overflow64-maxmem-q35').fw.windows.mem64).toEqual([0x2_c000_0000, 0x3_8000_0000]);
   });
@@ -123,6 +135,15 @@ describe('bridges', () => {
     expect([b1.ioWindow(), b1.memWindow(), b1.prefWindow()].map((w) => w.limit - w.base + 1)).toEqual([0x1000, 0x20_0000, 0x20_0000]);
     const b2 = bridge(machine, '00:04.0');
     for (const w of [b2.ioWindow(), b2.memWindow(), b2.prefWindow()]) expect(w.base).toBeGreaterThan(w.limit);
+  });
+
+  it('gives an empty pcie-pci-bridge (SHPC) 4K IO, 2M mem, 2M prefmem, and an empty root port no IO', () => {
+    const { machine } = run('hotplug-minima-q35');
+    const pb = bridge(machine, '01:00.0');
+    expect([pb.ioWindow(), pb.memWindow(), pb.prefWindow()].map((w) => w.limit - w.base + 1)).toEqual([0x1000, 0x20_0000, 0x20_0000]);
+    const rp2 = bridge(machine, '00:03.0');
+    expect(rp2.ioWindow().base).toBeGreaterThan(rp2.ioWindow().limit);
+    expect(rp2.memWindow().limit - rp2.memWindow().base + 1).toBe(0x20_0000);
   });
 
   it('reserves bus numbers with bus-reserve on an empty root port', () => {
