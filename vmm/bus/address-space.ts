@@ -149,7 +149,12 @@ export class AddressSpace {
     return this.pci;
   }
 
-  read(addr: number, width: 1 | 2 | 4): number {
+  // The view and segment the last `locate` found: fields, not a returned pair, so lookups never allocate.
+  private hitView: FlatView = this.fixed;
+  private hitIndex = -1;
+
+  /** Finds the region decoding `addr`, tier by tier (fixed, RAM, PCI). */
+  private locate(addr: number): boolean {
     let v = this.fixed;
     let i = v.find(addr);
     if (i < 0) {
@@ -158,30 +163,31 @@ export class AddressSpace {
       if (i < 0) {
         v = this.pciView();
         i = v.find(addr);
-        if (i < 0) {
-          this.unassignedReads++;
-          return ALL_ONES[width];
-        }
+        if (i < 0) return false;
       }
     }
+    this.hitView = v;
+    this.hitIndex = i;
+    return true;
+  }
+
+  read(addr: number, width: 1 | 2 | 4): number {
+    if (!this.locate(addr)) {
+      this.unassignedReads++;
+      return ALL_ONES[width];
+    }
+    const v = this.hitView;
+    const i = this.hitIndex;
     return v.handlers[i]!.read(v.offset(i, addr), width);
   }
 
   write(addr: number, width: 1 | 2 | 4, value: number): void {
-    let v = this.fixed;
-    let i = v.find(addr);
-    if (i < 0) {
-      v = this.ram;
-      i = v.find(addr);
-      if (i < 0) {
-        v = this.pciView();
-        i = v.find(addr);
-        if (i < 0) {
-          this.unassignedWrites++;
-          return;
-        }
-      }
+    if (!this.locate(addr)) {
+      this.unassignedWrites++;
+      return;
     }
+    const v = this.hitView;
+    const i = this.hitIndex;
     v.handlers[i]!.write(v.offset(i, addr), width, value);
   }
 
