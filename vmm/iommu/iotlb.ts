@@ -1,0 +1,172 @@
+/**
+ * IOTLB keyed like QEMU's (doc §2.5): (source id, level, page frame at that level), probed for levels
+ * 1, 2 and 3. Open addressing with linear probing over typed arrays; nothing is allocated per lookup.
+ * A hit returns the cached translation without looking at the tables again, so entries stay stale
+ * until invalidated, exactly the property that makes invalidation matter. When `capacity` entries are
+ * held, the next insert flushes everything first (QEMU's VTD_IOTLB_MAX_SIZE behaviour).
+ */
+import { PAGE_SIZE } from '../memory/guest-memory.js';
+
+const TWO32 = 0x1_0000_0000;
+/** 4 KiB frames covered by one entry at level 1, 2, 3. */
+const FRAMES = [0, 1, 512, 262144] as const;
+
+export class Iotlb {
+  /** (sourceId << 2 | level) + 1; 0 marks an empty slot. */
+  private readonly tag: Int32Array;
+  /** First 4 KiB frame number of the cached page. */
+  private readonly frame: Float64Array;
+  /** Host address of the page's first byte. */
+  readonly hpa: Float64Array;
+  readonly domain: Uint16Array;
+  /** PTE_R | PTE_W effective permissions, plus 4 when the context had FPD set. */
+  readonly flags: Uint8Array;
+  private readonly mask: number;
+  private readonly shift: number;
+  private readonly perLevel = new Int32Array(4);
+  size = 0;
+  fullFlushes = 0;
+
+  // scratch for rebuilds after selective invalidation
+  private readonly sTag: Int32Array;
+  private readonly sFrame: Float64Array;
+  private readonly sHpa: Float64Array;
+  private readonly sDom: Uint16Array;
+  private readonly sFlags: Uint8Array;
+
+  constructor(readonly capacity: number) {
+    let bits = 4;
+    while (1 << bits < capacity * 2) bits++;
+    const slots = 1 << bits;
+    this.mask = slots - 1;
+    this.shift = 32 - bits;
+    this.tag = new Int32Array(slots);
+    this.frame = new Float64Array(slots);
+    this.hpa = new Float64Array(slots);
+    this.domain = new Uint16Array(slots);
+    this.flags = new Uint8Array(slots);
+    this.sTag = new Int32Array(capacity);
+    this.sFrame = new Float64Array(capacity);
+    this.sHpa = new Float64Array(capacity);
+    this.sDom = new Uint16Array(capacity);
+    this.sFlags = new Uint8Array(capacity);
+  }
+
+  private home(tag: number, frame: number): number {
+    const x = (frame >>> 0) ^ Math.imul((frame / TWO32) | 0, 0x27d4eb2d) ^ Math.imul(tag, 0x85ebca6b);
+    return Math.imul(x ^ (x >>> 16), 0x9e3779b1) >>> this.shift;
+  }
+
+  private find(tag: number, frame: number): number {
+    const t = this.tag;
+    let i = this.home(tag, frame);
+    for (;;) {
+      const v = t[i]!;
+      if (v === 0) return -1;
+      if (v === tag && this.frame[i] === frame) return i;
+      i = (i + 1) & this.mask;
+    }
+  }
+
+  /** Slot caching the page that holds 4 KiB frame `pfn` for `sourceId`, or -1. */
+  lookup(sourceId: number, pfn: number): number {
+    if (this.size === 0) return -1;
+    const base = (sourceId << 2) + 1;
+    if (this.perLevel[1] !== 0) {
+      const s = this.find(base + 1, pfn);
+      if (s >= 0) return s;
+    }
+    if (this.perLevel[2] !== 0) {
+      const s = this.find(base + 2, pfn - (pfn % 512));
+      if (s >= 0) return s;
+    }
+    if (this.perLevel[3] !== 0) {
+      const s = this.find(base + 3, pfn - (pfn % 262144));
+      if (s >= 0) return s;
+    }
+    return -1;
+  }
+
+  /** Byte offset of the page cached in `slot` relative to iova 0 (its first iova). */
+  pageIova(slot: number): number {
+    return this.frame[slot]! * PAGE_SIZE;
+  }
+
+  insert(sourceId: number, level: number, pfn: number, hpa: number, domainId: number, flags: number): void {
+    if (this.size >= this.capacity) {
+      this.flushAll();
+      this.fullFlushes++;
+    }
+    const frame = pfn - (pfn % FRAMES[level as 1 | 2 | 3]);
+    this.put((sourceId << 2) + 1 + level, frame, hpa, domainId, flags);
+  }
+
+  private put(tag: number, frame: number, hpa: number, domainId: number, flags: number): void {
+    let i = this.home(tag, frame);
+    for (;;) {
+      const v = this.tag[i]!;
+      if (v === 0) {
+        this.tag[i] = tag;
+        this.frame[i] = frame;
+        this.size++;
+        this.perLevel[(tag - 1) & 3]!++;
+        break;
+      }
+      if (v === tag && this.frame[i] === frame) break; // replace, as g_hash_table_replace does
+      i = (i + 1) & this.mask;
+    }
+    this.hpa[i] = hpa;
+    this.domain[i] = domainId;
+    this.flags[i] = flags;
+  }
+
+  flushAll(): void {
+    if (this.size === 0) return;
+    this.tag.fill(0);
+    this.perLevel.fill(0);
+    this.size = 0;
+  }
+
+  /** Domain-selective invalidation. */
+  flushDomain(domainId: number): void {
+    this.removeWhere(domainId, 0, Infinity);
+  }
+
+  /**
+   * Page-selective invalidation of 2^am frames at `addr` (aligned down to that size, as the hardware
+   * ignores the low address bits). Removes every entry of the domain overlapping the range, superpage
+   * entries included (QEMU vtd_hash_remove_by_page).
+   */
+  flushPages(domainId: number, addr: number, am: number): void {
+    const n = 2 ** am;
+    const first = Math.floor(addr / PAGE_SIZE);
+    const start = first - (first % n);
+    this.removeWhere(domainId, start, start + n);
+  }
+
+  /** Drops entries of `domainId` whose frames overlap [fStart, fEnd), then rehashes the survivors. */
+  private removeWhere(domainId: number, fStart: number, fEnd: number): void {
+    if (this.size === 0) return;
+    let kept = 0;
+    let removed = 0;
+    for (let i = 0; i <= this.mask; i++) {
+      const tag = this.tag[i]!;
+      if (tag === 0) continue;
+      const f = this.frame[i]!;
+      const level = (tag - 1) & 3;
+      if (this.domain[i] === domainId && f < fEnd && f + FRAMES[level as 1 | 2 | 3] > fStart) {
+        removed++;
+        continue;
+      }
+      this.sTag[kept] = tag;
+      this.sFrame[kept] = f;
+      this.sHpa[kept] = this.hpa[i]!;
+      this.sDom[kept] = this.domain[i]!;
+      this.sFlags[kept] = this.flags[i]!;
+      kept++;
+    }
+    if (removed === 0) return;
+    this.flushAll();
+    for (let k = 0; k < kept; k++) this.put(this.sTag[k]!, this.sFrame[k]!, this.sHpa[k]!, this.sDom[k]!, this.sFlags[k]!);
+  }
+}
