@@ -21,8 +21,11 @@ const enum Place {
   Smaller = 2, // a page table already sits where the superpage would go
 }
 
+/** Bytes one entry covers at each level (index = level). */
+const SPAN = [0, PAGE_SIZE, PAGE_SIZE * 512, PAGE_SIZE * 512 * 512, PAGE_SIZE * 512 ** 3, PAGE_SIZE * 512 ** 4, PAGE_SIZE * 512 ** 5];
+
 export function pageSpan(level: number): number {
-  return PAGE_SIZE * 2 ** (9 * (level - 1));
+  return SPAN[level]!;
 }
 
 export class HostTables {
@@ -131,31 +134,39 @@ export class HostTables {
           break;
         }
       }
+      if (level === 1) {
+        // Fill the rest of this leaf table in one go: a 2 MiB-eligible iova always starts a new table.
+        const n = this.fillTable(root, levels, va, pa, Math.min(rem / PAGE_SIZE, ENTRIES - (Math.floor(va / PAGE_SIZE) % ENTRIES)), perms);
+        if (n < 0) return off;
+        off += n * PAGE_SIZE;
+        continue;
+      }
       let r = this.placeLeaf(root, levels, va, level, pa, perms);
-      while (r === Place.Smaller) r = this.placeLeaf(root, levels, va, --level, pa, perms);
+      while (r === Place.Smaller && level > 1) r = this.placeLeaf(root, levels, va, --level, pa, perms);
       if (r === Place.NoMemory) return off;
       off += pageSpan(level);
     }
     return off;
   }
 
-  private placeLeaf(root: number, levels: number, va: number, level: number, pa: number, perms: number): Place {
-    let table = root;
-    for (let l = levels; l > level; l--) {
-      const ea = table + Math.floor(va / pageSpan(l)) % ENTRIES * 8;
-      const lo = this.lo(ea);
-      if ((lo & (PTE_R | PTE_W)) === 0) {
-        const child = this.alloc();
-        if (child < 0) return Place.NoMemory;
-        this.writeQword(ea, (child % TWO32) | PTE_R | PTE_W, Math.floor(child / TWO32));
-        this.used[table / PAGE_SIZE]!++;
-        table = child;
-      } else {
-        if ((lo & PTE_PS) !== 0) throw new Error(`map over a live superpage at iova 0x${va.toString(16)}`);
-        table = this.pointer(ea);
-      }
+  /** `count` consecutive 4 KiB leaves in one level-1 table; returns count, or -1 when out of table memory. */
+  private fillTable(root: number, levels: number, va: number, pa: number, count: number, perms: number): number {
+    const table = this.tableFor(root, levels, va, 1);
+    if (table < 0) return -1;
+    let ea = table + (Math.floor(va / PAGE_SIZE) % ENTRIES) * 8;
+    for (let i = 0; i < count; i++, ea += 8) {
+      if ((this.lo(ea) & (PTE_R | PTE_W)) !== 0) throw new Error(`map over a live leaf at iova 0x${(va + i * PAGE_SIZE).toString(16)}`);
+      const a = pa + i * PAGE_SIZE;
+      this.writeQword(ea, ((a % TWO32) | perms) >>> 0, Math.floor(a / TWO32));
     }
-    const ea = table + Math.floor(va / pageSpan(level)) % ENTRIES * 8;
+    this.used[table / PAGE_SIZE]! += count;
+    return count;
+  }
+
+  private placeLeaf(root: number, levels: number, va: number, level: number, pa: number, perms: number): Place {
+    const table = this.tableFor(root, levels, va, level);
+    if (table < 0) return Place.NoMemory;
+    const ea = table + (Math.floor(va / pageSpan(level)) % ENTRIES) * 8;
     const lo = this.lo(ea);
     if ((lo & (PTE_R | PTE_W)) !== 0) {
       if (level > 1 && (lo & PTE_PS) === 0) return Place.Smaller;
@@ -165,6 +176,26 @@ export class HostTables {
     this.writeQword(ea, leafLo, Math.floor(pa / TWO32));
     this.used[table / PAGE_SIZE]!++;
     return Place.Ok;
+  }
+
+  /** The table holding `va`'s entry at `level`, creating missing tables on the way; -1 when out of memory. */
+  private tableFor(root: number, levels: number, va: number, level: number): number {
+    let table = root;
+    for (let l = levels; l > level; l--) {
+      const ea = table + Math.floor(va / pageSpan(l)) % ENTRIES * 8;
+      const lo = this.lo(ea);
+      if ((lo & (PTE_R | PTE_W)) === 0) {
+        const child = this.alloc();
+        if (child < 0) return -1;
+        this.writeQword(ea, (child % TWO32) | PTE_R | PTE_W, Math.floor(child / TWO32));
+        this.used[table / PAGE_SIZE]!++;
+        table = child;
+      } else {
+        if ((lo & PTE_PS) !== 0) throw new Error(`map over a live superpage at iova 0x${va.toString(16)}`);
+        table = this.pointer(ea);
+      }
+    }
+    return table;
   }
 
   /** Clears every leaf in [iova, iova + size) and frees page tables left empty. Leaves must not straddle the range. */
