@@ -40,10 +40,13 @@ export interface EventsHost {
 export class QxlEvents {
   readonly list: QxlEvent[] = [];
   dropped = 0;
+  /** Events of each kind ever added, listed or dropped (reports keep exact counts past MAX_EVENTS). */
+  readonly counts = new Map<string, number>();
 
   constructor(private readonly d: EventsHost) {}
 
   add(kind: string, message: string): void {
+    this.counts.set(kind, (this.counts.get(kind) ?? 0) + 1);
     if (this.list.length < MAX_EVENTS) this.list.push({ kind, message });
     else this.dropped++;
   }

@@ -127,7 +127,7 @@ describe('config → MachineSpec', () => {
   });
 
   it('keeps name, workload and an empty firmware section', () => {
-    const spec = ok('name: vm\nmachine: { type: pc }\nworkload: { steps: [1, 2] }\n');
-    expect(spec).toEqual({ name: 'vm', machine: { type: 'pc', memory: 128 * 2 ** 20 }, devices: [], firmware: {}, traps: [], workload: { steps: [1, 2] } });
+    const spec = ok('name: vm\nmachine: { type: pc }\nworkload: { steps: [poll, poll] }\n');
+    expect(spec).toEqual({ name: 'vm', machine: { type: 'pc', memory: 128 * 2 ** 20 }, devices: [], firmware: {}, traps: [], workload: { steps: ['poll', 'poll'] } });
   });
 });

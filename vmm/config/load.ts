@@ -7,6 +7,7 @@ import { parseHexInt, parseSize } from './size.js';
 import type { FirmwareSpec, HostIgdSpec, MachineSpec, MachineType, TrapRuleSpec } from './spec.js';
 import { checkDevices } from './topology.js';
 import { YamlSource, type PathSeg } from './yaml-doc.js';
+import { validateWorkload } from '../workload/validate.js';
 
 /** QEMU's default -m (hw/core/machine.c: 128 MiB). */
 export const DEFAULT_MEMORY = 128 * 0x10_0000;
@@ -111,6 +112,10 @@ export function parseConfig(text: string, fileName: string): ConfigResult {
     const r = checkHostIgd(host['igd']);
     problems.push(...r.problems);
     igd = r.spec;
+  }
+  if (root['workload'] !== undefined) {
+    const wl = validateWorkload(root['workload'], { devices: topo.devices });
+    if (!wl.ok) problems.push(...wl.errors.map((e) => ({ ...e, path: ['workload', ...e.path] })));
   }
   if (problems.length > 0 || machine === undefined) {
     const errors = problems.map((p) => err(src.locate(p.path as PathSeg[], p.prefer ?? 'value'), p.message));

@@ -2,6 +2,7 @@ import { registerAllModels } from '../../devices/index.js';
 import { lookupModel, modelNames, type PropDef } from '../../devices/registry.js';
 import { SIZE_DESCRIPTION } from './size.js';
 import { IGD_GENERATION_NAMES } from './igd.js';
+import { workloadSchema } from '../workload/schema.js';
 
 /**
  * The config format as JSON Schema (draft-07). `validation` is what ajv checks (props are free-form
@@ -148,7 +149,8 @@ export function configSchema(opts: { validation?: boolean } = {}): JsonSchema {
           vbios: { type: 'string', minLength: 1, description: 'reads-bdsm | cached-host-bdsm | a path to a vBIOS program' },
         }),
         traps: { type: ['array', 'null'], items: trapSchema() },
-        workload: { description: 'free-form scenario for devices (QXL scripts, hotplug); read by vmm/workload' },
+        // Checked by vmm/workload's validateWorkload (step paths in messages); editors get its schema.
+        workload: opts.validation === true ? { description: 'scripted display activity; checked by vmm/workload' } : workloadSchema(),
       },
       ['machine'],
     ),
