@@ -123,7 +123,8 @@ export class Iommu implements ContainerHost {
     const tlb = this.iotlb;
     const pfn = Math.floor(iova / PAGE_SIZE);
     const slot = tlb.lookup(sourceId, pfn);
-    let hpa: number;
+    let win: number;
+    let addr: number;
     if (slot >= 0) {
       this.hits++;
       const f = tlb.flags[slot]!;
@@ -132,19 +133,20 @@ export class Iommu implements ContainerHost {
         this.fault(sourceId, iova, write ? FR_WRITE : FR_READ, write, (f & 4) !== 0);
         return -1;
       }
-      hpa = tlb.hpa[slot]! + (iova - tlb.pageIova(slot));
+      win = tlb.win[slot]!;
+      addr = tlb.base[slot]! + (iova - tlb.pageIova(slot));
     } else {
       this.misses++;
-      hpa = this.walk(sourceId, iova, pfn, write);
+      const hpa = this.walk(sourceId, iova, pfn, write);
       if (hpa < 0) return -1;
+      win = Math.floor(hpa / HOST_WINDOW_SIZE);
+      addr = hpa - win * HOST_WINDOW_SIZE;
     }
-    const win = Math.floor(hpa / HOST_WINDOW_SIZE);
     const target = this.windowTarget[win];
     if (target === undefined) {
       this.unbacked++;
       return -1;
     }
-    const addr = hpa - win * HOST_WINDOW_SIZE;
     this.lastTarget = target;
     if (this.windowKind[win] === KIND_RAM && this.corruption.watched[sourceId] === 1) {
       this.corruption.check(sourceId, addr, len, write);

@@ -6,6 +6,7 @@
  * held, the next insert flushes everything first (QEMU's VTD_IOTLB_MAX_SIZE behaviour).
  */
 import { PAGE_SIZE } from '../memory/guest-memory.js';
+import { HOST_WINDOW_SIZE } from './host-tables.js';
 
 const TWO32 = 0x1_0000_0000;
 /** 4 KiB frames covered by one entry at level 1, 2, 3. */
@@ -16,8 +17,10 @@ export class Iotlb {
   private readonly tag: Int32Array;
   /** First 4 KiB frame number of the cached page. */
   private readonly frame: Float64Array;
-  /** Host address of the page's first byte. */
-  readonly hpa: Float64Array;
+  /** Host window (DMA target index) of the page. */
+  readonly win: Uint8Array;
+  /** Address of the page's first byte inside its target (host address minus the window base). */
+  readonly base: Float64Array;
   readonly domain: Uint16Array;
   /** PTE_R | PTE_W effective permissions, plus 4 when the context had FPD set. */
   readonly flags: Uint8Array;
@@ -30,7 +33,8 @@ export class Iotlb {
   // scratch for rebuilds after selective invalidation
   private readonly sTag: Int32Array;
   private readonly sFrame: Float64Array;
-  private readonly sHpa: Float64Array;
+  private readonly sWin: Uint8Array;
+  private readonly sBase: Float64Array;
   private readonly sDom: Uint16Array;
   private readonly sFlags: Uint8Array;
 
@@ -42,12 +46,14 @@ export class Iotlb {
     this.shift = 32 - bits;
     this.tag = new Int32Array(slots);
     this.frame = new Float64Array(slots);
-    this.hpa = new Float64Array(slots);
+    this.win = new Uint8Array(slots);
+    this.base = new Float64Array(slots);
     this.domain = new Uint16Array(slots);
     this.flags = new Uint8Array(slots);
     this.sTag = new Int32Array(capacity);
     this.sFrame = new Float64Array(capacity);
-    this.sHpa = new Float64Array(capacity);
+    this.sWin = new Uint8Array(capacity);
+    this.sBase = new Float64Array(capacity);
     this.sDom = new Uint16Array(capacity);
     this.sFlags = new Uint8Array(capacity);
   }
@@ -92,16 +98,18 @@ export class Iotlb {
     return this.frame[slot]! * PAGE_SIZE;
   }
 
+  /** Caches a walk result: `hpa` is the host address of the leaf page (window * 1 TiB + target address). */
   insert(sourceId: number, level: number, pfn: number, hpa: number, domainId: number, flags: number): void {
     if (this.size >= this.capacity) {
       this.flushAll();
       this.fullFlushes++;
     }
     const frame = pfn - (pfn % FRAMES[level as 1 | 2 | 3]);
-    this.put((sourceId << 2) + 1 + level, frame, hpa, domainId, flags);
+    const win = Math.floor(hpa / HOST_WINDOW_SIZE);
+    this.put((sourceId << 2) + 1 + level, frame, win, hpa - win * HOST_WINDOW_SIZE, domainId, flags);
   }
 
-  private put(tag: number, frame: number, hpa: number, domainId: number, flags: number): void {
+  private put(tag: number, frame: number, win: number, base: number, domainId: number, flags: number): void {
     let i = this.home(tag, frame);
     for (;;) {
       const v = this.tag[i]!;
@@ -115,7 +123,8 @@ export class Iotlb {
       if (v === tag && this.frame[i] === frame) break; // replace, as g_hash_table_replace does
       i = (i + 1) & this.mask;
     }
-    this.hpa[i] = hpa;
+    this.win[i] = win;
+    this.base[i] = base;
     this.domain[i] = domainId;
     this.flags[i] = flags;
   }
@@ -160,13 +169,14 @@ export class Iotlb {
       }
       this.sTag[kept] = tag;
       this.sFrame[kept] = f;
-      this.sHpa[kept] = this.hpa[i]!;
+      this.sWin[kept] = this.win[i]!;
+      this.sBase[kept] = this.base[i]!;
       this.sDom[kept] = this.domain[i]!;
       this.sFlags[kept] = this.flags[i]!;
       kept++;
     }
     if (removed === 0) return;
     this.flushAll();
-    for (let k = 0; k < kept; k++) this.put(this.sTag[k]!, this.sFrame[k]!, this.sHpa[k]!, this.sDom[k]!, this.sFlags[k]!);
+    for (let k = 0; k < kept; k++) this.put(this.sTag[k]!, this.sFrame[k]!, this.sWin[k]!, this.sBase[k]!, this.sDom[k]!, this.sFlags[k]!);
   }
 }
