@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GuestMemory } from '../../vmm/memory/guest-memory.js';
 import { FR_CONTEXT_ENTRY_P, FR_READ } from '../../vmm/iommu/index.js';
-import { IGD, MiB, NIC, RW, contextEntryAddress, mustMap, pteAddress, rig } from './helpers.js';
+import { GiB, IGD, MiB, NIC, RW, contextEntryAddress, mustMap, pteAddress, rig } from './helpers.js';
 
 describe('IOTLB (doc §2.5)', () => {
   it('hits after a miss, one entry per 4 KiB page', () => {
@@ -43,6 +43,19 @@ describe('IOTLB (doc §2.5)', () => {
     mustMap(c, 0x200000, 0x1000, other, 0x7000, RW, { kind: 'extra' });
     expect(iommu.translate(IGD, 0x200004, 'read')).toBe(0x7004);
     expect(iommu.lastTarget).toBe(other);
+  });
+
+  it('an unmap flushes one aligned 2^AM block around the range, or the whole domain past MAMV (18)', () => {
+    const { iommu, ram, c } = rig();
+    mustMap(c, 0x0, 0x1000, ram, 0, RW);
+    mustMap(c, 0x3000, 0x1000, ram, 0, RW);
+    mustMap(c, 0x8000, 0x1000, ram, 0, RW);
+    mustMap(c, 4 * GiB, 2 * GiB, ram, 0, RW);
+    for (const a of [0x0, 0x3000, 0x8000]) iommu.translate(IGD, a, 'read');
+    c.unmap(0x3000, 0x1000); // one page: AM 0
+    expect(iommu.iotlb.size).toBe(2);
+    c.unmap(4 * GiB, 2 * GiB); // 2^19 pages > 2^MAMV: domain-selective
+    expect(iommu.iotlb.size).toBe(0);
   });
 
   it('page-selective invalidation removes exactly the 2^AM aligned pages', () => {
