@@ -113,7 +113,7 @@ export class Args {
       const list = qxl.length > 0 ? ` (QXL devices: ${qxl.join(', ')})` : ' (the config has no QXL device with an id)';
       this.error('device', `no device with id '${v}'${didYouMean(v, qxl) || list}`);
     } else if (!QXL_MODELS.includes(found.model)) {
-      this.error('device', `device '${v}' is a ${found.model}, not a QXL device (qxl or qxl-vga)`);
+      this.error('device', `device '${v}' (model ${found.model}) is not a QXL device (qxl or qxl-vga)`);
     }
     return v;
   }

@@ -127,7 +127,10 @@ class Runner {
   }
 
   private step(at: WorkloadPath, s: Exclude<WorkloadStep, { kind: 'repeat' }>): void {
-    const refused = (what: string): void => this.events.add(at, 'refused', `${what} did not go through (see the driver's and the device's events)`);
+    const refused = (what: string): void => {
+      this.sessions.harvestAll(at); // the driver's reasons first
+      this.events.add(at, 'refused', `${what} did not go through (see the driver's and the device's events)`);
+    };
     switch (s.kind) {
       case 'qxl-init':
         return this.sessions.init(at, s.device, s.reset);
@@ -202,7 +205,10 @@ class Runner {
       for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) pixels[y * w + x] = pixel(x, y);
       ok = t.driver.copyImage(t.surface, qr, w, h, pixels);
     }
-    if (!ok) this.events.add(at, 'refused', `${s.kind} on surface ${t.surface} did not go through (see the driver's and the device's events)`);
+    if (!ok) {
+      this.sessions.harvestAll(at);
+      this.events.add(at, 'refused', `${s.kind} on surface ${t.surface} did not go through (see the driver's and the device's events)`);
+    }
   }
 
   private target(at: WorkloadPath, t: DrawTarget): Drawable | undefined {

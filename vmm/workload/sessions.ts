@@ -35,7 +35,7 @@ export class QxlSessions {
     if (dev === undefined) {
       const known = this.devices.map((d) => (d.qdevId !== '' ? `${d.qdevId} (${d.bdf})` : d.bdf));
       const other = this.machine.byId.get(ref) ?? [...this.machine.pci.functions()].find((f) => f.bdf === ref);
-      const why = other !== undefined ? `${ref} is a ${other.model}, not a QXL device` : `no QXL device '${ref}'`;
+      const why = other !== undefined ? `${ref} (model ${other.model}) is not a QXL device` : `no QXL device '${ref}'`;
       this.events.add(at, 'no-device', `${why} (QXL devices: ${known.length > 0 ? known.join(', ') : 'none'})`);
     }
     return dev;
