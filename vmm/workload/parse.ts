@@ -76,6 +76,8 @@ function framebuffer(a: Args): MonitorFramebuffer | undefined {
   const offscreen = a.bool('offscreen');
   if (a.has('ram')) {
     if (a.has('device') || a.has('surface') || offscreen) a.error(undefined, "a guest-RAM monitor ('ram') takes no 'device', 'surface' or 'offscreen'", 'key');
+    a.raw('device');
+    a.raw('surface');
     const width = a.dimension('width');
     const height = a.dimension('height');
     return ram === undefined || width === undefined || height === undefined ? undefined : { kind: 'ram', base: ram, width, height };
