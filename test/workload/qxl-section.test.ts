@@ -120,3 +120,21 @@ describe('nothing a workload does throws', () => {
     expect(run.sections['dirty']).toEqual([]);
   });
 });
+
+describe('a machine whose firmware placed nothing', () => {
+  it('runs the bundled workload to the end with events instead of exceptions', async () => {
+    const { loadConfigFile } = await import('../../vmm/config/index.js');
+    const { Machine } = await import('../../vmm/machine/machine.js');
+    const r = loadConfigFile('configs/qxl-multihead.yaml');
+    if (!r.ok) throw new Error('bundled config refused');
+    const machine = new Machine(r.spec); // no firmware: BARs unprogrammed, decoding off
+    const run = runWorkload(machine, r.spec.workload);
+    const kinds = new Set(run.workload?.events.map((e) => e.kind));
+    expect([...kinds].sort()).toEqual(['bad-rom', 'init-failed', 'monitor', 'no-session']);
+    expect(run.workload?.events.slice(0, 2)).toEqual([
+      { step: 'workload.steps[0].qxl-init', kind: 'bad-rom', message: 'bad rom signature' },
+      { step: 'workload.steps[0].qxl-init', kind: 'init-failed', message: 'gpu0 (00:01.0): the driver session did not start' },
+    ]);
+    expect(run.dirty).toEqual([{ range: { start: '0x4000000', end: '0x41d5000' }, pages: 79 }]);
+  });
+});

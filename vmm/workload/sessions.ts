@@ -50,8 +50,13 @@ export class QxlSessions {
     const driver = new QxlDriver(this.machine.cpu, dev, { session, resetOnInit: reset });
     this.drivers.set(dev, driver);
     for (const [name, s] of this.names) if (s.dev === dev) this.names.delete(name);
-    if (!driver.init()) this.events.add(at, 'init-failed', `${describe(dev)}: the driver session did not start`);
+    const ok = driver.init();
     this.harvest(at, driver);
+    if (!ok) {
+      // Later steps on this device then report 'no-session' instead of driving a half-initialised session.
+      this.drivers.delete(dev);
+      this.events.add(at, 'init-failed', `${describe(dev)}: the driver session did not start`);
+    }
   }
 
   /** The device's driver session; an event when the workload has not run qxl-init on it. */
