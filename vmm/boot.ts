@@ -1,9 +1,11 @@
 import { post, type FirmwareResult } from '../firmware/index.js';
 import { registerAllModels } from '../devices/index.js';
 import type { MachineSpec } from './config/spec.js';
+import { iommuReport } from './iommu/index.js';
 import { Machine } from './machine/machine.js';
 import { buildBaseReport } from './report/build.js';
 import type { BootReport } from './report/types.js';
+import { runWorkload } from './workload/index.js';
 
 export interface BootOptions {
   /** Path shown in the report's `config` field. */
@@ -32,5 +34,7 @@ export function bootSpec(spec: MachineSpec, options: BootOptions = {}): BootResu
   const machine = new Machine(spec);
   const firmware = post(machine.cpu);
   const report = buildBaseReport(options.configPath ?? spec.name ?? '<spec>', machine, firmware);
+  if (firmware.panic === null) Object.assign(report, runWorkload(machine, spec.workload).sections);
+  if (machine.dma.isBuilt) report['iommu'] = iommuReport(machine.dma.iommu);
   return { report, machine, firmware };
 }

@@ -20,7 +20,8 @@ export function spec(yaml: string): MachineSpec {
 /** Boots the YAML (firmware placement included) and returns the machine and the workload as written. */
 export function boot(yaml: string): { machine: Machine; workload: unknown } {
   const s = spec(yaml);
-  return { machine: bootSpec(s).machine, workload: s.workload };
+  // The caller runs the workload itself, so the boot must not run it first.
+  return { machine: bootSpec({ ...s, workload: undefined }).machine, workload: s.workload };
 }
 
 /** The errors of a config as FILE:LINE:COL lines. */

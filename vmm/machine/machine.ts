@@ -11,7 +11,7 @@ import type { DmaPort } from '../iommu/types.js';
 import { GuestMemory } from '../memory/guest-memory.js';
 import { PCI_CONFIG_ADDRESS_PORT, PciHost } from '../pci/host.js';
 import { DebugCon } from './debugcon.js';
-import { directDma } from './direct-dma.js';
+import { DmaDomain } from './dma-domain.js';
 import { FOUR_GIB, HT_HOLE_END, HT_HOLE_START, Q35_MMCONFIG_SIZE, ramLayout, type RamLayout } from './layout.js';
 import { E820_RAM, E820_RESERVED, encodeE820 } from './e820.js';
 
@@ -38,7 +38,9 @@ export class Machine {
   /** Functions by qdev id, and the device spec each came from. */
   readonly byId = new Map<string, PciFunction>();
   readonly specOf = new Map<PciFunction, DeviceSpec>();
-  /** Replaced by the IOMMU layer when present; by default DMA reaches guest RAM untranslated. */
+  /** The IOMMU domain of the guest's devices (VFIO type1 over all guest RAM), built on first DMA. */
+  readonly dma: DmaDomain;
+  /** How a device gets its DMA port: through the IOMMU domain, bound to its requester id. */
   dmaFactory: (sourceId: number) => DmaPort;
   /** Lets the trap layer wrap every BAR handler as the PCI view is rebuilt. */
   barWrapper: ((fn: PciFunction, bar: number, h: IoHandler) => IoHandler) | undefined;
@@ -49,7 +51,8 @@ export class Machine {
     this.io = new AddressSpace('io', () => this.pci.regions(true, this.barWrapper));
     this.mmio = new AddressSpace('mmio', () => this.pci.regions(false, this.barWrapper));
     this.pci.onMappingChange = (fn) => this.mappingChanged(fn);
-    this.dmaFactory = (sid) => directDma(sid, this.ram);
+    this.dma = new DmaDomain(this.ram, this.layout);
+    this.dmaFactory = (sid) => this.dma.port(sid);
     const ramHandler: IoHandler = {
       read: (o, w) => this.ram.read(o, w),
       write: (o, w, v) => this.ram.write(o, w, v),
