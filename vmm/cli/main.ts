@@ -3,6 +3,8 @@ import { Command, CommanderError } from 'commander';
 import { registerBootCommands } from './commands-boot.js';
 import { registerConfigCommands } from './commands-config.js';
 import { registerDumpCommand } from './commands-dump.js';
+import { registerMapCommands } from './commands-map.js';
+import { registerSweepCommands } from './commands-sweep.js';
 import { EXIT_USAGE, UsageError } from './errors.js';
 
 /** vfio-sim's command line. Exit codes: 0 success, 1 a boot failed or faulted (with --fail-on-fault), 2 bad usage or config. */
@@ -20,6 +22,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerBootCommands(program, setCode);
   registerConfigCommands(program, setCode);
   registerDumpCommand(program, setCode);
+  registerMapCommands(program, setCode);
+  registerSweepCommands(program, setCode);
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (e) {
