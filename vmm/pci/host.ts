@@ -6,6 +6,12 @@ import type { IoHandler, RegionDesc } from '../bus/address-space.js';
 export const PCI_CONFIG_ADDRESS_PORT = 0xcf8;
 export const PCI_CONFIG_DATA_PORT = 0xcfc;
 
+/** Intercepts config cycles (the trap layer, vmm/traps); `bdf` is bus << 8 | devfn as the cycle addressed it. */
+export interface ConfigTrap {
+  configRead(fn: PciFunction, bdf: number, off: number, width: 1 | 2 | 4): number;
+  configWrite(fn: PciFunction, bdf: number, off: number, width: 1 | 2 | 4, value: number): void;
+}
+
 /**
  * The PCI host: the root bus, routing of config cycles to functions by the bus numbers firmware
  * programmed into bridges (QEMU pci_find_bus_nr: the first bridge whose [secondary, subordinate]
@@ -18,6 +24,8 @@ export class PciHost {
   private configAddress = 0;
   /** Called whenever a function's decoding may have changed (BARs, COMMAND, windows, bus numbers). */
   onMappingChange: (fn: PciFunction) => void = () => {};
+  /** Config cycles go through this when set (vmm/traps installs it only when some rule targets config space). */
+  configTrap: ConfigTrap | undefined;
 
   plug(bus: PciBus, devfn: number, fn: PciFunction): void {
     bus.slots[devfn] = fn;
@@ -50,11 +58,16 @@ export class PciHost {
   configRead(bus: number, devfn: number, off: number, width: 1 | 2 | 4): number {
     const fn = this.findBus(bus)?.slots[devfn];
     if (fn === undefined) return width === 4 ? 0xffffffff : (1 << (8 * width)) - 1;
-    return fn.configRead(off, width);
+    const t = this.configTrap;
+    return t === undefined ? fn.configRead(off, width) : t.configRead(fn, (bus << 8) | devfn, off, width);
   }
 
   configWrite(bus: number, devfn: number, off: number, width: 1 | 2 | 4, value: number): void {
-    this.findBus(bus)?.slots[devfn]?.configWrite(off, width, value);
+    const fn = this.findBus(bus)?.slots[devfn];
+    if (fn === undefined) return;
+    const t = this.configTrap;
+    if (t === undefined) fn.configWrite(off, width, value);
+    else t.configWrite(fn, (bus << 8) | devfn, off, width, value);
   }
 
   /** CF8/CFC: CF8 latches an address (bit 31 enable), CFC..CFF carry the data. */

@@ -1,0 +1,52 @@
+import { PciFunction } from '../../devices/pci/function.js';
+import { registerModel } from '../../devices/registry.js';
+import { registerCatalogue } from '../../devices/catalogue/index.js';
+import { post } from '../../firmware/index.js';
+import type { MachineSpec, TrapRuleSpec } from '../../vmm/config/spec.js';
+import { Machine } from '../../vmm/machine/machine.js';
+import { installTraps, type InstalledTraps, type TrapOptions } from '../../vmm/traps/index.js';
+
+/** A function whose BAR0 (4 KiB MMIO) and BAR1 (32 ports) are plain registers, with a log of what reached it. */
+export class RegFile extends PciFunction {
+  readonly regs = new Map<string, number>();
+  readonly seen: string[] = [];
+  constructor() {
+    super({ vendor: 0x1234, device: 0x5678, classCode: 0x0880 });
+    this.defineBar(0, { size: 4096, space: 'mem', is64: false, prefetch: false });
+    this.defineBar(1, { size: 32, space: 'io', is64: false, prefetch: false });
+    this.setMask32(0x40, 0xffff_ffff);
+  }
+  override barRead(bar: number, off: number, w: 1 | 2 | 4): number {
+    this.seen.push(`r${bar}:${off}/${w}`);
+    return this.regs.get(`${bar}:${off}`) ?? 0;
+  }
+  override barWrite(bar: number, off: number, w: 1 | 2 | 4, v: number): void {
+    this.seen.push(`w${bar}:${off}/${w}=${v.toString(16)}`);
+    this.regs.set(`${bar}:${off}`, v);
+  }
+}
+
+export function registerTestModels(): void {
+  registerCatalogue();
+  registerModel({ name: 'test-regs', kind: 'endpoint', props: {}, create: () => new RegFile() });
+}
+
+export function regsSpec(traps: TrapRuleSpec[]): MachineSpec {
+  return {
+    machine: { type: 'q35', memory: 512 * 1024 * 1024 },
+    devices: [{ model: 'test-regs', id: 'r', props: {}, devfn: 0x20 }],
+    firmware: {},
+    traps,
+  };
+}
+
+/** Machine + traps + SeaBIOS POST: BARs placed and decoding. */
+export function bootRegs(traps: TrapRuleSpec[], options: TrapOptions = {}): { m: Machine; t: InstalledTraps; dev: RegFile } {
+  registerTestModels();
+  const m = new Machine(regsSpec(traps));
+  const t = installTraps(m, options);
+  post(m.cpu);
+  const dev = m.byId.get('r') as RegFile;
+  dev.seen.length = 0;
+  return { m, t, dev };
+}
