@@ -1,36 +1,16 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCompiled, ROOT } from './compiled.js';
 
-// The commands run in a child process from a fresh compiled copy (see compiled.ts), through a
-// harness that registers them the way vmm/cli/main.ts does and maps errors to exit codes alike.
-const HARNESS = `
-import { Command, CommanderError } from 'commander';
-import { registerSweepCommands } from './vmm/cli/commands-sweep.js';
-import { registerMapCommands } from './vmm/cli/commands-map.js';
-import { UsageError } from './vmm/cli/errors.js';
-const program = new Command().name('vfio-sim').exitOverride();
-let code = 0;
-const setCode = (c) => { code = Math.max(code, c); };
-registerSweepCommands(program, setCode);
-registerMapCommands(program, setCode);
-try { await program.parseAsync(process.argv.slice(2), { from: 'user' }); }
-catch (e) {
-  if (e instanceof CommanderError) code = 2;
-  else if (e instanceof UsageError) { process.stderr.write('vfio-sim: ' + e.message + '\\n'); code = 2; }
-  else throw e;
-}
-process.exitCode = code;
-`;
-
+// The real CLI (vmm/cli/main.ts) runs in a child process from a fresh compiled copy (see compiled.ts),
+// so --jobs 2 uses real worker threads.
 let compiled: ReturnType<typeof buildCompiled> | undefined;
 let work = '';
 beforeAll(() => {
   compiled = buildCompiled();
-  writeFileSync(join(compiled.dir, 'harness.js'), HARNESS);
   work = mkdtempSync(join(tmpdir(), 'vfio-sim-cli-'));
 }, 120_000);
 afterAll(() => {
@@ -39,7 +19,7 @@ afterAll(() => {
 });
 
 function cli(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [join(compiled!.dir, 'harness.js'), ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(process.execPath, [join(compiled!.dir, 'vmm/cli/main.js'), ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -77,7 +57,7 @@ describe('vfio-sim sweep', () => {
 
   it('writes an HTML page with the summary and a map per strategy', () => {
     const html = join(work, 'sweep.html');
-    const r = cli('sweep', `${SEABIOS}/case-5000.yaml`, OWN, '--jobs', '1', '--html', html);
+    const r = cli('sweep', `${SEABIOS}/case-5000.yaml`, `${OWN}/plain-q35.yaml`, '--jobs', '1', '--html', html);
     expect(r.code).toBe(0);
     const page = readFileSync(html, 'utf8');
     expect(page).toContain('<pre>strategy');

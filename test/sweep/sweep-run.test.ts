@@ -29,19 +29,28 @@ beforeAll(() => {
 }, 120_000);
 afterAll(() => compiled?.cleanup());
 
+const IGD = join(OWN, 'igd');
+// The IGD machines need the vfio-igd model (issue 7); until it is registered their matrix is skipped.
+const igdReady = loadConfigFile(join(IGD, 'igd-skl-q35.yaml')).ok;
+const STRATEGIES = ['none', 'e820-reserved', 'lpc-bars'];
+const VBIOS = ['reads-bdsm', 'cached-host-bdsm'];
+
 describe('sweep engine', () => {
-  // 12 recorded SeaBIOS topologies (no IGD: one run each) and the IGD machines × 3 strategies × 2 vBIOS.
+  // 12 recorded SeaBIOS topologies, a plain q35, and the bundled desktop and QXL-workload machines (no IGD: one run each).
   const paths = [
     ...readdirSync(SEABIOS).filter((f) => f.endsWith('.yaml')).sort().slice(0, 12).map((f) => join(SEABIOS, f)),
-    ...readdirSync(OWN).filter((f) => f.endsWith('.yaml')).sort().map((f) => join(OWN, f)),
+    join(OWN, 'plain-q35.yaml'),
+    join(ROOT, 'configs/q35-desktop.yaml'),
+    join(ROOT, 'configs/qxl-multihead.yaml'),
   ];
 
   it('gives the same rows, in index order, serial and on 2 worker threads', async () => {
     const specs = load(paths);
-    const plan = buildPlan(specs, { strategies: ['none', 'e820-reserved', 'lpc-bars'], vbios: ['reads-bdsm', 'cached-host-bdsm'] });
+    const plan = buildPlan(specs, { strategies: STRATEGIES, vbios: VBIOS });
+    expect(planSize(plan)).toBe(15);
     const serial = await collect(plan, specs, 1);
     expect(serial.map((r) => r.index)).toEqual([...Array(planSize(plan)).keys()]);
-    // Small chunks so many tasks complete out of order and the reordering is exercised.
+    // Chunks of 2 so tasks complete out of order and the reordering is exercised.
     const parallel = await collect(plan, specs, 2, { chunkSize: 2, workerFile: compiled!.workerFile });
     expect(parallel).toEqual(serial);
     expect(parallel.map(rowToJsonLine).join('')).toBe(serial.map(rowToJsonLine).join(''));
@@ -59,6 +68,20 @@ describe('sweep engine', () => {
     const rows = await collect(plan, [...specs, specs[0]!], 2, { chunkSize: 1, workerFile: compiled!.workerFile });
     expect(rows.map((r) => r.status)).toEqual(['clean', 'clean', 'failed']);
     expect(rows[2]!.error).toMatch(/^config error: /);
+  });
+});
+
+describe.skipIf(!igdReady)('sweep engine on IGD machines (skipped until the vfio-igd model is registered)', () => {
+  it('runs every strategy × vBIOS on each IGD machine, the same serial and parallel', async () => {
+    const specs = load(readdirSync(IGD).sort().map((f) => join(IGD, f)));
+    const plan = buildPlan(specs, { strategies: STRATEGIES, vbios: VBIOS });
+    expect(planSize(plan)).toBe(specs.length * 6);
+    const serial = await collect(plan, specs, 1);
+    expect(serial.map((r) => [r.strategy, r.vbios])).toEqual(
+      specs.flatMap(() => STRATEGIES.flatMap((s) => VBIOS.map((v) => [s, v]))),
+    );
+    const parallel = await collect(plan, specs, 2, { chunkSize: 1, workerFile: compiled!.workerFile });
+    expect(parallel).toEqual(serial);
   });
 });
 
