@@ -60,6 +60,20 @@ describe('address map model', () => {
     expect(m.subtitle).toBe('IGD gen 9, strategy e820-reserved; 257 IOMMU faults, 1 corrupted ranges');
   });
 
+  it('draws dirty-tracked framebuffer ranges (report.dirty) in their own lane, overlapping ones side by side', () => {
+    const withDirty = { ...report, dirty: [
+      { range: { start: '0xf4000000', end: '0xf4500000' }, pages: 1408 },
+      { range: { start: '0xf4000000', end: '0xf4300000' }, pages: 384 },
+    ] } as BootReport;
+    expect(buildMapModel(withDirty).regions.filter((r) => r.lane === 'dirty').map((r) => [r.label, r.start, r.end])).toEqual([
+      ['1408 dirty pages', 0xf4000000, 0xf4500000],
+      ['384 dirty pages', 0xf4000000, 0xf4300000],
+    ]);
+    const svg = renderMapSvg(withDirty);
+    expect(svg).toContain('>dirty tracking<');
+    expect(svg).toContain('>1408 dirty pages · 5M<');
+  });
+
   it('draws a report without igd and iommu sections (layers not landed yet)', () => {
     const { igd: _i, iommu: _m, traps: _t, ...base } = report;
     const svg = renderMapSvg(base as BootReport);

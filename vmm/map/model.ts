@@ -4,12 +4,13 @@ import type { BootReport } from '../report/types.js';
  * What the address-map picture shows, extracted from a BootReport: regions of guest physical
  * address space in lanes. Optional report sections (igd, iommu) are read defensively.
  */
-export type LaneId = 'e820' | 'windows' | 'bridges' | 'bars' | 'igd' | 'iommu';
+export type LaneId = 'e820' | 'windows' | 'bridges' | 'bars' | 'igd' | 'dirty' | 'iommu';
 export type RegionKind =
   | 'ram' | 'reserved' | 'acpi' | 'nvs'
   | 'window32' | 'window64' | 'bridge-mem' | 'bridge-prefmem'
   | 'bar-mem' | 'bar-prefmem' | 'rom'
   | 'stolen' | 'opregion' | 'host-stolen'
+  | 'dirty'
   | 'fault' | 'corruption';
 
 export interface MapRegion {
@@ -123,6 +124,13 @@ export function buildMapModel(r: BootReport): MapModel {
       const ho = obj(h);
       notes.push(`hazard ${String(ho?.['id'] ?? '?')}: ${String(ho?.['message'] ?? '')}`);
     }
+  }
+
+  // Dirty-tracked framebuffer ranges (report.dirty from the workload, issue 5), when present.
+  for (const d of arr(r['dirty']).map(obj)) {
+    const range = obj(d?.['range']);
+    const pages = d?.['pages'];
+    add('dirty', 'dirty', num(range?.['start']), num(range?.['end']), typeof pages === 'number' ? `${pages} dirty pages` : 'tracked', 'dirty-tracked range');
   }
 
   const iommu = obj(r['iommu']);

@@ -16,6 +16,7 @@ export const KIND_STYLE: Record<RegionKind, { fill: string; stroke: string; text
   stolen: { fill: '#f39c4a', stroke: '#b0601a', text: '#222', name: 'IGD guest stolen memory' },
   opregion: { fill: '#e0603f', stroke: '#9a3018', text: '#fff', name: 'IGD OpRegion' },
   'host-stolen': { fill: '#f4f4f4', stroke: '#555', text: '#333', name: 'host stolen (not guest)', dash: '4 3' },
+  dirty: { fill: '#d8f3ee', stroke: '#2a9d8f', text: '#134', name: 'dirty-tracked range' },
   fault: { fill: '#d62828', stroke: '#8a0f0f', text: '#fff', name: 'IOMMU fault' },
   corruption: { fill: 'url(#HATCH)', stroke: '#b00000', text: '#600', name: 'DMA corruption', halo: true },
 };
@@ -27,6 +28,7 @@ export const LANES: readonly { id: LaneId; title: string; width: number; minCol?
   { id: 'bridges', title: 'bridge windows', width: 160, minCol: 122 },
   { id: 'bars', title: 'BARs by device', width: 300 },
   { id: 'igd', title: 'IGD stolen memory / OpRegion', width: 200 },
+  { id: 'dirty', title: 'dirty tracking', width: 190, minCol: 150 },
   { id: 'iommu', title: 'IOMMU faults / corruption', width: 170 },
 ];
 
