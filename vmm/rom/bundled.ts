@@ -1,0 +1,119 @@
+/**
+ * Bundled ROM programs, kept as the YAML users would write (so they document the format and load
+ * through the same validator). The two IGD vBIOS behaviours differ only in what the BDSM cache slot
+ * of the ROM image holds (igd.md §3.6, §3.8): a clean image reads config 0x5E; the host's shadow copy
+ * still carries the host's BDSM and never looks at config space.
+ */
+
+/** The vBIOS mode set shared by both IGD programs, after the BDSM routine has put its value in `bdsm`. */
+const IGD_MODE_SET = `
+  # The I/O BAR (BAR4, config 0x20): MMIO_Index at +0, MMIO_Data at +4 (igd.md §3.6).
+  - config-read: { offset: 0x20, width: 4, into: bar4 }
+  - set: { iobase: "bar4 & 0xfffc" }
+  - set:
+      stride: "width * (bpp / 8)"
+      pages: "(width * (bpp / 8) * height + 4095) >> 12"
+      pteSize: "gen >= 8 ? 8 : 4"
+  # Map the framebuffer at graphics address 0: entry k -> (BDSM + k * 4 KiB) | valid, through index
+  # 1 + k * pteSize (bit 0 selects the GTT); gen 8+ PTEs are 64-bit, their high dword at index 5 + 8k.
+  - loop:
+      var: k
+      count: pages
+      do:
+        - io-write: { port: iobase, value: "1 + k * pteSize" }
+        - io-write: { port: "iobase + 4", value: "(bdsm + (k << 12)) | 1" }
+        - if: "pteSize == 8"
+          then:
+            - io-write: { port: iobase, value: "5 + k * 8" }
+            - io-write: { port: "iobase + 4", value: "(bdsm + (k << 12)) >> 32" }
+  # Plane 1 of pipe A through MMIO_Index with bit 0 clear (MMIO registers), as i915 names them:
+  # PIPEASRC 0x6001C, DSPASTRIDE 0x70188, DSPASURF 0x7019C (graphics address), DSPACNTR 0x70180.
+  - io-write: { port: iobase, value: 0x6001c }
+  - io-write: { port: "iobase + 4", value: "((width - 1) << 16) | (height - 1)" }
+  - io-write: { port: iobase, value: 0x70188 }
+  - io-write: { port: "iobase + 4", value: stride }
+  - io-write: { port: iobase, value: 0x7019c }
+  - io-write: { port: "iobase + 4", value: 0 }
+  - io-write: { port: iobase, value: 0x70180 }
+  - io-write: { port: "iobase + 4", value: 0x98000000 }
+  - log: "VGABIOS: mode {width}x{height} at GTT 0, stolen base {bdsm}\\n"
+`;
+
+const IGD_VARS = `
+vars:
+  gen: 9          # i915 generation; the runner passes the device's
+  hostBdsm: 0     # the host's BDSM; the runner passes the host model's
+  width: 1024     # the mode set's resolution and depth
+  height: 768
+  bpp: 32
+`;
+
+const READS_BDSM = `name: reads-bdsm
+description: >-
+  Intel vBIOS from a clean image (igd.md §3.6, §12.10): its BDSM routine finds the code-segment cache
+  empty, reads the config word at 0x5E of 00:02.0 (CF8 address 0x105E) and shifts it left by 16, so the
+  GTT gets the guest's stolen-memory addresses.
+${IGD_VARS}
+steps:
+  - set: { bdsmCache: 0 }
+  - if: "bdsmCache == 0"
+    then:
+      - config-read: { bdf: "00:02.0", offset: 0x5e, width: 2, into: bdsmHi }
+      - set: { bdsmCache: "bdsmHi << 16" }
+  - set: { bdsm: bdsmCache }
+${IGD_MODE_SET}`;
+
+const CACHED_HOST_BDSM = `name: cached-host-bdsm
+description: >-
+  Intel vBIOS as the kernel returns it: the host's shadow copy (igd.md §3.8), whose BDSM cache slot
+  still holds the host's stolen base. The routine returns the cached value without reading config
+  space, so the GTT gets host addresses (gen 6-9 vBIOSes).
+${IGD_VARS}
+steps:
+  - set: { bdsmCache: hostBdsm }
+  - if: "bdsmCache == 0"
+    then:
+      - config-read: { bdf: "00:02.0", offset: 0x5e, width: 2, into: bdsmHi }
+      - set: { bdsmCache: "bdsmHi << 16" }
+  - set: { bdsm: bdsmCache }
+${IGD_MODE_SET}`;
+
+/** Every GTT entry below gtt_max through BAR4 (the benchmark's workload; QEMU's realize-time clear with data). */
+const FILL_GTT = `name: fill-gtt
+description: >-
+  Writes every PTE of the GTT through the BAR4 index/data pair, pointing entry k at BDSM + k * 4 KiB.
+vars:
+  gen: 9
+  gttBytes: 0x800000   # GSM size
+steps:
+  - config-read: { bdf: "00:02.0", offset: 0x5e, width: 2, into: bdsmHi }
+  - set: { bdsm: "bdsmHi << 16" }
+  - config-read: { offset: 0x20, width: 4, into: bar4 }
+  - set: { iobase: "bar4 & 0xfffc", data: "(bar4 & 0xfffc) + 4" }
+  - if: "gen >= 8"
+    then:
+      - loop:
+          var: k
+          count: "gttBytes >> 3"
+          do:
+            - io-write: { port: iobase, value: "(k << 3) | 1" }
+            - io-write: { port: data, value: "(bdsm + (k << 12)) | 1" }
+            - io-write: { port: iobase, value: "(k << 3) | 5" }
+            - io-write: { port: data, value: 0 }
+    else:
+      - loop:
+          var: k
+          count: "gttBytes >> 2"
+          do:
+            - io-write: { port: iobase, value: "(k << 2) | 1" }
+            - io-write: { port: data, value: "(bdsm + (k << 12)) | 1" }
+`;
+
+export const BUNDLED_ROMS: Readonly<Record<string, string>> = {
+  'reads-bdsm': READS_BDSM,
+  'cached-host-bdsm': CACHED_HOST_BDSM,
+  'fill-gtt': FILL_GTT,
+};
+
+/** The vBIOS behaviours `firmware.vbios` / `--vbios` name. */
+export const VBIOS_NAMES = ['reads-bdsm', 'cached-host-bdsm'] as const;

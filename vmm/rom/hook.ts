@@ -1,0 +1,99 @@
+/**
+ * The firmware's option-ROM hook: SeaBIOS's ROM scan (VGA first) calls it for each mapped ROM BAR;
+ * it runs the device's ROM program, if it has one, through the machine's CPU view.
+ * Which program: the device's `rom:` (a bundled name or a file relative to the config), else for the
+ * assigned IGD the vBIOS behaviour `firmware.vbios` / `--vbios` names (default reads-bdsm).
+ */
+import { dirname, isAbsolute, resolve } from 'node:path';
+import type { PciFunction } from '../../devices/pci/function.js';
+import type { OptionRomHook } from '../../firmware/igd-hook.js';
+import type { Machine } from '../machine/machine.js';
+import type { IgdQuirkInfo } from '../traps/install.js';
+import type { RomStopSignal } from './compile.js';
+import { BUNDLED_ROMS } from './bundled.js';
+import { loadRomProgramFile, parseRomProgram, type RomLoadResult } from './load.js';
+import type { RomProgram } from './program.js';
+import { romBusOf, runRomProgram, type RomRunResult } from './run.js';
+
+export const DEFAULT_VBIOS = 'reads-bdsm';
+const IGD_MODEL = 'vfio-igd';
+
+const bundledCache = new Map<string, RomProgram>();
+
+/** A bundled program by name, or a program file (relative paths from `baseDir`). */
+export function resolveRomProgram(ref: string, baseDir?: string): RomLoadResult {
+  const text = BUNDLED_ROMS[ref];
+  if (text !== undefined) {
+    let p = bundledCache.get(ref);
+    if (p === undefined) {
+      const r = parseRomProgram(text, `<bundled>/${ref}`);
+      if (!r.ok) throw new Error(`bug: bundled ROM ${ref} does not validate: ${r.errors[0]!.message}`);
+      bundledCache.set(ref, (p = r.program));
+    }
+    return { ok: true, program: p };
+  }
+  return loadRomProgramFile(isAbsolute(ref) || baseDir === undefined ? ref : resolve(baseDir, ref));
+}
+
+export interface RomHookOptions {
+  /** Overrides `firmware.vbios`. */
+  readonly vbios?: string;
+  /** The config file's path: relative `rom:` and `vbios` paths resolve from its directory. */
+  readonly configPath?: string;
+  /** The trap engine (a quirk's fatal error stops the ROM). */
+  readonly stop?: RomStopSignal;
+  /** Overrides of program vars for every ROM (e.g. the IGD mode: width, height, bpp). */
+  readonly vars?: Readonly<Record<string, number>>;
+}
+
+export interface RomRun extends RomRunResult {
+  readonly bdf: string;
+}
+
+export interface RomHook {
+  readonly hook: OptionRomHook;
+  /** Every ROM run, in scan order; load failures appear with ok: false and iterations 0. */
+  readonly runs: RomRun[];
+}
+
+interface HasQuirkInfo {
+  igdQuirkInfo(): IgdQuirkInfo;
+}
+
+/** Inputs an IGD vBIOS program reads: the device's generation and the host's BDSM (what a shadow ROM caches). */
+function igdVars(fn: PciFunction, machine: Machine): Record<string, number> {
+  const withInfo = fn as unknown as Partial<HasQuirkInfo>;
+  if (typeof withInfo.igdQuirkInfo === 'function') {
+    const i = withInfo.igdQuirkInfo();
+    return { gen: i.generation, hostBdsm: i.hostBdsm };
+  }
+  const igd = machine.spec.host?.igd;
+  return igd === undefined ? {} : { gen: igd.generation, hostBdsm: igd.bdsm ?? 0 };
+}
+
+export function romHook(machine: Machine, options: RomHookOptions = {}): RomHook {
+  const runs: RomRun[] = [];
+  const baseDir = options.configPath !== undefined ? dirname(options.configPath) : undefined;
+  const hook: OptionRomHook = (ctx, bdf, romAddr, romSize) => {
+    const fn = machine.pci.find(bdf >> 8, bdf & 0xff);
+    if (fn === undefined) return;
+    const isIgd = fn.model === IGD_MODEL;
+    const ref = machine.specOf.get(fn)?.rom ?? (isIgd ? (options.vbios ?? machine.spec.firmware.vbios ?? DEFAULT_VBIOS) : undefined);
+    if (ref === undefined) return;
+    const loaded = resolveRomProgram(ref, baseDir);
+    if (!loaded.ok) {
+      const e = loaded.errors[0]!;
+      const message = `option ROM '${ref}' did not load: ${e.file}:${e.line}:${e.col}: ${e.message}`;
+      machine.recordEvent({ source: fn.bdf, kind: 'rom-error', message });
+      runs.push({ bdf: fn.bdf, program: ref, ok: false, iterations: 0, vars: {}, error: e });
+      return;
+    }
+    const vars = { ...(isIgd ? igdVars(fn, machine) : {}), ...options.vars };
+    const r = runRomProgram(loaded.program, romBusOf(ctx), { bdf, romAddr, romSize }, { vars, ...(options.stop ? { stop: options.stop } : {}) });
+    if (r.error !== undefined) {
+      machine.recordEvent({ source: fn.bdf, kind: 'rom-fault', message: `option ROM ${r.program}: ${r.error.file}:${r.error.line}:${r.error.col}: ${r.error.message}` });
+    }
+    runs.push({ bdf: fn.bdf, ...r });
+  };
+  return { hook, runs };
+}
