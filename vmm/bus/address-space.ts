@@ -67,6 +67,14 @@ export class FlatView {
     return addr - this.bases[i]!;
   }
 
+  /** [start, end) of segment `i`, without allocating. */
+  bounds(i: number): readonly [number, number] {
+    this.boundsOut[0] = this.starts[i]!;
+    this.boundsOut[1] = this.ends[i]!;
+    return this.boundsOut;
+  }
+  private readonly boundsOut: [number, number] = [0, 0];
+
   segment(i: number): { start: number; end: number; name: string } {
     return { start: this.starts[i]!, end: this.ends[i]!, name: this.names[i]! };
   }
@@ -123,22 +131,50 @@ export class AddressSpace {
   addFixed(start: number, size: number, handler: IoHandler, name: string): void {
     this.fixedRegions.push({ start, size, handler, name });
     this.fixed = new FlatView(this.fixedRegions);
+    this.generation++;
   }
 
   removeFixed(name: string): void {
     const i = this.fixedRegions.findIndex((r) => r.name === name);
     if (i >= 0) this.fixedRegions.splice(i, 1);
     this.fixed = new FlatView(this.fixedRegions);
+    this.generation++;
   }
 
   addRam(start: number, size: number, handler: IoHandler, name: string): void {
     this.ramRegions.push({ start, size, handler, name });
     this.ram = new FlatView(this.ramRegions);
+    this.generation++;
   }
 
   /** Marks the PCI view stale; the next access that reaches the PCI tier rebuilds it. */
   invalidatePci(): void {
     this.pciStale = true;
+    this.generation++;
+  }
+
+  /**
+   * Bumped whenever what decodes an address may change: a binding from resolve() stays valid while
+   * this is unchanged (a CPU-side TLB for tight loops such as an option ROM's GTT fill).
+   */
+  generation = 0;
+  /** Set by resolve(): the handler, the address its region starts at, and the decoded segment [start, end). */
+  resolvedHandler: IoHandler | undefined;
+  resolvedBase = 0;
+  resolvedStart = 0;
+  resolvedEnd = 0;
+
+  /** Finds what decodes `addr` as read()/write() would; false when nothing does. Allocates nothing. */
+  resolve(addr: number): boolean {
+    if (!this.locate(addr)) return false;
+    const v = this.hitView;
+    const i = this.hitIndex;
+    this.resolvedHandler = v.handlers[i]!;
+    this.resolvedBase = addr - v.offset(i, addr);
+    const seg = v.bounds(i);
+    this.resolvedStart = seg[0];
+    this.resolvedEnd = seg[1];
+    return true;
   }
 
   pciView(): FlatView {

@@ -4,12 +4,20 @@
  * so every access still goes through the machine's dispatch and the trap layer.
  */
 import type { FirmwareIo } from '../../firmware/io.js';
-import { compileExpr, RomFault, type ExprFn } from './expr.js';
-import type { Pos, RomProgram, RomStep, SrcExpr, Width } from './program.js';
+import type { AddressSpace } from '../bus/address-space.js';
+import { CodeGen, HELPERS } from './codegen.js';
+import { applyBinary, RomFault } from './expr.js';
+import type { Pos, RomProgram, Width } from './program.js';
 
 /** What a running ROM touches: the CPU's ports and memory, config cycles, the debug console. */
 export interface RomBus {
   readonly io: FirmwareIo;
+  /**
+   * The machine's IO address space behind `io`, when known: port writes then keep a binding to the
+   * decoding handler (trap wrappers included) until the space's generation changes, instead of
+   * looking the port up on every access. Same semantics, fewer lookups.
+   */
+  readonly ioSpace?: AddressSpace;
   configRead(bdf: number, offset: number, width: Width): number;
   configWrite(bdf: number, offset: number, width: Width, value: number): void;
   log(text: string): void;
@@ -31,6 +39,8 @@ export class RomStepFault extends Error {
 
 export interface CompiledRom {
   run: Op;
+  /** Id of the last step that could fault (codegen positions). */
+  at: number;
   readonly slots: ReadonlyMap<string, number>;
   readonly size: number;
   /** Loop iterations run so far (the budget counts these). */
@@ -46,6 +56,29 @@ export function truncate(v: number, width: Width): number {
   return v >= 0 && v < m ? v : ((v % m) + m) % m;
 }
 
+const TWO53 = 2 ** 53;
+const u53 = (x: number): number => (x >= 0 && x < TWO53 ? x : ((x % TWO53) + TWO53) % TWO53);
+/** The helpers generated code calls; small, so V8 inlines them into the loop. */
+const HELPER_IMPLS = {
+  U: u53,
+  AND: (x: number, y: number): number => (x >= 0 && y >= 0 && x < TWO32 && y < TWO32 ? (x & y) >>> 0 : applyBinary('&', x, y)),
+  OR: (x: number, y: number): number => (x >= 0 && y >= 0 && x < TWO32 && y < TWO32 ? (x | y) >>> 0 : applyBinary('|', x, y)),
+  XOR: (x: number, y: number): number => (x >= 0 && y >= 0 && x < TWO32 && y < TWO32 ? (x ^ y) >>> 0 : applyBinary('^', x, y)),
+  NOT: (x: number): number => TWO53 - 1 - u53(x),
+  SHL: (x: number, n: number): number => applyBinary('<<', x, n),
+  SHR: (x: number, n: number): number => applyBinary('>>', x, n),
+  DIV: (x: number, y: number): number => applyBinary('/', x, y),
+  MOD: (x: number, y: number): number => applyBinary('%', x, y),
+  T4: (x: number): number => (x >= 0 && x < TWO32 ? x : truncate(x, 4)),
+  T2: (x: number): number => truncate(x, 2),
+  T1: (x: number): number => truncate(x, 1),
+  HEX: (x: number): string => `0x${truncate(x, 4).toString(16)}`,
+} satisfies Record<(typeof HELPERS)[number], unknown>;
+
+/**
+ * Compiles the program to one JavaScript function (codegen.ts) over a slot array. Port writes go
+ * through `bus.ioSpace` bindings when the bus has one, else through the CPU view's out*.
+ */
 export function compileRom(p: RomProgram, bus: RomBus, stop: RomStopSignal, maxIterations: number): CompiledRom {
   const slots = new Map<string, number>();
   const slotOf = (name: string): number => {
@@ -53,135 +86,23 @@ export function compileRom(p: RomProgram, bus: RomBus, stop: RomStopSignal, maxI
     if (s === undefined) slots.set(name, (s = slots.size));
     return s;
   };
-  const state: CompiledRom = { run: () => {}, slots, size: 0, iterations: 0 };
-  const io = bus.io;
-  const ex = (e: SrcExpr): ExprFn => compileExpr(e.expr, slotOf);
-  const bdfSlot = slotOf('bdf');
-
-  const seq = (steps: readonly RomStep[]): Op => {
-    const ops = steps.map(step);
-    if (ops.length === 0) return () => {};
-    if (ops.length === 1) return ops[0]!;
-    if (ops.length === 2) {
-      const [a, b] = ops as [Op, Op];
-      return (env) => (a(env), b(env));
-    }
-    return (env) => {
-      for (let i = 0; i < ops.length; i++) ops[i]!(env);
-    };
-  };
-
-  const step = (s: RomStep): Op => {
-    switch (s.op) {
-      case 'set': {
-        const pairs = s.assigns.map(([n, e]) => [slotOf(n), ex(e)] as const);
-        if (pairs.length === 1) {
-          const [slot, f] = pairs[0]!;
-          return (env) => void (env[slot] = f(env));
-        }
-        return (env) => {
-          for (const [slot, f] of pairs) env[slot] = f(env);
-        };
-      }
-      case 'if': {
-        const c = ex(s.cond);
-        const t = seq(s.then);
-        const e = seq(s.else);
-        return (env) => (c(env) !== 0 ? t(env) : e(env));
-      }
-      case 'log': {
-        const parts = s.parts.map((x) => (typeof x === 'string' ? x : ex(x)));
-        return (env) => bus.log(parts.map((x) => (typeof x === 'string' ? x : `0x${truncate(x(env), 4).toString(16)}`)).join(''));
-      }
-      case 'loop':
-        return loop(s);
-      case 'config-read': {
-        const b = s.bdf ? ex(s.bdf) : (env: Float64Array) => env[bdfSlot]!;
-        const a = ex(s.addr);
-        const into = slotOf(s.into);
-        const w = s.width;
-        return (env) => void (env[into] = bus.configRead(b(env), a(env), w));
-      }
-      case 'config-write': {
-        const b = s.bdf ? ex(s.bdf) : (env: Float64Array) => env[bdfSlot]!;
-        const a = ex(s.addr);
-        const v = ex(s.value);
-        const w = s.width;
-        return (env) => bus.configWrite(b(env), a(env), w, truncate(v(env), w));
-      }
-      case 'io-read': {
-        const a = ex(s.addr);
-        const into = slotOf(s.into);
-        const rd = s.width === 4 ? io.inl : s.width === 2 ? io.inw : io.inb;
-        return (env) => void (env[into] = rd(a(env)));
-      }
-      case 'io-write': {
-        const a = ex(s.addr);
-        const v = ex(s.value);
-        const w = s.width;
-        if (w === 4) {
-          const out = io.outl;
-          return (env) => out(a(env), truncate(v(env), 4));
-        }
-        const out = w === 2 ? io.outw : io.outb;
-        return (env) => out(a(env), truncate(v(env), w));
-      }
-      case 'mem-read': {
-        const a = ex(s.addr);
-        const into = slotOf(s.into);
-        const w = s.width;
-        return (env) => void (env[into] = io.readMem(a(env), w));
-      }
-      case 'mem-write': {
-        const a = ex(s.addr);
-        const v = ex(s.value);
-        const w = s.width;
-        return (env) => io.writeMem(a(env), w, truncate(v(env), w));
-      }
-    }
-  };
-
-  const loop = (s: RomStep & { op: 'loop' }): Op => {
-    const v = slotOf(s.var);
-    const from = ex(s.from);
-    const stepF = ex(s.step);
-    const count = s.count ? ex(s.count) : undefined;
-    const to = s.to ? ex(s.to) : undefined;
-    const body = seq(s.body);
-    const at = s.at;
-    return (env) => {
-      const f = from(env);
-      const d = stepF(env);
-      let n: number;
-      if (count !== undefined) n = Math.max(0, Math.floor(count(env)));
-      else {
-        if (d <= 0) throw new RomStepFault(`loop step must be positive with 'to' (got ${d})`, at);
-        n = Math.max(0, Math.ceil((to!(env) - f) / d));
-      }
-      if (state.iterations + n > maxIterations) throw new RomStepFault(`loop of ${n} iterations exceeds the ROM's budget of ${maxIterations}`, at);
-      state.iterations += n;
-      for (let i = 0; i < n; i++) {
-        env[v] = f + i * d;
-        body(env);
-        if (stop.fatal !== null) return;
-      }
-    };
-  };
-
-  // Top-level steps keep their position so a fault names the step it happened in.
-  const top = p.steps.map((s) => ({ op: step(s), at: s.at }));
+  slotOf('bdf');
+  const gen = new CodeGen(slotOf, bus.ioSpace !== undefined);
+  gen.steps(p.steps, 1, true);
+  const body = [...gen.decls, 'return function run(v) {', gen.source(), '};'].join('\n');
+  const state = { run: (() => {}) as Op, slots, size: slots.size, iterations: 0, at: -1 };
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- source built from a validated AST only (see codegen.ts)
+  const factory = new Function('bus', 'io', 'sp', 'stop', 'st', 'MAX', 'F', ...HELPERS, body) as (...args: unknown[]) => Op;
+  const inner = factory(bus, bus.io, bus.ioSpace, stop, state, maxIterations, RomFault, ...HELPERS.map((h) => HELPER_IMPLS[h]));
+  const positions = gen.positions;
   state.run = (env: Float64Array): void => {
-    for (const t of top) {
-      if (stop.fatal !== null) return;
-      try {
-        t.op(env);
-      } catch (e) {
-        if (e instanceof RomFault) throw new RomStepFault(e.message, t.at);
-        throw e;
-      }
+    try {
+      inner(env);
+    } catch (e) {
+      if (!(e instanceof RomFault)) throw e;
+      const at = positions[state.at] ?? p.steps[0]?.at ?? { line: 1, col: 1 };
+      throw new RomStepFault(e.message, at);
     }
   };
-  // Reserve every slot now (compilation assigned them) so env can be sized.
-  (state as { size: number }).size = slots.size;
   return state;
 }

@@ -187,12 +187,23 @@ function compileBinary(op: string, ea: Expr, eb: Expr, slotOf: (name: string) =>
   }
   const a = compileExpr(ea, slotOf);
   const b = compileExpr(eb, slotOf);
+  // Shifts by a constant are multiplications by a constant: no pow per evaluation.
+  if ((op === '<<' || op === '>>') && eb.k === 'num') {
+    const n = eb.v;
+    if (n < 0 || n >= 64) return () => 0;
+    const f = 2 ** n;
+    return op === '<<' ? (env) => u53(a(env) * f) : (env) => Math.floor(u53(a(env)) / f);
+  }
   switch (op) {
     case '&&': return (env) => (a(env) !== 0 && b(env) !== 0 ? 1 : 0);
     case '||': return (env) => (a(env) !== 0 || b(env) !== 0 ? 1 : 0);
     case '+': return (env) => a(env) + b(env);
     case '-': return (env) => a(env) - b(env);
     case '*': return (env) => a(env) * b(env);
+    case '==': return (env) => (a(env) === b(env) ? 1 : 0);
+    case '!=': return (env) => (a(env) !== b(env) ? 1 : 0);
+    case '<': return (env) => (a(env) < b(env) ? 1 : 0);
+    case '>=': return (env) => (a(env) >= b(env) ? 1 : 0);
     case '|': return (env) => {
       const x = a(env);
       const y = b(env);

@@ -89,7 +89,7 @@ export function romHook(machine: Machine, options: RomHookOptions = {}): RomHook
       return;
     }
     const vars = { ...(isIgd ? igdVars(fn, machine) : {}), ...options.vars };
-    const r = runRomProgram(loaded.program, romBusOf(ctx), { bdf, romAddr, romSize }, { vars, ...(options.stop ? { stop: options.stop } : {}) });
+    const r = runRomProgram(loaded.program, romBusOf(ctx, machine.io), { bdf, romAddr, romSize }, { vars, ...(options.stop ? { stop: options.stop } : {}) });
     if (r.error !== undefined) {
       machine.recordEvent({ source: fn.bdf, kind: 'rom-fault', message: `option ROM ${r.program}: ${r.error.file}:${r.error.line}:${r.error.col}: ${r.error.message}` });
     }

@@ -4,6 +4,7 @@
  */
 import type { FirmwareContext } from '../../firmware/igd-hook.js';
 import type { FirmwareIo } from '../../firmware/io.js';
+import type { AddressSpace } from '../bus/address-space.js';
 import { compileRom, RomStepFault, type RomBus, type RomStopSignal } from './compile.js';
 import type { RomProgram, Width } from './program.js';
 
@@ -68,10 +69,14 @@ export function runRomProgram(p: RomProgram, bus: RomBus, inv: RomInvocation, op
   };
 }
 
-/** The RomBus of an option ROM run by the firmware: its config accessors, the CPU view, dprintf. */
-export function romBusOf(ctx: FirmwareContext): RomBus {
+/**
+ * The RomBus of an option ROM run by the firmware: its config accessors, the CPU view, dprintf;
+ * `ioSpace` is the machine's IO space behind ctx.io (lets port writes keep their binding).
+ */
+export function romBusOf(ctx: FirmwareContext, ioSpace?: AddressSpace): RomBus {
   return {
     io: ctx.io,
+    ...(ioSpace !== undefined ? { ioSpace } : {}),
     configRead: (bdf, off, w: Width) => (w === 4 ? ctx.configRead32(bdf, off) : w === 2 ? ctx.configRead16(bdf, off) : ctx.configRead8(bdf, off)),
     configWrite: (bdf, off, w: Width, v) => (w === 4 ? ctx.configWrite32(bdf, off, v) : w === 2 ? ctx.configWrite16(bdf, off, v) : ctx.configWrite8(bdf, off, v)),
     log: (t) => ctx.log(t),
@@ -82,13 +87,14 @@ export function romBusOf(ctx: FirmwareContext): RomBus {
  * A RomBus over a bare CPU view (no firmware context): config cycles through CF8/CFC (mechanism #1,
  * offsets below 256), as a real-mode option ROM does them. For running ROMs after POST and in benches.
  */
-export function cpuRomBus(io: FirmwareIo, log: (text: string) => void = () => {}): RomBus {
+export function cpuRomBus(io: FirmwareIo, log: (text: string) => void = () => {}, ioSpace?: AddressSpace): RomBus {
   const select = (bdf: number, off: number): number => {
     io.outl(0xcf8, (0x8000_0000 | (bdf << 8) | (off & 0xfc)) >>> 0);
     return 0xcfc + (off & 3);
   };
   return {
     io,
+    ...(ioSpace !== undefined ? { ioSpace } : {}),
     configRead: (bdf, off, w) => {
       const port = select(bdf, off);
       return w === 4 ? io.inl(port) : w === 2 ? io.inw(port) : io.inb(port);

@@ -1,0 +1,38 @@
+import { PciFunction } from '../../devices/pci/function.js';
+import { registerModel } from '../../devices/registry.js';
+import type { IgdQuirkInfo } from '../../vmm/traps/index.js';
+
+/**
+ * A minimal assigned-IGD stand-in for trap and ROM tests that must not depend on the real vfio-igd
+ * model: GMCH at 0x50 (read-only), BDSM 0x5C scratch (0 until written), BAR4 index/data reaching a GTT.
+ */
+export class StandInIgd extends PciFunction {
+  readonly gtt: Uint32Array;
+  index = 0;
+  constructor(readonly gen: number, readonly hostBdsm: number, gmch: number) {
+    super({ vendor: 0x8086, device: gen >= 8 ? 0x1912 : 0x0102, classCode: 0x0300 });
+    this.defineBar(0, { size: 16 << 20, space: 'mem', is64: true, prefetch: false });
+    this.defineBar(2, { size: 256 << 20, space: 'mem', is64: true, prefetch: true });
+    this.defineBar(4, { size: 64, space: 'io', is64: false, prefetch: false });
+    this.set32(0x50, gmch);
+    this.setMask32(0x5c, 0xffff_ffff);
+    this.gtt = new Uint32Array(8 << 18);
+  }
+  igdQuirkInfo(): IgdQuirkInfo {
+    return { generation: this.gen, hostBdsm: this.hostBdsm, bar4Quirk: true };
+  }
+  override barRead(bar: number, off: number, w: 1 | 2 | 4): number {
+    if (bar !== 4) return super.barRead(bar, off, w);
+    if (off === 0) return this.index;
+    return (this.index & 1) === 1 ? this.gtt[this.index >>> 2]! : 0;
+  }
+  override barWrite(bar: number, off: number, _w: 1 | 2 | 4, v: number): void {
+    if (bar !== 4) return;
+    if (off === 0) this.index = v >>> 0;
+    else if (off === 4 && (this.index & 1) === 1) this.gtt[(this.index >>> 2) % this.gtt.length] = v >>> 0;
+  }
+}
+
+export function registerStandIn(gen: number, hostBdsm: number, gmch: number): void {
+  registerModel({ name: 'standin-igd', kind: 'endpoint', props: {}, create: () => new StandInIgd(gen, hostBdsm, gmch) });
+}

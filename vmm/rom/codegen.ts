@@ -1,0 +1,192 @@
+/**
+ * ROM programs to JavaScript source: one function whose loops are plain `for` loops and whose
+ * expressions are inline arithmetic over the slot array `v`, so V8 compiles a GTT fill into a tight
+ * loop. Only validated ASTs reach here: identifiers become slot indexes and numbers numeric literals,
+ * so no program text is ever pasted into the source.
+ */
+import { applyBinary, type Expr } from './expr.js';
+import type { RomStep, SrcExpr, WriteStep } from './program.js';
+
+/** Helper names the generated code calls (see compile.ts for their definitions). */
+export const HELPERS = ['U', 'AND', 'OR', 'XOR', 'NOT', 'SHL', 'SHR', 'DIV', 'MOD', 'T4', 'T2', 'T1', 'HEX'] as const;
+
+const lit = (n: number): string => (n < 0 || Object.is(n, -0) ? `(${n})` : String(n));
+
+function hasDivision(e: Expr): boolean {
+  if (e.k === 'bin') return e.op === '/' || e.op === '%' || hasDivision(e.a) || hasDivision(e.b);
+  if (e.k === 'un') return hasDivision(e.a);
+  if (e.k === 'cond') return hasDivision(e.c) || hasDivision(e.a) || hasDivision(e.b);
+  return false;
+}
+
+export class CodeGen {
+  private readonly lines: string[] = [];
+  /** Per-op binding caches declared at function scope. */
+  readonly decls: string[] = [];
+  /** Source positions by step id (faults report the step they happened in). */
+  readonly positions: RomStep['at'][] = [];
+  private nextOp = 0;
+
+  constructor(private readonly slotOf: (name: string) => number, private readonly bound: boolean) {}
+
+  expr(e: Expr): string {
+    switch (e.k) {
+      case 'num':
+        return lit(e.v);
+      case 'var':
+        return `v[${this.slotOf(e.name)}]`;
+      case 'cond':
+        return `(${this.expr(e.c)} !== 0 ? ${this.expr(e.a)} : ${this.expr(e.b)})`;
+      case 'un': {
+        if (e.a.k === 'num') return lit(e.op === '-' ? -e.a.v : e.op === '!' ? (e.a.v === 0 ? 1 : 0) : 2 ** 53 - 1 - e.a.v);
+        const a = this.expr(e.a);
+        return e.op === '-' ? `(-${a})` : e.op === '!' ? `(${a} === 0 ? 1 : 0)` : `NOT(${a})`;
+      }
+      case 'bin':
+        return this.binary(e.op, e.a, e.b);
+    }
+  }
+
+  private binary(op: string, ea: Expr, eb: Expr): string {
+    if (ea.k === 'num' && eb.k === 'num' && op !== '/' && op !== '%') return lit(applyBinary(op, ea.v, eb.v));
+    const a = this.expr(ea);
+    const b = this.expr(eb);
+    switch (op) {
+      case '+': case '-': case '*':
+        return `(${a} ${op} ${b})`;
+      case '==': return `(${a} === ${b} ? 1 : 0)`;
+      case '!=': return `(${a} !== ${b} ? 1 : 0)`;
+      case '<': case '<=': case '>': case '>=':
+        return `(${a} ${op} ${b} ? 1 : 0)`;
+      case '&&': return `(${a} !== 0 && ${b} !== 0 ? 1 : 0)`;
+      case '||': return `(${a} !== 0 || ${b} !== 0 ? 1 : 0)`;
+      case '&': return `AND(${a}, ${b})`;
+      case '|': return `OR(${a}, ${b})`;
+      case '^': return `XOR(${a}, ${b})`;
+      case '/': return `DIV(${a}, ${b})`;
+      case '%': return `MOD(${a}, ${b})`;
+      case '<<':
+        return eb.k === 'num' ? (eb.v >= 0 && eb.v < 64 ? `U(${a} * ${2 ** eb.v})` : '0') : `SHL(${a}, ${b})`;
+      case '>>':
+        return eb.k === 'num' ? (eb.v >= 0 && eb.v < 64 ? `Math.floor(U(${a}) / ${2 ** eb.v})` : '0') : `SHR(${a}, ${b})`;
+    }
+    throw new Error(`bug: operator ${op}`);
+  }
+
+  private x(e: SrcExpr): string {
+    return this.expr(e.expr);
+  }
+
+  private emit(indent: number, text: string): void {
+    this.lines.push('  '.repeat(indent) + text);
+  }
+
+  /** Marks the current step for fault positions when it can fault. */
+  private mark(indent: number, s: RomStep, canFault: boolean): void {
+    if (!canFault) return;
+    this.positions.push(s.at);
+    this.emit(indent, `st.at = ${this.positions.length - 1};`);
+  }
+
+  steps(list: readonly RomStep[], indent: number, top: boolean): void {
+    for (const s of list) {
+      if (top) this.emit(indent, 'if (stop.fatal !== null) return;');
+      this.step(s, indent);
+    }
+  }
+
+  private step(s: RomStep, ind: number): void {
+    const exprs = stepExprs(s);
+    this.mark(ind, s, s.op === 'loop' || exprs.some((e) => hasDivision(e.expr)));
+    switch (s.op) {
+      case 'set':
+        for (const [n, e] of s.assigns) this.emit(ind, `v[${this.slotOf(n)}] = ${this.x(e)};`);
+        return;
+      case 'if':
+        this.emit(ind, `if (${this.x(s.cond)} !== 0) {`);
+        this.steps(s.then, ind + 1, false);
+        this.emit(ind, '} else {');
+        this.steps(s.else, ind + 1, false);
+        this.emit(ind, '}');
+        return;
+      case 'log': {
+        const parts = s.parts.map((p) => (typeof p === 'string' ? JSON.stringify(p) : `HEX(${this.x(p)})`));
+        this.emit(ind, `bus.log(${parts.join(' + ') || '""'});`);
+        return;
+      }
+      case 'loop': {
+        const id = this.positions.length - 1;
+        this.emit(ind, '{');
+        this.emit(ind + 1, `const f = ${this.x(s.from)}, d = ${this.x(s.step)};`);
+        if (s.count !== undefined) this.emit(ind + 1, `const n = Math.max(0, Math.floor(${this.x(s.count)}));`);
+        else {
+          this.emit(ind + 1, `if (!(d > 0)) { st.at = ${id}; throw new F('loop step must be positive with \\'to\\' (got ' + d + ')'); }`);
+          this.emit(ind + 1, `const n = Math.max(0, Math.ceil((${this.x(s.to!)} - f) / d));`);
+        }
+        this.emit(ind + 1, `if (st.iterations + n > MAX) { st.at = ${id}; throw new F('loop of ' + n + ' iterations exceeds the ROM\\'s budget of ' + MAX); }`);
+        this.emit(ind + 1, 'st.iterations += n;');
+        this.emit(ind + 1, 'for (let i = 0; i < n; i++) {');
+        this.emit(ind + 2, `v[${this.slotOf(s.var)}] = f + i * d;`);
+        this.steps(s.body, ind + 2, false);
+        this.emit(ind + 2, 'if (stop.fatal !== null) return;');
+        this.emit(ind + 1, '}');
+        this.emit(ind, '}');
+        return;
+      }
+      case 'config-read': {
+        const b = s.bdf ? this.x(s.bdf) : `v[${this.slotOf('bdf')}]`;
+        this.emit(ind, `v[${this.slotOf(s.into)}] = bus.configRead(${b}, ${this.x(s.addr)}, ${s.width});`);
+        return;
+      }
+      case 'config-write': {
+        const b = s.bdf ? this.x(s.bdf) : `v[${this.slotOf('bdf')}]`;
+        this.emit(ind, `bus.configWrite(${b}, ${this.x(s.addr)}, ${s.width}, T${s.width}(${this.x(s.value)}));`);
+        return;
+      }
+      case 'io-read':
+        this.emit(ind, `v[${this.slotOf(s.into)}] = io.${s.width === 4 ? 'inl' : s.width === 2 ? 'inw' : 'inb'}(${this.x(s.addr)});`);
+        return;
+      case 'mem-read':
+        this.emit(ind, `v[${this.slotOf(s.into)}] = io.readMem(${this.x(s.addr)}, ${s.width});`);
+        return;
+      case 'mem-write':
+        this.emit(ind, `io.writeMem(${this.x(s.addr)}, ${s.width}, T${s.width}(${this.x(s.value)}));`);
+        return;
+      case 'io-write':
+        this.ioWrite(s, ind);
+        return;
+    }
+  }
+
+  /** With the IO space known, each port write keeps a binding (generation + segment) to its handler. */
+  private ioWrite(s: WriteStep, ind: number): void {
+    const w = s.width;
+    if (!this.bound) {
+      this.emit(ind, `io.${w === 4 ? 'outl' : w === 2 ? 'outw' : 'outb'}(${this.x(s.addr)}, T${w}(${this.x(s.value)}));`);
+      return;
+    }
+    const k = this.nextOp++;
+    this.decls.push(`let g${k} = -1, lo${k} = 0, hi${k} = 0, b${k} = 0, h${k} = null;`);
+    this.emit(ind, `{ const p = ${this.x(s.addr)}, x = T${w}(${this.x(s.value)});`);
+    this.emit(ind + 1, `if (g${k} !== sp.generation || p < lo${k} || p + ${w} > hi${k}) {`);
+    this.emit(ind + 2, `if (sp.resolve(p)) { h${k} = sp.resolvedHandler; b${k} = sp.resolvedBase; lo${k} = sp.resolvedStart; hi${k} = sp.resolvedEnd; g${k} = sp.generation; h${k}.write(p - b${k}, ${w}, x); }`);
+    this.emit(ind + 2, `else sp.write(p, ${w}, x);`);
+    this.emit(ind + 1, `} else h${k}.write(p - b${k}, ${w}, x);`);
+    this.emit(ind, '}');
+  }
+
+  source(): string {
+    return this.lines.join('\n');
+  }
+}
+
+function stepExprs(s: RomStep): SrcExpr[] {
+  switch (s.op) {
+    case 'set': return s.assigns.map(([, e]) => e);
+    case 'if': return [s.cond];
+    case 'log': return s.parts.filter((p): p is SrcExpr => typeof p !== 'string');
+    case 'loop': return [s.from, s.step, ...(s.count ? [s.count] : []), ...(s.to ? [s.to] : [])];
+    case 'config-read': case 'io-read': case 'mem-read': return [s.addr, ...(s.bdf ? [s.bdf] : [])];
+    default: return [s.addr, s.value, ...(s.bdf ? [s.bdf] : [])];
+  }
+}
