@@ -1,6 +1,10 @@
 import { PciFunction } from '../../devices/pci/function.js';
 import { registerModel } from '../../devices/registry.js';
-import type { IgdQuirkInfo } from '../../vmm/traps/index.js';
+import { registerCatalogue } from '../../devices/catalogue/index.js';
+import { post } from '../../firmware/index.js';
+import type { TrapRuleSpec } from '../../vmm/config/spec.js';
+import { Machine } from '../../vmm/machine/machine.js';
+import { installTraps, type IgdQuirkInfo, type InstalledTraps, type TrapOptions } from '../../vmm/traps/index.js';
 
 /**
  * A minimal assigned-IGD stand-in for trap and ROM tests that must not depend on the real vfio-igd
@@ -16,6 +20,8 @@ export class StandInIgd extends PciFunction {
     this.defineBar(4, { size: 64, space: 'io', is64: false, prefetch: false });
     this.set32(0x50, gmch);
     this.setMask32(0x5c, 0xffff_ffff);
+    this.setMask32(0xc0, 0xffff_ffff);
+    this.setMask32(0xc4, 0xffff_ffff);
     this.gtt = new Uint32Array(8 << 18);
   }
   igdQuirkInfo(): IgdQuirkInfo {
@@ -31,6 +37,16 @@ export class StandInIgd extends PciFunction {
     if (off === 0) this.index = v >>> 0;
     else if (off === 4 && (this.index & 1) === 1) this.gtt[(this.index >>> 2) % this.gtt.length] = v >>> 0;
   }
+}
+
+/** A booted pc machine with the stand-in at 00:02.0 and traps installed before POST (as the boot pipeline does). */
+export function bootStandIn(gen: number, hostBdsm: number, gmch: number, options: TrapOptions = {}, traps: TrapRuleSpec[] = []): { m: Machine; igd: StandInIgd; t: InstalledTraps } {
+  registerCatalogue();
+  registerStandIn(gen, hostBdsm, gmch);
+  const m = new Machine({ machine: { type: 'pc', memory: 2 << 30 }, devices: [{ model: 'standin-igd', id: 'igd', props: {}, devfn: 0x10 }], firmware: {}, traps });
+  const t = installTraps(m, options);
+  post(m.cpu);
+  return { m, igd: m.byId.get('igd') as StandInIgd, t };
 }
 
 export function registerStandIn(gen: number, hostBdsm: number, gmch: number): void {
