@@ -1,0 +1,139 @@
+import type { HostIgdSpec } from '../../vmm/config/spec.js';
+import {
+  encodeGmch, GENERATION_DEFAULT_NAME, ggmsSize, gmchFields, gmsSize, MiB,
+} from './tables.js';
+
+/** PCI IDs of a host function QEMU copies into the guest (igd.md §1.4). */
+export interface HostPciIds {
+  readonly vendor: number;
+  readonly device: number;
+  readonly revision: number;
+  readonly progIf: number;
+  readonly subsystemVendor: number;
+  readonly subsystem: number;
+}
+
+/** Per-platform facts a host description defaults to when `generation:` is all the config says. */
+interface PlatformDefaults {
+  readonly gen: number;
+  readonly deviceId: number; // a GT2 desktop (or U-series) part from Linux include/drm/intel/i915_pciids.h
+  readonly revision: number;
+  readonly gms: number;
+  readonly ggms: number;
+  readonly bdsm: number;
+  readonly hostBridge: readonly [number, number]; // device, revision of 00:00.0 on a matching board
+  readonly lpc: readonly [number, number]; // device, revision of the PCH LPC/eSPI at 00:1f.0
+}
+
+/**
+ * vfio-sim's default hosts. GPU IDs from i915_pciids.h; PCH IDs for HSW and BDW from Xen's IGD table
+ * (igd.md §1.4: 0x8c4e rev 4, 0x9cc3 rev 3); the other host-bridge/PCH pairs are typical desktop
+ * boards of each platform (not from the reference docs). Stolen sizes are common BIOS defaults:
+ * 64 MiB DSM (GMS 0x02) up to gen 10, 60 MiB (0xFE) on gen 11/12 with the SRD layout of igd.md §12.9.
+ */
+const PLATFORMS: Readonly<Record<string, PlatformDefaults>> = {
+  snb: { gen: 6, deviceId: 0x0112, revision: 0x09, gms: 0x02, ggms: 2, bdsm: 0x8b80_0000, hostBridge: [0x0100, 0x09], lpc: [0x1c4e, 0x05] },
+  ivb: { gen: 7, deviceId: 0x0162, revision: 0x09, gms: 0x02, ggms: 2, bdsm: 0x8b80_0000, hostBridge: [0x0150, 0x09], lpc: [0x1e47, 0x04] },
+  hsw: { gen: 7, deviceId: 0x0412, revision: 0x06, gms: 0x02, ggms: 2, bdsm: 0x8b80_0000, hostBridge: [0x0c00, 0x06], lpc: [0x8c4e, 0x04] },
+  bdw: { gen: 8, deviceId: 0x1616, revision: 0x09, gms: 0x02, ggms: 3, bdsm: 0x8b80_0000, hostBridge: [0x1604, 0x09], lpc: [0x9cc3, 0x03] },
+  skl: { gen: 9, deviceId: 0x1912, revision: 0x06, gms: 0x02, ggms: 3, bdsm: 0x8b80_0000, hostBridge: [0x191f, 0x07], lpc: [0xa146, 0x31] },
+  kbl: { gen: 9, deviceId: 0x5912, revision: 0x04, gms: 0x02, ggms: 3, bdsm: 0x8b80_0000, hostBridge: [0x591f, 0x05], lpc: [0xa2c6, 0x00] },
+  cfl: { gen: 9, deviceId: 0x3e92, revision: 0x00, gms: 0x02, ggms: 3, bdsm: 0x8b80_0000, hostBridge: [0x3ec2, 0x07], lpc: [0xa306, 0x10] },
+  cnl: { gen: 10, deviceId: 0x5a52, revision: 0x00, gms: 0x02, ggms: 3, bdsm: 0x8b80_0000, hostBridge: [0x5a04, 0x00], lpc: [0x9d84, 0x30] },
+  icl: { gen: 11, deviceId: 0x8a52, revision: 0x07, gms: 0xfe, ggms: 3, bdsm: 0x4c80_0000, hostBridge: [0x8a12, 0x03], lpc: [0x3482, 0x30] },
+  tgl: { gen: 12, deviceId: 0x9a49, revision: 0x01, gms: 0xfe, ggms: 3, bdsm: 0x4c80_0000, hostBridge: [0x9a14, 0x01], lpc: [0xa082, 0x20] },
+  adl: { gen: 12, deviceId: 0x4680, revision: 0x0c, gms: 0xfe, ggms: 3, bdsm: 0x4c80_0000, hostBridge: [0x4660, 0x02], lpc: [0x7a84, 0x11] },
+};
+
+const INTEL = 0x8086;
+/** Subsystem IDs the default host's IGD, host bridge and PCH share (vfio-sim default). */
+export const HOST_SUBSYSTEM = { vendor: INTEL, id: 0x2212 } as const;
+/** The reserved area at the DSM top on gen 11+ when the config does not say (igd.md §12.9: 2 MiB). */
+const DEFAULT_STOLEN_RESERVED = 2 * MiB;
+/** The host OpRegion sits in ACPI NVS this far below the GSM (vfio-sim default; + SeaBIOS-like 0x18 offset). */
+const HOST_ASLS_BELOW_GSM = 0xc0_2000;
+
+/** A host IGD with every value resolved (what the device model, fw_cfg and strategies read). */
+export interface HostIgd {
+  readonly gen: number;
+  readonly name: string;
+  readonly deviceId: number;
+  readonly revision: number;
+  /** Raw GGC as the host BIOS left it. */
+  readonly gmch: number;
+  readonly gms: number;
+  readonly ggms: number;
+  /** DSM and GSM bytes decoded from the host GMCH (igd.md §2.2/2.3). */
+  readonly dsmSize: number;
+  readonly gsmSize: number;
+  readonly bdsm: number;
+  /** GTT stolen base: the GSM sits directly below the DSM (igd.md §3.9). */
+  readonly bgsm: number;
+  readonly asls: number;
+  readonly opregionVersion: '2.0' | '2.1';
+  /** Gen 11+: the reserved area GuC/HuC reach by host address (igd.md §7, §8.4); null before gen 11. */
+  readonly stolenReserved: { readonly base: number; readonly size: number } | null;
+  /** GEN6_STOLEN_RESERVED (BAR0 0x1082C0) as the host reads it. */
+  readonly stolenReservedReg: number;
+  readonly hostBridge: HostPciIds;
+  readonly lpc: HostPciIds;
+}
+
+/** STOLEN_RESERVED gen 11+ encoding: base bits 63:20, size code bits 8:7 (1/2/4/8 MiB), enable bits 2:0 as igd.md §12.9. */
+export function encodeStolenReserved(base: number, size: number): number {
+  const code = Math.max(0, Math.min(3, Math.round(Math.log2(Math.max(size, MiB) / MiB))));
+  return base - (base % MiB) + (code << 7) + 0x7;
+}
+
+/** The platform name a spec stands for: its own name, else the first platform of its generation. */
+export function platformName(spec: Pick<HostIgdSpec, 'generation' | 'generationName'>): string {
+  return spec.generationName ?? GENERATION_DEFAULT_NAME[spec.generation] ?? 'skl';
+}
+
+/** Fills every value a host description leaves out with the platform's defaults. No spec = a Skylake host. */
+export function resolveHostIgd(spec: HostIgdSpec | undefined): HostIgd {
+  const s: HostIgdSpec = spec ?? { generation: 9, generationName: 'skl' };
+  const name = platformName(s);
+  const p = PLATFORMS[name] ?? PLATFORMS['skl']!;
+  const gen = s.generation;
+  let gms = s.gms ?? p.gms;
+  let ggms = s.ggms ?? p.ggms;
+  let gmch: number;
+  if (s.gmch !== undefined) {
+    gmch = s.gmch;
+    const f = gmchFields(gen, gmch);
+    gms = s.gms ?? f.gms;
+    ggms = s.ggms ?? f.ggms;
+    gmch = encodeGmch(gen, gms, ggms, gmch);
+  } else gmch = encodeGmch(gen, gms, ggms);
+  const dsmSize = gmsSize(gen, gms);
+  const gsmSize = ggmsSize(gen, ggms);
+  const bdsm = s.bdsm ?? p.bdsm;
+  const bgsm = bdsm - gsmSize;
+  let stolenReserved: HostIgd['stolenReserved'] = null;
+  if (gen >= 11) {
+    stolenReserved = s.stolenReserved ?? (dsmSize >= 2 * DEFAULT_STOLEN_RESERVED ? { base: bdsm + dsmSize - DEFAULT_STOLEN_RESERVED, size: DEFAULT_STOLEN_RESERVED } : null);
+  }
+  const ids = (device: number, revision: number): HostPciIds => ({
+    vendor: INTEL, device, revision, progIf: 0, subsystemVendor: HOST_SUBSYSTEM.vendor, subsystem: HOST_SUBSYSTEM.id,
+  });
+  return {
+    gen,
+    name,
+    deviceId: s.deviceId ?? p.deviceId,
+    revision: p.revision,
+    gmch,
+    gms,
+    ggms,
+    dsmSize,
+    gsmSize,
+    bdsm,
+    bgsm,
+    asls: bgsm - HOST_ASLS_BELOW_GSM + 0x18,
+    opregionVersion: s.opregion?.version ?? '2.0',
+    stolenReserved,
+    stolenReservedReg: stolenReserved === null ? 0 : encodeStolenReserved(stolenReserved.base, stolenReserved.size),
+    hostBridge: ids(p.hostBridge[0], p.hostBridge[1]),
+    lpc: ids(p.lpc[0], p.lpc[1]),
+  };
+}

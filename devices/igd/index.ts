@@ -1,0 +1,75 @@
+import { bool, int, onOffAuto, PCI_COMMON_PROPS } from '../catalogue/props.js';
+import type { PciFunction } from '../pci/function.js';
+import { lookupModel, registerModel, type ModelDef, type PropDef } from '../registry.js';
+import { IGD_LPC_MODEL, igdProps } from './behaviour.js';
+import { IgdFunction } from './device.js';
+import { resolveHostIgd } from './host.js';
+import { makeIgdLpcBridge } from './lpc.js';
+
+export { igdFeatures, igdProps, DEFAULT_IGD_BEHAVIOUR, HOST_DEVICE_NAME, IGD_LPC_MODEL } from './behaviour.js';
+export type { IgdFeatures, IgdProps, LegacyFacts, QemuLevel, QemuMessage } from './behaviour.js';
+export { IgdFunction, type BarBacking } from './device.js';
+export { Gtt } from './gtt.js';
+export { resolveHostIgd, encodeStolenReserved, platformName, HOST_SUBSYSTEM, type HostIgd, type HostPciIds } from './host.js';
+export { buildOpRegion, buildVbt, opregionVersion, OPREGION_SIZE, OPREGION_SIGNATURE, EXTENDED_VBT_SIZE } from './opregion.js';
+export { igdFwCfgFiles, fwCfgFilesOf, le64, FWCFG_BDSM_SIZE, FWCFG_OPREGION, FWCFG_STOLEN_BASE, DEFAULT_LEGACY_FACTS } from './fwcfg.js';
+export { makeIgdLpcBridge, copyHostBridgeIds, copyLpcIds, LPC_DEVFN, CLASS_ISA_BRIDGE } from './lpc.js';
+export * from './tables.js';
+
+export const IGD_MODEL = 'vfio-igd';
+export const IGD_DEVFN = 0x10; // 00:02.0
+
+/** vfio-pci's IGD properties (igd.md §3.5) plus vfio-sim's choice of QEMU behaviour. */
+const IGD_PROPS: Readonly<Record<string, PropDef>> = {
+  ...PCI_COMMON_PROPS,
+  'x-igd-behaviour': {
+    type: 'enum', values: ['qemu10', 'legacy'],
+    description: "QEMU's IGD semantics: qemu10 (QEMU 10.0, default) or legacy (2016..9.x: legacy mode carries the quirks, bdsm-size includes the GTT)",
+  },
+  'x-igd-opregion': bool('copy the host OpRegion into fw_cfg etc/igd-opregion (vfio-sim default on; QEMU default off)'),
+  'x-igd-lpc': bool('QEMU 10.0: create the LPC bridge at 1f.0 and copy host-bridge IDs (i440fx only)'),
+  'x-igd-legacy-mode': onOffAuto('QEMU 10.0: legacy mode (auto: gen 6..9 VGA at 00:02.0 on i440fx)'),
+  'x-igd-gms': int(0, 0xff, 'override the GMS field of the guest GMCH (0 = the host value)'),
+};
+
+function igdModel(): ModelDef {
+  return {
+    name: IGD_MODEL,
+    kind: 'endpoint',
+    props: IGD_PROPS,
+    create: (spec, ctx) => {
+      const host = resolveHostIgd(ctx.hostIgd);
+      const devfn = spec.devfn ?? IGD_DEVFN;
+      // 00:1f.0 as far as the device can know at plug time; prepareIgdMachine re-decides with the real occupant.
+      const slot1f = ctx.machineType === 'q35' ? 'ICH9-LPC' : undefined;
+      return new IgdFunction(host, igdProps(spec.props), { machineType: ctx.machineType, atIgdAddress: ctx.rootBus && devfn === IGD_DEVFN, slot1f });
+    },
+  };
+}
+
+/** QEMU's dummy LPC bridge, which a user may create explicitly (to make 1f.0 multifunction). */
+function lpcBridgeModel(): ModelDef {
+  return {
+    name: IGD_LPC_MODEL,
+    kind: 'endpoint',
+    machines: ['pc'],
+    props: { multifunction: PCI_COMMON_PROPS['multifunction']! },
+    create: (_spec, ctx) => makeIgdLpcBridge(ctx.hostIgd !== undefined ? resolveHostIgd(ctx.hostIgd).lpc : undefined),
+  };
+}
+
+let registered = false;
+
+/** Registers vfio-igd and vfio-pci-igd-lpc-bridge. Idempotent. */
+export function registerIgd(): void {
+  if (registered && lookupModel(IGD_MODEL)?.props === IGD_PROPS) return;
+  registered = true;
+  registerModel(igdModel());
+  registerModel(lpcBridgeModel());
+}
+
+/** The assigned IGD of a machine's PCI tree (00:02.0), if any. */
+export function findIgd(functions: Iterable<PciFunction>): IgdFunction | undefined {
+  for (const fn of functions) if (fn instanceof IgdFunction) return fn;
+  return undefined;
+}

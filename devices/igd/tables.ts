@@ -1,0 +1,205 @@
+/**
+ * Intel IGD generation tables: the one place for GMCH/GGC decoding, BAR geometry, BDSM location and
+ * QEMU's device-ID → generation rules. Generations use i915's GRAPHICS_VER numbering (igd.md §2.4).
+ */
+
+export const MiB = 0x10_0000;
+
+// ---- config-space registers of 00:02.0 (igd.md §1.1, §12.7) ----
+/** GGC / GMCH_CTRL, 16 bits (QEMU reads it as 32). igd.md §1.1; LK-DRM i915_drm.h SNB_GMCH_CTRL. */
+export const IGD_GMCH = 0x50;
+/** BDSM, 32-bit, gen 6..10 (bits 31:20 the base). igd.md §1.1. */
+export const IGD_BDSM = 0x5c;
+/** BDSM, 64-bit ("BSM DW0/DW1"), gen 11+. igd.md §1.1; QEMU 7bafcd176729. */
+export const IGD_BDSM_GEN11 = 0xc0;
+/** BGSM (GTT stolen base), 64-bit, read by the gen 12 Windows driver. igd.md §1.1. */
+export const IGD_BGSM = 0xf0;
+/** ASLS: the OpRegion's physical address. igd.md §1.1. */
+export const IGD_ASLS = 0xfc;
+/** Config word the vBIOS reads for BDSM (the upper half of 0x5C), shifted left 16. igd.md §3.6, §12.10. */
+export const IGD_VBIOS_BDSM_WORD = 0x5e;
+/** BDSM base mask (INTEL_BSM_MASK): the base is 1 MiB aligned. igd.md §12.7. */
+export const BDSM_MASK = 0xfff0_0000;
+/** GGC.IVD, "IGD VGA disable" (bit 1, every layout). igd.md §2.1. */
+export const GMCH_IVD = 0x2;
+
+// ---- BAR0 MMIO mirrors (igd.md §1.3, §12.7) ----
+export const MMIO_GGC = 0x10_8040;
+export const MMIO_BDSM = 0x10_80c0;
+export const MMIO_BGSM = 0x10_8100;
+export const MMIO_STOLEN_RESERVED = 0x10_82c0;
+
+// ---- BARs (igd.md §1.2; LK-DRM intel_pci_config.h GEN4_GTTMMADR_BAR/GMADR_BAR/IO_BAR) ----
+export const IGD_BAR_MMIO = 0;
+export const IGD_BAR_APERTURE = 2;
+export const IGD_BAR_IO = 4;
+/** I/O BAR4: MMIO_Index at +0, MMIO_Data at +4; index bit 0 selects the GTT half. igd.md §3.6. */
+export const BAR4_INDEX = 0;
+export const BAR4_DATA = 4;
+export const BAR4_GTT_SELECT = 0x1;
+/** The IGD's I/O BAR is 64 bytes (lspci "I/O ports at ... [size=64]" on every generation here). */
+export const IGD_IO_BAR_SIZE = 0x40;
+/** GMADR (aperture) size the host BIOS set: 256 MiB, the common default (vfio-sim default). */
+export const IGD_APERTURE_SIZE = 256 * MiB;
+/** Option ROM (vBIOS) BAR: Intel vBIOS images are 64 KiB. */
+export const IGD_ROM_SIZE = 0x1_0000;
+/** GTT PTE valid bit (igd.md §12.10). */
+export const GTT_PTE_VALID = 0x1;
+/** Each GTT entry maps 4 KiB. igd.md §2.3. */
+export const GTT_PAGE = 0x1000;
+
+/** Config names ↔ i915 generation (igd.md §2.4; the config loader's `generation:`). */
+export const IGD_GENERATIONS: Readonly<Record<string, number>> = {
+  snb: 6, ivb: 7, hsw: 7, bdw: 8, skl: 9, kbl: 9, cfl: 9, icl: 11, tgl: 12, adl: 12,
+};
+export const IGD_GENERATION_NAMES: readonly string[] = Object.keys(IGD_GENERATIONS);
+/** The platform a bare generation number stands for (gen 10 has no config name: Cannon Lake). */
+export const GENERATION_DEFAULT_NAME: Readonly<Record<number, string>> = { 6: 'snb', 7: 'ivb', 8: 'bdw', 9: 'skl', 10: 'cnl', 11: 'icl', 12: 'tgl' };
+
+/** GMS/GGMS field positions: SNB layout for gen 6/7, BDW layout from gen 8. igd.md §2.1. */
+export function gmchFields(gen: number, gmch: number): { gms: number; ggms: number } {
+  return gen <= 7 ? { gms: (gmch >> 3) & 0x1f, ggms: (gmch >> 8) & 0x3 } : { gms: (gmch >> 8) & 0xff, ggms: (gmch >> 6) & 0x3 };
+}
+
+/** A GMCH value with GMS/GGMS placed per generation (other bits from `base`). */
+export function encodeGmch(gen: number, gms: number, ggms: number, base = 0): number {
+  if (gen <= 7) return ((base & ~0x3f8) | ((gms & 0x1f) << 3) | ((ggms & 0x3) << 8)) & 0xffff;
+  return ((base & ~0xffc0) | ((gms & 0xff) << 8) | ((ggms & 0x3) << 6)) & 0xffff;
+}
+
+/** GMS → DSM bytes as i915 decodes it (igd.md §2.2, §12.1): ×32 MiB; gen 9+ also 0xF0..0xFE = 4..60 MiB. */
+export function gmsSize(gen: number, gms: number): number {
+  if (gen >= 9 && gms >= 0xf0) return (gms - 0xf0 + 1) * 4 * MiB;
+  return gms * 32 * MiB;
+}
+
+/** CHV's GMS table (LK-EQ, igd.md §2.2): not a config generation, kept for the §12.1 oracle. */
+export function chvGmsSize(gms: number): number {
+  if (gms < 0x11) return gms * 32 * MiB;
+  if (gms < 0x17) return (8 + (gms - 0x11) * 4) * MiB;
+  return (36 + (gms - 0x17) * 4) * MiB;
+}
+
+/** MTL (DSM in LMEMBAR): 0..4 ×32 MiB, 0xF0..0xFE ×4 MiB, else invalid (-1, i915 -EIO). igd.md §2.2. */
+export function mtlGmsSize(gms: number): number {
+  if (gms <= 0x04) return gms * 32 * MiB;
+  if (gms >= 0xf0 && gms <= 0xfe) return (gms - 0xf0 + 1) * 4 * MiB;
+  return -1;
+}
+
+/** GGMS → GSM (GTT) bytes: linear MiB on gen 6/7; 2^GGMS MiB from gen 8, 0 = none. igd.md §2.3, §12.2. */
+export function ggmsSize(gen: number, ggms: number): number {
+  if (gen <= 7) return ggms * MiB;
+  return ggms === 0 ? 0 : (1 << ggms) * MiB;
+}
+
+/** Whether a generation's GMCH can encode `gms` (igd.md §2.2; QEMU's x-igd-gms ranges). */
+export function gmsEncodable(gen: number, gms: number): boolean {
+  if (!Number.isInteger(gms) || gms < 0) return false;
+  if (gen <= 7) return gms <= 0x10;
+  if (gen === 8) return gms <= 0x40;
+  return gms <= 0x40 || (gms >= 0xf0 && gms <= 0xfe);
+}
+
+/** Valid GMS values in words, for error messages. */
+export function gmsRangeText(gen: number): string {
+  return gen <= 7 ? '0x00..0x10' : gen === 8 ? '0x00..0x40' : '0x00..0x40 or 0xf0..0xfe';
+}
+
+/** GGMS 3 is reserved on gen 6/7 (4th-gen datasheet, igd.md §2.3). */
+export function ggmsValid(gen: number, ggms: number): boolean {
+  return Number.isInteger(ggms) && ggms >= 0 && ggms <= (gen <= 7 ? 2 : 3);
+}
+
+/** BAR0 (GTTMMADR): 4 MiB with the GTT from 2 MiB on gen 6/7; 16 MiB with the GTT from 8 MiB later. igd.md §1.2. */
+export function bar0Size(gen: number): number {
+  return gen <= 7 ? 4 * MiB : 16 * MiB;
+}
+export function gttOffset(gen: number): number {
+  return bar0Size(gen) / 2;
+}
+/** GTT entry size: 4 bytes before gen 8, 8 bytes from gen 8. igd.md §2.3. */
+export function pteSize(gen: number): 4 | 8 {
+  return gen < 8 ? 4 : 8;
+}
+/** Where BDSM lives: 32-bit 0x5C before gen 11, 64-bit 0xC0 from gen 11. igd.md §2.4. */
+export function bdsmRegister(gen: number): { offset: number; width: 4 | 8 } {
+  return gen >= 11 ? { offset: IGD_BDSM_GEN11, width: 8 } : { offset: IGD_BDSM, width: 4 };
+}
+
+/**
+ * Decodes one GTT entry to the page it maps, or -1 when invalid. Gen 6/7: address bits 39:32 sit
+ * in PTE bits 11:4 (i915 GEN6_PTE_ADDR_ENCODE); gen 8+: bits 45:12 (GEN12_GGTT_PTE_ADDR_MASK).
+ */
+export function decodePte(gen: number, pte: number): number {
+  const lo = pte % 0x1_0000_0000;
+  if ((lo & GTT_PTE_VALID) === 0) return -1;
+  if (gen < 8) return ((lo & 0xffff_f000) >>> 0) + ((lo >>> 4) & 0xff) * 0x1_0000_0000;
+  const hi = Math.floor(pte / 0x1_0000_0000) & 0x3fff;
+  return hi * 0x1_0000_0000 + ((lo & 0xffff_f000) >>> 0);
+}
+
+/** Encodes a page address as a valid GTT entry (inverse of decodePte). */
+export function encodePte(gen: number, addr: number): number {
+  const lo = addr % 0x1_0000_0000;
+  const hi = Math.floor(addr / 0x1_0000_0000);
+  if (gen < 8) return (((lo & 0xffff_f000) | ((hi & 0xff) << 4) | GTT_PTE_VALID) >>> 0);
+  return hi * 0x1_0000_0000 + (((lo & 0xffff_f000) | GTT_PTE_VALID) >>> 0);
+}
+
+/**
+ * QEMU's gtt_max for the BAR4 quirk: the index bound (GSM bytes / 4 KiB × PTE bytes). igd.md §3.6
+ * item 3, §12.2 (gen 6 2 MiB → 0x800; gen 8 8 MiB → 0x4000).
+ */
+export function gttMaxIndex(gen: number, gsmBytes: number): number {
+  return (gsmBytes / GTT_PAGE) * pteSize(gen);
+}
+
+/** QEMU's IGD behaviours (vfio-igd prop x-igd-behaviour): 10.0 (QN) or 2016..9.x (Q16/Q24). */
+export type IgdBehaviour = 'qemu10' | 'legacy';
+
+/** QEMU 10.0's igd_gen (QN): IDs matched with mask 0xFF00, Broxton first; unknown = -1. igd.md §2.4. */
+export function qemu10Gen(deviceId: number): number {
+  if ((deviceId & 0xffe) === 0xa84) return 9;
+  switch (deviceId & 0xff00) {
+    case 0x0100: return 6;
+    case 0x0400: case 0x0a00: case 0x0c00: case 0x0d00: case 0x0f00: return 7;
+    case 0x1600: case 0x2200: return 8;
+    case 0x1900: case 0x3100: case 0x5900: case 0x3e00: case 0x9b00: return 9;
+    case 0x8a00: case 0x4500: case 0x4e00: return 11;
+    case 0x9a00: case 0x4c00: case 0x4600: case 0xa700: return 12;
+    default: return -1;
+  }
+}
+
+/** QEMU 9.x's igd_gen (Q24): HSW/VLV count as 6, SKL/KBL as 8; ICL, ADL and RKL unknown. igd.md §2.4. */
+export function legacyQemuGen(deviceId: number): number {
+  if ((deviceId & 0xfff) === 0xa84) return 8;
+  switch (deviceId & 0xff00) {
+    case 0x0100: case 0x0400: case 0x0a00: case 0x0c00: case 0x0d00: case 0x0f00: return 6;
+    case 0x1600: case 0x1900: case 0x2200: case 0x5900: return 8;
+    case 0x3e00: return 9;
+    case 0x4500: return 11;
+    case 0x9a00: return 12;
+    default: return -1;
+  }
+}
+
+export function qemuGen(behaviour: IgdBehaviour, deviceId: number): number {
+  return behaviour === 'qemu10' ? qemu10Gen(deviceId) : legacyQemuGen(deviceId);
+}
+
+/**
+ * The DSM bytes QEMU computes from GMS with its own generation (igd_stolen_memory_size): QN decodes
+ * like i915; Q24 returned 0 for GMS > 0x10 below gen 9 ("Unsupported IGD GMS value"). igd.md §2.2, §3.7.
+ */
+export function qemuGmsSize(behaviour: IgdBehaviour, qgen: number, gms: number): { size: number; unsupported: boolean } {
+  if (qgen < 0) return { size: 0, unsupported: false };
+  if (behaviour === 'legacy' && qgen < 9 && gms > 0x10) return { size: 0, unsupported: true };
+  return { size: gmsSize(qgen, gms), unsupported: false };
+}
+
+/** x-igd-gms values QEMU 10.0 accepts for a generation (igd.md §3.5). */
+export function qemu10GmsOverrideValid(qgen: number, gms: number): boolean {
+  return qgen > 0 && gmsEncodable(qgen, gms);
+}
