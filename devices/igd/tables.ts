@@ -203,3 +203,13 @@ export function qemuGmsSize(behaviour: IgdBehaviour, qgen: number, gms: number):
 export function qemu10GmsOverrideValid(qgen: number, gms: number): boolean {
   return qgen > 0 && gmsEncodable(qgen, gms);
 }
+
+/**
+ * The generation guest firmware assumes for a device ID (VfioIgdPkg matches i915's full ID lists;
+ * QEMU 10.0's masks give the same classes for every platform here, plus Cannon Lake 0x5Axx = gen 10).
+ */
+export function firmwareIgdGen(deviceId: number): number {
+  const g = qemu10Gen(deviceId);
+  if (g < 0 && (deviceId & 0xff00) === 0x5a00) return 10;
+  return g;
+}

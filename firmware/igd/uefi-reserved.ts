@@ -1,0 +1,61 @@
+import { bdsmRegister, gmchFields, gmsSize, IGD_ASLS, IGD_GMCH, MiB } from '../../devices/igd/tables.js';
+import type { FirmwareContext } from '../igd-hook.js';
+import { BDSM_ALIGN, bdfText, FW_OPREGION, hex8, IGD_BDF, igdGenOf, PAGE_SIZE, writeBdsm } from './common.js';
+import type { IgdStrategy } from './types.js';
+
+const pagesOf = (bytes: number): number => Math.ceil(bytes / PAGE_SIZE);
+
+/**
+ * OVMF + VfioIgdPkg's IgdAssignmentDxe (igd.md §6; tomitamoeko/VfioIgdPkg HEAD): requires
+ * etc/igd-opregion; the OpRegion in ACPI NVS pages below 4 GiB (tail of the last page zeroed), ASLS
+ * written; for 00:02.0 stolen memory sized from the device's GMCH (not etc/igd-bdsm-size), 1 MiB
+ * aligned, EfiReservedMemoryType below 4 GiB, BDSM written 32-bit at 0x5C or 64-bit at 0xC0 on gen 11+.
+ * Allocation runs top-down below 4 GiB as the UEFI page allocator does; here that is ZoneTmpHigh,
+ * the highest RAM this firmware has not claimed.
+ */
+export function vfioIgdPkgSetup(ctx: FirmwareContext, bdf: number): void {
+  const opSize = ctx.fwcfgFileSize(FW_OPREGION);
+  if (opSize === undefined) return; // EFI_UNSUPPORTED: no IGD assigned
+  if (opSize === 0) {
+    ctx.log(`IgdAssignmentEntry: ${FW_OPREGION}: zero size\n`);
+    return;
+  }
+  const name = bdfText(bdf);
+  const gen = igdGenOf(ctx, bdf);
+  if (gen < 0) {
+    ctx.log('PciIoNotify: GetIgdPrivateData: Unsupported\n');
+    return;
+  }
+  const opBytes = pagesOf(opSize) * PAGE_SIZE;
+  const op = ctx.memalignTmpHigh(PAGE_SIZE, opBytes);
+  if (op === 0) ctx.log(`SetupOpRegion: ${name}: failed to allocate OpRegion: Out of Resources\n`);
+  else {
+    ctx.e820Add(op, opBytes, 'nvs');
+    ctx.fwcfgReadInto(FW_OPREGION, op);
+    if (opBytes > opSize) ctx.io.writeBytes(op + opSize, new Uint8Array(opBytes - opSize));
+    ctx.configWrite32(bdf, IGD_ASLS, op);
+    const over = ctx.io.readMem(op + 0x14, 4);
+    ctx.log(`SetupOpRegion: ${name}: OpRegion @ 0x${op.toString(16)} size 0x${opSize.toString(16)} version ${over >>> 24}.${(over >>> 16) & 0xff}.${(over >>> 8) & 0xff}\n`);
+  }
+  if (bdf !== IGD_BDF) return;
+  const size = gmsSize(gen, gmchFields(gen, ctx.configRead16(bdf, IGD_GMCH)).gms);
+  if (size === 0) return; // SetupStolenMemory: EFI_INVALID_PARAMETER
+  const bytes = pagesOf(size) * PAGE_SIZE;
+  const addr = ctx.memalignTmpHigh(BDSM_ALIGN, bytes);
+  if (addr === 0) {
+    ctx.log(`SetupStolenMemory: ${name}: failed to allocate stolen memory: Out of Resources\n`);
+    return;
+  }
+  ctx.e820Add(addr, bytes, 'reserved');
+  // Fresh RAM already reads zero: the ZeroMem of the DSM costs nothing to model.
+  writeBdsm(ctx, bdf, gen, addr);
+  ctx.log(`SetupStolenMemory: ${name}: stolen memory @ 0x${hex8(addr)}, size ${Math.floor(size / MiB)} MB (BDSM at 0x${bdsmRegister(gen).offset.toString(16)})\n`);
+}
+
+export const uefiReserved: IgdStrategy = {
+  name: 'uefi-reserved',
+  summary: 'OVMF IgdAssignmentDxe/VfioIgdPkg: OpRegion in ACPI NVS, stolen memory reserved below 4 GiB, 64-bit BDSM on gen 11+',
+  firmwareKind: 'ovmf',
+  vmm: { fwcfg: true },
+  firmware: vfioIgdPkgSetup,
+};
