@@ -8,7 +8,8 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import type { PciFunction } from '../../devices/pci/function.js';
 import type { OptionRomHook } from '../../firmware/igd-hook.js';
 import type { Machine } from '../machine/machine.js';
-import type { IgdQuirkInfo } from '../traps/install.js';
+import { IgdFunction } from '../../devices/igd/device.js';
+import { igdQuirkInfo } from '../traps/install.js';
 import type { RomStopSignal } from './compile.js';
 import { BUNDLED_ROMS } from './bundled.js';
 import { loadRomProgramFile, parseRomProgram, type RomLoadResult } from './load.js';
@@ -56,19 +57,14 @@ export interface RomHook {
   readonly runs: RomRun[];
 }
 
-interface HasQuirkInfo {
-  igdQuirkInfo(): IgdQuirkInfo;
-}
-
-/** Inputs an IGD vBIOS program reads: the device's generation and the host's BDSM (what a shadow ROM caches). */
-function igdVars(fn: PciFunction, machine: Machine): Record<string, number> {
-  const withInfo = fn as unknown as Partial<HasQuirkInfo>;
-  if (typeof withInfo.igdQuirkInfo === 'function') {
-    const i = withInfo.igdQuirkInfo();
-    return { gen: i.generation, hostBdsm: i.hostBdsm };
-  }
-  const igd = machine.spec.host?.igd;
-  return igd === undefined ? {} : { gen: igd.generation, hostBdsm: igd.bdsm ?? 0 };
+/**
+ * Inputs an IGD vBIOS program reads: the hardware generation (i915 numbering: it decides the PTE
+ * format) and the host's BDSM (what the cache slot of a shadow ROM holds).
+ */
+function igdVars(fn: PciFunction): Record<string, number> {
+  if (fn instanceof IgdFunction) return { gen: fn.gen, hostBdsm: fn.host.bdsm };
+  const info = igdQuirkInfo(fn);
+  return info === undefined ? {} : { gen: info.generation, hostBdsm: info.hostBdsm };
 }
 
 export function romHook(machine: Machine, options: RomHookOptions = {}): RomHook {
@@ -77,7 +73,7 @@ export function romHook(machine: Machine, options: RomHookOptions = {}): RomHook
   const hook: OptionRomHook = (ctx, bdf, romAddr, romSize) => {
     const fn = machine.pci.find(bdf >> 8, bdf & 0xff);
     if (fn === undefined) return;
-    const isIgd = fn.model === IGD_MODEL;
+    const isIgd = fn.model === IGD_MODEL || fn instanceof IgdFunction;
     const ref = machine.specOf.get(fn)?.rom ?? (isIgd ? (options.vbios ?? machine.spec.firmware.vbios ?? DEFAULT_VBIOS) : undefined);
     if (ref === undefined) return;
     const loaded = resolveRomProgram(ref, baseDir);
@@ -88,7 +84,7 @@ export function romHook(machine: Machine, options: RomHookOptions = {}): RomHook
       runs.push({ bdf: fn.bdf, program: ref, ok: false, iterations: 0, vars: {}, error: e });
       return;
     }
-    const vars = { ...(isIgd ? igdVars(fn, machine) : {}), ...options.vars };
+    const vars = { ...(isIgd ? igdVars(fn) : {}), ...options.vars };
     const r = runRomProgram(loaded.program, romBusOf(ctx, machine.io), { bdf, romAddr, romSize }, { vars, ...(options.stop ? { stop: options.stop } : {}) });
     if (r.error !== undefined) {
       machine.recordEvent({ source: fn.bdf, kind: 'rom-fault', message: `option ROM ${r.program}: ${r.error.file}:${r.error.line}:${r.error.col}: ${r.error.message}` });

@@ -1,8 +1,9 @@
 /**
  * Puts the trap layer into a machine: the config's `traps:` rules, plus QEMU's IGD BAR4 quirk on the
- * assigned IGD unless quirks are off (QEMU 10.0) or the device says QEMU would not install it.
- * Call right after `new Machine(spec)`, before firmware runs.
+ * assigned IGD unless quirks are off (`--no-quirks`) or the device says QEMU would not install it.
+ * Call after the IGD's machine preparation (its QEMU features are final) and before firmware runs.
  */
+import { IgdFunction } from '../../devices/igd/device.js';
 import type { PciFunction } from '../../devices/pci/function.js';
 import type { Machine } from '../machine/machine.js';
 import { TrapEngine } from './engine.js';
@@ -16,8 +17,8 @@ export interface TrapOptions {
 }
 
 /**
- * What the trap layer needs from an assigned IGD. The vfio-igd model provides it (`igdQuirkInfo()`);
- * `bar4Quirk: false` when QEMU would not install the quirk (10.0 semantics, legacy mode refused).
+ * What the trap layer needs from an assigned IGD: `bar4Quirk` says whether QEMU installs the quirk.
+ * Other models (test doubles) may provide it through an `igdQuirkInfo()` method.
  */
 export interface IgdQuirkInfo extends IgdQuirkParams {
   readonly bar4Quirk: boolean;
@@ -27,13 +28,18 @@ interface HasQuirkInfo {
   igdQuirkInfo(): IgdQuirkInfo;
 }
 
-function quirkInfoOf(fn: PciFunction, machine: Machine): IgdQuirkInfo | undefined {
+/**
+ * The vfio-igd model: QEMU 2016..9.x installed the quirk as part of legacy mode only (its probe
+ * returns early otherwise: 1f.0 taken, unknown generation, no ROM, ...); QEMU 10.0 has none. The
+ * generation is QEMU's own (igd_gen: HSW counts as 6, SKL as 8), since that is what the quirk used.
+ */
+export function igdQuirkInfo(fn: PciFunction): IgdQuirkInfo | undefined {
+  if (fn instanceof IgdFunction) {
+    const f = fn.features;
+    return { generation: f.qgen, hostBdsm: fn.host.bdsm, bar4Quirk: f.behaviour === 'legacy' && f.legacyMode };
+  }
   const maybe = fn as unknown as Partial<HasQuirkInfo>;
-  if (typeof maybe.igdQuirkInfo === 'function') return maybe.igdQuirkInfo();
-  // A model without the accessor: fall back to the host description in the config.
-  const igd = machine.spec.host?.igd;
-  if (fn.model !== 'vfio-igd' || igd === undefined) return undefined;
-  return { generation: igd.generation, hostBdsm: igd.bdsm ?? 0, bar4Quirk: true };
+  return typeof maybe.igdQuirkInfo === 'function' ? maybe.igdQuirkInfo() : undefined;
 }
 
 export interface InstalledTraps {
@@ -47,7 +53,7 @@ export function installTraps(machine: Machine, options: TrapOptions = {}): Insta
   let igdQuirk: IgdBar4Quirk | undefined;
   if (options.quirks !== false) {
     for (const fn of machine.pci.functions()) {
-      const info = quirkInfoOf(fn, machine);
+      const info = igdQuirkInfo(fn);
       if (info === undefined || !info.bar4Quirk || fn.bars[4]?.space !== 'io') continue;
       igdQuirk = new IgdBar4Quirk(fn, info);
       igdQuirk.attach(engine);

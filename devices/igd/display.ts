@@ -1,0 +1,97 @@
+/**
+ * The IGD display engine, as far as a passthrough emulator needs it: the primary plane of pipe A
+ * (what a vBIOS mode set programs through BAR0's MMIO registers, which the device keeps) and its
+ * scan-out, which walks the GTT for the surface's graphics addresses, decodes each PTE by
+ * generation, and DMAs every page through the device's DMA port, i.e. through the IOMMU. Faults and
+ * silent reads of the wrong guest RAM are the IOMMU's to record; this counts what happened per page.
+ */
+import type { DmaPort } from '../../vmm/iommu/types.js';
+import type { IgdFunction } from './device.js';
+
+// Pipe A / primary plane A registers in BAR0's MMIO half (i915 i915_reg.h: PIPESRC(PIPE_A),
+// DSPCNTR/DSPSTRIDE/DSPSURF(PLANE_A); on gen 9+ the same offsets are PLANE_CTL/STRIDE/SURF(A, 1)).
+export const PIPEASRC = 0x6001c; // (width - 1) << 16 | (height - 1)
+export const DSPACNTR = 0x70180; // bit 31: plane enable
+export const DSPASTRIDE = 0x70188; // bytes per line
+export const DSPASURF = 0x7019c; // graphics address of the surface (4 KiB aligned)
+export const DSPCNTR_ENABLE = 0x8000_0000;
+
+const PAGE = 4096;
+
+/** The GTT as the display engine reads it (devices/igd/gtt.ts Gtt satisfies this). */
+export interface GttView {
+  readonly entries: number;
+  /** The page entry `i` maps, or -1 when the entry is not valid. */
+  pageAddress(i: number): number;
+}
+
+export interface DisplayMode {
+  readonly enabled: boolean;
+  readonly width: number;
+  readonly height: number;
+  readonly stride: number;
+  readonly surface: number;
+}
+
+export interface ScanoutResult extends DisplayMode {
+  /** GTT entries the frame covers. */
+  readonly pages: number;
+  /** Pages read through the IOMMU without a fault. */
+  readonly readPages: number;
+  /** Pages whose DMA faulted (the IOMMU recorded why). */
+  readonly faultedPages: number;
+  /** Entries with the valid bit clear (nothing fetched) and entries past the GTT's end. */
+  readonly invalidEntries: number;
+  readonly outOfRange: number;
+  /** First page address the frame fetched from, or null (for reports). */
+  readonly firstPage: number | null;
+  /** FNV-1a over every byte fetched (faulted pages read as 0xff): a frame fingerprint for tests. */
+  readonly fingerprint: number;
+}
+
+/** The plane's mode from its registers (`readReg` reads a BAR0 MMIO dword). */
+export function planeMode(readReg: (offset: number) => number): DisplayMode {
+  const src = readReg(PIPEASRC);
+  return {
+    enabled: (readReg(DSPACNTR) & DSPCNTR_ENABLE) !== 0,
+    width: (src >>> 16) + 1,
+    height: (src & 0xffff) + 1,
+    stride: readReg(DSPASTRIDE),
+    surface: (readReg(DSPASURF) & ~(PAGE - 1)) >>> 0,
+  };
+}
+
+/** The assigned IGD's scan-out: the mode its registers hold, through its GTT, DMA'd through `dma`. */
+export function igdScanOut(igd: Pick<IgdFunction, 'gtt' | 'bar0Dword'>, dma: DmaPort): ScanoutResult {
+  return scanOutFrame(igd.gtt, dma, planeMode((off) => igd.bar0Dword(off)));
+}
+
+/** Fetches one frame of `mode`: for each 4 KiB of the surface, the GTT entry's page, read through `dma`. */
+export function scanOutFrame(gtt: GttView, dma: DmaPort, mode: DisplayMode, scratch = new Uint8Array(PAGE)): ScanoutResult {
+  let readPages = 0;
+  let faultedPages = 0;
+  let invalidEntries = 0;
+  let outOfRange = 0;
+  let firstPage: number | null = null;
+  let h = 0x811c9dc5;
+  const bytes = mode.enabled ? mode.stride * mode.height : 0;
+  const first = Math.floor(mode.surface / PAGE);
+  const pages = Math.ceil(((mode.surface % PAGE) + bytes) / PAGE);
+  for (let i = 0; i < pages; i++) {
+    const idx = first + i;
+    if (idx >= gtt.entries) {
+      outOfRange++;
+      continue;
+    }
+    const a = gtt.pageAddress(idx);
+    if (a < 0) {
+      invalidEntries++;
+      continue;
+    }
+    firstPage ??= a;
+    if (dma.readBytes(a, scratch)) readPages++;
+    else faultedPages++;
+    for (let b = 0; b < PAGE; b++) h = Math.imul(h ^ scratch[b]!, 0x01000193);
+  }
+  return { ...mode, pages, readPages, faultedPages, invalidEntries, outOfRange, firstPage, fingerprint: h >>> 0 };
+}
