@@ -62,10 +62,19 @@ describe('QEMU <= 9.x IGD BAR4 quirk', () => {
     expect(gttWrite(m, igd, 0x801, HOST + 1)).toBe(HOST + 1);
   });
 
-  it('relocates unconditionally, as QEMU did: a guest address written by a clean vBIOS is moved again', () => {
-    const { m, igd } = bootStandIn(9, 0x8b800000, GEN8_GMCH_8M);
+  it('moves only values inside the host stolen range by default; a guest address is double-relocated only where the ranges overlap', () => {
+    const { m, igd } = bootStandIn(9, 0x8b800000, GEN8_GMCH_8M); // host DSM [0x8b800000, +64 MiB)
     setBdsm(m, GUEST);
-    expect(gttWrite(m, igd, 1, GUEST + 1)).toBe(((GUEST + 1 - 0x8b800000 + GUEST) >>> 0));
+    expect(gttWrite(m, igd, 1, GUEST + 1)).toBe(GUEST + 1);
+    setBdsm(m, 0x8a000000); // guest range overlaps the host's from 0x8b800000 on
+    expect(gttWrite(m, igd, 9, 0x8a000001)).toBe(0x8a000001);
+    expect(gttWrite(m, igd, 0x11, 0x8b800001)).toBe(0x8a000001); // relocated again: now the wrong page
+  });
+
+  it("with relocation 'all' applies QEMU's formula to every value", () => {
+    const { m, igd } = bootStandIn(9, 0x8b800000, GEN8_GMCH_8M, { quirkRelocation: 'all' });
+    setBdsm(m, GUEST);
+    expect(gttWrite(m, igd, 1, GUEST + 1)).toBe((GUEST + 1 - 0x8b800000 + GUEST) >>> 0);
   });
 
   it('forgets the index after any read and after a data write', () => {

@@ -25,7 +25,7 @@ export class StandInIgd extends PciFunction {
     this.gtt = new Uint32Array(8 << 18);
   }
   igdQuirkInfo(): IgdQuirkInfo {
-    return { generation: this.gen, hostBdsm: this.hostBdsm, bar4Quirk: true };
+    return { generation: this.gen, hostBdsm: this.hostBdsm, hostStolenSize: 64 << 20, bar4Quirk: true };
   }
   override barRead(bar: number, off: number, w: 1 | 2 | 4): number {
     if (bar !== 4) return super.barRead(bar, off, w);

@@ -5,6 +5,12 @@
  * writes that land on a GTT PTE below gtt_max, relocates the value from the host's stolen memory to
  * the guest's BDSM (low dwords), or forces 0 (gen 8+ high dwords). With the guest BDSM still 0 QEMU
  * calls hw_error() and the VM dies: here that is a recorded fatal error and every later access is dropped.
+ *
+ * Which values move: QEMU's code applies `data - host BDSM + guest BDSM` to every classified low
+ * dword; the quirk exists for values inside the host stolen range (what a host-shadow vBIOS writes),
+ * and by default only those move (`relocation: 'host-range'`), so a vBIOS that already writes guest
+ * addresses is double-relocated only where the guest range overlaps the host's. `'all'` is the
+ * literal formula applied to every value.
  */
 import type { PciFunction } from '../../devices/pci/function.js';
 import type { IoHandler } from '../bus/address-space.js';
@@ -35,11 +41,17 @@ export function quirkGttMax(gen: number, gmch: number): number {
   return (((1 << ((gmch >>> 6) & 3)) * MiB) / PAGE) * 8;
 }
 
+export type QuirkRelocation = 'host-range' | 'all';
+
 export interface IgdQuirkParams {
-  /** i915 generation of the assigned IGD (6..12). */
+  /** QEMU's generation of the assigned IGD (igd_gen: decides PTE size, gtt_max, the BDSM register). */
   readonly generation: number;
   /** The host's BDSM as QEMU read it at realize (masked to 1 MiB here). */
   readonly hostBdsm: number;
+  /** Bytes of the host's data stolen memory (from the host GMCH): the range values are relocated from. */
+  readonly hostStolenSize: number;
+  /** Which low dwords move (default 'host-range'; see the file comment). */
+  readonly relocation?: QuirkRelocation;
 }
 
 export class IgdBar4Quirk implements RegionQuirk {
@@ -47,11 +59,15 @@ export class IgdBar4Quirk implements RegionQuirk {
   /** QEMU initialises the index to all ones; reads and data writes reset it. */
   index = 0xffffffff;
   readonly hostBdsm: number;
+  private readonly hostEnd: number;
+  private readonly relocateAll: boolean;
   private ruleId = -1;
   private engine: TrapEngine | undefined;
 
   constructor(readonly fn: PciFunction, readonly params: IgdQuirkParams) {
     this.hostBdsm = params.hostBdsm - (params.hostBdsm % BDSM_ALIGN);
+    this.hostEnd = this.hostBdsm + params.hostStolenSize;
+    this.relocateAll = params.relocation === 'all';
   }
 
   attach(engine: TrapEngine): void {
@@ -124,7 +140,9 @@ export class IgdBar4Quirk implements RegionQuirk {
         e.halt(this.fn, IGD_FATAL_MESSAGE);
         return -1;
       }
-      val = (((data - this.hostBdsm + base) % TWO32) + TWO32) % TWO32;
+      const page = data - (data % 4096);
+      if (!this.relocateAll && (page < this.hostBdsm || page >= this.hostEnd)) val = data;
+      else val = (((data - this.hostBdsm + base) % TWO32) + TWO32) % TWO32;
     } else {
       val = 0; // upper 32 bits of a gen 8+ PTE: QEMU "only enable[s] below 4G PTEs"
     }

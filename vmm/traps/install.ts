@@ -7,13 +7,15 @@ import { IgdFunction } from '../../devices/igd/device.js';
 import type { PciFunction } from '../../devices/pci/function.js';
 import type { Machine } from '../machine/machine.js';
 import { TrapEngine } from './engine.js';
-import { IgdBar4Quirk, type IgdQuirkParams } from './igd-bar4.js';
+import { IgdBar4Quirk, type IgdQuirkParams, type QuirkRelocation } from './igd-bar4.js';
 
 export interface TrapOptions {
   /** false = QEMU 10.0: no built-in quirks (`--no-quirks`). Default true. */
   readonly quirks?: boolean;
   /** Keep every hit for `--trace` (true, or the most hits to keep). */
   readonly trace?: boolean | number;
+  /** Which values the IGD quirk relocates (default 'host-range'). */
+  readonly quirkRelocation?: QuirkRelocation;
 }
 
 /**
@@ -36,7 +38,7 @@ interface HasQuirkInfo {
 export function igdQuirkInfo(fn: PciFunction): IgdQuirkInfo | undefined {
   if (fn instanceof IgdFunction) {
     const f = fn.features;
-    return { generation: f.qgen, hostBdsm: fn.host.bdsm, bar4Quirk: f.behaviour === 'legacy' && f.legacyMode };
+    return { generation: f.qgen, hostBdsm: fn.host.bdsm, hostStolenSize: fn.host.dsmSize, bar4Quirk: f.behaviour === 'legacy' && f.legacyMode };
   }
   const maybe = fn as unknown as Partial<HasQuirkInfo>;
   return typeof maybe.igdQuirkInfo === 'function' ? maybe.igdQuirkInfo() : undefined;
@@ -55,7 +57,7 @@ export function installTraps(machine: Machine, options: TrapOptions = {}): Insta
     for (const fn of machine.pci.functions()) {
       const info = igdQuirkInfo(fn);
       if (info === undefined || !info.bar4Quirk || fn.bars[4]?.space !== 'io') continue;
-      igdQuirk = new IgdBar4Quirk(fn, info);
+      igdQuirk = new IgdBar4Quirk(fn, { ...info, ...(options.quirkRelocation !== undefined ? { relocation: options.quirkRelocation } : {}) });
       igdQuirk.attach(engine);
       igdQuirk.clearGtt();
     }
