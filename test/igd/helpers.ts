@@ -1,0 +1,54 @@
+import { registerAllModels } from '../../devices/index.js';
+import { findIgd, registerIgd, type IgdFunction } from '../../devices/igd/index.js';
+import { resolveIgdStrategy } from '../../firmware/igd/index.js';
+import { post, type FirmwareResult } from '../../firmware/index.js';
+import { parseConfig } from '../../vmm/config/index.js';
+import type { MachineSpec } from '../../vmm/config/spec.js';
+import { finishIgdMachine, igdReport, prepareIgdMachine, type IgdReport } from '../../vmm/igd/index.js';
+import { Machine } from '../../vmm/machine/machine.js';
+import { buildBaseReport } from '../../vmm/report/build.js';
+import type { BootReport } from '../../vmm/report/types.js';
+
+export const MiB = 0x10_0000;
+
+export function registerModels(): void {
+  registerAllModels();
+  registerIgd();
+}
+
+/** A MachineSpec from YAML text (fails the test on config errors). */
+export function specOf(yaml: string): MachineSpec {
+  registerModels();
+  const r = parseConfig(yaml, 't.yaml');
+  if (!r.ok) throw new Error(r.errors.map((e) => `${e.line}:${e.col}: ${e.message}`).join('\n'));
+  return r.spec;
+}
+
+/** An IGD machine in a few words: machine type, memory, host.igd flow mapping, vfio-igd props. */
+export function igdYaml(type: 'pc' | 'q35', memory: string, host: string, props = '', extra = ''): string {
+  return `machine: { type: ${type}, memory: ${memory} }\nhost:\n  igd: ${host}\ndevices:\n  - model: vfio-igd${props ? `\n    props: ${props}` : ''}\n${extra}`;
+}
+
+export interface IgdBoot {
+  readonly machine: Machine;
+  readonly fw: FirmwareResult;
+  readonly igd: IgdFunction;
+  readonly report: BootReport & { igd: IgdReport };
+}
+
+/** One boot the way the lead's boot wires the IGD layer: prepare → firmware (strategy hook) → finish → report. */
+export function bootIgd(spec: MachineSpec, strategy?: string): IgdBoot {
+  registerModels();
+  const machine = new Machine(spec);
+  const s = resolveIgdStrategy(spec.firmware.igdStrategy, strategy);
+  prepareIgdMachine(machine, s);
+  const fw = post(machine.cpu, s.firmware !== undefined ? { igdSetup: s.firmware } : {});
+  finishIgdMachine(machine, fw);
+  const report = buildBaseReport('t.yaml', machine, fw) as BootReport & { igd: IgdReport };
+  report.igd = igdReport(machine, fw)!;
+  return { machine, fw, igd: findIgd(machine.pci.functions())!, report };
+}
+
+export function bootYaml(yaml: string, strategy?: string): IgdBoot {
+  return bootIgd(specOf(yaml), strategy);
+}

@@ -1,0 +1,87 @@
+import { FWCFG_BDSM_SIZE, findIgd } from '../../devices/igd/index.js';
+import type { Machine } from '../machine/machine.js';
+import { hex, type Hex } from '../report/types.js';
+import { igdHazards, type IgdHazard } from './hazards.js';
+import { igdState } from './state.js';
+
+/** A fake BAR as the report shows it. */
+export interface FakeBarReport {
+  bdf: string;
+  bar: number;
+  address: Hex | null;
+  size: Hex;
+  holds: 'stolen' | 'opregion' | 'stolen+opregion';
+  moves: number;
+}
+
+/** `boot --json`'s "igd" section (issue 7 item 4); addresses and sizes are lowercase hex strings. */
+export interface IgdReport {
+  generation: number;
+  generationName: string;
+  deviceId: Hex;
+  /** QEMU behaviour (x-igd-behaviour) and whether its legacy mode came up. */
+  behaviour: 'qemu10' | 'legacy';
+  legacyMode: boolean;
+  strategy: string;
+  hostBdsm: Hex;
+  /** BDSM as the guest reads it (base bits only), null while it reads 0. */
+  guestBdsm: Hex | null;
+  guestAsls: Hex | null;
+  /** DSM bytes the guest's GMCH announces (GMS), and GTT bytes (GGMS). */
+  stolenSize: Hex;
+  gttSize: Hex;
+  /** Bytes of the OpRegion copy the guest got (null without one). */
+  opregionSize: Hex | null;
+  fwcfg: { 'etc/igd-bdsm-size': Hex | null };
+  /** Fake BARs the VMM added (lpc-bars, igd-bar5, dummy-device). */
+  fakeBars: FakeBarReport[];
+  /** The VMM-placed OpRegion range (zero-gms). */
+  opregionMmio: { start: Hex; size: Hex } | null;
+  hazards: IgdHazard[];
+}
+
+/** The u64 LE value of an 8-byte fw_cfg file. */
+function u64(b: Uint8Array): number {
+  return Number(new DataView(b.buffer, b.byteOffset, b.byteLength).getBigUint64(0, true));
+}
+
+/**
+ * The IGD section of a boot report from the machine's final state. `firmware` is accepted for
+ * symmetry with the other report builders (the registers and the VMM state already say everything
+ * needed); `strategy` overrides the name shown. Null when the machine has no vfio-igd.
+ */
+export function igdReport(machine: Machine, firmware?: unknown, strategy?: string): IgdReport | null {
+  void firmware;
+  const igd = findIgd(machine.pci.functions());
+  if (igd === undefined) return null;
+  const st = igdState(machine);
+  const bdsm = igd.guestBdsmBase();
+  const asls = igd.guestAsls();
+  const bdsmFile = st?.fwcfg.get(FWCFG_BDSM_SIZE) ?? machine.fwcfg.file(FWCFG_BDSM_SIZE);
+  const op = st?.opregion;
+  return {
+    generation: igd.gen,
+    generationName: igd.host.name,
+    deviceId: hex(igd.host.deviceId),
+    behaviour: igd.features.behaviour,
+    legacyMode: igd.features.legacyMode,
+    strategy: strategy ?? st?.strategy.name ?? 'none',
+    hostBdsm: hex(igd.host.bdsm),
+    guestBdsm: bdsm === 0 ? null : hex(bdsm),
+    guestAsls: asls === 0 ? null : hex(asls),
+    stolenSize: hex(igd.stolenSize()),
+    gttSize: hex(igd.gttSize()),
+    opregionSize: asls === 0 || op === undefined ? null : hex(op.length),
+    fwcfg: { 'etc/igd-bdsm-size': bdsmFile === undefined ? null : hex(u64(bdsmFile)) },
+    fakeBars: (st?.fakeBars ?? []).map((fb) => ({
+      bdf: fb.fn.bdf,
+      bar: fb.bar,
+      address: fb.address < 0 ? null : hex(fb.address),
+      size: hex(fb.size),
+      holds: fb.stolenOffset >= 0 && fb.opregionOffset >= 0 ? 'stolen+opregion' : fb.stolenOffset >= 0 ? 'stolen' : 'opregion',
+      moves: fb.moves,
+    })),
+    opregionMmio: st?.opregionMmio === undefined ? null : { start: hex(st.opregionMmio.base), size: hex(st.opregionMmio.size) },
+    hazards: st === undefined ? [] : igdHazards(machine, st),
+  };
+}
