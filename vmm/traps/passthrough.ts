@@ -115,15 +115,28 @@ export class Passthrough {
     return this.traps.engine.fatal;
   }
 
-  /** After firmware: IOMMU wiring, then each assigned IGD's scan-out. Nothing when the VM died. */
+  /** After firmware: IOMMU wiring, then one frame of each assigned IGD's scan-out. Nothing when the VM died. */
   afterFirmware(): void {
     if (this.fatal !== null) return;
     this.wiring = wireIommu(this.machine);
+    this.scanOut();
+  }
+
+  /**
+   * One more frame from every IGD whose plane is enabled (a later frame, e.g. after the guest moved
+   * a fake BAR); each frame is kept for the report. Returns this frame's results.
+   */
+  scanOut(): { bdf: string; result: ScanoutResult }[] {
+    const frame: { bdf: string; result: ScanoutResult }[] = [];
+    if (this.fatal !== null) return frame;
+    this.wiring?.refreshGiven();
     for (const fn of this.machine.pci.functions()) {
       if (!(fn instanceof IgdFunction)) continue;
       const result = igdScanOut(fn, this.machine.dmaFactory(bdfOf(fn)));
-      if (result.enabled) this.scanouts.push({ bdf: fn.bdf, result });
+      if (result.enabled) frame.push({ bdf: fn.bdf, result });
     }
+    this.scanouts.push(...frame);
+    return frame;
   }
 
   sections(): PassthroughSections {

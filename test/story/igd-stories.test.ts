@@ -1,0 +1,132 @@
+import { describe, expect, it } from 'vitest';
+import { IGD_FATAL_MESSAGE } from '../../vmm/traps/index.js';
+import { iommuMatchers, toHaveNoIommuFaults } from '../../vmm/testing/matchers.js';
+import { specOf, story } from './helpers.js';
+import type { IgdFunction } from '../../devices/igd/index.js';
+
+expect.extend(iommuMatchers);
+
+const MiB = 0x10_0000;
+const FB_PAGES = 768; // 1024x768x32: 3 MiB
+const HOST_BDSM = 0x8b80_0000; // skl host default (devices/igd/host.ts)
+const DMAR_FIRST = 'DMAR: [DMA Read NO_PASID] Request device [00:02.0] fault addr 0x8b800000 [fault reason 0x06] PTE Read access is not set';
+
+/** A Skylake host; `behaviour: legacy` is QEMU 2016..9.x, whose legacy mode (pc only) carries the BAR4 quirk. */
+function skl(type: 'pc' | 'q35', memory: string, props = '', host = ''): string {
+  return `machine: { type: ${type}, memory: ${memory} }\nhost: { igd: { generation: skl${host} } }\ndevices:\n  - model: vfio-igd\n    props: { ${props} }\n`;
+}
+const LEGACY = 'x-igd-behaviour: legacy';
+const igdOf = (s: ReturnType<typeof story>): IgdFunction => s.machine.pci.find(0, 0x10) as IgdFunction;
+
+describe('none + cached-host-bdsm: the vBIOS programs host stolen addresses the guest never had', () => {
+  it('faults with reason 6 (read) from 00:02.0 on every framebuffer page when guest RAM does not cover them', () => {
+    const s = story(specOf(skl('q35', '2G')), { strategy: 'none', vbios: 'cached-host-bdsm' });
+    const io = s.sections.iommu!;
+    expect(s.sections.display![0]).toMatchObject({ mode: '1024x768', pages: FB_PAGES, readPages: 0, faultedPages: FB_PAGES, firstPage: '0x8b800000' });
+    expect(io.faultCount).toBe(FB_PAGES);
+    expect(io.faults[0]).toEqual({ source: '00:02.0', address: '0x8b800000', access: 'read', reason: 6, disposition: 'recorded', dmar: DMAR_FIRST });
+    expect(io.faultGroups).toEqual([{ source: '00:02.0', reason: 6, access: 'read', count: FB_PAGES, low: '0x8b800000', high: '0x8baff000' }]);
+    expect(io.corruption).toEqual([]);
+    expect(toHaveNoIommuFaults(s.sections).message()).toContain(DMAR_FIRST);
+  });
+
+  it('silently reads guest RAM it was never given when guest RAM covers the host range: corruption, no fault', () => {
+    const s = story(specOf(skl('pc', '3G')), { strategy: 'none', vbios: 'cached-host-bdsm' });
+    expect(s.sections.iommu!.faultCount).toBe(0);
+    expect(s.sections.iommu!.corruption).toEqual([{ source: '00:02.0', start: '0x8b800000', end: '0x8bb00000', access: 'read' }]);
+    expect(s.sections).toHaveNoIommuFaults();
+    expect(s.sections).not.toHaveNoDmaCorruption();
+  });
+
+  it("kills the VM with QEMU's hw_error when the 9.x quirk sees the GTT programmed before BDSM", () => {
+    const s = story(specOf(skl('pc', '3G', LEGACY)), { strategy: 'none', vbios: 'cached-host-bdsm' });
+    expect(s.pt.fatal).toBe(IGD_FATAL_MESSAGE);
+    expect(s.sections.traps).toEqual({ hits: 1, rewrites: 0, drops: 1, fatal: IGD_FATAL_MESSAGE });
+    expect(s.sections.rom[0]).toMatchObject({ program: 'cached-host-bdsm', ok: false, stoppedBy: IGD_FATAL_MESSAGE });
+    expect(s.machine.events).toContainEqual({ source: '00:02.0', kind: 'fatal', message: IGD_FATAL_MESSAGE });
+    expect(s.sections.display).toBeUndefined();
+  });
+});
+
+describe('e820-reserved (SeaBIOS intel_igd_setup)', () => {
+  it('+ cached-host-bdsm + the 9.x quirk: every host address relocated to the guest BDSM, clean', () => {
+    const s = story(specOf(skl('pc', '3G', LEGACY)), { strategy: 'e820-reserved', vbios: 'cached-host-bdsm' });
+    const igd = igdOf(s);
+    const bdsm = igd.guestBdsmBase();
+    expect(bdsm % MiB).toBe(0);
+    expect(s.sections.traps).toEqual({ hits: 2 * FB_PAGES, rewrites: FB_PAGES, drops: 0, fatal: null });
+    for (const k of [0, 1, FB_PAGES - 1]) expect(igd.gtt.pageAddress(k)).toBe(bdsm + k * 4096);
+    expect(s.sections.display![0]).toMatchObject({ readPages: FB_PAGES, faultedPages: 0, firstPage: `0x${bdsm.toString(16)}` });
+    expect(s.sections).toHaveNoIommuFaults();
+    expect(s.sections).toHaveNoDmaCorruption();
+  });
+
+  it('+ reads-bdsm with the quirk off (QEMU 10.0, and 9.x with --no-quirks): the vBIOS writes guest addresses, clean', () => {
+    for (const [yaml, quirks] of [[skl('q35', '4G'), undefined], [skl('pc', '3G'), undefined], [skl('pc', '3G', LEGACY), false]] as const) {
+      const s = story(specOf(yaml), { strategy: 'e820-reserved', vbios: 'reads-bdsm', ...(quirks === false ? { quirks } : {}) });
+      expect(s.sections.traps.hits).toBe(0);
+      expect(s.sections.display![0]!.readPages).toBe(FB_PAGES);
+      expect(s.sections).toHaveNoIommuFaults();
+      expect(s.sections).toHaveNoDmaCorruption();
+    }
+  });
+
+  it('+ reads-bdsm + the quirk: clean while the guest range does not overlap the host stolen range', () => {
+    const s = story(specOf(skl('pc', '3G', LEGACY)), { strategy: 'e820-reserved', vbios: 'reads-bdsm' });
+    expect(igdOf(s).guestBdsmBase()).not.toBe(HOST_BDSM);
+    expect(s.sections.traps).toEqual({ hits: 2 * FB_PAGES, rewrites: 0, drops: 0, fatal: null });
+    expect(s.sections).toHaveNoIommuFaults();
+    expect(s.sections).toHaveNoDmaCorruption();
+  });
+
+  it('+ reads-bdsm + the quirk: the double relocation is caught as faults when the guest range lies inside the host one', () => {
+    // Host DSM 512 MiB at 0xa0000000 covers the guest's 32 MiB (x-igd-gms 1) placed top-down below 3 GiB.
+    const s = story(specOf(skl('pc', '3G', `${LEGACY}, x-igd-gms: 1`, ', gms: 0x10, bdsm: 0xa0000000')), { strategy: 'e820-reserved', vbios: 'reads-bdsm' });
+    const g = igdOf(s).guestBdsmBase();
+    expect(g).toBe(0xbc70_0000);
+    const moved = 2 * g - 0xa000_0000; // guest address − host BDSM + guest BDSM
+    expect(igdOf(s).gtt.pageAddress(0)).toBe(moved);
+    const io = s.sections.iommu!;
+    expect(io.faultGroups).toEqual([{ source: '00:02.0', reason: 6, access: 'read', count: FB_PAGES, low: `0x${moved.toString(16)}`, high: `0x${(moved + (FB_PAGES - 1) * 4096).toString(16)}` }]);
+    expect(s.sections).not.toHaveNoIommuFaults();
+    // The same machine with a host-shadow vBIOS is what the quirk was written for: clean.
+    const ok = story(specOf(skl('pc', '3G', `${LEGACY}, x-igd-gms: 1`, ', gms: 0x10, bdsm: 0xa0000000')), { strategy: 'e820-reserved', vbios: 'cached-host-bdsm' });
+    expect(ok.sections).toHaveNoIommuFaults();
+    expect(ok.sections).toHaveNoDmaCorruption();
+  });
+});
+
+describe('lpc-bars: stolen memory as a fake BAR on 00:1f.0', () => {
+  it('is clean at boot, and faults once the guest moves the BAR under a GTT that still points at the old address', () => {
+    const s = story(specOf(skl('pc', '3G')), { strategy: 'lpc-bars', vbios: 'reads-bdsm' });
+    const igd = igdOf(s);
+    const lpc = s.machine.pci.find(0, 0xf8)!;
+    const old = lpc.barAddress(0);
+    expect(igd.gtt.pageAddress(0)).toBe(old);
+    expect(s.sections).toHaveNoIommuFaults();
+    // What Linux does while it resizes and reassigns BARs: a new address for BAR0 of 00:1f.0.
+    const moved = old + lpc.bars[0]!.size;
+    s.machine.cpu.outl(0xcf8, 0x8000_f810);
+    s.machine.cpu.outl(0xcfc, moved);
+    expect(lpc.barAddress(0)).toBe(moved);
+    expect(igd.guestBdsmBase()).toBe(moved); // the VMM keeps BDSM on the BAR...
+    const [frame] = s.pt.scanOut(); // ...but the vBIOS's GTT still holds the old pages
+    expect(frame!.result).toMatchObject({ readPages: 0, faultedPages: FB_PAGES });
+    const io = s.pt.sections().iommu!;
+    expect(io.faultGroups).toEqual([{ source: '00:02.0', reason: 6, access: 'read', count: FB_PAGES, low: `0x${old.toString(16)}`, high: `0x${(old + (FB_PAGES - 1) * 4096).toString(16)}` }]);
+    expect(io.corruption).toEqual([]);
+  });
+});
+
+describe('--trace of a known run', () => {
+  it('writes one JSON line per quirk hit: relocated low dwords and zeroed high dwords', () => {
+    const s = story(specOf(skl('pc', '3G', LEGACY)), { strategy: 'e820-reserved', vbios: 'cached-host-bdsm', trace: true });
+    const lines = [...s.pt.traceLines()];
+    expect(lines).toHaveLength(2 * FB_PAGES);
+    expect(lines.slice(0, 3)).toEqual([
+      '{"step":2,"bdf":"00:02.0","region":"BAR4","offset":"0x4","width":4,"access":"write","before":"0x8b800001","after":"0xba700001","rule":"igd-bar4-quirk"}\n',
+      '{"step":4,"bdf":"00:02.0","region":"BAR4","offset":"0x4","width":4,"access":"write","before":"0x0","after":"0x0","rule":"igd-bar4-quirk"}\n',
+      '{"step":6,"bdf":"00:02.0","region":"BAR4","offset":"0x4","width":4,"access":"write","before":"0x8b801001","after":"0xba701001","rule":"igd-bar4-quirk"}\n',
+    ]);
+  });
+});
