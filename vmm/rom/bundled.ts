@@ -78,10 +78,14 @@ steps:
   - set: { bdsm: bdsmCache }
 ${IGD_MODE_SET}`;
 
-/** Every GTT entry below gtt_max through BAR4 (the benchmark's workload; QEMU's realize-time clear with data). */
+/**
+ * Every PTE of the GTT through the BAR4 index/data pair (the benchmark's workload): entry k points at
+ * BDSM + (k × 4 KiB mod 64 MiB), so the whole GTT maps the stolen memory over and over.
+ */
 const FILL_GTT = `name: fill-gtt
 description: >-
-  Writes every PTE of the GTT through the BAR4 index/data pair, pointing entry k at BDSM + k * 4 KiB.
+  Writes every PTE of the GTT through the BAR4 index/data pair, entry k pointing at BDSM + (k * 4 KiB
+  modulo 64 MiB).
 vars:
   gen: 9
   gttBytes: 0x800000   # GSM size
@@ -97,7 +101,7 @@ steps:
           count: "gttBytes >> 3"
           do:
             - io-write: { port: iobase, value: "(k << 3) | 1" }
-            - io-write: { port: data, value: "(bdsm + (k << 12)) | 1" }
+            - io-write: { port: data, value: "(bdsm + ((k << 12) & 0x3ffffff)) | 1" }
             - io-write: { port: iobase, value: "(k << 3) | 5" }
             - io-write: { port: data, value: 0 }
     else:
@@ -106,7 +110,7 @@ steps:
           count: "gttBytes >> 2"
           do:
             - io-write: { port: iobase, value: "(k << 2) | 1" }
-            - io-write: { port: data, value: "(bdsm + (k << 12)) | 1" }
+            - io-write: { port: data, value: "(bdsm + ((k << 12) & 0x3ffffff)) | 1" }
 `;
 
 export const BUNDLED_ROMS: Readonly<Record<string, string>> = {

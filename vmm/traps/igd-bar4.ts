@@ -82,8 +82,17 @@ export class IgdBar4Quirk implements RegionQuirk {
     return f.configRead(IGD_BDSM_GEN11 + 4, 4) * TWO32 + f.configRead(IGD_BDSM_GEN11, 4);
   }
 
+  private gmchSeen = -1;
+  private gttMaxCached = 0;
+
+  /** QEMU re-reads GMCH on every write; GMCH is read-only, so the bound is recomputed only if its bytes change. */
   gttMax(): number {
-    return quirkGttMax(this.params.generation, this.fn.configRead(IGD_GMCH, 4));
+    const raw = this.fn.get32(IGD_GMCH);
+    if (raw !== this.gmchSeen) {
+      this.gmchSeen = raw;
+      this.gttMaxCached = quirkGttMax(this.params.generation, this.fn.configRead(IGD_GMCH, 4));
+    }
+    return this.gttMaxCached;
   }
 
   /**
