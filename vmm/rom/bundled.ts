@@ -39,6 +39,25 @@ const IGD_MODE_SET = `
   - log: "VGABIOS: mode {width}x{height} at GTT 0, stolen base {bdsm}\\n"
 `;
 
+/**
+ * The vBIOS's BDSM routine (igd.md §3.6): return the code-segment cache when it holds a value, else
+ * read the config word at 0x5E of 00:02.0, shift it left 16 and cache it. Gen 11+ moved BDSM to the
+ * 64-bit register at 0xC0 (igd.md §1.1); no gen 11+ vBIOS disassembly is documented, so there the
+ * routine is assumed to read that register instead.
+ */
+const IGD_BDSM_ROUTINE = `  - if: "bdsmCache == 0"
+    then:
+      - if: "gen >= 11"
+        then:
+          - config-read: { bdf: "00:02.0", offset: 0xc0, width: 4, into: bdsmLo }
+          - config-read: { bdf: "00:02.0", offset: 0xc4, width: 4, into: bdsmUp }
+          - set: { bdsmCache: "bdsmUp * 0x100000000 + (bdsmLo & 0xfff00000)" }
+        else:
+          - config-read: { bdf: "00:02.0", offset: 0x5e, width: 2, into: bdsmHi }
+          - set: { bdsmCache: "bdsmHi << 16" }
+  - set: { bdsm: bdsmCache }
+`;
+
 const IGD_VARS = `
 vars:
   gen: 9          # i915 generation; the runner passes the device's
@@ -56,12 +75,7 @@ description: >-
 ${IGD_VARS}
 steps:
   - set: { bdsmCache: 0 }
-  - if: "bdsmCache == 0"
-    then:
-      - config-read: { bdf: "00:02.0", offset: 0x5e, width: 2, into: bdsmHi }
-      - set: { bdsmCache: "bdsmHi << 16" }
-  - set: { bdsm: bdsmCache }
-${IGD_MODE_SET}`;
+${IGD_BDSM_ROUTINE}${IGD_MODE_SET}`;
 
 const CACHED_HOST_BDSM = `name: cached-host-bdsm
 description: >-
@@ -71,12 +85,7 @@ description: >-
 ${IGD_VARS}
 steps:
   - set: { bdsmCache: hostBdsm }
-  - if: "bdsmCache == 0"
-    then:
-      - config-read: { bdf: "00:02.0", offset: 0x5e, width: 2, into: bdsmHi }
-      - set: { bdsmCache: "bdsmHi << 16" }
-  - set: { bdsm: bdsmCache }
-${IGD_MODE_SET}`;
+${IGD_BDSM_ROUTINE}${IGD_MODE_SET}`;
 
 /**
  * Every PTE of the GTT through the BAR4 index/data pair (the benchmark's workload): entry k points at
