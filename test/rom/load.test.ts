@@ -40,3 +40,21 @@ describe('ROM program files', () => {
     expect(r).toEqual({ ok: false, errors: [{ file: '/nonexistent/does-not-exist.yaml', line: 1, col: 1, message: 'no such file' }] });
   });
 });
+
+describe('config-time ROM references', () => {
+  it('accept bundled names and readable programs, and name what is wrong with the rest', async () => {
+    const { romRefProblems } = await import('../../vmm/rom/index.js');
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'rom-'));
+    writeFileSync(join(dir, 'good.yaml'), 'name: g\nsteps: [ { set: { a: 1 } } ]\n');
+    writeFileSync(join(dir, 'bad.yaml'), 'name: b\nsteps:\n  - set: { a: "1 +" }\n');
+    const cfg = join(dir, 'machine.yaml');
+    expect(romRefProblems({ devices: [{ rom: 'good.yaml' }, {}], firmware: { vbios: 'cached-host-bdsm' } }, cfg)).toEqual([]);
+    expect(romRefProblems({ devices: [{}, { rom: 'bad.yaml' }], firmware: { vbios: 'nope' } }, cfg)).toEqual([
+      { path: ['devices', 1, 'rom'], message: `devices[1].rom: ROM program 'bad.yaml' is invalid: ${join(dir, 'bad.yaml')}:3:15: set a: expression ends too early in '1 +'` },
+      { path: ['firmware', 'vbios'], message: `firmware.vbios: 'nope' is neither a bundled ROM program (reads-bdsm, cached-host-bdsm, fill-gtt) nor a file (${join(dir, 'nope')})` },
+    ]);
+  });
+});

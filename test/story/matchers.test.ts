@@ -48,3 +48,12 @@ describe('vitest matchers on boot reports', () => {
     expect(toHaveNoIommuFaults({ a: 1 }).message()).toMatch(/expected a boot report/);
   });
 });
+
+describe('dmaVerdict (--fail-on-fault)', () => {
+  it('counts faults and corruption; a report without DMA is clean', async () => {
+    const { dmaVerdict } = await import('../../vmm/testing/matchers.js');
+    expect(dmaVerdict(faulty)).toEqual({ faults: 768, corruption: 1, clean: false });
+    expect(dmaVerdict(clean)).toEqual({ faults: 0, corruption: 0, clean: true });
+    expect(dmaVerdict({ config: 'z', pci: { devices: [] }, machine: {} })).toEqual({ faults: 0, corruption: 0, clean: true });
+  });
+});

@@ -6,3 +6,4 @@ export { runRomProgram, romBusOf, cpuRomBus, type RomInvocation, type RomRunOpti
 export { romHook, resolveRomProgram, DEFAULT_VBIOS, type RomHook, type RomHookOptions, type RomRun } from './hook.js';
 export { BUNDLED_ROMS, VBIOS_NAMES } from './bundled.js';
 export { ROM_BUILTINS, type RomProgram, type RomStep, type Width } from './program.js';
+export { romRefProblems, type RomRefProblem, type RomRefs } from './check.js';

@@ -88,3 +88,11 @@ declare module 'vitest' {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any, @typescript-eslint/no-empty-object-type -- must match vitest's declaration
   interface Matchers<T = any> extends IommuMatchers<T> {}
 }
+
+/** What `--fail-on-fault` decides on: fault and corruption counts of a report (0 and 0 without DMA). */
+export function dmaVerdict(report: unknown): { faults: number; corruption: number; clean: boolean } {
+  const s = iommuSectionOf(report) ?? null;
+  const faults = s?.faultCount ?? s?.faults?.length ?? 0;
+  const corruption = s?.corruption?.length ?? 0;
+  return { faults, corruption, clean: faults === 0 && corruption === 0 };
+}
