@@ -1,4 +1,5 @@
 import { registerCatalogue } from './catalogue/index.js';
+import { registerIgd } from './igd/index.js';
 import { registerQxl } from './qxl/index.js';
 
 /** Registers every device model the machine can plug (QEMU's catalogue, QXL, the assigned IGD). */
@@ -9,4 +10,5 @@ export function registerAllModels(): void {
   registered = true;
   registerCatalogue();
   registerQxl();
+  registerIgd();
 }

@@ -1,10 +1,9 @@
 import { bool, int, onOffAuto, PCI_COMMON_PROPS } from '../catalogue/props.js';
 import type { PciFunction } from '../pci/function.js';
 import { lookupModel, registerModel, type ModelDef, type PropDef } from '../registry.js';
-import { IGD_LPC_MODEL, igdProps } from './behaviour.js';
+import { igdProps } from './behaviour.js';
 import { IgdFunction } from './device.js';
 import { resolveHostIgd } from './host.js';
-import { makeIgdLpcBridge } from './lpc.js';
 
 export { igdFeatures, igdProps, DEFAULT_IGD_BEHAVIOUR, HOST_DEVICE_NAME, IGD_LPC_MODEL } from './behaviour.js';
 export type { IgdFeatures, IgdProps, LegacyFacts, QemuLevel, QemuMessage } from './behaviour.js';
@@ -47,25 +46,16 @@ function igdModel(): ModelDef {
   };
 }
 
-/** QEMU's dummy LPC bridge, which a user may create explicitly (to make 1f.0 multifunction). */
-function lpcBridgeModel(): ModelDef {
-  return {
-    name: IGD_LPC_MODEL,
-    kind: 'endpoint',
-    machines: ['pc'],
-    props: { multifunction: PCI_COMMON_PROPS['multifunction']! },
-    create: (_spec, ctx) => makeIgdLpcBridge(ctx.hostIgd !== undefined ? resolveHostIgd(ctx.hostIgd).lpc : undefined),
-  };
-}
-
 let registered = false;
 
-/** Registers vfio-igd and vfio-pci-igd-lpc-bridge. Idempotent. */
+/**
+ * Registers vfio-igd. Idempotent. (QEMU's vfio-pci-igd-lpc-bridge is not a user model here: the VMM
+ * creates it at 00:1f.0 when QEMU would, see vmm/igd.)
+ */
 export function registerIgd(): void {
   if (registered && lookupModel(IGD_MODEL)?.props === IGD_PROPS) return;
   registered = true;
   registerModel(igdModel());
-  registerModel(lpcBridgeModel());
 }
 
 /** The assigned IGD of a machine's PCI tree (00:02.0), if any. */

@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { IGD_STRATEGY_NAMES } from '../../firmware/igd/index.js';
+import { compareStrategies, comparisonJson, e820Diff, humanSize, renderComparison } from '../../vmm/igd/index.js';
+import { bootIgd, igdYaml, specOf } from './helpers.js';
+
+const boot = (spec: Parameters<typeof bootIgd>[0], o: { strategy: string }) => bootIgd(spec, o.strategy).report;
+
+describe('compareStrategies', () => {
+  const spec = specOf(igdYaml('q35', '4G', '{ generation: tgl }'));
+  const cmp = compareStrategies(spec, IGD_STRATEGY_NAMES, boot);
+  const col = (s: string) => cmp.columns.find((c) => c.strategy === s)!;
+
+  it('boots the none baseline once and gives one column per strategy, in order', () => {
+    const calls: string[] = [];
+    const c = compareStrategies(spec, ['e820-reserved', 'none', 'lpc-bars'], (sp, o) => (calls.push(o.strategy), boot(sp, o)));
+    expect(calls).toEqual(['none', 'e820-reserved', 'lpc-bars']);
+    expect(c.columns.map((x) => x.strategy)).toEqual(['e820-reserved', 'none', 'lpc-bars']);
+    expect(c).toMatchObject({ generation: 12, baseline: 'none' });
+  });
+
+  it('measures RAM consumed against the baseline and what of it is never used (SeaBIOS writes 0x5C on gen 12)', () => {
+    expect(col('e820-reserved')).toMatchObject({ guestBdsm: null, ramConsumed: '0x3c02000', unused: '0x3c00000', pciConsumed: '0x0' });
+    expect(col('uefi-reserved')).toMatchObject({ guestBdsm: '0x7b300000', ramConsumed: '0x3c02000', unused: '0x0', alignmentWaste: '0x0' });
+  });
+
+  it('measures the PCI window fake BARs take and the power-of-two waste (60 MiB in a 64 MiB BAR)', () => {
+    expect(col('lpc-bars')).toMatchObject({ ramConsumed: '0x0', pciConsumed: '0x4002000', alignmentWaste: '0x400000', unused: '0x0' });
+    expect(col('igd-bar5')).toMatchObject({ pciConsumed: '0x4000000', alignmentWaste: '0x3fe000' });
+    expect(col('zero-gms')).toMatchObject({ stolenSize: '0x0', pciConsumed: '0x2000', alignmentWaste: '0x0' });
+  });
+
+  it('lists e820 changes as ranges whose type changed', () => {
+    expect(col('uefi-reserved').e820Changes).toEqual([
+      { start: '0x7b300000', end: '0x7ef00000', from: 'ram', to: 'reserved' },
+      { start: '0x7efe9000', end: '0x7efeb000', from: 'ram', to: 'nvs' },
+    ]);
+    expect(col('identity').e820Changes).toEqual([
+      { start: '0x4c800000', end: '0x50400000', from: 'ram', to: 'reserved' },
+      { start: '0x7ffde000', end: '0x7ffe0000', from: 'ram', to: 'reserved' },
+    ]);
+    expect(col('none').e820Changes).toEqual([]);
+  });
+
+  it("carries each strategy's hazards", () => {
+    expect(col('identity').hazards.map((h) => h.id)).toEqual(['identity-leaks-host-layout', 'lpc-ids-missing']);
+    expect(col('dummy-device').hazards.map((h) => h.id)).toContain('windows-unknown-device');
+    expect(col('uefi-reserved').hazards.map((h) => h.id)).toContain('gen11-stolen-reserved');
+  });
+
+  it('renders one column per strategy and every hazard with its reason', () => {
+    const text = renderComparison(cmp);
+    const lines = text.split('\n');
+    expect(lines[0]).toBe("IGD strategies for t.yaml (gen 12); changes against 'none'");
+    expect(lines[1]!.split(/\s+/).filter(Boolean)).toEqual([...IGD_STRATEGY_NAMES]);
+    expect(lines.find((l) => l.startsWith('BDSM (guest)'))!.split(/\s+/).slice(2)).toEqual([
+      '-', '0x7b300000', '0xf0000000', '0xf8000000', '0xf0000000', '0x4c800000', '-', '-',
+    ]);
+    expect(text).toContain('  identity: identity-leaks-host-layout: identity placement leaks the host physical layout: guest stolen memory sits at the host\'s 0x4c800000\n');
+    expect(JSON.parse(comparisonJson(cmp))).toEqual(JSON.parse(JSON.stringify(cmp)));
+  });
+});
+
+describe('helpers', () => {
+  it('diffs e820 maps by type over address', () => {
+    const base = [{ start: '0x0', end: '0x1000', type: 'ram' as const }];
+    expect(e820Diff(base, [{ start: '0x0', end: '0x800', type: 'ram' }, { start: '0x800', end: '0x1000', type: 'reserved' }])).toEqual([
+      { start: '0x800', end: '0x1000', from: 'ram', to: 'reserved' },
+    ]);
+  });
+
+  it('prints sizes people read', () => {
+    expect(['0x0', '0x2000', '0x3c00000', '0x40000000', '0x4002000', '0x11'].map(humanSize)).toEqual(['0', '8K', '60M', '1G', '65544K', '17']);
+  });
+});
