@@ -1,7 +1,7 @@
 /**
- * Compiles a validated ROM program into closures over a Float64Array of variable slots: no tree
- * walking, no maps, no allocation while it runs. Port and memory steps call the CPU view directly,
- * so every access still goes through the machine's dispatch and the trap layer.
+ * Compiles a validated ROM program into one JavaScript function over a Float64Array of variable
+ * slots (codegen.ts): no tree walking, no maps, no allocation while it runs. Port and memory steps
+ * call the CPU view, so every access still goes through the machine's dispatch and the trap layer.
  */
 import type { FirmwareIo } from '../../firmware/io.js';
 import type { AddressSpace } from '../bus/address-space.js';
