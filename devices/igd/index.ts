@@ -1,3 +1,4 @@
+import { IGD_DEVFN, IGD_MODEL } from '../../vmm/config/igd.js';
 import { bool, int, onOffAuto, PCI_COMMON_PROPS } from '../catalogue/props.js';
 import type { PciFunction } from '../pci/function.js';
 import { lookupModel, registerModel, type ModelDef, type PropDef } from '../registry.js';
@@ -15,8 +16,7 @@ export { igdFwCfgFiles, fwCfgFilesOf, le64, FWCFG_BDSM_SIZE, FWCFG_OPREGION, FWC
 export { makeIgdLpcBridge, copyHostBridgeIds, copyLpcIds, LPC_DEVFN, CLASS_ISA_BRIDGE } from './lpc.js';
 export * from './tables.js';
 
-export const IGD_MODEL = 'vfio-igd';
-export const IGD_DEVFN = 0x10; // 00:02.0
+export { IGD_DEVFN, IGD_MODEL };
 
 /** vfio-pci's IGD properties (igd.md §3.5) plus vfio-sim's choice of QEMU behaviour. */
 const IGD_PROPS: Readonly<Record<string, PropDef>> = {

@@ -1,41 +1,19 @@
+import { ggmsValid, gmchFields, gmsEncodable, gmsRangeText, IGD_GENERATIONS } from '../../devices/igd/tables.js';
 import type { HostIgdSpec } from './spec.js';
 import { parseHexInt, parseSize } from './size.js';
 import type { PathSeg } from './yaml-doc.js';
 
 /**
- * host.igd: generation names (i915's GRAPHICS_VER numbering; QEMU's igd_gen() counts IVB as 6, see
- * igd.md §2.4, so the name is kept in the spec too) and the validity rules of issue 7 item 1.
+ * host.igd validity rules of issue 7 item 1. The generation tables (names, GMCH fields, what GMS each
+ * generation encodes) are devices/igd/tables.ts's; re-exported here for the config layer.
  */
-export const IGD_GENERATIONS: Readonly<Record<string, number>> = {
-  snb: 6, ivb: 7, hsw: 7, bdw: 8, skl: 9, kbl: 9, cfl: 9, icl: 11, tgl: 12, adl: 12,
-};
-export const IGD_GENERATION_NAMES: readonly string[] = Object.keys(IGD_GENERATIONS);
+export { gmchFields, gmsEncodable, IGD_GENERATIONS, IGD_GENERATION_NAMES } from '../../devices/igd/tables.js';
 
 /** The assigned-IGD model and the one address guests and QEMU's legacy mode accept for it. */
 export const IGD_MODEL = 'vfio-igd';
 export const IGD_DEVFN = 0x10; // 00:02.0
 const MiB = 0x10_0000;
 const FOUR_GIB = 0x1_0000_0000;
-
-/**
- * Whether a generation's GMCH can encode `gms` (igd.md §2.2, §12.1): gen 6/7 accept 0x00..0x10 (QEMU:
- * "Unsupported IGD GMS value" above); gen 8 0x00..0x40 (×32 MiB, ≤ 2 GiB); gen 9+ also 0xf0..0xfe (4..60 MiB).
- */
-export function gmsEncodable(gen: number, gms: number): boolean {
-  if (!Number.isInteger(gms) || gms < 0) return false;
-  if (gen <= 7) return gms <= 0x10;
-  if (gen === 8) return gms <= 0x40;
-  return gms <= 0x40 || (gms >= 0xf0 && gms <= 0xfe);
-}
-
-function gmsRange(gen: number): string {
-  return gen <= 7 ? '0x00..0x10' : gen === 8 ? '0x00..0x40' : '0x00..0x40 or 0xf0..0xfe';
-}
-
-/** GMS and GGMS fields of a GMCH/GGC value (igd.md §2.1): SNB layout for gen 6/7, BDW layout from gen 8. */
-export function gmchFields(gen: number, gmch: number): { gms: number; ggms: number } {
-  return gen <= 7 ? { gms: (gmch >> 3) & 0x1f, ggms: (gmch >> 8) & 0x3 } : { gms: (gmch >> 8) & 0xff, ggms: (gmch >> 6) & 0x3 };
-}
 
 export interface Problem {
   readonly path: readonly PathSeg[];
@@ -82,9 +60,9 @@ export function checkHostIgd(raw: unknown): { spec?: HostIgdSpec; problems: Prob
   }
   if (gms !== undefined && !gmsEncodable(generation, gms)) {
     const at = r['gms'] !== undefined ? 'gms' : 'gmch';
-    problems.push({ path: [...BASE, at], message: `host.igd.${at}: GMS ${hex(gms)} cannot be encoded on gen ${generation} (valid: ${gmsRange(generation)})` });
+    problems.push({ path: [...BASE, at], message: `host.igd.${at}: GMS ${hex(gms)} cannot be encoded on gen ${generation} (valid: ${gmsRangeText(generation)})` });
   }
-  if (ggms === 3 && generation <= 7) {
+  if (ggms !== undefined && !ggmsValid(generation, ggms)) {
     problems.push({ path: [...BASE, r['ggms'] !== undefined ? 'ggms' : 'gmch'], message: `host.igd.ggms: GGMS 3 is reserved on gen ${generation} (valid: 0..2)` });
   }
   if (bdsm !== undefined && bdsm % MiB !== 0) {
