@@ -67,6 +67,26 @@ describe('config trap rules on BARs', () => {
   });
 });
 
+describe('offset rules (rewrite-range with field: offset)', () => {
+  it('redirect matching accesses to another offset of the region; value rules still match the guest offset', () => {
+    const { m, t, dev } = bootRegs(
+      [
+        { bdf: '00:04.0', bar: 0, action: 'rewrite-range', field: 'offset', from: [0x10, 0x20], to: 0x100, name: 'move' },
+        { bdf: '00:04.0', bar: 0, offset: [0x14, 0x18], direction: 'write', action: 'rewrite-range', from: [0, 0x10], to: 0xa0 },
+      ],
+      { trace: true },
+    );
+    const base = dev.barAddress(0);
+    m.cpu.writeMem(base + 0x14, 4, 5);
+    dev.regs.set('0:264', 0x77);
+    expect(m.cpu.readMem(base + 0x18, 4)).toBe(0x77);
+    m.cpu.writeMem(base + 0x20, 4, 1);
+    expect(dev.seen).toEqual(['w0:260/4=a5', 'r0:264/4', 'w0:32/4=1']);
+    expect(t.engine.trace!.record(0, t.engine.ruleNames)).toEqual({ step: 1, bdf: '00:04.0', region: 'BAR0', offset: '0x14', width: 4, access: 'write', before: '0x14', after: '0x104', rule: 'move', field: 'offset' });
+    expect(t.engine.hits).toBe(3);
+  });
+});
+
 describe('config-space trap rules', () => {
   it('rewrites config writes and logs config reads through CF8/CFC', () => {
     const { m, t, dev } = bootRegs(

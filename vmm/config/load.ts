@@ -83,6 +83,7 @@ function trapsOf(t: unknown): TrapRuleSpec[] {
       ...(typeof r['direction'] === 'string' ? { direction: r['direction'] as TrapRuleSpec['direction'] & string } : {}),
       ...(from !== undefined ? { from } : {}),
       ...(to !== undefined ? { to } : {}),
+      ...(r['field'] === 'value' || r['field'] === 'offset' ? { field: r['field'] } : {}),
       ...(typeof r['name'] === 'string' ? { name: r['name'] } : {}),
     };
   });

@@ -80,6 +80,7 @@ function trapSchema(): JsonSchema {
         action: { enum: ['log', 'drop', 'rewrite-range'] },
         from: pair('values to rewrite'),
         to: hexInt('rewritten base value'),
+        field: { enum: ['value', 'offset'], description: "what rewrite-range rewrites: the value (default) or the access's offset" },
         name: { type: 'string' },
       },
       ['bdf', 'action'],

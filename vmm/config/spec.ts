@@ -42,6 +42,7 @@ export interface TrapRuleSpec {
   readonly action: 'log' | 'drop' | 'rewrite-range';
   readonly from?: readonly [number, number]; // rewrite-range: values in [from0, from1) ...
   readonly to?: number; // ... become to + (value - from0)
+  readonly field?: 'value' | 'offset'; // what rewrite-range rewrites (default the value; 'offset' redirects the access)
   readonly name?: string;
 }
 

@@ -114,6 +114,13 @@ export class TrapEngine {
     if (this.trace !== undefined) this.trace.push(this.step, bdf, region, offset, width, write, before, after, dropped, rule);
   }
 
+  /** An offset rule's hit: counted as a rewrite when it moved the access; traced with the offsets as before/after. */
+  hitOffset(bdf: number, region: number, offset: number, width: number, write: boolean, from: number, to: number, rule: number): void {
+    this.hits++;
+    if (from !== to) this.rewrites++;
+    if (this.trace !== undefined) this.trace.push(this.step, bdf, region, offset, width, write, from, to, false, rule, true);
+  }
+
   /** A quirk's fatal error: the VM stops (QEMU hw_error aborts). Recorded once. */
   halt(source: PciFunction, message: string): void {
     if (this.fatal !== null) return;

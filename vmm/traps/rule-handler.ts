@@ -3,6 +3,8 @@
  * order, to each access. Reads: the device is read (unless a matching rule drops the read, which then
  * returns all ones as a master abort does), then each matching rule logs or rewrites the value the
  * CPU gets. Writes: each matching rule logs or rewrites the value; a drop stops it before the device.
+ * Offset rules (`field: offset`) first redirect the access to another offset of the same region;
+ * every rule matches on the offset the guest used.
  */
 import type { IoHandler } from '../bus/address-space.js';
 import type { TrapEngine } from './engine.js';
@@ -21,19 +23,33 @@ export class RuleHandler implements IoHandler {
     readonly target: unknown = undefined,
   ) {}
 
+  /** The offset the device sees after offset rules (each hit traced with the offsets as before/after). */
+  private redirect(offset: number, width: 1 | 2 | 4, dir: number): number {
+    const rs = this.rs;
+    let o = offset;
+    for (let i = 0; i < rs.length; i++) {
+      if (rs.fields[i] !== 1 || !rs.matches(i, offset, width, dir) || o < rs.from0[i]! || o >= rs.from1[i]!) continue;
+      const no = rs.to[i]! + (o - rs.from0[i]!);
+      this.engine.hitOffset(this.bdf, this.region, offset, width, dir === DIR_WRITE, o, no, rs.ids[i]!);
+      o = no;
+    }
+    return o;
+  }
+
   read(offset: number, width: 1 | 2 | 4): number {
     const e = this.engine;
     const rs = this.rs;
     e.step++;
+    const target = rs.rewritesOffsets ? this.redirect(offset, width, DIR_READ) : offset;
     let dropped = false;
     if (rs.dropsReads) {
       for (let i = 0; i < rs.length; i++) {
         if (rs.actions[i] === ACTION_DROP && rs.matches(i, offset, width, DIR_READ)) dropped = true;
       }
     }
-    let v = dropped ? ALL_ONES[width] : this.inner.read(offset, width);
+    let v = dropped ? ALL_ONES[width] : this.inner.read(target, width);
     for (let i = 0; i < rs.length; i++) {
-      if (!rs.matches(i, offset, width, DIR_READ)) continue;
+      if (rs.fields[i] === 1 || !rs.matches(i, offset, width, DIR_READ)) continue;
       const a = rs.actions[i]!;
       if (a === ACTION_REWRITE) {
         if (v < rs.from0[i]! || v >= rs.from1[i]!) continue;
@@ -51,9 +67,10 @@ export class RuleHandler implements IoHandler {
     const e = this.engine;
     const rs = this.rs;
     e.step++;
+    const target = rs.rewritesOffsets ? this.redirect(offset, width, DIR_WRITE) : offset;
     let v = value;
     for (let i = 0; i < rs.length; i++) {
-      if (!rs.matches(i, offset, width, DIR_WRITE)) continue;
+      if (rs.fields[i] === 1 || !rs.matches(i, offset, width, DIR_WRITE)) continue;
       const a = rs.actions[i]!;
       if (a === ACTION_DROP) {
         e.hit(this.bdf, this.region, offset, width, true, v, v, true, rs.ids[i]!);
@@ -68,6 +85,6 @@ export class RuleHandler implements IoHandler {
         e.hit(this.bdf, this.region, offset, width, true, v, v, false, rs.ids[i]!);
       }
     }
-    this.inner.write(offset, width, v);
+    this.inner.write(target, width, v);
   }
 }

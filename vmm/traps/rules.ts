@@ -35,8 +35,12 @@ export class RuleSet {
   readonly from0: Float64Array;
   readonly from1: Float64Array;
   readonly to: Float64Array;
+  /** 1 = a rewrite-range rule that rewrites the access's offset (`field: offset`), 0 = the value. */
+  readonly fields: Uint8Array;
   /** Index into the engine's rule-name table, for the trace. */
   readonly ids: Uint16Array;
+  /** Some rule redirects offsets: the handler resolves the device offset first. */
+  readonly rewritesOffsets: boolean;
   /** Some rule drops reads: the read path must decide before touching the device. */
   readonly dropsReads: boolean;
 
@@ -51,7 +55,9 @@ export class RuleSet {
     this.from1 = new Float64Array(n);
     this.to = new Float64Array(n);
     this.ids = new Uint16Array(n);
+    this.fields = new Uint8Array(n);
     let dropsReads = false;
+    let offsets = false;
     rules.forEach(({ spec, id }, i) => {
       this.start[i] = spec.offset?.[0] ?? 0;
       this.end[i] = spec.offset?.[1] ?? Number.MAX_SAFE_INTEGER;
@@ -63,9 +69,12 @@ export class RuleSet {
       this.from1[i] = spec.from?.[1] ?? 0;
       this.to[i] = spec.to ?? 0;
       this.ids[i] = id;
+      this.fields[i] = spec.action === 'rewrite-range' && spec.field === 'offset' ? 1 : 0;
+      if (this.fields[i] === 1) offsets = true;
       if (this.actions[i] === ACTION_DROP && (this.dirs[i]! & DIR_READ) !== 0) dropsReads = true;
     });
     this.dropsReads = dropsReads;
+    this.rewritesOffsets = offsets;
   }
 
   get length(): number {
@@ -107,7 +116,7 @@ export function compileRules(specs: readonly TrapRuleSpec[], firstId: number): M
   return out;
 }
 
-/** A rewrite-range rule maps [from0, from1) to [to, to + (from1 - from0)), truncated to the access width. */
+/** A rewrite-range rule maps values [from0, from1) to [to, to + (from1 - from0)), truncated to the access width. */
 export function rewriteValue(v: number, from0: number, to: number, width: number): number {
   const r = to + (v - from0);
   return width === 4 ? r % 0x1_0000_0000 >>> 0 : r & ((1 << (8 * width)) - 1);

@@ -19,10 +19,13 @@ export interface TrapRecord {
   /** null when the access was dropped (never reached the device / returned all ones to the CPU). */
   readonly after: string | null;
   readonly rule: string;
+  /** "offset" when the rule redirected the access: before/after are then offsets, not values. */
+  readonly field?: 'offset';
 }
 
 const FLAG_WRITE = 1;
 const FLAG_DROPPED = 2;
+const FLAG_OFFSET = 4;
 const INITIAL = 1024;
 
 export class TrapTrace {
@@ -45,7 +48,7 @@ export class TrapTrace {
     this.cap0 = INITIAL;
   }
 
-  push(step: number, bdf: number, region: number, offset: number, width: number, write: boolean, before: number, after: number, dropped: boolean, rule: number): void {
+  push(step: number, bdf: number, region: number, offset: number, width: number, write: boolean, before: number, after: number, dropped: boolean, rule: number, offsetRule = false): void {
     const n = this.length;
     if (n >= this.cap) {
       this.dropped++;
@@ -57,7 +60,7 @@ export class TrapTrace {
     this.regions[n] = region;
     this.offsets[n] = offset;
     this.widths[n] = width;
-    this.flags[n] = (write ? FLAG_WRITE : 0) | (dropped ? FLAG_DROPPED : 0);
+    this.flags[n] = (write ? FLAG_WRITE : 0) | (dropped ? FLAG_DROPPED : 0) | (offsetRule ? FLAG_OFFSET : 0);
     this.befores[n] = before;
     this.afters[n] = after;
     this.rules[n] = rule;
@@ -97,6 +100,7 @@ export class TrapTrace {
       before: hex(this.befores[i]!),
       after: (f & FLAG_DROPPED) !== 0 ? null : hex(this.afters[i]!),
       rule: ruleNames[this.rules[i]!] ?? `rule ${this.rules[i]!}`,
+      ...((f & FLAG_OFFSET) !== 0 ? { field: 'offset' as const } : {}),
     };
   }
 
