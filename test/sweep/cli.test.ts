@@ -49,6 +49,13 @@ describe('vfio-sim sweep', () => {
     expect(readFileSync(a.csv, 'utf8')).toBe(readFileSync(b.csv, 'utf8'));
   });
 
+  it('runs each IGD machine once per strategy × vBIOS and counts the runs per strategy', () => {
+    const r = cli('sweep', `${OWN}/igd`, `${OWN}/plain-q35.yaml`, '--strategies', 'none,e820-reserved', '--vbios', 'reads-bdsm,cached-host-bdsm', '--jobs', '1');
+    expect(r.code).toBe(0);
+    const runs = Object.fromEntries(r.stdout.trim().split('\n').slice(1).map((l) => l.split(/\s{2,}/).slice(0, 2)));
+    expect(runs).toEqual({ none: '4', 'e820-reserved': '4', '(no IGD)': '1', total: '9' });
+  });
+
   it('draws no progress bar when stderr is not a terminal', () => {
     const r = cli('sweep', `${SEABIOS}/case-5000.yaml`, `${SEABIOS}/case-5001.yaml`, '--jobs', '1');
     expect(r.code).toBe(0);

@@ -30,8 +30,6 @@ beforeAll(() => {
 afterAll(() => compiled?.cleanup());
 
 const IGD = join(OWN, 'igd');
-// The IGD machines need the vfio-igd model (issue 7); until it is registered their matrix is skipped.
-const igdReady = loadConfigFile(join(IGD, 'igd-skl-q35.yaml')).ok;
 const STRATEGIES = ['none', 'e820-reserved', 'lpc-bars'];
 const VBIOS = ['reads-bdsm', 'cached-host-bdsm'];
 
@@ -71,7 +69,7 @@ describe('sweep engine', () => {
   });
 });
 
-describe.skipIf(!igdReady)('sweep engine on IGD machines (skipped until the vfio-igd model is registered)', () => {
+describe('sweep engine on IGD machines', () => {
   it('runs every strategy × vBIOS on each IGD machine, the same serial and parallel', async () => {
     const specs = load(readdirSync(IGD).sort().map((f) => join(IGD, f)));
     const plan = buildPlan(specs, { strategies: STRATEGIES, vbios: VBIOS });
