@@ -11,6 +11,8 @@
  * Failures quote the first DMAR lines as Linux prints them, and the corrupted ranges.
  */
 import type { MatcherState, SyncExpectationResult } from '@vitest/expect';
+// Loads vitest's types so the Matchers augmentation below has a module to augment in builds without tests.
+import type {} from 'vitest';
 
 /** The fields of the report's `iommu` section the matchers read. */
 export interface IommuSectionLike {
