@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { registerBootCommands } from './commands-boot.js';
+import { registerCompareCommand } from './commands-compare.js';
 import { registerConfigCommands } from './commands-config.js';
 import { registerDumpCommand } from './commands-dump.js';
 import { registerMapCommands } from './commands-map.js';
@@ -21,6 +22,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   };
   registerBootCommands(program, setCode);
   registerConfigCommands(program, setCode);
+  registerCompareCommand(program, setCode);
   registerDumpCommand(program, setCode);
   registerMapCommands(program, setCode);
   registerSweepCommands(program, setCode);

@@ -1,4 +1,5 @@
 import { registerAllModels } from '../../devices/index.js';
+import { IGD_STRATEGY_NAMES } from '../../firmware/igd/types.js';
 import { lookupModel, modelNames, type PropDef } from '../../devices/registry.js';
 import { SIZE_DESCRIPTION } from './size.js';
 import { IGD_GENERATION_NAMES } from './igd.js';
@@ -11,8 +12,8 @@ import { workloadSchema } from '../workload/schema.js';
  */
 export type JsonSchema = Record<string, unknown>;
 
-/** The firmware IGD stolen-memory strategies (issue 7). */
-export const IGD_STRATEGIES = ['e820-reserved', 'uefi-reserved', 'lpc-bars', 'igd-bar5', 'dummy-device', 'identity', 'zero-gms', 'none'] as const;
+/** The firmware IGD stolen-memory strategies (issue 7); the list itself lives with the strategies. */
+export const IGD_STRATEGIES = IGD_STRATEGY_NAMES;
 
 const HEX_RE = '^0[xX][0-9a-fA-F]+$';
 /** `$comment: 'size'` marks sizes so schema errors read "bad size" (schema-check.ts). */
