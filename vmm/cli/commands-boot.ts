@@ -47,7 +47,7 @@ export function registerBootCommands(program: Command, setCode: (c: number) => v
       }
       if (opts.trace !== undefined) {
         try {
-          writeFileSync(opts.trace, trace.length > 0 ? trace.join('\n') + '\n' : '');
+          writeFileSync(opts.trace, trace.join('')); // each trace line already ends in '\n'
         } catch (e) {
           throw new UsageError(`--trace: cannot write ${opts.trace}: ${(e as Error).message}`);
         }
