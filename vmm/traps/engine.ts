@@ -65,6 +65,11 @@ export class TrapEngine {
     return this.ruleNames.length - 1;
   }
 
+  /** Whether any BAR has a rule or a quirk (else the machine needs no BAR wrapper at all). */
+  get wrapsBars(): boolean {
+    return this.quirks.length > 0 || [...this.rules.keys()].some((k) => k % 8 !== REGION_CONFIG);
+  }
+
   get hasConfigRules(): boolean {
     return this.cfgRules.length > 0;
   }

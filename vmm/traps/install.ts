@@ -63,7 +63,8 @@ export function installTraps(machine: Machine, options: TrapOptions = {}): Insta
     }
   }
   engine.onFatal = (fn, message) => machine.recordEvent({ source: fn.bdf, kind: 'fatal', message });
-  machine.barWrapper = (fn, bar, h) => engine.wrapBar(fn, bar, h);
+  // No rule and no quirk on any BAR: leave the PCI view unwrapped (zero cost for ordinary machines).
+  machine.barWrapper = engine.wrapsBars ? (fn, bar, h) => engine.wrapBar(fn, bar, h) : undefined;
   machine.pci.configTrap = engine.configTrap();
   machine.io.invalidatePci();
   machine.mmio.invalidatePci();
