@@ -28,6 +28,7 @@ export class PciHost {
   configTrap: ConfigTrap | undefined;
 
   plug(bus: PciBus, devfn: number, fn: PciFunction): void {
+    this.fnList = undefined;
     bus.slots[devfn] = fn;
     fn.devfn = devfn;
     fn.busNode = bus;
@@ -95,9 +96,18 @@ export class PciHost {
     write: (offset, width, value) => this.configWrite(offset >>> 20, (offset >>> 12) & 0xff, offset & 0xfff, width, value),
   };
 
-  /** Every function in bus-then-slot order of the physical tree (not the firmware's numbering). */
-  *functions(): Generator<PciFunction> {
-    yield* walk(this.root);
+  private fnList: PciFunction[] | undefined;
+
+  /**
+   * Every function in depth-first slot order of the physical tree (not the firmware's numbering).
+   * Many layers ask after every boot, so the list is kept until the next plug changes the tree.
+   */
+  functions(): readonly PciFunction[] {
+    if (this.fnList === undefined) {
+      this.fnList = [];
+      walk(this.root, this.fnList);
+    }
+    return this.fnList;
   }
 
   /** Memory (`io=false`) or IO regions decoded by BARs, clipped to what the bridges above forward. */
@@ -122,11 +132,11 @@ function searchBus(bus: PciBus, nr: number): PciBus | undefined {
   return undefined;
 }
 
-function* walk(bus: PciBus): Generator<PciFunction> {
+function walk(bus: PciBus, out: PciFunction[]): void {
   for (const fn of bus.slots) {
     if (fn === undefined) continue;
-    yield fn;
-    if (fn instanceof PciBridge) yield* walk(fn.secondary);
+    out.push(fn);
+    if (fn instanceof PciBridge) walk(fn.secondary, out);
   }
 }
 
