@@ -1,0 +1,15 @@
+/**
+ * vfio-sim's library surface: load a config, boot it, read the report. The CLI is a thin layer over
+ * these; users' own vitest suites use them with the matchers in `vfio-sim/matchers`.
+ */
+export { bootSpec, type BootOptions, type BootResult } from './boot.js';
+export { loadConfigFile, parseConfig, formatConfigError, configSchema, qemuArgs, type ConfigError } from './config/index.js';
+export type { MachineSpec, DeviceSpec, HostIgdSpec, TrapRuleSpec } from './config/spec.js';
+export type { BootReport, DeviceReport, BarReport, BridgeReport, E820Report } from './report/types.js';
+export { Machine } from './machine/machine.js';
+export { compareStrategies, renderComparison, comparisonJson } from './igd/index.js';
+export { runWorkload } from './workload/index.js';
+export { DirtyTracker, FramebufferTracker } from './dirty/index.js';
+export { Iommu, formatDmar } from './iommu/index.js';
+export { renderMapSvg, renderMapHtml } from './map/index.js';
+export { QxlDriver, createStandaloneQxl } from '../devices/qxl/index.js';
