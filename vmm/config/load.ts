@@ -6,6 +6,7 @@ import { schemaProblems } from './schema-check.js';
 import { parseHexInt, parseSize } from './size.js';
 import type { FirmwareSpec, HostIgdSpec, MachineSpec, MachineType, TrapRuleSpec } from './spec.js';
 import { checkDevices } from './topology.js';
+import { romRefProblems } from '../rom/check.js';
 import { YamlSource, type PathSeg } from './yaml-doc.js';
 import { validateWorkload } from '../workload/validate.js';
 
@@ -107,6 +108,8 @@ export function parseConfig(text: string, fileName: string): ConfigResult {
   const rawDevices = Array.isArray(root['devices']) ? (root['devices'] as unknown[]) : [];
   const topo = checkDevices({ devices: rawDevices, machineType: machine?.type, lineOf: (i) => src.locate(['devices', i]).line });
   problems.push(...topo.problems);
+  // rom: and firmware.vbios must name a bundled ROM program or a program file that validates.
+  problems.push(...romRefProblems({ devices: topo.devices, firmware: firmwareOf(root['firmware']) }, fileName));
   let igd: HostIgdSpec | undefined;
   const host = root['host'];
   if (isObj(host) && host['igd'] !== undefined) {

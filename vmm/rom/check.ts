@@ -4,7 +4,8 @@
  * Returned as problems with the config path to point at; the ROM file's own error is quoted.
  */
 import { dirname } from 'node:path';
-import { resolveRomProgram } from './hook.js';
+import { resolveRomProgram } from './resolve.js';
+import { didYouMean } from '../config/errors.js';
 import { BUNDLED_ROMS } from './bundled.js';
 
 export interface RomRefProblem {
@@ -24,7 +25,7 @@ function check(ref: string, baseDir: string | undefined, path: (string | number)
   const more = r.errors.length > 1 ? ` (and ${r.errors.length - 1} more)` : '';
   const message =
     e.message === 'no such file'
-      ? `${what}: '${ref}' is neither a bundled ROM program (${Object.keys(BUNDLED_ROMS).join(', ')}) nor a file (${e.file})`
+      ? `${what}: '${ref}' is neither a bundled ROM program (${Object.keys(BUNDLED_ROMS).join(', ')}) nor a file (${e.file})${didYouMean(ref, Object.keys(BUNDLED_ROMS))}`
       : `${what}: ROM program '${ref}' is invalid: ${e.file}:${e.line}:${e.col}: ${e.message}${more}`;
   return [{ path, message }];
 }

@@ -4,37 +4,18 @@
  * Which program: the device's `rom:` (a bundled name or a file relative to the config), else for the
  * assigned IGD the vBIOS behaviour `firmware.vbios` / `--vbios` names (default reads-bdsm).
  */
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { dirname } from 'node:path';
 import type { PciFunction } from '../../devices/pci/function.js';
 import type { OptionRomHook } from '../../firmware/igd-hook.js';
 import type { Machine } from '../machine/machine.js';
 import { IgdFunction } from '../../devices/igd/device.js';
 import { igdQuirkInfo } from '../traps/install.js';
 import type { RomStopSignal } from './compile.js';
-import { BUNDLED_ROMS } from './bundled.js';
-import { loadRomProgramFile, parseRomProgram, type RomLoadResult } from './load.js';
-import type { RomProgram } from './program.js';
+import { resolveRomProgram } from './resolve.js';
 import { romBusOf, runRomProgram, type RomRunResult } from './run.js';
 
 export const DEFAULT_VBIOS = 'reads-bdsm';
 const IGD_MODEL = 'vfio-igd';
-
-const bundledCache = new Map<string, RomProgram>();
-
-/** A bundled program by name, or a program file (relative paths from `baseDir`). */
-export function resolveRomProgram(ref: string, baseDir?: string): RomLoadResult {
-  const text = BUNDLED_ROMS[ref];
-  if (text !== undefined) {
-    let p = bundledCache.get(ref);
-    if (p === undefined) {
-      const r = parseRomProgram(text, `<bundled>/${ref}`);
-      if (!r.ok) throw new Error(`bug: bundled ROM ${ref} does not validate: ${r.errors[0]!.message}`);
-      bundledCache.set(ref, (p = r.program));
-    }
-    return { ok: true, program: p };
-  }
-  return loadRomProgramFile(isAbsolute(ref) || baseDir === undefined ? ref : resolve(baseDir, ref));
-}
 
 export interface RomHookOptions {
   /** Overrides `firmware.vbios`. */
