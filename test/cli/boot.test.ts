@@ -88,3 +88,39 @@ describe('vfio-sim validate, qemu-args, schema', () => {
     expect(JSON.parse(r.stdout)).toHaveProperty('$schema');
   });
 });
+
+describe('vfio-sim boot on an IGD machine', () => {
+  it('shows the IGD, the scan-out and the first DMAR lines to people', async () => {
+    const r = await runCli('boot', 'configs/igd-skl-q35.yaml', '--strategy', 'none', '--vbios', 'cached-host-bdsm');
+    expect(r.stdout).toContain('IGD (skl, gen 9), strategy none:');
+    expect(r.stdout).toContain('display 00:02.0: 1024x768, 768 pages scanned out from 0x8b800000, 768 faulted');
+    expect(r.stdout).toContain('DMAR: [DMA Read NO_PASID] Request device [00:02.0] fault addr 0x8b800000 [fault reason 0x06] PTE Read access is not set');
+  });
+
+  it('exits 1 with --fail-on-fault when the device faulted, 0 when it was clean', async () => {
+    const bad = await runCli('boot', '--json', '--fail-on-fault', '--strategy', 'none', '--vbios', 'cached-host-bdsm', 'configs/igd-skl-q35.yaml');
+    expect(bad.code).toBe(1);
+    expect(JSON.parse(bad.stdout).iommu.faults[0]).toMatchObject({ source: '00:02.0', address: '0x8b800000', access: 'read', reason: 6 });
+    const good = await runCli('boot', '--json', '--fail-on-fault', '--strategy', 'e820-reserved', '--vbios', 'reads-bdsm', 'configs/igd-skl-q35.yaml');
+    expect(good.code).toBe(0);
+  });
+
+  it('refuses an unknown strategy with exit 2', async () => {
+    const r = await runCli('boot', '--strategy', 'magic', 'configs/igd-skl-q35.yaml');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("unknown strategy 'magic'");
+  });
+});
+
+describe('vfio-sim compare', () => {
+  it('lines the strategies up, one column each, as JSON too', async () => {
+    const r = await runCli('compare', 'configs/igd-skl-q35.yaml', '--strategies', 'e820-reserved,lpc-bars', '--json');
+    expect(r.code).toBe(0);
+    const cmp = JSON.parse(r.stdout) as { columns: { strategy: string; guestBdsm: string | null; e820Changes: unknown[] }[] };
+    expect(cmp.columns.map((c) => c.strategy)).toEqual(['e820-reserved', 'lpc-bars']);
+    expect(cmp.columns[0]!.guestBdsm).toBe('0x7af00000');
+    expect(cmp.columns[1]!.e820Changes).toEqual([]);
+    const text = await runCli('compare', 'configs/igd-skl-q35.yaml', '--strategies', 'e820-reserved,lpc-bars');
+    expect(text.stdout).toMatch(/BDSM \(guest\)\s+0x7af00000\s+0xf0000000/);
+  });
+});
