@@ -59,8 +59,11 @@ export class PciFunction {
 
   constructor(readonly identity: PciIdentity, headerType = 0) {
     const size = identity.pcie === true ? PCIE_CONFIG_SPACE_SIZE : PCI_CONFIG_SPACE_SIZE;
-    this.cfg = new Uint8Array(size);
-    this.wmask = new Uint8Array(size);
+    // One allocation for registers and mask: machines are built per boot, and typed-array
+    // allocation (with its GC cost) is a visible part of a 0.15 ms boot.
+    const regs = new Uint8Array(size * 2);
+    this.cfg = regs.subarray(0, size);
+    this.wmask = regs.subarray(size);
     this.set16(PCI_VENDOR_ID, identity.vendor);
     this.set16(PCI_DEVICE_ID, identity.device);
     this.cfg[PCI_REVISION_ID] = identity.revision ?? 0;

@@ -128,23 +128,35 @@ export class AddressSpace {
 
   constructor(readonly name: string, private readonly pciSource: () => RegionDesc[]) {}
 
+  // Fixed and RAM views are rebuilt on the next lookup, not per region added: a machine adds
+  // several while it is built, per boot.
+  private staticStale = false;
+
   addFixed(start: number, size: number, handler: IoHandler, name: string): void {
     this.fixedRegions.push({ start, size, handler, name });
-    this.fixed = new FlatView(this.fixedRegions);
-    this.generation++;
+    this.staticChanged();
   }
 
   removeFixed(name: string): void {
     const i = this.fixedRegions.findIndex((r) => r.name === name);
     if (i >= 0) this.fixedRegions.splice(i, 1);
-    this.fixed = new FlatView(this.fixedRegions);
-    this.generation++;
+    this.staticChanged();
   }
 
   addRam(start: number, size: number, handler: IoHandler, name: string): void {
     this.ramRegions.push({ start, size, handler, name });
-    this.ram = new FlatView(this.ramRegions);
+    this.staticChanged();
+  }
+
+  private staticChanged(): void {
+    this.staticStale = true;
     this.generation++;
+  }
+
+  private rebuildStatic(): void {
+    this.fixed = new FlatView(this.fixedRegions);
+    this.ram = new FlatView(this.ramRegions);
+    this.staticStale = false;
   }
 
   /** Marks the PCI view stale; the next access that reaches the PCI tier rebuilds it. */
@@ -191,6 +203,7 @@ export class AddressSpace {
 
   /** Finds the region decoding `addr`, tier by tier (fixed, RAM, PCI). */
   private locate(addr: number): boolean {
+    if (this.staticStale) this.rebuildStatic();
     let v = this.fixed;
     let i = v.find(addr);
     if (i < 0) {
@@ -229,6 +242,7 @@ export class AddressSpace {
 
   /** Name of the region that decodes `addr` (for traces and reports), or undefined. */
   describe(addr: number): string | undefined {
+    if (this.staticStale) this.rebuildStatic();
     for (const v of [this.fixed, this.ram, this.pciView()]) {
       const i = v.find(addr);
       if (i >= 0) return v.names[i];
