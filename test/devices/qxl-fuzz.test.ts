@@ -6,18 +6,9 @@ import { NUM_DRAWABLES } from '../../devices/qxl/server.js';
 import type { StandaloneQxl } from '../../devices/qxl/standalone.js';
 import { QxlDriver } from '../../devices/qxl/driver.js';
 import { setup } from './qxl-helpers.js';
+import { mulberry32 } from '../helpers/prng.js';
 
-/** mulberry32: a small seeded PRNG, so a failure replays exactly. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 const AREA = 0x1000000; // BAR0 offset of the fuzzed command area (inside the driver's main slot 1)
 const AREA_SIZE = 0x10000;

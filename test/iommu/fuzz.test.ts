@@ -2,18 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { GuestMemory } from '../../vmm/memory/guest-memory.js';
 import { FR_CONTEXT_ENTRY_P, FR_READ, FR_ROOT_ENTRY_P, FR_WRITE, Iommu, type DmaTarget } from '../../vmm/iommu/index.js';
 import { IGD, NIC, R, W } from './helpers.js';
+import { mulberry32 } from '../helpers/prng.js';
 
-/** mulberry32: small, seedable, good enough to drive a fuzzer. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const prng = mulberry32;
 
 interface RefMapping {
   iova: number;

@@ -1,18 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { IgdFunction } from '../../devices/igd/index.js';
 import { specOf, story } from './helpers.js';
+import { mulberry32 } from '../helpers/prng.js';
 
-/** mulberry32: small, seedable, the same sequence everywhere. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 const CONFIG = `machine: { type: pc, memory: 3G }
 host: { igd: { generation: skl } }
