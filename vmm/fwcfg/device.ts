@@ -112,11 +112,15 @@ export class FwCfg {
     },
   };
 
+  // Reused for every DMA: firmware issues dozens per boot, and boots are counted in microseconds.
+  private readonly dmaHeader = new Uint8Array(16);
+  private readonly dmaHeaderView = new DataView(this.dmaHeader.buffer);
+  private readonly dmaStatus = new Uint8Array(4);
+
   /** Executes one FWCfgDmaAccess at `addr` (control, length, address; all big-endian). */
   private dma(addr: number): void {
-    const hdr = new Uint8Array(16);
-    this.mem.readBytes(addr, hdr);
-    const dv = new DataView(hdr.buffer);
+    const dv = this.dmaHeaderView;
+    this.mem.readBytes(addr, this.dmaHeader);
     const control = dv.getUint32(0);
     const length = dv.getUint32(4);
     const target = dv.getUint32(8) * 0x1_0000_0000 + dv.getUint32(12);
@@ -124,18 +128,21 @@ export class FwCfg {
     let status = 0;
     if ((control & FW_CFG_DMA_CTL_READ) !== 0) {
       const avail = Math.max(0, Math.min(length, this.selected.length - this.pos));
-      const buf = new Uint8Array(length);
-      buf.set(this.selected.subarray(this.pos, this.pos + avail));
-      this.mem.writeBytes(target, buf);
+      if (avail > 0) this.mem.writeBytes(target, this.selected.subarray(this.pos, this.pos + avail));
+      // Reads past the item's end return zeros (QEMU fw_cfg_dma_transfer).
+      if (length > avail) this.mem.writeBytes(target + avail, new Uint8Array(length - avail));
       this.pos += avail;
     } else if ((control & FW_CFG_DMA_CTL_SKIP) !== 0) {
       this.pos += length;
     } else if ((control & FW_CFG_DMA_CTL_WRITE) !== 0) {
       status = FW_CFG_DMA_CTL_ERROR; // QEMU 7.2 has no writable items on these machines.
     }
-    const done = new Uint8Array(4);
-    new DataView(done.buffer).setUint32(0, status);
-    this.mem.writeBytes(addr, done);
+    const st = this.dmaStatus;
+    st[0] = status >>> 24;
+    st[1] = status >>> 16;
+    st[2] = status >>> 8;
+    st[3] = status;
+    this.mem.writeBytes(addr, st);
   }
 }
 
