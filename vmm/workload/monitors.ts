@@ -11,6 +11,7 @@ import { hex } from '../report/types.js';
 import type { WorkloadEvents } from './events.js';
 import { describe, type QxlSessions } from './sessions.js';
 import { MAX_CPU_FILL_PIXELS, type MonitorFramebuffer, type WorkloadPath, type WorkloadRect } from './types.js';
+import { findIgd } from '../../devices/igd/index.js';
 
 /** A plugged monitor. QXL monitors keep their device, session and surface id; a RAM monitor has none. */
 export interface LiveMonitor {
@@ -118,14 +119,27 @@ export class Monitors {
     }
   }
 
+  /** Where the IGD scans out from: the guest page its GTT entry 0 maps (the vBIOS maps the framebuffer at 0). */
+  private igdFramebuffer(at: WorkloadPath, id: string): number | undefined {
+    const igd = findIgd(this.machine.pci.functions());
+    const base = igd?.gtt.pageAddress(0) ?? -1;
+    if (base < 0) {
+      this.events.add(at, 'framebuffer', `monitor '${id}': ${igd === undefined ? 'the machine has no vfio-igd' : 'the IGD GTT maps no framebuffer (no vBIOS mode set)'}`);
+      return undefined;
+    }
+    return base;
+  }
+
   private create(at: WorkloadPath, id: string, fb: MonitorFramebuffer): LiveMonitor | undefined {
-    if (fb.kind === 'ram') {
+    if (fb.kind === 'ram' || fb.kind === 'igd') {
+      const base = fb.kind === 'ram' ? fb.base : this.igdFramebuffer(at, id);
+      if (base === undefined) return undefined;
       const stride = fb.width * BYTES_PER_PIXEL;
-      if (!this.machine.isRam(fb.base, stride * fb.height)) {
-        this.events.add(at, 'framebuffer', `monitor '${id}': ${hex(fb.base)}+${hex(stride * fb.height)} is not guest RAM`);
+      if (!this.machine.isRam(base, stride * fb.height)) {
+        this.events.add(at, 'framebuffer', `monitor '${id}': ${hex(base)}+${hex(stride * fb.height)} is not guest RAM`);
         return undefined;
       }
-      return { id, kind: 'ram', base: fb.base, width: fb.width, height: fb.height, stride };
+      return { id, kind: fb.kind, base, width: fb.width, height: fb.height, stride };
     }
     const s = this.sessions.driver(at, fb.device);
     if (s === undefined) return undefined;

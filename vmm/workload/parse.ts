@@ -74,6 +74,14 @@ function target(a: Args): DrawTarget | undefined {
 function framebuffer(a: Args): MonitorFramebuffer | undefined {
   const ram = a.int('ram', 0, 2 ** 52 - 1, false);
   const offscreen = a.bool('offscreen');
+  if (a.bool('igd')) {
+    if (a.has('device') || a.has('surface') || a.has('ram') || offscreen) a.error(undefined, "an IGD monitor ('igd') takes only 'width' and 'height'", 'key');
+    a.raw('device');
+    a.raw('surface');
+    const width = a.dimension('width');
+    const height = a.dimension('height');
+    return width === undefined || height === undefined ? undefined : { kind: 'igd', width, height };
+  }
   if (a.has('ram')) {
     if (a.has('device') || a.has('surface') || offscreen) a.error(undefined, "a guest-RAM monitor ('ram') takes no 'device', 'surface' or 'offscreen'", 'key');
     a.raw('device');

@@ -28,7 +28,9 @@ export type MonitorFramebuffer =
   | { readonly kind: 'primary'; readonly device: DeviceRef; readonly width: number; readonly height: number }
   | { readonly kind: 'offscreen'; readonly device: DeviceRef; readonly width: number; readonly height: number }
   | { readonly kind: 'surface'; readonly device: DeviceRef; readonly surface: SurfaceRef }
-  | { readonly kind: 'ram'; readonly base: number; readonly width: number; readonly height: number };
+  | { readonly kind: 'ram'; readonly base: number; readonly width: number; readonly height: number }
+  /** The assigned IGD's framebuffer: guest memory at the page GTT entry 0 maps, as the vBIOS mode set left it. */
+  | { readonly kind: 'igd'; readonly width: number; readonly height: number };
 
 interface At {
   /** Where the step is in the workload, for events and errors. */
