@@ -3,6 +3,8 @@
  * spice/qxl_dev.h, spice/ipc_ring.h, spice/enums.h; QEMU 7.2 hw/display/qxl.c). Offsets are of packed structs.
  */
 
+import { ROM_BAR_SIZES } from '../catalogue/facts.js';
+
 // ---- identity (qxl-iommu-dirty.md §1.1; QEMU qxl_pci_class_init, pci.c default subsystem) ----
 export const REDHAT_PCI_VENDOR_ID = 0x1b36;
 export const QXL_DEVICE_ID_STABLE = 0x0100;
@@ -27,8 +29,9 @@ export const QXL_VRAM64_RANGE_INDEX = 4;
 export const MiB = 1024 * 1024;
 export const QXL_PAGE_SIZE = 4096;
 export const QXL_ROM_SIZE = 8192; // QEMU qxl_rom_size: required 5900 rounded to the 4 KiB host page, = 8192
-export const QXL_VGA_ROM_SIZE = 0x10000; // vgabios-qxl.bin's ROM BAR (seabios-pci.md §10, §12.3)
 export const QXL_VGA_ROMFILE = 'vgabios-qxl.bin'; // qxl-vga's k->romfile (QEMU qxl_primary_class_init)
+/** vgabios-qxl.bin's ROM BAR: the catalogue's ROM-size table is the one place for it (seabios-pci.md §10). */
+export const QXL_VGA_ROM_SIZE = ROM_BAR_SIZES[QXL_VGA_ROMFILE]!;
 export const QXL_VGA_BIOS_BYTES = 39936; // vgabios-qxl.bin's size (seabios-pci.md §10)
 export const QXL_ROM_SIZEOF = 1160;
 export const QXL_RAM_SIZEOF = 5348;
