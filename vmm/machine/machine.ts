@@ -14,6 +14,8 @@ import { DebugCon } from './debugcon.js';
 import { DmaDomain } from './dma-domain.js';
 import { FOUR_GIB, HT_HOLE_END, HT_HOLE_START, Q35_MMCONFIG_SIZE, ramLayout, type RamLayout } from './layout.js';
 import { E820_RAM, E820_RESERVED, encodeE820 } from './e820.js';
+import { cpuidOf } from '../profile/cpu.js';
+import { resolveProfile, type MachineProfile } from '../profile/profile.js';
 
 /** Something a guest did wrong that a device contained (QXL guest bugs, IGD quirk errors, ...). */
 export interface MachineEvent {
@@ -46,7 +48,11 @@ export class Machine {
   barWrapper: ((fn: PciFunction, bar: number, h: IoHandler) => IoHandler) | undefined;
   private ecamBase = -1;
 
-  constructor(readonly spec: MachineSpec) {
+  constructor(
+    readonly spec: MachineSpec,
+    /** The QEMU version, machine type, vCPU and firmware this machine models (vmm/profile). */
+    readonly profile: MachineProfile = resolveProfile(spec),
+  ) {
     this.layout = ramLayout(spec.machine.type, spec.machine.memory);
     this.io = new AddressSpace('io', () => this.pci.regions(true, this.barWrapper));
     this.mmio = new AddressSpace('mmio', () => this.pci.regions(false, this.barWrapper));
@@ -75,7 +81,9 @@ export class Machine {
     const { below4g, above4g } = this.layout;
     const entries = [{ start: 0, size: below4g, type: E820_RAM }];
     if (above4g > 0) entries.push({ start: FOUR_GIB, size: above4g, type: E820_RAM });
-    entries.push({ start: HT_HOLE_START, size: HT_HOLE_END - HT_HOLE_START, type: E820_RESERVED });
+    // QEMU reserves AMD's HyperTransport range below 1 TiB only for an AMD vCPU (hw/i386/pc.c pc_memory_init,
+    // IS_AMD_CPU && enforce_amd_1tb_hole): an Intel guest's e820 has no such entry.
+    if (this.profile.cpu.vendor === 'amd') entries.push({ start: HT_HOLE_START, size: HT_HOLE_END - HT_HOLE_START, type: E820_RESERVED });
     this.fwcfg.addFile('etc/e820', encodeE820(entries));
     const ramSize = new Uint8Array(8);
     new DataView(ramSize.buffer).setBigUint64(0, BigInt(this.spec.machine.memory), true);
@@ -185,6 +193,7 @@ export class Machine {
       if (this.isRam(a, data.length)) this.ram.writeBytes(a, data);
       else for (let i = 0; i < data.length; i++) this.mmio.write(a + i, 1, data[i]!);
     },
+    cpuid: (leaf) => cpuidOf(this.profile.cpu, leaf),
   };
 
   /** Whether [addr, addr+len) is plain RAM (no chipset region overlays it). */
