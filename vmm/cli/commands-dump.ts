@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { PciFunction } from '../../devices/pci/function.js';
 import { ROM_BAR } from '../../devices/pci/function.js';
-import { bootSpec } from '../boot.js';
+import { bootSpec } from '../boot/index.js';
 import { EXIT_USAGE, UsageError } from './errors.js';
 import { loadSpecs } from './load.js';
 
