@@ -1,4 +1,5 @@
 import type { BarReport, BootReport, DeviceReport } from '../report/types.js';
+import { formatSize } from '../format.js';
 
 /** Human summary of one boot: an `lspci -tv`-like tree with BARs and windows, then the e820 map. */
 export function renderBootText(r: BootReport): string {
@@ -75,13 +76,5 @@ function barText(b: BarReport): string {
   return `${name} ${b.type.padEnd(7)} ${(b.address ?? 'unassigned').padStart(12)}  size ${sizeText(Number(b.size))}${flags ? ` (${flags})` : ''}`;
 }
 
-export function sizeText(n: number): string {
-  const units: [number, string][] = [
-    [2 ** 40, 'T'],
-    [2 ** 30, 'G'],
-    [2 ** 20, 'M'],
-    [2 ** 10, 'K'],
-  ];
-  for (const [u, s] of units) if (n >= u && n % u === 0) return `${n / u}${s}`;
-  return `${n}`;
-}
+/** Exact sizes in text output (1G, 512M; plain bytes otherwise). */
+export const sizeText = (n: number): string => formatSize(n);

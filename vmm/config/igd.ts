@@ -2,6 +2,7 @@ import { ggmsValid, gmchFields, gmsEncodable, gmsRangeText, IGD_GENERATIONS } fr
 import type { HostIgdSpec } from './spec.js';
 import { parseHexInt, parseSize } from './size.js';
 import type { PathSeg } from './yaml-doc.js';
+import { hex } from '../format.js';
 
 /**
  * host.igd validity rules of issue 7 item 1. The generation tables (names, GMCH fields, what GMS each
@@ -21,7 +22,6 @@ export interface Problem {
   readonly prefer?: 'key' | 'value';
 }
 
-const hex = (n: number): string => `0x${n.toString(16)}`;
 const BASE = ['host', 'igd'] as const;
 
 /** Normalizes host.igd (already shape-checked by the schema) and applies the IGD validity rules. */

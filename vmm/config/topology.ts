@@ -7,6 +7,7 @@ import { IGD_DEVFN, IGD_MODEL, type Problem } from './igd.js';
 import { badPropMessage, normalizeProp } from './prop-values.js';
 import type { DeviceSpec, MachineType, PropValue } from './spec.js';
 import type { PathSeg } from './yaml-doc.js';
+import { hex2 } from '../format.js';
 
 /**
  * The device list checked the way QEMU realizes -device options, in order: model and props, bus
@@ -27,7 +28,6 @@ interface Bus {
   readonly slots: Map<number, Occupant>;
 }
 
-const hex2 = (n: number): string => n.toString(16).padStart(2, '0');
 const fmtAddr = (devfn: number): string => `${hex2(devfn >> 3)}.${(devfn & 7).toString(16)}`;
 const ADDR_RE = /^([0-9a-f]{1,2})(?:\.([0-9a-f]))?$/i;
 /** QEMU's names for the root bus (pc: pci.0, q35: pcie.0). */

@@ -1,4 +1,5 @@
 import type { BootReport } from '../report/types.js';
+import { formatSizeApprox, hex } from '../format.js';
 
 /**
  * What the address-map picture shows, extracted from a BootReport: regions of guest physical
@@ -53,16 +54,8 @@ function arr(x: unknown): unknown[] {
   return Array.isArray(x) ? x : [];
 }
 
-export function sizeText(n: number): string {
-  const units: [number, string][] = [[2 ** 40, 'T'], [2 ** 30, 'G'], [2 ** 20, 'M'], [2 ** 10, 'K']];
-  for (const [u, s] of units) {
-    if (n < u) continue;
-    const v = n / u;
-    return Number.isInteger(v) || v >= 100 ? `${Math.round(v)}${s}` : `${v.toFixed(1)}${s}`;
-  }
-  return `${n}B`;
-}
-const hx = (n: number): string => '0x' + n.toString(16);
+export const sizeText = formatSizeApprox;
+const hx = hex;
 
 export function buildMapModel(r: BootReport): MapModel {
   const regions: MapRegion[] = [];
