@@ -9,6 +9,7 @@ import { checkDevices } from './topology.js';
 import { romRefProblems } from '../rom/check.js';
 import { YamlSource, type PathSeg } from './yaml-doc.js';
 import { validateWorkload } from '../workload/validate.js';
+import type { Workload } from '../workload/types.js';
 import { firmwareVersions } from '../../firmware/index.js';
 import { isQemuVersion, parseMachineTypeName } from '../profile/qemu.js';
 
@@ -159,9 +160,11 @@ export function parseConfig(text: string, fileName: string): ConfigResult {
     problems.push(...r.problems);
     igd = r.spec;
   }
+  let workload: Workload | undefined;
   if (root['workload'] !== undefined) {
     const wl = validateWorkload(root['workload'], { devices: topo.devices });
     if (!wl.ok) problems.push(...wl.errors.map((e) => ({ ...e, path: ['workload', ...e.path] })));
+    else workload = wl.workload;
   }
   if (problems.length > 0 || machine === undefined) {
     const errors = problems.map((p) => err(src.locate(p.path as PathSeg[], p.prefer ?? 'value'), p.message));
@@ -175,7 +178,7 @@ export function parseConfig(text: string, fileName: string): ConfigResult {
     ...(igd !== undefined ? { host: { igd } } : {}),
     firmware: firmwareOf(root['firmware']),
     traps: trapsOf(root['traps']),
-    ...(root['workload'] !== undefined ? { workload: root['workload'] } : {}),
+    ...(workload !== undefined ? { workload } : {}),
   };
   return { ok: true, spec };
 }

@@ -1,3 +1,5 @@
+import type { Workload } from '../workload/types.js';
+
 /**
  * The validated machine description every layer reads (output of vmm/config's loader).
  * Plain data: no classes, so it crosses worker threads and JSON unchanged.
@@ -73,6 +75,6 @@ export interface MachineSpec {
   readonly host?: { readonly igd?: HostIgdSpec };
   readonly firmware: FirmwareSpec;
   readonly traps: readonly TrapRuleSpec[];
-  /** Free-form scenario for devices (QXL driver scripts, monitor plug/unplug); interpreted by vmm/workload. */
-  readonly workload?: unknown;
+  /** The display workload (QXL driver scripts, monitor plug/unplug), validated once by the loader (vmm/workload). */
+  readonly workload?: Workload;
 }
