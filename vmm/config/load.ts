@@ -3,8 +3,9 @@ import { registerAllModels } from '../../devices/index.js';
 import { sortErrors, type ConfigError, type ConfigResult } from './errors.js';
 import { checkHostIgd, type Problem } from './igd.js';
 import { schemaProblems } from './schema-check.js';
-import { parseHexInt, parseSize } from './size.js';
-import type { FirmwareSpec, HostIgdSpec, MachineSpec, MachineType, TrapRuleSpec } from './spec.js';
+import { parseSize } from './size.js';
+import type { FirmwareSpec, HostIgdSpec, MachineSpec, MachineType } from './spec.js';
+import { parseTrapRules } from './trap-rule.js';
 import { checkDevices } from './topology.js';
 import { romRefProblems } from '../rom/check.js';
 import { YamlSource, type PathSeg } from './yaml-doc.js';
@@ -104,34 +105,6 @@ function firmwareOf(f: unknown): FirmwareSpec {
   };
 }
 
-function trapsOf(t: unknown): TrapRuleSpec[] {
-  if (!Array.isArray(t)) return [];
-  const pair = (v: unknown): readonly [number, number] | undefined => {
-    if (!Array.isArray(v)) return undefined;
-    const a = parseHexInt(v[0]);
-    const b = parseHexInt(v[1]);
-    return a !== undefined && b !== undefined ? [a, b] : undefined;
-  };
-  return t.filter(isObj).map((r) => {
-    const offset = pair(r['offset']);
-    const from = pair(r['from']);
-    const to = parseHexInt(r['to']);
-    return {
-      bdf: String(r['bdf']).toLowerCase(),
-      action: r['action'] as TrapRuleSpec['action'],
-      ...(typeof r['bar'] === 'number' ? { bar: r['bar'] } : {}),
-      ...(typeof r['config'] === 'boolean' ? { config: r['config'] } : {}),
-      ...(offset !== undefined ? { offset } : {}),
-      ...(r['width'] === 1 || r['width'] === 2 || r['width'] === 4 ? { width: r['width'] } : {}),
-      ...(typeof r['direction'] === 'string' ? { direction: r['direction'] as TrapRuleSpec['direction'] & string } : {}),
-      ...(from !== undefined ? { from } : {}),
-      ...(to !== undefined ? { to } : {}),
-      ...(r['field'] === 'value' || r['field'] === 'offset' ? { field: r['field'] } : {}),
-      ...(typeof r['name'] === 'string' ? { name: r['name'] } : {}),
-    };
-  });
-}
-
 /** Parses and validates a config's text; `fileName` is what error lines start with. Never throws on bad input. */
 export function parseConfig(text: string, fileName: string): ConfigResult {
   registerAllModels();
@@ -177,7 +150,7 @@ export function parseConfig(text: string, fileName: string): ConfigResult {
     devices: topo.devices,
     ...(igd !== undefined ? { host: { igd } } : {}),
     firmware: firmwareOf(root['firmware']),
-    traps: trapsOf(root['traps']),
+    traps: parseTrapRules(root['traps']),
     ...(workload !== undefined ? { workload } : {}),
   };
   return { ok: true, spec };

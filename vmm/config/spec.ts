@@ -34,19 +34,9 @@ export interface HostIgdSpec {
   readonly stolenReserved?: { readonly base: number; readonly size: number };
 }
 
-export interface TrapRuleSpec {
-  readonly bdf: string;
-  readonly bar?: number;
-  readonly config?: boolean;
-  readonly offset?: readonly [number, number]; // [start, end) inside the region
-  readonly width?: 1 | 2 | 4;
-  readonly direction?: 'read' | 'write' | 'both';
-  readonly action: 'log' | 'drop' | 'rewrite-range';
-  readonly from?: readonly [number, number]; // rewrite-range: values in [from0, from1) ...
-  readonly to?: number; // ... become to + (value - from0)
-  readonly field?: 'value' | 'offset'; // what rewrite-range rewrites (default the value; 'offset' redirects the access)
-  readonly name?: string;
-}
+/** A parsed trap rule: its fields are defined once, in trap-rule.ts. */
+export type { TrapRuleSpec } from './trap-rule.js';
+import type { TrapRuleSpec } from './trap-rule.js';
 
 export interface FirmwareSpec {
   /** seabios | ovmf; default seabios. */
