@@ -4,6 +4,7 @@ import { PCI_HEADER_TYPE, PCI_HEADER_TYPE_MULTI_FUNCTION } from '../../devices/p
 import { lookupModel, modelNames, type ModelDef } from '../../devices/registry.js';
 import { didYouMean } from './errors.js';
 import { IGD_DEVFN, IGD_MODEL, type Problem } from './igd.js';
+import { unknownModelHint } from './model-class.js';
 import { badPropMessage, normalizeProp } from './prop-values.js';
 import type { DeviceSpec, MachineType, PropValue } from './spec.js';
 import type { PathSeg } from './yaml-doc.js';
@@ -79,7 +80,7 @@ export function checkDevices(input: TopologyInput): { devices: DeviceSpec[]; pro
     const model = typeof d['model'] === 'string' ? d['model'] : undefined;
     const def = model !== undefined ? lookupModel(model) : undefined;
     if (model !== undefined && def === undefined) {
-      const hint = didYouMean(model, modelNames()) || ` (known models: ${modelNames().join(', ')})`;
+      const hint = unknownModelHint(model, modelNames());
       add(at('model'), `unknown model '${model}'${hint}`);
     }
     if (def?.machines !== undefined && input.machineType !== undefined && !def.machines.includes(input.machineType)) {
