@@ -29,3 +29,18 @@ describe('vfio-sim usage', () => {
     }
   });
 });
+
+describe('vfio-sim compare and qemu-args', () => {
+  it('refuses to compare a machine without an IGD (exit 2) instead of printing dashes', async () => {
+    const r = await runCli('compare', 'configs/q35-desktop.yaml');
+    expect([r.code, r.stdout]).toEqual([2, '']);
+    expect(r.stderr).toBe('vfio-sim: compare: configs/q35-desktop.yaml has no vfio-igd device, so there are no IGD stolen-memory strategies to compare\n');
+  });
+
+  it('describes --shell as what it does: quoting, versus unquoted arguments on one line', async () => {
+    const help = await runCli('qemu-args', '--help');
+    expect(help.stdout).toMatch(/--shell\s+quote each argument for a POSIX shell/);
+    const plain = await runCli('qemu-args', 'configs/q35-desktop.yaml');
+    expect(plain.stdout.split('\n')).toHaveLength(2);
+  });
+});
