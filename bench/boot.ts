@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { bootSpec } from '../vmm/boot.js';
+import { bootSpec } from '../vmm/boot/index.js';
 import { loadConfigFile } from '../vmm/config/index.js';
 import type { MachineSpec } from '../vmm/config/spec.js';
 import { median, repoRoot } from './figure.js';

@@ -3,7 +3,7 @@
  * as resident-set growth over a warm baseline (the same code already loaded by a 1 GiB boot).
  * Run with --expose-gc so both measurements follow a full collection.
  */
-import { bootSpec } from '../vmm/boot.js';
+import { bootSpec } from '../vmm/boot/index.js';
 import { parseConfig } from '../vmm/config/index.js';
 import type { MachineSpec } from '../vmm/config/spec.js';
 

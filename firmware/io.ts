@@ -19,6 +19,11 @@ export interface FirmwareIo {
    * as calling outb per character. Firmware falls back to outb when a machine does not provide it.
    */
   outsb?(port: number, text: string): void;
+  /**
+   * CPUID as the guest's vCPU answers it: [eax, ebx, ecx, edx]. Firmware reads the vendor (leaf 0) and the
+   * physical address bits (leaf 0x80000008) here, as SeaBIOS's paravirt.c and OVMF's PlatformInitLib do.
+   */
+  cpuid(leaf: number, subleaf?: number): readonly [number, number, number, number];
 }
 
 /** Ports and addresses of QEMU's PC platform that SeaBIOS hard-codes (SeaBIOS src/hw/*.h, QEMU hw/i386). */

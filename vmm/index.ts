@@ -2,7 +2,7 @@
  * vfio-sim's library surface: load a config, boot it, read the report. The CLI is a thin layer over
  * these; users' own vitest suites use them with the matchers in `vfio-sim/matchers`.
  */
-export { bootSpec, type BootOptions, type BootResult } from './boot.js';
+export { bootSpec, type BootOptions, type BootResult } from './boot/index.js';
 export { loadConfigFile, parseConfig, formatConfigError, configSchema, qemuArgs, type ConfigError } from './config/index.js';
 export type { MachineSpec, DeviceSpec, HostIgdSpec, TrapRuleSpec } from './config/spec.js';
 export type { BootReport, DeviceReport, BarReport, BridgeReport, E820Report } from './report/types.js';

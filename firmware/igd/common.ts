@@ -2,7 +2,7 @@ import {
   bdsmRegister, firmwareIgdGen, IGD_ASLS, MiB,
 } from '../../devices/igd/tables.js';
 import type { FirmwareContext } from '../igd-hook.js';
-import { bdfText } from '../printf.js';
+import { bdfText } from '../seabios/printf.js';
 
 /** fw_cfg names of QEMU's IGD contract (igd.md §3.4) and EVE's identity base (§6). */
 export const FW_OPREGION = 'etc/igd-opregion';

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { DebugOutput } from '../../firmware/debug.js';
-import { E820Map, E820_HOLE, E820_RAM, E820_RESERVED } from '../../firmware/e820.js';
+import { DebugOutput } from '../../firmware/seabios/debug.js';
+import { E820Map, E820_HOLE, E820_RAM, E820_RESERVED } from '../../firmware/seabios/e820.js';
 import type { FirmwareIo } from '../../firmware/io.js';
-import { Zone } from '../../firmware/malloc.js';
-import { bdfText, format } from '../../firmware/printf.js';
-import { insertEntry, migrate64, newRegion, regionAlign, regionSum, type RegionEntry } from '../../firmware/regions.js';
+import { Zone } from '../../firmware/seabios/malloc.js';
+import { bdfText, format } from '../../firmware/seabios/printf.js';
+import { insertEntry, migrate64, newRegion, regionAlign, regionSum, type RegionEntry } from '../../firmware/seabios/regions.js';
 import { REGION_MEM, REGION_PREFMEM, type FwPciDevice } from '../../firmware/types.js';
 
 const dev = (bdf: number, classCode = 0x0200): FwPciDevice => ({
@@ -105,7 +105,7 @@ describe('the e820 list (e820_add semantics)', () => {
     m.add(0xfd_0000_0000, 0x3_0000_0000, E820_RESERVED);
     const io: FirmwareIo = {
       inb: () => 0, inw: () => 0, inl: () => 0, outb: () => {}, outw: () => {}, outl: () => {},
-      readMem: () => 0, writeMem: () => {}, readBytes: () => {}, writeBytes: () => {},
+      readMem: () => 0, writeMem: () => {}, readBytes: () => {}, writeBytes: () => {}, cpuid: () => [0, 0, 0, 0],
     };
     const d = new DebugOutput(io);
     m.dump(d);

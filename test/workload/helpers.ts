@@ -1,6 +1,6 @@
 import { parseConfig, formatConfigError } from '../../vmm/config/index.js';
 import type { MachineSpec } from '../../vmm/config/spec.js';
-import { bootSpec } from '../../vmm/boot.js';
+import { bootSpec } from '../../vmm/boot/index.js';
 import type { Machine } from '../../vmm/machine/machine.js';
 
 /** Two QXL heads on q35 at fixed slots (BAR0s at 0xec000000 and 0xf4000000 after SeaBIOS), then `workload`. */

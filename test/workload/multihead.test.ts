@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfigFile } from '../../vmm/config/index.js';
-import { bootSpec } from '../../vmm/boot.js';
+import { bootSpec } from '../../vmm/boot/index.js';
 import type { QxlDevice } from '../../devices/qxl/device.js';
 import { runWorkload } from '../../vmm/workload/index.js';
 import { boot, TWO_HEADS } from './helpers.js';

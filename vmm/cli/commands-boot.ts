@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { bootSpec } from '../boot.js';
+import { bootSpec } from '../boot/index.js';
 import { dmaVerdict } from '../testing/matchers.js';
 import { checkStrategy } from './commands-map.js';
 import { EXIT_FAILED, EXIT_USAGE, UsageError } from './errors.js';

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { IGD_STRATEGY_NAMES } from '../../firmware/igd/types.js';
-import { bootSpec } from '../boot.js';
+import { bootSpec } from '../boot/index.js';
 import { IGD_MODEL } from '../config/index.js';
 import { comparisonJson, compareStrategies, renderComparison } from '../igd/index.js';
 import { renderMapHtml } from '../map/index.js';

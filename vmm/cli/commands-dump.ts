@@ -1,7 +1,8 @@
+import type { IoHandler } from '../bus/address-space.js';
 import type { Command } from 'commander';
 import type { PciFunction } from '../../devices/pci/function.js';
 import { ROM_BAR } from '../../devices/pci/function.js';
-import { bootSpec } from '../boot.js';
+import { bootSpec } from '../boot/index.js';
 import { EXIT_USAGE, UsageError } from './errors.js';
 import { loadSpecs } from './load.js';
 
@@ -29,7 +30,7 @@ function parseNumber(name: string, text: string): number {
 }
 
 /** The bytes of BAR `bar` in [offset, offset+length) after boot, as the guest sees them. */
-export function dumpBar(fn: PciFunction, bar: number, offset: number, length: number | undefined): Uint8Array {
+export function dumpBar(fn: PciFunction, bar: number, offset: number, length: number | undefined, access?: IoHandler): Uint8Array {
   const size = bar === ROM_BAR ? fn.romSize : (fn.bars[bar]?.size ?? 0);
   if (size === 0) throw new UsageError(`${fn.bdf} has no BAR ${bar}`);
   if (offset >= size) throw new UsageError(`--offset 0x${offset.toString(16)} is past the end of BAR ${bar} (size 0x${size.toString(16)})`);
@@ -41,8 +42,10 @@ export function dumpBar(fn: PciFunction, bar: number, offset: number, length: nu
     out.set(image.subarray(offset, offset + len));
     return out;
   }
+  // Through the machine's decorators when given (a fake BAR reads its backing memory, as the guest would).
+  const h = access ?? { read: (o: number, w: 1 | 2 | 4) => fn.barRead(bar, o, w) };
   const out = new Uint8Array(len);
-  for (let i = 0; i < len; i++) out[i] = fn.barRead(bar, offset + i, 1);
+  for (let i = 0; i < len; i++) out[i] = h.read(offset + i, 1);
   return out;
 }
 
@@ -67,7 +70,7 @@ export function registerDumpCommand(program: Command, setCode: (c: number) => vo
       const fn = [...machine.pci.functions()].find((f) => f.bdf === opts.bdf.toLowerCase());
       if (fn === undefined) throw new UsageError(`no function at ${opts.bdf} after boot`);
       const length = opts.length === undefined ? undefined : parseNumber('length', opts.length);
-      const bytes = dumpBar(fn, bar, parseNumber('offset', opts.offset ?? '0'), length);
+      const bytes = dumpBar(fn, bar, parseNumber('offset', opts.offset ?? '0'), length, machine.pci.barAccess(fn, bar));
       if (opts.format === 'raw') process.stdout.write(bytes);
       else process.stdout.write(hexLines(bytes));
     });

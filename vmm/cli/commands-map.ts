@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { bootSpec } from '../boot.js';
+import { bootSpec } from '../boot/index.js';
 import { IGD_STRATEGIES } from '../config/index.js';
 import { renderMapHtml, renderMapSvg } from '../map/index.js';
 import { EXIT_FAILED, EXIT_USAGE, UsageError } from './errors.js';

@@ -1,7 +1,7 @@
 import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
-import { bootSpec } from '../boot.js';
+import { bootSpec } from '../boot/index.js';
 import { IGD_STRATEGIES } from '../config/index.js';
 import { renderMapHtml } from '../map/index.js';
 import type { BootReport } from '../report/types.js';

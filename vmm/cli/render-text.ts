@@ -44,29 +44,27 @@ export function renderBootText(r: BootReport): string {
 /** The IGD, trap, IOMMU, display and dirty-tracking sections, when the boot has them. */
 function sectionLines(r: BootReport): string[] {
   const out: string[] = [];
-  const igd = r['igd'] as
-    | { generationName: string; generation: number; strategy: string; hostBdsm: string; guestBdsm: string | null; guestAsls: string | null; stolenSize: string; gttSize: string; fwcfg: Record<string, string | null>; hazards: { id: string; message: string }[] }
-    | undefined;
+  const igd = r.igd;
   if (igd !== undefined) {
     out.push(`  IGD (${igd.generationName}, gen ${igd.generation}), strategy ${igd.strategy}:`);
     out.push(`    host BDSM ${igd.hostBdsm}  guest BDSM ${igd.guestBdsm ?? 'unset'}  guest ASLS ${igd.guestAsls ?? 'unset'}`);
     out.push(`    stolen ${sizeText(Number(igd.stolenSize))}, GTT ${sizeText(Number(igd.gttSize))}, etc/igd-bdsm-size ${igd.fwcfg['etc/igd-bdsm-size'] ?? 'absent'}`);
     for (const h of igd.hazards) out.push(`    hazard ${h.id}: ${h.message}`);
   }
-  const traps = r['traps'] as { hits: number; rewrites: number; drops: number; fatal: string | null } | undefined;
+  const traps = r.traps;
   if (traps !== undefined && (traps.hits > 0 || traps.fatal !== null)) {
     out.push(`  traps: ${traps.hits} hits, ${traps.rewrites} rewrites, ${traps.drops} drops${traps.fatal ? `; fatal: ${traps.fatal}` : ''}`);
   }
-  const display = r['display'] as { bdf: string; mode: string; pages: number; faultedPages: number; firstPage: string | null }[] | undefined;
+  const display = r.display;
   for (const d of display ?? []) out.push(`  display ${d.bdf}: ${d.mode}, ${d.pages} pages scanned out from ${d.firstPage ?? '-'}, ${d.faultedPages} faulted`);
-  const io = r['iommu'] as { faults: { dmar: string }[]; faultCount: number; corruption: { source: string; start: string; end: string; access: string }[] } | undefined;
+  const io = r.iommu;
   if (io !== undefined) {
     out.push(`  IOMMU: ${io.faultCount} faults, ${io.corruption.length} corruption ranges`);
     for (const f of io.faults.slice(0, 3)) out.push(`    ${f.dmar}`);
     if (io.faultCount > 3) out.push(`    ... and ${io.faultCount - 3} more`);
     for (const c of io.corruption) out.push(`    corruption: ${c.source} ${c.access} [${c.start}, ${c.end})`);
   }
-  const dirty = r['dirty'] as { range: { start: string; end: string }; pages: number }[] | undefined;
+  const dirty = r.dirty;
   for (const d of dirty ?? []) out.push(`  dirty framebuffer [${d.range.start}, ${d.range.end}): ${d.pages} pages`);
   return out;
 }

@@ -9,6 +9,8 @@ import { checkDevices } from './topology.js';
 import { romRefProblems } from '../rom/check.js';
 import { YamlSource, type PathSeg } from './yaml-doc.js';
 import { validateWorkload } from '../workload/validate.js';
+import { firmwareVersions } from '../../firmware/index.js';
+import { isQemuVersion, parseMachineTypeName } from '../profile/qemu.js';
 
 /** QEMU's default -m (hw/core/machine.c: 128 MiB). */
 export const DEFAULT_MEMORY = 128 * 0x10_0000;
@@ -28,6 +30,11 @@ function restoreTextScalars(data: Obj, src: YamlSource): void {
       if (isObj(d) && typeof d['addr'] === 'number') d['addr'] = src.sourceOf(['devices', i, 'addr']) ?? String(d['addr']);
     });
   }
+  // `qemu: 10.0` and `version: 1.16.3`-like scalars are version strings however they are quoted.
+  for (const [section, key] of [['machine', 'qemu'], ['firmware', 'version']] as const) {
+    const o = data[section];
+    if (isObj(o) && typeof o[key] === 'number') o[key] = src.sourceOf([section, key]) ?? String(o[key]);
+  }
   const op = (data['host'] as Obj | undefined)?.['igd'] as Obj | undefined;
   const opregion = isObj(op) ? op['opregion'] : undefined;
   if (isObj(opregion) && typeof opregion['version'] === 'number') {
@@ -37,7 +44,13 @@ function restoreTextScalars(data: Obj, src: YamlSource): void {
 
 function machineOf(m: unknown, problems: Problem[]): MachineSpec['machine'] | undefined {
   if (!isObj(m)) return undefined;
-  const type = m['type'] === 'q35' || m['type'] === 'pc' ? (m['type'] as MachineType) : undefined;
+  const named = typeof m['type'] === 'string' ? parseMachineTypeName(m['type']) : undefined;
+  const type: MachineType | undefined = named?.type;
+  if (typeof m['type'] === 'string' && named === undefined) {
+    problems.push({ path: ['machine', 'type'], message: `machine.type: expected q35, pc or a versioned name (pc-q35-10.0, pc-i440fx-7.2), got '${m['type']}'` });
+  }
+  const qemu = typeof m['qemu'] === 'string' && isQemuVersion(m['qemu']) ? m['qemu'] : undefined;
+  const cpu = cpuOf(m['cpu']);
   const memory = m['memory'] === undefined ? DEFAULT_MEMORY : parseSize(m['memory']);
   if (memory !== undefined && memory < MIN_MEMORY) problems.push({ path: ['machine', 'memory'], message: `machine.memory: ${memory} bytes is too small (at least 1M)` });
   const maxmem = m['maxmem'] === undefined ? undefined : parseSize(m['maxmem']);
@@ -51,12 +64,40 @@ function machineOf(m: unknown, problems: Problem[]): MachineSpec['machine'] | un
     problems.push({ path: ['machine', 'maxmem'], message: 'machine.maxmem equals machine.memory, so the memory slots could hold nothing (QEMU refuses this)' });
   }
   if (type === undefined || memory === undefined) return undefined;
-  return { type, memory, ...(maxmem !== undefined ? { maxmem } : {}), ...(slots !== undefined ? { slots } : {}) };
+  return {
+    type,
+    memory,
+    ...(maxmem !== undefined ? { maxmem } : {}),
+    ...(slots !== undefined ? { slots } : {}),
+    ...(qemu !== undefined ? { qemu } : {}),
+    ...(named?.version !== undefined ? { version: named.version } : {}),
+    ...(cpu !== undefined ? { cpu } : {}),
+  };
+}
+
+function cpuOf(c: unknown): NonNullable<MachineSpec['machine']['cpu']> | undefined {
+  if (!isObj(c)) return undefined;
+  return {
+    ...(typeof c['model'] === 'string' ? { model: c['model'] } : {}),
+    ...(c['vendor'] === 'amd' || c['vendor'] === 'intel' ? { vendor: c['vendor'] } : {}),
+    ...(typeof c['phys-bits'] === 'number' ? { physBits: c['phys-bits'] } : {}),
+  };
+}
+
+/** firmware.version must name a release of that firmware that vfio-sim models. */
+function firmwareProblems(f: unknown): Problem[] {
+  if (!isObj(f) || typeof f['version'] !== 'string') return [];
+  const type = f['type'] === 'ovmf' ? 'ovmf' : 'seabios';
+  const known = firmwareVersions(type);
+  if (known.includes(f['version'])) return [];
+  return [{ path: ['firmware', 'version'], message: `unknown ${type} version '${f['version']}' (known: ${known.join(', ')})` }];
 }
 
 function firmwareOf(f: unknown): FirmwareSpec {
   if (!isObj(f)) return {};
   return {
+    ...(f['type'] === 'seabios' || f['type'] === 'ovmf' ? { type: f['type'] } : {}),
+    ...(typeof f['version'] === 'string' ? { version: f['version'] } : {}),
     ...(typeof f['igd-strategy'] === 'string' ? { igdStrategy: f['igd-strategy'] } : {}),
     ...(typeof f['vbios'] === 'string' ? { vbios: f['vbios'] } : {}),
   };
@@ -105,6 +146,7 @@ export function parseConfig(text: string, fileName: string): ConfigResult {
   const problems: Problem[] = [...schemaProblems(data)];
   const root: Obj = isObj(data) ? data : {};
   const machine = machineOf(root['machine'], problems);
+  problems.push(...firmwareProblems(root['firmware']));
   const rawDevices = Array.isArray(root['devices']) ? (root['devices'] as unknown[]) : [];
   const topo = checkDevices({ devices: rawDevices, machineType: machine?.type, lineOf: (i) => src.locate(['devices', i]).line });
   problems.push(...topo.problems);

@@ -4,6 +4,7 @@ import { lookupModel, modelNames, type PropDef } from '../../devices/registry.js
 import { SIZE_DESCRIPTION } from './size.js';
 import { IGD_GENERATION_NAMES } from './igd.js';
 import { workloadSchema } from '../workload/schema.js';
+import { QEMU_VERSIONS } from '../profile/qemu.js';
 
 /**
  * The config format as JSON Schema (draft-07). `validation` is what ajv checks (props are free-form
@@ -137,7 +138,18 @@ export function configSchema(opts: { validation?: boolean } = {}): JsonSchema {
         name: { type: 'string', description: 'a label for reports' },
         machine: obj(
           {
-            type: { enum: ['q35', 'pc'], description: "QEMU machine type: q35 or pc (i440FX)" },
+            // Checked by the loader (versioned names are a pattern; its message names both forms).
+            type: {
+              type: 'string',
+              description: 'QEMU machine type: q35 or pc (i440FX), or a versioned name (pc-q35-7.2, pc-i440fx-9.0)',
+              ...(opts.validation === true ? {} : { anyOf: [{ enum: ['q35', 'pc'] }, { pattern: '^pc-(q35|i440fx)-\\d+\\.\\d+$' }] }),
+            },
+            qemu: { enum: [...QEMU_VERSIONS], description: 'QEMU version whose devices and machine types are modelled' },
+            cpu: obj({
+              model: { type: 'string', minLength: 1, description: 'the -cpu model name (informational)' },
+              vendor: { enum: ['amd', 'intel'], description: 'CPUID vendor; default qemu64 = amd' },
+              'phys-bits': { type: 'integer', minimum: 32, maximum: 52, description: 'physical address bits (CPUID 0x80000008); default 40' },
+            }),
             memory: size('RAM; default 128M'),
             maxmem: size('hotplug memory ceiling (-m ...,maxmem=)'),
             slots: { type: 'integer', minimum: 0, maximum: 256, description: 'memory hotplug slots (-m ...,slots=)' },
@@ -147,6 +159,8 @@ export function configSchema(opts: { validation?: boolean } = {}): JsonSchema {
         devices: { type: ['array', 'null'], items: device, description: 'QEMU -device entries, in QEMU order' },
         host: obj({ igd: igdSchema() }),
         firmware: obj({
+          type: { enum: ['seabios', 'ovmf'], description: 'the firmware: seabios (default) or ovmf' },
+          version: { type: 'string', description: 'firmware release; default: what Debian ships with the QEMU version' },
           'igd-strategy': { enum: [...IGD_STRATEGIES], description: 'how firmware gives the IGD stolen memory and the OpRegion' },
           vbios: { type: 'string', minLength: 1, description: 'reads-bdsm | cached-host-bdsm | a path to a vBIOS program' },
         }),

@@ -47,6 +47,10 @@ export interface TrapRuleSpec {
 }
 
 export interface FirmwareSpec {
+  /** seabios | ovmf; default seabios. */
+  readonly type?: 'seabios' | 'ovmf';
+  /** The firmware release; default the one Debian ships with the machine's QEMU version. */
+  readonly version?: string;
   readonly igdStrategy?: string;
   readonly vbios?: string;
 }
@@ -58,6 +62,12 @@ export interface MachineSpec {
     readonly memory: number; // bytes
     readonly maxmem?: number; // bytes: -m X,slots=N,maxmem=Y
     readonly slots?: number;
+    /** QEMU version ("7.2", "10.0"); default vmm/profile's DEFAULT_QEMU. */
+    readonly qemu?: '7.2' | '10.0';
+    /** A versioned machine type's version (`pc-q35-9.0` → "9.0"); default the QEMU version. */
+    readonly version?: string;
+    /** The vCPU (-cpu); default qemu64 (AMD, 40 physical address bits). */
+    readonly cpu?: { readonly model?: string; readonly vendor?: 'amd' | 'intel'; readonly physBits?: number };
   };
   readonly devices: readonly DeviceSpec[];
   readonly host?: { readonly igd?: HostIgdSpec };

@@ -93,15 +93,14 @@ export function e820Diff(base: readonly E820Report[], other: readonly E820Report
 }
 
 function igdOf(r: BootReport): IgdReport | undefined {
-  const v = r['igd'];
-  return typeof v === 'object' && v !== null ? (v as IgdReport) : undefined;
+  return r.igd;
 }
 
+/** Exact counts: faultCount (the fault list is capped), and corruption ranges. */
 function countOf(r: BootReport, key: 'faults' | 'corruption'): number | null {
-  const io = r['iommu'];
-  if (typeof io !== 'object' || io === null) return null;
-  const list = (io as Record<string, unknown>)[key];
-  return Array.isArray(list) ? list.length : null;
+  const io = r.iommu;
+  if (io === undefined) return null;
+  return key === 'faults' ? io.faultCount : io.corruption.length;
 }
 
 /** PCI bytes of BARs this boot placed that the baseline did not have. */

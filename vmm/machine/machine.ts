@@ -11,9 +11,18 @@ import type { DmaPort } from '../iommu/types.js';
 import { GuestMemory } from '../memory/guest-memory.js';
 import { PCI_CONFIG_ADDRESS_PORT, PciHost } from '../pci/host.js';
 import { DebugCon } from './debugcon.js';
+import { Interceptors, type Interceptor } from './intercept.js';
 import { DmaDomain } from './dma-domain.js';
 import { FOUR_GIB, HT_HOLE_END, HT_HOLE_START, Q35_MMCONFIG_SIZE, ramLayout, type RamLayout } from './layout.js';
 import { E820_RAM, E820_RESERVED, encodeE820 } from './e820.js';
+import { cpuidOf } from '../profile/cpu.js';
+import { resolveProfile, type MachineProfile } from '../profile/profile.js';
+
+/** A typed key for a layer's per-machine state (`machine.state(KEY)`): the layer owns the key and its type. */
+export class StateKey<T> {
+  declare private readonly type: T;
+  constructor(readonly name: string) {}
+}
 
 /** Something a guest did wrong that a device contained (QXL guest bugs, IGD quirk errors, ...). */
 export interface MachineEvent {
@@ -29,7 +38,9 @@ export interface MachineEvent {
 export class Machine {
   readonly ram = new GuestMemory();
   readonly layout: RamLayout;
-  readonly pci = new PciHost();
+  /** Region decorators (traps, quirks, fake-BAR backing, mapping followers), in registration order. */
+  private readonly interceptors = new Interceptors();
+  readonly pci = new PciHost(this.interceptors, (fn) => this.mappingChanged(fn));
   readonly io: AddressSpace;
   readonly mmio: AddressSpace;
   readonly fwcfg: FwCfg;
@@ -40,19 +51,19 @@ export class Machine {
   readonly specOf = new Map<PciFunction, DeviceSpec>();
   /** The IOMMU domain of the guest's devices (VFIO type1 over all guest RAM), built on first DMA. */
   readonly dma: DmaDomain;
-  /** How a device gets its DMA port: through the IOMMU domain, bound to its requester id. */
-  dmaFactory: (sourceId: number) => DmaPort;
-  /** Lets the trap layer wrap every BAR handler as the PCI view is rebuilt. */
-  barWrapper: ((fn: PciFunction, bar: number, h: IoHandler) => IoHandler) | undefined;
+  /** Per-machine state of the layers above the core (IGD preparation, ...), by key: no module-level maps. */
+  private readonly layerState = new Map<StateKey<unknown>, unknown>();
   private ecamBase = -1;
 
-  constructor(readonly spec: MachineSpec) {
+  constructor(
+    readonly spec: MachineSpec,
+    /** The QEMU version, machine type, vCPU and firmware this machine models (vmm/profile). */
+    readonly profile: MachineProfile = resolveProfile(spec),
+  ) {
     this.layout = ramLayout(spec.machine.type, spec.machine.memory);
-    this.io = new AddressSpace('io', () => this.pci.regions(true, this.barWrapper));
-    this.mmio = new AddressSpace('mmio', () => this.pci.regions(false, this.barWrapper));
-    this.pci.onMappingChange = (fn) => this.mappingChanged(fn);
+    this.io = new AddressSpace('io', () => this.pci.regions(true));
+    this.mmio = new AddressSpace('mmio', () => this.pci.regions(false));
     this.dma = new DmaDomain(this.ram, this.layout);
-    this.dmaFactory = (sid) => this.dma.port(sid);
     const ramHandler: IoHandler = {
       read: (o, w) => this.ram.read(o, w),
       write: (o, w, v) => this.ram.write(o, w, v),
@@ -75,7 +86,9 @@ export class Machine {
     const { below4g, above4g } = this.layout;
     const entries = [{ start: 0, size: below4g, type: E820_RAM }];
     if (above4g > 0) entries.push({ start: FOUR_GIB, size: above4g, type: E820_RAM });
-    entries.push({ start: HT_HOLE_START, size: HT_HOLE_END - HT_HOLE_START, type: E820_RESERVED });
+    // QEMU reserves AMD's HyperTransport range below 1 TiB only for an AMD vCPU (hw/i386/pc.c pc_memory_init,
+    // IS_AMD_CPU && enforce_amd_1tb_hole): an Intel guest's e820 has no such entry.
+    if (this.profile.cpu.vendor === 'amd') entries.push({ start: HT_HOLE_START, size: HT_HOLE_END - HT_HOLE_START, type: E820_RESERVED });
     this.fwcfg.addFile('etc/e820', encodeE820(entries));
     const ramSize = new Uint8Array(8);
     new DataView(ramSize.buffer).setBigUint64(0, BigInt(this.spec.machine.memory), true);
@@ -128,7 +141,7 @@ export class Machine {
       pcieBus,
       rootBus: bus.bridge === undefined,
       ...(this.spec.host?.igd !== undefined ? { hostIgd: this.spec.host.igd } : {}),
-      dma: () => this.dmaFactory(((bus.number() & 0xff) << 8) | devfn),
+      dma: () => this.dmaPort(((bus.number() & 0xff) << 8) | devfn),
     };
     const fn = def.create(spec, ctx);
     fn.model = spec.model;
@@ -140,10 +153,37 @@ export class Machine {
     return fn;
   }
 
+  /** How a device gets its DMA port: through the IOMMU domain, bound to its requester id. */
+  dmaPort(sourceId: number): DmaPort {
+    return this.dma.port(sourceId);
+  }
+
+  /** Registers a region decorator (after those already there: it wraps them); the CPU's views are rebuilt. */
+  intercept(i: Interceptor): void {
+    this.interceptors.add(i);
+    this.io.invalidatePci();
+    this.mmio.invalidatePci();
+  }
+
+  /** Whether some decorator takes config cycles (else they reach functions directly). */
+  get interceptsConfigSpace(): boolean {
+    return this.interceptors.wrapsConfig;
+  }
+
+  /** State a layer keeps for this machine (see StateKey). */
+  state<T>(key: StateKey<T>): T | undefined {
+    return this.layerState.get(key) as T | undefined;
+  }
+
+  setState<T>(key: StateKey<T>, value: T): void {
+    this.layerState.set(key, value);
+  }
+
   private mappingChanged(fn: PciFunction): void {
     this.io.invalidatePci();
     this.mmio.invalidatePci();
     if (this.spec.machine.type === 'q35' && fn === this.pci.root.slots[0]) this.updateEcam();
+    this.interceptors.mappingChanged(fn);
   }
 
   /** q35: PCIEXBAR (MCH 0x60) bit 0 enables ECAM at the programmed base (256 MiB, 256 buses). */
@@ -185,6 +225,7 @@ export class Machine {
       if (this.isRam(a, data.length)) this.ram.writeBytes(a, data);
       else for (let i = 0; i < data.length; i++) this.mmio.write(a + i, 1, data[i]!);
     },
+    cpuid: (leaf) => cpuidOf(this.profile.cpu, leaf),
   };
 
   /** Whether [addr, addr+len) is plain RAM (no chipset region overlays it). */

@@ -10,8 +10,7 @@ export interface HtmlOptions {
 }
 
 function caption(r: BootReport): string {
-  const igd = r['igd'];
-  const strategy = typeof igd === 'object' && igd !== null ? (igd as Record<string, unknown>)['strategy'] : undefined;
+  const strategy = r.igd?.strategy;
   return `${r.config}${typeof strategy === 'string' ? ` · ${strategy}` : ''}`;
 }
 

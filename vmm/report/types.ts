@@ -2,6 +2,15 @@
  * The boot report: plain data, the one thing every renderer (text, JSON Lines, SVG, compare, sweep)
  * and every test reads. Addresses and sizes are lowercase hex strings so 64-bit values survive JSON.
  */
+import type { FramebufferDirtyReport } from '../dirty/index.js';
+import type { IgdReport } from '../igd/report.js';
+import type { IommuReport } from '../iommu/index.js';
+import type { ProfileReport } from '../profile/profile.js';
+import type { DisplayReport, RomReport } from '../traps/passthrough.js';
+import type { TrapsReport } from '../traps/report.js';
+import type { QxlReport } from '../workload/qxl-report.js';
+import type { WorkloadSection } from '../workload/run.js';
+
 export type Hex = string;
 
 export interface BarReport {
@@ -60,8 +69,17 @@ export interface BootReport {
   };
   e820: E820Report[];
   events: EventReport[];
+  /** The resolved machine profile: QEMU version, machine type, vCPU, firmware. */
+  profile?: ProfileReport;
   /** Sections added by the IGD, trap/IOMMU, QXL and dirty-tracking layers when they apply. */
-  [section: string]: unknown;
+  igd?: IgdReport;
+  traps?: TrapsReport;
+  rom?: RomReport[];
+  display?: DisplayReport[];
+  iommu?: IommuReport;
+  qxl?: QxlReport[];
+  dirty?: FramebufferDirtyReport[];
+  workload?: WorkloadSection;
 }
 
 export function hex(n: number): Hex {

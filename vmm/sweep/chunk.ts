@@ -1,4 +1,4 @@
-import { bootSpec } from '../boot.js';
+import { bootSpec } from '../boot/index.js';
 import type { MachineSpec } from '../config/spec.js';
 import { comboAt, type SweepPlan } from './plan.js';
 import { errorRow, rowFromReport, type SweepRow } from './row.js';

@@ -24,31 +24,19 @@ export interface SweepRow {
   guestAsls: string | null;
 }
 
-function obj(x: unknown): Record<string, unknown> | undefined {
-  return typeof x === 'object' && x !== null && !Array.isArray(x) ? (x as Record<string, unknown>) : undefined;
-}
-function arr(x: unknown): unknown[] {
-  return Array.isArray(x) ? x : [];
-}
-function str(x: unknown): string | null {
-  return typeof x === 'string' ? x : null;
-}
-
-/** Reads the optional sections (igd, iommu) defensively: layers add them as they land. */
 export function rowFromReport(combo: Combo, configPath: string, report: BootReport): SweepRow {
-  const igd = obj(report['igd']);
-  const iommu = obj(report['iommu']);
-  const faults = arr(iommu?.['faults']).length;
-  const corruption = arr(iommu?.['corruption']).length;
-  const hazards = arr(igd?.['hazards'])
-    .map((h) => str(obj(h)?.['id']) ?? String(h))
-    .filter((s) => s !== '');
+  const igd = report.igd;
+  const iommu = report.iommu;
+  // faultCount is exact; the fault list itself is capped.
+  const faults = iommu?.faultCount ?? 0;
+  const corruption = iommu?.corruption.length ?? 0;
+  const hazards = (igd?.hazards ?? []).map((h) => h.id);
   const status: SweepStatus = report.panic !== null ? 'failed' : faults > 0 || corruption > 0 ? 'faulted' : 'clean';
   return {
     index: combo.index,
     config: configPath,
     name: report.name,
-    strategy: combo.strategy ?? str(igd?.['strategy']),
+    strategy: combo.strategy ?? igd?.strategy ?? null,
     vbios: combo.vbios,
     status,
     panic: report.panic,
@@ -56,8 +44,8 @@ export function rowFromReport(combo: Combo, configPath: string, report: BootRepo
     faults,
     corruption,
     hazards,
-    guestBdsm: str(igd?.['guestBdsm']),
-    guestAsls: str(igd?.['guestAsls']),
+    guestBdsm: igd?.guestBdsm ?? null,
+    guestAsls: igd?.guestAsls ?? null,
   };
 }
 

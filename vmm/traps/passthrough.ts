@@ -132,7 +132,7 @@ export class Passthrough {
     this.wiring?.refreshGiven();
     for (const fn of this.machine.pci.functions()) {
       if (!(fn instanceof IgdFunction)) continue;
-      const result = igdScanOut(fn, this.machine.dmaFactory(bdfOf(fn)));
+      const result = igdScanOut(fn, this.machine.dmaPort(bdfOf(fn)));
       if (result.enabled) frame.push({ bdf: fn.bdf, result });
     }
     this.scanouts.push(...frame);

@@ -1,4 +1,4 @@
-import { PCI_CAP_ID_VNDR, PCI_DEVICE_ID, PCI_VENDOR_ID } from '../devices/pci/regs.js';
+import { PCI_CAP_ID_VNDR, PCI_DEVICE_ID, PCI_VENDOR_ID } from '../../devices/pci/regs.js';
 import {
   DEVICE_REDHAT_BRIDGE, DEVICE_REDHAT_ROOT_PORT, PCI_CAP_FLAGS, REDHAT_CAP_RESOURCE_RESERVE, REDHAT_CAP_TYPE_OFFSET,
   RES_RESERVE_BUS_RES, RES_RESERVE_CAP_SIZE, RES_RESERVE_IO, RES_RESERVE_MEM, RES_RESERVE_PREF_MEM_32,
@@ -6,7 +6,7 @@ import {
 } from './constants.js';
 import { findCapability } from './pci-config.js';
 import type { PostState } from './state.js';
-import { REGION_IO, REGION_MEM, type RegionType } from './types.js';
+import { REGION_IO, REGION_MEM, type RegionType } from '../types.js';
 
 const U32_UNSET = 0xffff_ffff;
 

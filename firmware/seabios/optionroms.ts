@@ -1,8 +1,8 @@
-import { PCI_CLASS_DISPLAY_VGA, PCI_ROM_ADDRESS, PCI_ROM_ADDRESS_ENABLE } from '../devices/pci/regs.js';
+import { PCI_CLASS_DISPLAY_VGA, PCI_ROM_ADDRESS, PCI_ROM_ADDRESS_ENABLE } from '../../devices/pci/regs.js';
 import { OPTION_ROM_MIN_VALID, OPTION_ROM_TOP_SLACK, PCI_ROM_ADDRESS_MASK } from './constants.js';
-import type { FirmwareContext, OptionRomHook } from './igd-hook.js';
+import type { FirmwareContext, OptionRomHook } from '../igd-hook.js';
 import type { PostState } from './state.js';
-import type { FwPciDevice } from './types.js';
+import type { FwPciDevice } from '../types.js';
 import { isPciVga } from './vga.js';
 
 const hex4 = (n: number): string => n.toString(16).padStart(4, '0');

@@ -1,6 +1,6 @@
-import { PCI_BASE_ADDRESS_0, PCI_BASE_ADDRESS_SPACE_IO, PCI_CLASS_SERIAL_USB, PCI_COMMAND, PCI_COMMAND_MEMORY } from '../devices/pci/regs.js';
+import { PCI_BASE_ADDRESS_0, PCI_BASE_ADDRESS_SPACE_IO, PCI_CLASS_SERIAL_USB, PCI_COMMAND, PCI_COMMAND_MEMORY } from '../../devices/pci/regs.js';
 import type { PostState } from './state.js';
-import type { FwPciDevice } from './types.js';
+import type { FwPciDevice } from '../types.js';
 
 const PROG_IF_XHCI = 0x30; // PCI_CLASS_SERIAL_USB_XHCI = 0x0c0330
 const MEM_TYPE_MASK = 0x06;

@@ -1,11 +1,11 @@
 import {
   PCI_CLASS_BRIDGE_PCI, PCI_CLASS_DEVICE, PCI_HEADER_TYPE, PCI_PRIMARY_BUS, PCI_REVISION_ID, PCI_SECONDARY_BUS,
   PCI_SUBORDINATE_BUS, PCI_VENDOR_ID,
-} from '../devices/pci/regs.js';
+} from '../../devices/pci/regs.js';
 import { pciFirst, pciNext } from './pci-config.js';
 import { busReserveOf, findReserveCap } from './reserve-cap.js';
 import type { PostState } from './state.js';
-import type { FwPciDevice } from './types.js';
+import type { FwPciDevice } from '../types.js';
 
 const HEADER_BRIDGE = 1; // PCI_HEADER_TYPE_BRIDGE
 const HEADER_CARDBUS = 2; // PCI_HEADER_TYPE_CARDBUS

@@ -1,5 +1,5 @@
-import { PCI_CLASS_SERIAL_USB } from '../devices/pci/regs.js';
-import type { FwPciDevice, RegionType } from './types.js';
+import { PCI_CLASS_SERIAL_USB } from '../../devices/pci/regs.js';
+import type { FwPciDevice, RegionType } from '../types.js';
 
 /** One resource request (struct pci_region_entry): a device BAR (bar 0..6) or a bridge window (bar −1). */
 export interface RegionEntry {

@@ -1,5 +1,5 @@
 import { E820_TYPE_CODES } from './e820.js';
-import type { FirmwareContext } from './igd-hook.js';
+import type { FirmwareContext } from '../igd-hook.js';
 import type { PostState } from './state.js';
 
 /** The FirmwareContext view of one POST's state. */

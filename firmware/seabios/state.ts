@@ -1,16 +1,19 @@
 import type { DebugOutput } from './debug.js';
 import type { E820Map } from './e820.js';
 import type { FwCfgClient } from './fwcfg.js';
-import type { FirmwareIo } from './io.js';
+import type { FirmwareIo } from '../io.js';
 import type { Zones } from './malloc.js';
 import type { PciConfig } from './pci-config.js';
-import type { FwPciDevice, Placement } from './types.js';
+import type { SeabiosRelease } from './versions.js';
+import type { FwPciDevice, Placement } from '../types.js';
 
 /** How INTx pins map to IRQs: chosen by the platform hook (pciinit.c pci_slot_get_irq). */
 export type IrqRouting = 'none' | 'piix' | 'mch';
 
 /** SeaBIOS's globals for one POST, shared by the phases (each phase is its own module). */
 export interface PostState {
+  /** Which SeaBIOS release runs: the facts that differ between releases (versions.ts). */
+  readonly release: SeabiosRelease;
   readonly io: FirmwareIo;
   readonly cfg: PciConfig;
   readonly debug: DebugOutput;

@@ -1,4 +1,4 @@
-import { PCI_DEVICE_ID, PCI_VENDOR_ID } from '../devices/pci/regs.js';
+import { PCI_DEVICE_ID, PCI_VENDOR_ID } from '../../devices/pci/regs.js';
 import { DEVICE_I440FX, DEVICE_Q35_MCH, FOUR_GIB, VENDOR_INTEL } from './constants.js';
 import { E820_RAM } from './e820.js';
 import type { DebugOutput } from './debug.js';

@@ -1,4 +1,4 @@
-import { DEBUGCON_READBACK, PORT_DEBUGCON, type FirmwareIo } from './io.js';
+import { DEBUGCON_READBACK, PORT_DEBUGCON, type FirmwareIo } from '../io.js';
 import { format, type PrintfArg } from './printf.js';
 
 /**

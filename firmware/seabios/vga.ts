@@ -1,7 +1,7 @@
-import { PCI_BRIDGE_CONTROL, PCI_BRIDGE_CTL_VGA, PCI_CLASS_DISPLAY_VGA, PCI_COMMAND, PCI_COMMAND_IO, PCI_COMMAND_MEMORY } from '../devices/pci/regs.js';
+import { PCI_BRIDGE_CONTROL, PCI_BRIDGE_CTL_VGA, PCI_CLASS_DISPLAY_VGA, PCI_COMMAND, PCI_COMMAND_IO, PCI_COMMAND_MEMORY } from '../../devices/pci/regs.js';
 import type { PciConfig } from './pci-config.js';
 import type { PostState } from './state.js';
-import type { FwPciDevice } from './types.js';
+import type { FwPciDevice } from '../types.js';
 
 /** is_pci_vga: VGA class, IO and memory decode on, and VGA forwarding on every bridge above. */
 export function isPciVga(cfg: PciConfig, dev: FwPciDevice): boolean {

@@ -1,5 +1,5 @@
-import type { FirmwareIo } from './io.js';
-import { PCI_CAPABILITY_LIST, PCI_HEADER_TYPE, PCI_STATUS, PCI_STATUS_CAP_LIST, PCI_VENDOR_ID } from '../devices/pci/regs.js';
+import type { FirmwareIo } from '../io.js';
+import { PCI_CAPABILITY_LIST, PCI_HEADER_TYPE, PCI_STATUS, PCI_STATUS_CAP_LIST, PCI_VENDOR_ID } from '../../devices/pci/regs.js';
 import { PORT_PCI_CMD, PORT_PCI_DATA } from './constants.js';
 
 /**

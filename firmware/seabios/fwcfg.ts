@@ -1,4 +1,4 @@
-import type { FirmwareIo } from './io.js';
+import type { FirmwareIo } from '../io.js';
 import type { DebugOutput } from './debug.js';
 import {
   FWCFG_BOUNCE_ADDR, FWCFG_BOUNCE_SIZE, FWCFG_DMA_DESC_ADDR, PORT_QEMU_CFG_CTL, PORT_QEMU_CFG_DATA,

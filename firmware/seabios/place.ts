@@ -1,13 +1,13 @@
 import {
   PCI_IO_BASE, PCI_IO_BASE_UPPER16, PCI_IO_LIMIT, PCI_IO_LIMIT_UPPER16, PCI_MEMORY_BASE, PCI_MEMORY_LIMIT,
   PCI_PREF_BASE_UPPER32, PCI_PREF_LIMIT_UPPER32, PCI_PREF_MEMORY_BASE, PCI_PREF_MEMORY_LIMIT,
-} from '../devices/pci/regs.js';
+} from '../../devices/pci/regs.js';
 import { bdfText } from './printf.js';
 import { FOUR_GIB, IO_BASE_LOW, IO_BASE_TRADITIONAL, IO_TRADITIONAL_LIMIT, ONE_GIB } from './constants.js';
 import { barOffset, type BusRecord } from './collect.js';
 import { alignDown, alignUp, migrate64, newRegion, regionAlign, regionSum, type Region, type RegionEntry } from './regions.js';
 import type { PostState } from './state.js';
-import { REGION_IO, REGION_MEM, REGION_NAMES, REGION_PREFMEM } from './types.js';
+import { REGION_IO, REGION_MEM, REGION_NAMES, REGION_PREFMEM } from '../types.js';
 
 const TWO32 = 0x1_0000_0000;
 

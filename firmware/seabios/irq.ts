@@ -1,6 +1,6 @@
 import { PCI_IRQS } from './constants.js';
 import type { IrqRouting } from './state.js';
-import type { FwPciDevice } from './types.js';
+import type { FwPciDevice } from '../types.js';
 
 /**
  * pci_slot_get_irq (seabios-pci.md §5): sum the device numbers on the way up to the root bus;

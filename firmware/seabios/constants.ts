@@ -152,6 +152,3 @@ export const PCI_ROM_ADDRESS_MASK = 0xffff_f800; // ~0x7ff
 export const OPTION_ROM_MIN_VALID = 20 * 1024 * 1024; // map_pcirom refuses the first 16 MiB and the last 4 MiB
 export const OPTION_ROM_TOP_SLACK = 4 * 1024 * 1024;
 
-/** What this firmware calls itself on the debug console (Debian's SeaBIOS 1.16.2 build, seabios-pci.md §0 DEB). */
-export const SEABIOS_BANNER = 'SeaBIOS (version 1.16.2-debian-1.16.2-1)';
-export const SEABIOS_BUILD = 'BUILD: gcc: (Debian 12.2.0-14) 12.2.0 binutils: (GNU Binutils for Debian) 2.40';

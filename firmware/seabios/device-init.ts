@@ -1,7 +1,7 @@
 import {
   PCI_BRIDGE_CONTROL, PCI_BRIDGE_CTL_SERR, PCI_CLASS_DISPLAY_VGA, PCI_CLASS_STORAGE_IDE, PCI_COMMAND, PCI_COMMAND_IO,
   PCI_COMMAND_MEMORY, PCI_COMMAND_SERR, PCI_INTERRUPT_LINE, PCI_INTERRUPT_PIN,
-} from '../devices/pci/regs.js';
+} from '../../devices/pci/regs.js';
 import {
   ACPI_PM_TIMER_OFFSET, DEVICE_ICH9_LPC, DEVICE_ICH9_SMBUS, DEVICE_PIIX3_IDE, DEVICE_PIIX3_ISA, DEVICE_PIIX4_IDE,
   DEVICE_PIIX4_ISA, DEVICE_PIIX4_PM, ICH9_LPC_ACPI_CTRL, ICH9_LPC_ACPI_CTRL_ACPI_EN, ICH9_LPC_PIRQA_ROUT,
@@ -13,10 +13,10 @@ import {
 } from './constants.js';
 import { barOffset } from './collect.js';
 import { E820_RESERVED } from './e820.js';
-import type { FirmwareContext, IgdSetupHook } from './igd-hook.js';
+import type { FirmwareContext, IgdSetupHook } from '../igd-hook.js';
 import { slotIrq } from './irq.js';
 import type { PostState } from './state.js';
-import type { FwPciDevice } from './types.js';
+import type { FwPciDevice } from '../types.js';
 
 /** The ELCR bytes that make every PCI IRQ level-triggered. */
 function elcr(): [number, number] {

@@ -1,5 +1,5 @@
 import type { DebugOutput } from './debug.js';
-import type { E820Range, E820Type } from './types.js';
+import type { E820Range, E820Type } from '../types.js';
 
 /** e820 types (src/e820map.h); HOLE removes a range. */
 export const E820_RAM = 1;

@@ -3,13 +3,13 @@ import {
   PCI_CLASS_BRIDGE_PCI, PCI_EXP_FLAGS, PCI_EXP_FLAGS_SLOT, PCI_EXP_TYPE_DOWNSTREAM, PCI_EXP_TYPE_PCI_BRIDGE,
   PCI_EXP_TYPE_ROOT_PORT, PCI_IO_BASE, PCI_PREF_MEMORY_BASE, PCI_PREF_RANGE_TYPE_64, PCI_ROM_ADDRESS,
   PCI_ROM_ADDRESS1,
-} from '../devices/pci/regs.js';
+} from '../../devices/pci/regs.js';
 import { PCI_BRIDGE_IO_MIN, PCI_BRIDGE_MEM_MIN, PCI_DEVICE_MEM_MIN, PCI_ROM_ADDRESS_MASK } from './constants.js';
 import { findCapability } from './pci-config.js';
 import { alignUp, insertEntry, newRegion, regionAlign, regionSum, type Region } from './regions.js';
 import { findReserveCap, reserveSize } from './reserve-cap.js';
 import type { PostState } from './state.js';
-import { REGION_IO, REGION_MEM, REGION_NAMES, REGION_PREFMEM, type FwPciDevice, type RegionType } from './types.js';
+import { REGION_IO, REGION_MEM, REGION_NAMES, REGION_PREFMEM, type FwPciDevice, type RegionType } from '../types.js';
 
 /** One bus number's record in pass #1 (struct pci_bus): three request lists and the bridge behind it. */
 export interface BusRecord {

@@ -5,7 +5,7 @@ import {
 } from './constants.js';
 import { E820_RESERVED } from './e820.js';
 import type { PostState } from './state.js';
-import type { FwPciDevice } from './types.js';
+import type { FwPciDevice } from '../types.js';
 
 /** i440fx_mem_addr_setup: the 32-bit window starts at 2 GiB or 3 GiB, or at RamSize above 3 GiB. */
 function i440fxSetup(s: PostState): void {

@@ -1,0 +1,133 @@
+/**
+ * The firmware: SeaBIOS 1.16.2's POST as it runs on QEMU 7.2 (seabios-pci.md), reduced to what
+ * shapes the machine — fw_cfg, the e820 map, PCI bus numbering, BAR sizing and placement, device
+ * init, VGA selection, the option-ROM scan — and printing SeaBIOS's level-1 debug log on port 0x402.
+ * It reaches the machine only through `io`: ports, physical memory, config cycles, fw_cfg.
+ */
+import { checkDevices } from './collect.js';
+import {
+  BIOS_FLASH_SIZE, BIOS_FLASH_START, BUILD_LOWRAM_END, ACPI_TABLES_ALIGN, ACPI_TABLES_SIZE, EBDA_START,
+  INIT_RELOC_FOOTPRINT, INIT_RELOC_SIZE, INIT_RELOC_SOURCE, PCIMEM_END, PCI_IO_LOW_END_DEFAULT,
+  PORT_ACPI_PM_BASE_DEFAULT, PORT_ACPI_PM_BASE_QEMU,
+} from './constants.js';
+import { makeContext } from './context.js';
+import { DebugOutput } from './debug.js';
+import { initDevices } from './device-init.js';
+import { E820Map, E820_RESERVED } from './e820.js';
+import { FwCfgClient } from './fwcfg.js';
+import type { FirmwareContext } from '../igd-hook.js';
+import type { FirmwareIo } from '../io.js';
+import { legacyPortsSetup, smpSetup } from './legacy.js';
+import { mallocPreinit, returnZoneHigh } from './malloc.js';
+import { optionromSetup, vgaromSetup } from './optionroms.js';
+import { detectPlatform, earlyE820 } from './paravirt.js';
+import { initBuses, probeDevices } from './pci-bus.js';
+import { PciConfig } from './pci-config.js';
+import { mapDevices } from './place.js';
+import { initPlatform } from './platform.js';
+import type { PostState } from './state.js';
+import type { FirmwareResult, PostOptions } from '../types.js';
+import { usbSetup } from './usb.js';
+import { enableDefaultVga } from './vga.js';
+
+import type { SeabiosRelease } from './versions.js';
+
+/**
+ * pci_setup (seabios-pci.md §1): numbering, probing, platform, pass #1, pass #2, device init, VGA.
+ * Returns SeaBIOS's panic message, or null.
+ */
+function pciSetup(s: PostState, options: PostOptions, ctx: () => FirmwareContext): string | null {
+  const { debug } = s;
+  debug.printf('=== PCI bus & bridge init ===\n');
+  if (!s.cfg.probeHost()) {
+    debug.printf('Detected non-PCI system\n');
+    return null;
+  }
+  initBuses(s);
+  debug.printf('=== PCI device probing ===\n');
+  probeDevices(s);
+  s.pcimemStart = s.ramSize;
+  initPlatform(s);
+  debug.printf('=== PCI new allocation pass #1 ===\n');
+  const busses = checkDevices(s);
+  debug.printf('=== PCI new allocation pass #2 ===\n');
+  const panic = mapDevices(s, busses);
+  if (panic !== null) return panic;
+  initDevices(s, options.igdSetup, ctx);
+  enableDefaultVga(s);
+  return null;
+}
+
+/** Runs POST of `release` on the machine behind `io` and returns what SeaBIOS printed and decided. */
+export function seabiosPost(release: SeabiosRelease, io: FirmwareIo, options: PostOptions = {}): FirmwareResult {
+  const debug = new DebugOutput(io);
+  debug.printf('%s\n%s\n', release.banner, release.build);
+  debug.printf('No Xen hypervisor found.\n');
+  const cfg = new PciConfig(io);
+  const platform = detectPlatform(cfg, debug);
+  const fwcfg = new FwCfgClient(io, debug);
+  const e820 = new E820Map();
+  const s: PostState = {
+    release,
+    io,
+    cfg,
+    debug,
+    fwcfg,
+    e820,
+    zones: undefined,
+    ramSize: 0,
+    ramSizeOver4G: 0,
+    acpiPmBase: PORT_ACPI_PM_BASE_DEFAULT,
+    ioLowEnd: PCI_IO_LOW_END_DEFAULT,
+    pcimemStart: 0,
+    pcimemEnd: PCIMEM_END,
+    irqRouting: 'none',
+    devices: [],
+    maxBus: 0,
+    placements: [],
+    ioWindow: null,
+    mem64Window: null,
+  };
+
+  // qemu_preinit: QEMU's memory map, the BIOS flash below 4 GiB; malloc_preinit; the EBDA.
+  earlyE820(s);
+  e820.add(BIOS_FLASH_START, BIOS_FLASH_SIZE, E820_RESERVED);
+  s.zones = mallocPreinit(e820);
+  if (s.zones.highStart !== 0) {
+    debug.printf('Relocating init from 0x%08x to 0x%08x (size %d)\n', INIT_RELOC_SOURCE, s.zones.highStart - INIT_RELOC_FOOTPRINT, INIT_RELOC_SIZE);
+  }
+  e820.add(EBDA_START, BUILD_LOWRAM_END - EBDA_START, E820_RESERVED);
+
+  // qemu_platform_setup.
+  const hasLoader = fwcfg.has('etc/table-loader');
+  if (hasLoader) {
+    s.acpiPmBase = PORT_ACPI_PM_BASE_QEMU;
+    debug.printf('Moving pm_base to 0x%x\n', s.acpiPmBase);
+  }
+  let ctxCache: FirmwareContext | undefined;
+  const ctx = (): FirmwareContext => (ctxCache ??= makeContext(s, platform));
+  const panic = pciSetup(s, options, ctx);
+  const windows: FirmwareResult['windows'] = { io: s.ioWindow, mem32: [s.pcimemStart, s.pcimemEnd], mem64: s.mem64Window };
+  if (panic !== null) {
+    // panic(): the message, then the CPU halts.
+    debug.printf('%s\n', panic);
+    return { log: debug.log, panic, e820: [], placements: s.placements, windows };
+  }
+  options.extraHooks?.afterPciSetup?.(ctx());
+  smpSetup(s);
+  // The ACPI table loader's blob lands in ZoneHigh (QEMU pads it to 128 KiB).
+  if (hasLoader) s.zones.high.memalign(ACPI_TABLES_ALIGN, ACPI_TABLES_SIZE);
+
+  vgaromSetup(s, options.runOptionRom, ctx());
+  // device_hardware_setup: USB, PS/2, block devices, then the legacy ports.
+  usbSetup(s);
+  legacyPortsSetup(s);
+  optionromSetup(s, options.runOptionRom, ctx());
+  options.extraHooks?.beforePrepboot?.(ctx());
+
+  // malloc_prepboot: unused ZoneHigh goes back to RAM, then the final map is printed.
+  const giveback = returnZoneHigh(s.zones, e820);
+  if (giveback > 0) debug.printf('Returned %d bytes of ZoneHigh\n', giveback);
+  e820.dump(debug);
+  return { log: debug.log, panic: null, e820: e820.entries(), placements: s.placements, windows };
+}

@@ -1,0 +1,29 @@
+import type { FirmwareResult } from '../../firmware/index.js';
+import type { Machine } from '../machine/machine.js';
+import type { ProfileOverrides } from '../profile/profile.js';
+import type { BootReport } from '../report/types.js';
+import type { Passthrough } from '../traps/index.js';
+
+/** What a caller may ask of one boot besides the config itself (the CLI's flags, a test's choices). */
+export interface BootOptions {
+  /** Path shown in the report's `config` field; relative `rom:`/vBIOS paths resolve from its folder. */
+  readonly configPath?: string;
+  /** Overrides `firmware.igd-strategy` (`--strategy`). */
+  readonly strategy?: string;
+  /** Overrides `firmware.vbios` (`--vbios`). */
+  readonly vbios?: string;
+  /** false = QEMU 10.0 behaviour: no built-in IGD BAR4 quirk (`--no-quirks`). */
+  readonly quirks?: boolean;
+  /** Keep every trap hit for `--trace FILE`. */
+  readonly trace?: boolean;
+  /** Overrides of the machine profile (`--qemu`, `--firmware`). */
+  readonly profile?: ProfileOverrides;
+}
+
+export interface BootResult {
+  readonly report: BootReport;
+  readonly machine: Machine;
+  readonly firmware: FirmwareResult;
+  /** The trap layer, option ROMs and IOMMU wiring of this boot (its trace, for `--trace`). */
+  readonly passthrough: Passthrough;
+}

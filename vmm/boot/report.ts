@@ -1,0 +1,32 @@
+/**
+ * Stage 5: one typed report from the machine's final state and what every stage returned. Section order is
+ * the report's contract (JSON consumers and byte-identical fixtures rely on it): base, profile, igd, the
+ * passthrough sections (traps, rom, display, iommu), the workload's (qxl, dirty, workload); the IOMMU section
+ * always describes the final state, after the workload's DMA too.
+ */
+import type { FirmwareResult } from '../../firmware/index.js';
+import { igdReport } from '../igd/index.js';
+import { iommuReport } from '../iommu/index.js';
+import type { Machine } from '../machine/machine.js';
+import { profileReport } from '../profile/profile.js';
+import { buildBaseReport } from '../report/build.js';
+import type { BootReport } from '../report/types.js';
+import type { Acted } from './act.js';
+import type { Prepared } from './prepare.js';
+
+export function buildReport(configLabel: string, machine: Machine, firmware: FirmwareResult, prepared: Prepared, acted: Acted): BootReport {
+  const { passthrough } = prepared;
+  const base = buildBaseReport(configLabel, machine, firmware);
+  // QEMU's IGD quirk aborts the VM when the vBIOS programs the GTT before BDSM: that ends the boot too.
+  base.panic ??= passthrough.fatal;
+  const report: BootReport = { ...base, profile: profileReport(machine.profile) };
+  const igd = igdReport(machine, firmware);
+  if (igd !== null) report.igd = igd;
+  const { iommu, ...sections } = passthrough.sections();
+  Object.assign(report, sections);
+  // The IOMMU section sits where it first existed: after scan-out when a device DMA'd by then, else after the workload's.
+  if (acted.iommuBeforeWorkload && iommu !== undefined) report.iommu = iommu;
+  if (acted.workload !== undefined) Object.assign(report, acted.workload);
+  if (machine.dma.isBuilt) report.iommu = iommuReport(machine.dma.iommu);
+  return report;
+}

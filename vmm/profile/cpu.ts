@@ -1,0 +1,41 @@
+/**
+ * The guest's vCPU as firmware sees it through CPUID. QEMU's default CPU model `qemu64` is AuthenticAMD with
+ * 40 physical address bits (target/i386/cpu.c builtin_x86_defs "qemu64"; TCG default phys-bits 40); `-cpu host`
+ * on an Intel host reports the host's vendor and (with host-phys-bits) its width, commonly 39 or 46.
+ */
+export type CpuVendor = 'amd' | 'intel';
+
+export interface CpuProfile {
+  /** QEMU's -cpu model name the profile stands for. */
+  readonly model: string;
+  readonly vendor: CpuVendor;
+  /** CPUID 0x80000008 EAX[7:0]. */
+  readonly physBits: number;
+}
+
+export const DEFAULT_CPU: CpuProfile = { model: 'qemu64', vendor: 'amd', physBits: 40 };
+
+/** CPUID vendor strings as EBX, EDX, ECX of leaf 0 spell them. */
+const VENDOR_REGS: Readonly<Record<CpuVendor, readonly [number, number, number]>> = {
+  amd: [0x6874_7541, 0x6974_6e65, 0x444d_4163], // "Auth" "enti" "cAMD"
+  intel: [0x756e_6547, 0x4965_6e69, 0x6c65_746e], // "Genu" "ineI" "ntel"
+};
+
+/**
+ * CPUID for firmware: leaf 0 (max leaf, vendor), 0x80000000 (max extended leaf) and 0x80000008 (address sizes);
+ * every other leaf reads as zeros, which firmware treats as "not reported".
+ */
+export function cpuidOf(cpu: CpuProfile, leaf: number): readonly [number, number, number, number] {
+  switch (leaf >>> 0) {
+    case 0: {
+      const [b, d, c] = VENDOR_REGS[cpu.vendor];
+      return [0xd, b, c, d];
+    }
+    case 0x8000_0000:
+      return [0x8000_0008, 0, 0, 0];
+    case 0x8000_0008:
+      return [(cpu.physBits & 0xff) | (48 << 8), 0, 0, 0];
+    default:
+      return [0, 0, 0, 0];
+  }
+}
