@@ -38,3 +38,15 @@ describe('host.igd.ggms', () => {
     expect(errors(igd('generation: skl, ggms: 4'))).toEqual(['2:39: host.igd.ggms: must be <= 3, got 4']);
   });
 });
+
+describe('machine.memory given as a bare number', () => {
+  it('hints that a bare number is bytes, unlike QEMU\'s -m', () => {
+    expect(errors('machine: { type: q35, memory: 4096 }\n')).toEqual([
+      "1:31: machine.memory: 4096 bytes is too small (at least 1M) — a bare number is bytes here (QEMU's -m reads MiB): did you mean 4096M?",
+    ]);
+  });
+
+  it('gives no such hint for a size with a unit', () => {
+    expect(errors('machine: { type: q35, memory: 512K }\n')).toEqual(['1:31: machine.memory: 524288 bytes is too small (at least 1M)']);
+  });
+});
