@@ -8,7 +8,7 @@ const REGISTERS_TEST_MODELS = ['test/firmware/hooks.test.ts', 'test/rom/run.test
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
+    // No top-level include: with `extends: true` a project's include is added to it, not put in its place.
     testTimeout: 60_000,
     // Reserves one folder per run for the compiled copy that the sweep and bin tests share (built on first use).
     globalSetup: ['test/global-setup.ts'],
@@ -20,6 +20,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'shared',
+          include: ['test/**/*.test.ts'],
           exclude: REGISTERS_TEST_MODELS,
           // One module graph per worker instead of one per test file: re-importing the project for each of ~75
           // files was most of the suite's CPU time (test/config+igd+dirty: import 14.3 s → 4.6 s). The device
