@@ -1,5 +1,6 @@
 import type { BarReport, BootReport, DeviceReport } from '../report/types.js';
 import { formatSize } from '../format.js';
+import type { MonitorReport } from '../workload/monitors.js';
 
 /** Human summary of one boot: an `lspci -tv`-like tree with BARs and windows, then the e820 map. */
 export function renderBootText(r: BootReport): string {
@@ -48,6 +49,7 @@ function sectionLines(r: BootReport): string[] {
   const igd = r.igd;
   if (igd !== undefined) {
     out.push(`  IGD (${igd.generationName}, gen ${igd.generation}), strategy ${igd.strategy}:`);
+    out.push(`    QEMU behaviour ${igd.behaviour} (${IGD_BEHAVIOUR_TEXT[igd.behaviour]}), legacy mode ${igd.legacyMode ? 'on' : 'off'}`);
     out.push(`    host BDSM ${igd.hostBdsm}  guest BDSM ${igd.guestBdsm ?? 'unset'}  guest ASLS ${igd.guestAsls ?? 'unset'}`);
     out.push(`    stolen ${sizeText(Number(igd.stolenSize))}, GTT ${sizeText(Number(igd.gttSize))}, etc/igd-bdsm-size ${igd.fwcfg['etc/igd-bdsm-size'] ?? 'absent'}`);
     for (const h of igd.hazards) out.push(`    hazard ${h.id}: ${h.message}`);
@@ -66,8 +68,22 @@ function sectionLines(r: BootReport): string[] {
     for (const c of io.corruption) out.push(`    corruption: ${c.source} ${c.access} [${c.start}, ${c.end})`);
   }
   const dirty = r.dirty;
-  for (const d of dirty ?? []) out.push(`  dirty framebuffer [${d.range.start}, ${d.range.end}): ${d.pages} pages`);
+  const monitors = r.workload?.monitors ?? [];
+  for (const d of dirty ?? []) {
+    // A span is the monitors plugged on exactly that range (one span can serve several plugs of the same size).
+    const on = monitors.filter((m) => m.range.start === d.range.start && m.range.end === d.range.end);
+    const who = on.length === 0 ? '' : ` (${[...new Set(on.map(monitorText))].join('; ')})`;
+    out.push(`  dirty framebuffer [${d.range.start}, ${d.range.end}): ${d.pages} pages${who}`);
+  }
   return out;
+}
+
+/** x-igd-behaviour in words: which QEMU releases behave so. */
+const IGD_BEHAVIOUR_TEXT: Readonly<Record<'qemu10' | 'legacy', string>> = { qemu10: 'QEMU 10.0', legacy: 'QEMU 2016..9.x' };
+
+function monitorText(m: MonitorReport): string {
+  const where = m.device !== undefined ? ` on ${m.device}` : '';
+  return `monitor ${m.id}, ${m.kind} ${m.width}x${m.height}${where}`;
 }
 
 function barText(b: BarReport): string {

@@ -1,4 +1,4 @@
-import { ggmsValid, gmchFields, gmsEncodable, gmsRangeText, IGD_GENERATIONS } from '../../devices/igd/tables.js';
+import { ggmsMax, ggmsValid, gmchFields, gmsEncodable, gmsRangeText, IGD_GENERATIONS } from '../../devices/igd/tables.js';
 import type { HostIgdSpec } from './spec.js';
 import { parseHexInt, parseSize } from './size.js';
 import type { PathSeg } from './yaml-doc.js';
@@ -15,6 +15,26 @@ export const IGD_MODEL = 'vfio-igd';
 export const IGD_DEVFN = 0x10; // 00:02.0
 const MiB = 0x10_0000;
 const FOUR_GIB = 0x1_0000_0000;
+
+/**
+ * vfio-pci properties users bring from QEMU command lines that vfio-igd does not take, with where the same fact
+ * lives in a vfio-sim config (the hint replaces "did you mean").
+ */
+const HOST_IGD_POINTER = ": the assigned IGD is always the host's 00:02.0, described under host.igd (generation, device-id, gms, bdsm, ...)";
+export const IGD_PROP_POINTERS: Readonly<Record<string, string>> = {
+  host: HOST_IGD_POINTER,
+  sysfsdev: HOST_IGD_POINTER,
+  'x-vga': ": vfio-sim does not pass legacy VGA ranges through; IGD legacy mode is x-igd-legacy-mode (QEMU 10.0) or x-igd-behaviour: legacy, and the host GPU is under host.igd",
+};
+
+/**
+ * vfio-igd's romfile. QEMU loads a ROM image from it; vfio-sim runs no ROM images, only ROM programs, so a
+ * non-empty romfile would be accepted and then ignored. `romfile: ""` (QEMU's "no ROM") stays valid.
+ */
+export function igdRomfileProblem(value: unknown): string | undefined {
+  if (typeof value !== 'string' || value === '') return undefined;
+  return `${IGD_MODEL}: romfile '${value}' is a ROM image, which vfio-sim cannot run: the IGD's video BIOS is a ROM program, firmware.vbios (reads-bdsm | cached-host-bdsm) or the device's rom: key`;
+}
 
 export interface Problem {
   readonly path: readonly PathSeg[];
@@ -62,8 +82,9 @@ export function checkHostIgd(raw: unknown): { spec?: HostIgdSpec; problems: Prob
     const at = r['gms'] !== undefined ? 'gms' : 'gmch';
     problems.push({ path: [...BASE, at], message: `host.igd.${at}: GMS ${hex(gms)} cannot be encoded on gen ${generation} (valid: ${gmsRangeText(generation)})` });
   }
-  if (ggms !== undefined && !ggmsValid(generation, ggms)) {
-    problems.push({ path: [...BASE, r['ggms'] !== undefined ? 'ggms' : 'gmch'], message: `host.igd.ggms: GGMS 3 is reserved on gen ${generation} (valid: 0..2)` });
+  // Values past the 2-bit field are the schema's error already (maximum 3); here only what the generation reserves.
+  if (ggms !== undefined && Number.isInteger(ggms) && ggms >= 0 && ggms <= 3 && !ggmsValid(generation, ggms)) {
+    problems.push({ path: [...BASE, r['ggms'] !== undefined ? 'ggms' : 'gmch'], message: `host.igd.ggms: GGMS ${ggms} is reserved on gen ${generation} (valid: 0..${ggmsMax(generation)})` });
   }
   if (bdsm !== undefined && bdsm % MiB !== 0) {
     problems.push({ path: [...BASE, 'bdsm'], message: `host.igd.bdsm: ${hex(bdsm)} is not 1 MiB aligned` });

@@ -54,7 +54,12 @@ function machineOf(m: unknown, problems: Problem[]): MachineSpec['machine'] | un
   const qemu = typeof m['qemu'] === 'string' && isQemuVersion(m['qemu']) ? m['qemu'] : undefined;
   const cpu = cpuOf(m['cpu']);
   const memory = m['memory'] === undefined ? DEFAULT_MEMORY : parseSize(m['memory']);
-  if (memory !== undefined && memory < MIN_MEMORY) problems.push({ path: ['machine', 'memory'], message: `machine.memory: ${memory} bytes is too small (at least 1M)` });
+  if (memory !== undefined && memory < MIN_MEMORY) {
+    // QEMU's -m reads a bare number as MiB; here it is bytes, so `memory: 4096` most likely meant 4096M.
+    const bare = typeof m['memory'] === 'number' || (typeof m['memory'] === 'string' && /^\d+$/.test(m['memory']));
+    const hint = bare && memory > 0 ? ` — a bare number is bytes here (QEMU's -m reads MiB): did you mean ${memory}M?` : '';
+    problems.push({ path: ['machine', 'memory'], message: `machine.memory: ${memory} bytes is too small (at least 1M)${hint}` });
+  }
   const maxmem = m['maxmem'] === undefined ? undefined : parseSize(m['maxmem']);
   const slots = typeof m['slots'] === 'number' ? m['slots'] : undefined;
   if (slots !== undefined && slots > 0 && m['maxmem'] === undefined) {

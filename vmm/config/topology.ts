@@ -3,7 +3,8 @@ import { PC_BUILTINS, Q35_BUILTINS } from '../../devices/chipset/index.js';
 import { PCI_HEADER_TYPE, PCI_HEADER_TYPE_MULTI_FUNCTION } from '../../devices/pci/regs.js';
 import { lookupModel, modelNames, type ModelDef } from '../../devices/registry.js';
 import { didYouMean } from './errors.js';
-import { IGD_DEVFN, IGD_MODEL, type Problem } from './igd.js';
+import { IGD_DEVFN, IGD_MODEL, IGD_PROP_POINTERS, igdRomfileProblem, type Problem } from './igd.js';
+import { unknownModelHint } from './model-class.js';
 import { badPropMessage, normalizeProp } from './prop-values.js';
 import type { DeviceSpec, MachineType, PropValue } from './spec.js';
 import type { PathSeg } from './yaml-doc.js';
@@ -79,7 +80,7 @@ export function checkDevices(input: TopologyInput): { devices: DeviceSpec[]; pro
     const model = typeof d['model'] === 'string' ? d['model'] : undefined;
     const def = model !== undefined ? lookupModel(model) : undefined;
     if (model !== undefined && def === undefined) {
-      const hint = didYouMean(model, modelNames()) || ` (known models: ${modelNames().join(', ')})`;
+      const hint = unknownModelHint(model, modelNames());
       add(at('model'), `unknown model '${model}'${hint}`);
     }
     if (def?.machines !== undefined && input.machineType !== undefined && !def.machines.includes(input.machineType)) {
@@ -138,13 +139,17 @@ export function checkDevices(input: TopologyInput): { devices: DeviceSpec[]; pro
       const pd = def.props[k];
       if (pd === undefined) {
         propsOk = false;
-        add(at('props', k), `${def.name}: unknown property '${k}'${didYouMean(k, Object.keys(def.props))}`, 'key');
+        const pointer = model === IGD_MODEL ? IGD_PROP_POINTERS[k] : undefined;
+        add(at('props', k), `${def.name}: unknown property '${k}'${pointer ?? didYouMean(k, Object.keys(def.props))}`, 'key');
         continue;
       }
       const nv = normalizeProp(pd, v);
       if (nv === undefined) {
         propsOk = false;
         add(at('props', k), badPropMessage(def.name, k, pd, v));
+      } else if (model === IGD_MODEL && k === 'romfile' && igdRomfileProblem(nv) !== undefined) {
+        propsOk = false;
+        add(at('props', k), igdRomfileProblem(nv)!);
       } else props[k] = nv;
     }
     const ctx = { machineType: input.machineType ?? 'q35', pcieBus: bus?.pciePort ?? false, rootBus: bus?.root ?? true };

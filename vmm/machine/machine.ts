@@ -60,7 +60,13 @@ export class Machine {
     /** The QEMU version, machine type, vCPU and firmware this machine models (vmm/profile). */
     readonly profile: MachineProfile = resolveProfile(spec),
   ) {
-    this.layout = ramLayout(spec.machine.type, spec.machine.memory);
+    const { maxmem, slots } = spec.machine;
+    this.layout = ramLayout(spec.machine.type, spec.machine.memory, {
+      cpu: profile.cpu,
+      machineVersion: profile.machine.version,
+      ...(maxmem !== undefined ? { maxmem } : {}),
+      ...(slots !== undefined ? { slots } : {}),
+    });
     this.io = new AddressSpace('io', () => this.pci.regions(true));
     this.mmio = new AddressSpace('mmio', () => this.pci.regions(false));
     this.dma = new DmaDomain(this.ram, this.layout);
@@ -70,7 +76,8 @@ export class Machine {
     };
     this.mmio.addRam(0, this.layout.below4g, ramHandler, 'ram-below-4g');
     if (this.layout.above4g > 0) {
-      this.mmio.addRam(FOUR_GIB, this.layout.above4g, { read: (o, w) => this.ram.read(o + FOUR_GIB, w), write: (o, w, v) => this.ram.write(o + FOUR_GIB, w, v) }, 'ram-above-4g');
+      const start = this.layout.above4gStart;
+      this.mmio.addRam(start, this.layout.above4g, { read: (o, w) => this.ram.read(o + start, w), write: (o, w, v) => this.ram.write(o + start, w, v) }, 'ram-above-4g');
     }
     this.io.addFixed(PCI_CONFIG_ADDRESS_PORT, 8, this.pci.configPorts, 'pci-conf');
     this.io.addFixed(PORT_DEBUGCON, 1, this.debugcon, 'debugcon');
@@ -85,10 +92,10 @@ export class Machine {
   private setupFwCfg(): void {
     const { below4g, above4g } = this.layout;
     const entries = [{ start: 0, size: below4g, type: E820_RAM }];
-    if (above4g > 0) entries.push({ start: FOUR_GIB, size: above4g, type: E820_RAM });
+    if (above4g > 0) entries.push({ start: this.layout.above4gStart, size: above4g, type: E820_RAM });
     // QEMU reserves AMD's HyperTransport range below 1 TiB only for an AMD vCPU (hw/i386/pc.c pc_memory_init,
-    // IS_AMD_CPU && enforce_amd_1tb_hole): an Intel guest's e820 has no such entry.
-    if (this.profile.cpu.vendor === 'amd') entries.push({ start: HT_HOLE_START, size: HT_HOLE_END - HT_HOLE_START, type: E820_RESERVED });
+    // IS_AMD_CPU && enforce_amd_1tb_hole, phys-bits >= 40): an Intel guest's e820 has no such entry (vmm/machine/layout).
+    if (this.layout.htHoleReserved) entries.push({ start: HT_HOLE_START, size: HT_HOLE_END - HT_HOLE_START, type: E820_RESERVED });
     this.fwcfg.addFile('etc/e820', encodeE820(entries));
     const ramSize = new Uint8Array(8);
     new DataView(ramSize.buffer).setBigUint64(0, BigInt(this.spec.machine.memory), true);
@@ -99,7 +106,7 @@ export class Machine {
     if (maxmem !== undefined && slots !== undefined && slots > 0 && maxmem > this.spec.machine.memory) {
       // Device-memory region after above-4G RAM, 1 GiB aligned, sized maxmem - memory (+1 GiB per slot of QEMU's alignment
       // slack), end rounded to 1 GiB (QEMU pc_memory_init; seabios-pci.md §7.3 verified examples).
-      const start = Math.ceil((FOUR_GIB + above4g) / 0x4000_0000) * 0x4000_0000;
+      const start = Math.ceil((this.layout.above4gStart + above4g) / 0x4000_0000) * 0x4000_0000;
       const size = maxmem - this.spec.machine.memory + slots * 0x4000_0000;
       const end = Math.ceil((start + size) / 0x4000_0000) * 0x4000_0000;
       const buf = new Uint8Array(8);
@@ -232,7 +239,8 @@ export class Machine {
   isRam(addr: number, len: number): boolean {
     const { below4g, above4g } = this.layout;
     const inLow = addr + len <= below4g;
-    const inHigh = addr >= FOUR_GIB && addr + len <= FOUR_GIB + above4g;
+    const start = this.layout.above4gStart;
+    const inHigh = addr >= start && addr + len <= start + above4g;
     if (!inLow && !inHigh) return false;
     return this.ecamBase < 0 || addr + len <= this.ecamBase || addr >= this.ecamBase + Q35_MMCONFIG_SIZE;
   }
