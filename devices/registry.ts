@@ -9,6 +9,11 @@ export interface DeviceContext {
   readonly pcieBus: boolean;
   /** The device sits on the root bus. */
   readonly rootBus: boolean;
+  /**
+   * The machine type's version (`pc-q35-9.0` → "9.0"; a bare `q35` means the QEMU binary's), which selects the
+   * versioned device facts of devices/catalogue/versions.ts. Absent: the default QEMU's.
+   */
+  readonly machineVersion?: string;
   /** Host-side hardware description (IGD) from the config. */
   readonly hostIgd?: HostIgdSpec;
   /** Source id (bus << 8 | devfn of the function as plugged) — the IOMMU binds DMA to it. */

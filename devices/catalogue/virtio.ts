@@ -1,8 +1,9 @@
 import { PciFunction } from '../pci/function.js';
 import { PCI_CAP_ID_VNDR } from '../pci/regs.js';
-import type { CheckContext, ModelDef, PropDef, Props } from '../registry.js';
+import type { CheckContext, DeviceContext, ModelDef, PropDef, Props } from '../registry.js';
 import { addEndpointPcieCap, addMsixCap, applyRom, defineModel, identityOf, msixBarSize } from './build.js';
 import { VENDOR_VIRTIO, VIRTIO, type EndpointFacts, type VirtioFacts } from './facts.js';
+import { machineFacts } from './versions.js';
 import { bool, int, onOffAuto, pow2ceil, propBool, propNum, propOnOffAuto, propSet, size, str, U32 } from './props.js';
 
 /**
@@ -54,7 +55,7 @@ interface VirtioModel {
   readonly props: Readonly<Record<string, PropDef>>;
   readonly cfgLen: CfgLen;
   /** `vectors` default when the prop is absent; undefined = the model has no vectors prop. */
-  readonly vectors?: (p: Props) => number;
+  readonly vectors?: (p: Props, ctx: DeviceContext) => number;
 }
 
 const MODELS: Readonly<Record<string, VirtioModel>> = {
@@ -68,10 +69,11 @@ const MODELS: Readonly<Record<string, VirtioModel>> = {
     vectors: () => 3, // virtio_net_properties "vectors" default
   },
   // virtio_balloon_config: num_pages+actual = 8; +free_page_hint_cmd_id; +poison_val (page-poison defaults on).
-  // No vectors prop and no MSI-X BAR (seabios-pci.md §12.3).
+  // MSI-X vectors only from machine type 10.0 on (versions.ts).
   'virtio-balloon-pci': {
-    props: { 'deflate-on-oom': bool(), 'free-page-hint': bool(), 'page-poison': bool(), 'free-page-reporting': bool(), iothread: str() },
+    props: { 'deflate-on-oom': bool(), 'free-page-hint': bool(), 'page-poison': bool(), 'free-page-reporting': bool(), iothread: str(), vectors: int(0, 2048) },
     cfgLen: (p) => (propBool(p, 'page-poison', true) ? 16 : propBool(p, 'free-page-hint', false) ? 12 : 8),
+    vectors: (_p, ctx) => machineFacts(ctx.machineVersion).balloonVectors,
   },
   // virtio_console_config: cols, rows, max_nr_ports = 8; +emerg_wr (emergency-write defaults on);
   // vectors default max_ports + 1 (virtio_serial_pci_realize).
@@ -132,7 +134,7 @@ function virtioModel(name: string, facts: VirtioFacts, model: VirtioModel): Mode
             subsystemVendor: VENDOR_VIRTIO, subsystem: facts.type, bars: [] }
         : { vendor: VENDOR_VIRTIO, device: 0x1040 + facts.type, classCode: facts.classCode, revision: 1, interruptPin: 1, bars: [] };
       const fn = new PciFunction(identityOf(ids, pcie));
-      const vectors = model.vectors === undefined ? 0 : propNum(p, 'vectors', model.vectors(p));
+      const vectors = model.vectors === undefined ? 0 : propNum(p, 'vectors', model.vectors(p, ctx));
       if (modern) {
         const mult = propBool(p, 'page-per-vq', false) ? QUEUE_MEM_MULT_PAGE : QUEUE_MEM_MULT;
         const notifySize = mult * VIRTIO_QUEUE_MAX;

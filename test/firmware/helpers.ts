@@ -57,6 +57,12 @@ export function boot(spec: MachineSpec, options?: PostOptions): { machine: Machi
   return { machine, fw: post(machine.cpu, options) };
 }
 
+/** Boots `spec` on the firmware of its own profile (QEMU version, vCPU, firmware release from the config). */
+export function bootProfiled(spec: MachineSpec, options?: PostOptions): { machine: Machine; fw: FirmwareResult } {
+  const machine = new Machine(spec);
+  return { machine, fw: machine.profile.firmware.post(machine.cpu, options) };
+}
+
 /** Parses a YAML machine config (the loader validates it as `vfio-sim boot` would) and boots it. */
 export function bootYaml(yaml: string, options?: PostOptions): { machine: Machine; fw: FirmwareResult } {
   return boot(specOf(yaml), options);
@@ -79,7 +85,7 @@ export function spec(type: 'q35' | 'pc', memory: number, devices: Partial<Device
 }
 
 /** The lines of a SeaBIOS log that describe PCI setup, the fw_cfg/e820 inputs, device init and the final e820 map. */
-const COMPARED = /^(PCI: |PCIe: |=== PCI|Found |e820 map has|  \d+: [0-9a-f]{16} - |qemu\/e820: |Moving pm_base|Running on QEMU|Q35 LPC init|PIIX3\/PIIX4 init|Using pmtimer|Returned \d+ bytes of ZoneHigh|Relocating init|QEMU fw_cfg DMA|Scan for (VGA )?option rom|No Xen)/;
+const COMPARED = /^(PCI: |PCIe: |=== PCI|Found |physbits: |cpuid 0x4|e820 map has|  \d+: [0-9a-f]{16} - |qemu\/e820: |Moving pm_base|Running on QEMU|Q35 LPC init|PIIX3\/PIIX4 init|Using pmtimer|Returned \d+ bytes of ZoneHigh|Relocating init|QEMU fw_cfg DMA|Scan for (VGA )?option rom|No Xen)/;
 
 export function comparedLines(log: string): string[] {
   return log.split('\n').filter((l) => COMPARED.test(l));

@@ -79,11 +79,13 @@ export class Machine {
   /** QEMU's fw_cfg content for this machine: its e820 table, RAM size, the ACPI loader, hotplug memory end. */
   private setupFwCfg(): void {
     const { below4g, above4g } = this.layout;
-    const entries = [{ start: 0, size: below4g, type: E820_RAM }];
-    if (above4g > 0) entries.push({ start: FOUR_GIB, size: above4g, type: E820_RAM });
     // QEMU reserves AMD's HyperTransport range below 1 TiB only for an AMD vCPU (hw/i386/pc.c pc_memory_init,
-    // IS_AMD_CPU && enforce_amd_1tb_hole): an Intel guest's e820 has no such entry.
+    // IS_AMD_CPU && enforce_amd_1tb_hole), and before the RAM entries (SeaBIOS 1.16.3 logs it first): an Intel
+    // guest's e820 has no such entry.
+    const entries: { start: number; size: number; type: number }[] = [];
     if (this.profile.cpu.vendor === 'amd') entries.push({ start: HT_HOLE_START, size: HT_HOLE_END - HT_HOLE_START, type: E820_RESERVED });
+    entries.push({ start: 0, size: below4g, type: E820_RAM });
+    if (above4g > 0) entries.push({ start: FOUR_GIB, size: above4g, type: E820_RAM });
     this.fwcfg.addFile('etc/e820', encodeE820(entries));
     const ramSize = new Uint8Array(8);
     new DataView(ramSize.buffer).setBigUint64(0, BigInt(this.spec.machine.memory), true);
@@ -133,6 +135,7 @@ export class Machine {
     const pcieBus = bus.bridge !== undefined && lookupModel(this.specOf.get(bus.bridge)?.model ?? '')?.pciePort === true;
     const ctx: DeviceContext = {
       machineType: this.spec.machine.type,
+      machineVersion: this.profile.machine.version,
       pcieBus,
       rootBus: bus.bridge === undefined,
       ...(this.spec.host?.igd !== undefined ? { hostIgd: this.spec.host.igd } : {}),
