@@ -6,6 +6,7 @@
 import { lookupFirmware, type Firmware, type FirmwareType } from '../../firmware/index.js';
 import type { MachineSpec, MachineType } from '../config/spec.js';
 import { DEFAULT_CPU, type CpuProfile } from './cpu.js';
+import type { ProfileHazard } from './hazards.js';
 import { DEFAULT_QEMU, QEMU_RELEASES, type QemuVersion } from './qemu.js';
 
 export interface MachineProfile {
@@ -48,6 +49,8 @@ export interface ProfileReport {
   machine: string;
   cpu: { model: string; vendor: string; 'phys-bits': number };
   firmware: { type: string; version: string };
+  /** Address-space hazards of this profile's firmware placement (hazards.ts); present only when there are some. */
+  hazards?: ProfileHazard[];
 }
 
 export function profileReport(p: MachineProfile): ProfileReport {
