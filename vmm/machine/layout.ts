@@ -18,8 +18,16 @@ export interface RamLayout {
   readonly above4g: number;
 }
 
-/** How QEMU 7.2 splits guest RAM around the 32-bit PCI hole. */
-export function ramLayout(type: MachineType, memory: number): RamLayout {
+/** QEMU rounds `-m` up to 8 KiB (hw/core/machine.c machine_set_mem: QEMU_ALIGN_UP(mem->size, 8192); 7.2 and 10.0). */
+export const RAM_SIZE_ALIGN = 8192;
+
+export function qemuRamSize(memory: number): number {
+  return Math.ceil(memory / RAM_SIZE_ALIGN) * RAM_SIZE_ALIGN;
+}
+
+/** How QEMU (7.2 and 10.0 alike) splits guest RAM, rounded as QEMU rounds it, around the 32-bit PCI hole. */
+export function ramLayout(type: MachineType, requested: number): RamLayout {
+  const memory = qemuRamSize(requested);
   if (type === 'q35') {
     const below4g = memory >= Q35_LOWMEM_LIMIT ? 2 * GiB : memory;
     return { below4g, above4g: memory - below4g };
