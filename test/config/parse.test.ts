@@ -40,6 +40,18 @@ describe('config → MachineSpec', () => {
     expect(spec.devices.map((d) => d.devfn)).toEqual([0x10, 0x80, 0xe0]);
   });
 
+  it("reads addr in every form QEMU's set_pci_devfn accepts: 0x3, 3, 03.0, 0x4.0x1, 1f.7", () => {
+    const spec = ok('machine: { type: q35 }\ndevices:\n  - { model: e1000, addr: "0x3" }\n  - { model: edu, addr: 5 }\n  - { model: rtl8139, addr: 06.0 }\n'
+      + '  - { model: edu, addr: "0x4.0x1" }\n  - { model: e1000, addr: "0x4", props: { multifunction: on } }\n  - { model: edu, addr: "0X0A.7" }\n  - { model: edu, addr: "0xa", props: { multifunction: on } }\n');
+    expect(spec.devices.map((d) => d.devfn)).toEqual([0x18, 0x28, 0x30, 0x21, 0x20, 0x57, 0x50]);
+  });
+
+  it('refuses addr forms QEMU refuses: a slot above 0x1f, a function above 7, trailing text', () => {
+    expect(errors('machine: { type: q35 }\ndevices:\n  - { model: edu, addr: "0x20" }\n')).toEqual(["t.yaml:3:25: addr '0x20': slot 0x20 is out of range (00..1f)"]);
+    expect(errors('machine: { type: q35 }\ndevices:\n  - { model: edu, addr: "3.0x8" }\n')).toEqual(["t.yaml:3:25: addr '3.0x8': function 8 is out of range (0..7)"]);
+    expect(errors('machine: { type: q35 }\ndevices:\n  - { model: edu, addr: "3.0 " }\n')).toHaveLength(1);
+  });
+
   it('leaves devfn to the machine when no addr is given, but checks the slot QEMU would pick', () => {
     const spec = ok('machine: { type: pc }\ndevices:\n  - { model: VGA }\n  - { model: e1000, addr: "03.0" }\n');
     expect(spec.devices[0]!.devfn).toBeUndefined();

@@ -29,7 +29,11 @@ interface Bus {
 
 const hex2 = (n: number): string => n.toString(16).padStart(2, '0');
 const fmtAddr = (devfn: number): string => `${hex2(devfn >> 3)}.${(devfn & 7).toString(16)}`;
-const ADDR_RE = /^([0-9a-f]{1,2})(?:\.([0-9a-f]))?$/i;
+/**
+ * QEMU's addr forms (hw/core/qdev-properties-system.c set_pci_devfn: sscanf "%x.%x", else "%x"): hex slot and
+ * function, each optionally 0x-prefixed as %x allows.
+ */
+const ADDR_RE = /^(?:0x)?([0-9a-f]{1,2})(?:\.(?:0x)?([0-9a-f]))?$/i;
 /** QEMU's names for the root bus (pc: pci.0, q35: pcie.0). */
 const ROOT_BUS_NAMES = new Set(['pci.0', 'pcie.0']);
 
@@ -158,13 +162,14 @@ export function checkDevices(input: TopologyInput): { devices: DeviceSpec[]; pro
     // ---- address ----
     let devfn: number | undefined;
     let addrOk = true;
-    if (typeof d['addr'] === 'string') {
-      const m = ADDR_RE.exec(d['addr']);
+    const addrText = d['addr'];
+    if (typeof addrText === 'string') {
+      const m = ADDR_RE.exec(addrText);
       if (m !== null) {
         const slot = parseInt(m[1]!, 16);
         const fn = m[2] === undefined ? 0 : parseInt(m[2], 16);
-        if (slot > 0x1f) add(at('addr'), `addr '${d['addr']}': slot 0x${hex2(slot)} is out of range (00..1f)`);
-        else if (fn > 7) add(at('addr'), `addr '${d['addr']}': function ${fn} is out of range (0..7)`);
+        if (slot > 0x1f) add(at('addr'), `addr '${addrText}': slot 0x${hex2(slot)} is out of range (00..1f)`);
+        else if (fn > 7) add(at('addr'), `addr '${addrText}': function ${fn} is out of range (0..7)`);
         else devfn = (slot << 3) | fn;
       }
       addrOk = devfn !== undefined;
