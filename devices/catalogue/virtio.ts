@@ -56,6 +56,12 @@ interface VirtioModel {
   readonly cfgLen: CfgLen;
   /** `vectors` default when the prop is absent; undefined = the model has no vectors prop. */
   readonly vectors?: (p: Props, ctx: DeviceContext) => number;
+  /** virtio_pci_force_virtio_1: no legacy interface whatever disable-legacy says (virtio-gpu). */
+  readonly modernOnly?: boolean;
+  /** BAR indices when the proxy moves them (virtio-vga: modern BAR2, MSI-X BAR4, its VGA VRAM on BAR0). */
+  readonly modernBar?: number;
+  readonly msixBar?: number;
+  readonly vramBar?: { readonly bar: number; readonly size: number };
 }
 
 const MODELS: Readonly<Record<string, VirtioModel>> = {
@@ -91,6 +97,34 @@ const MODELS: Readonly<Record<string, VirtioModel>> = {
     cfgLen: () => 36,
     vectors: (p) => propNum(p, 'num_queues', 1) + 3,
   },
+  // virtio_blk_config is 60 bytes (include/standard-headers/linux/virtio_blk.h; the legacy BAR rounds to 128 on
+  // 7.2 and 10.0 alike); vectors default num-queues + 1, num-queues "auto" = one per vCPU (virtio_blk_pci_realize).
+  'virtio-blk-pci': {
+    props: {
+      drive: str('block backend id (QEMU requires it)'), vectors: int(0, 2048), 'num-queues': int(1, 1024), 'queue-size': int(2, 1024),
+      bootindex: int(-1, 0x7fff_ffff), serial: str(), iothread: str(), discard: bool(), write_zeroes: bool(),
+    },
+    cfgLen: () => 60,
+    vectors: (p) => propNum(p, 'num-queues', 1) + 1,
+  },
+  // hw/display/virtio-gpu-pci.c: modern only, vectors default 3.
+  'virtio-gpu-pci': {
+    props: { vectors: int(0, 2048), max_outputs: int(1, 16), edid: bool(), xres: int(0, U32), yres: int(0, U32), max_hostmem: size() },
+    cfgLen: () => 0,
+    vectors: () => 3,
+    modernOnly: true,
+  },
+  // hw/display/virtio-vga.c virtio_vga_base_realize: VGA VRAM on BAR0 (8 MiB at default props as QEMU 7.2.22 and
+  // 10.0.13 report it), modern_mem_bar_idx 2, msix_bar_idx 4; modern only.
+  'virtio-vga': {
+    props: { vectors: int(0, 2048), max_outputs: int(1, 16), edid: bool(), xres: int(0, U32), yres: int(0, U32), max_hostmem: size() },
+    cfgLen: () => 0,
+    vectors: () => 3,
+    modernOnly: true,
+    modernBar: 2,
+    msixBar: 4,
+    vramBar: { bar: 0, size: 8 * 1024 * 1024 },
+  },
   'virtio-rng-pci': {
     props: { vectors: int(0, 2048), rng: str(), 'max-bytes': size(), period: int(1, U32) },
     cfgLen: () => 0,
@@ -105,11 +139,11 @@ export function virtioModes(p: Props, ctx: Pick<CheckContext, 'pcieBus'>): { leg
   return { legacy, modern: !propBool(p, 'disable-modern', false) };
 }
 
-function vendorCap(fn: PciFunction, cfgType: number, offset: number, length: number, extra = 0): number {
+function vendorCap(fn: PciFunction, cfgType: number, offset: number, length: number, extra = 0, bar = MODERN_MEM_BAR): number {
   const off = fn.addCapability(PCI_CAP_ID_VNDR, 16 + extra);
   fn.cfg[off + 2] = 16 + extra;
   fn.cfg[off + 3] = cfgType;
-  fn.cfg[off + 4] = cfgType === CFG_PCI ? 0 : MODERN_MEM_BAR;
+  fn.cfg[off + 4] = cfgType === CFG_PCI ? 0 : bar;
   fn.set32(off + 8, offset);
   fn.set32(off + 12, length);
   return off;
@@ -125,7 +159,11 @@ function virtioModel(name: string, facts: VirtioFacts, model: VirtioModel): Mode
     },
     create: (spec, ctx) => {
       const p = spec.props;
-      const { legacy, modern } = virtioModes(p, ctx);
+      const modes = virtioModes(p, ctx);
+      const legacy = modes.legacy && model.modernOnly !== true;
+      const modern = modes.modern || model.modernOnly === true;
+      const modernBar = model.modernBar ?? MODERN_MEM_BAR;
+      const msixBar = model.msixBar ?? MSIX_BAR;
       const pcie = ctx.pcieBus && !propBool(p, 'x-disable-pcie', false);
       // Transitional devices keep the legacy ID and name the device type in the subsystem ID;
       // modern-only ones use 0x1040 + type and revision 1 (virtio_pci_device_plugged).
@@ -138,17 +176,18 @@ function virtioModel(name: string, facts: VirtioFacts, model: VirtioModel): Mode
       if (modern) {
         const mult = propBool(p, 'page-per-vq', false) ? QUEUE_MEM_MULT_PAGE : QUEUE_MEM_MULT;
         const notifySize = mult * VIRTIO_QUEUE_MAX;
-        fn.defineBar(MODERN_MEM_BAR, { size: pow2ceil(NOTIFY_OFFSET + notifySize), space: 'mem', is64: true, prefetch: true });
-        vendorCap(fn, CFG_COMMON, 0, MODERN_REGION);
-        vendorCap(fn, CFG_ISR, MODERN_REGION, MODERN_REGION);
-        vendorCap(fn, CFG_DEVICE, 2 * MODERN_REGION, MODERN_REGION);
-        const n = vendorCap(fn, CFG_NOTIFY, NOTIFY_OFFSET, notifySize, 4);
+        fn.defineBar(modernBar, { size: pow2ceil(NOTIFY_OFFSET + notifySize), space: 'mem', is64: true, prefetch: true });
+        vendorCap(fn, CFG_COMMON, 0, MODERN_REGION, 0, modernBar);
+        vendorCap(fn, CFG_ISR, MODERN_REGION, MODERN_REGION, 0, modernBar);
+        vendorCap(fn, CFG_DEVICE, 2 * MODERN_REGION, MODERN_REGION, 0, modernBar);
+        const n = vendorCap(fn, CFG_NOTIFY, NOTIFY_OFFSET, notifySize, 4, modernBar);
         fn.set32(n + 16, mult); // notify_off_multiplier
-        vendorCap(fn, CFG_PCI, 0, 0, 4);
+        vendorCap(fn, CFG_PCI, 0, 0, 4, modernBar);
       }
+      if (model.vramBar !== undefined) fn.defineBar(model.vramBar.bar, { size: model.vramBar.size, space: 'mem', is64: false, prefetch: true });
       if (vectors > 0) {
-        fn.defineBar(MSIX_BAR, { size: msixBarSize(vectors).size, space: 'mem', is64: false, prefetch: false });
-        addMsixCap(fn, vectors, MSIX_BAR);
+        fn.defineBar(msixBar, { size: msixBarSize(vectors).size, space: 'mem', is64: false, prefetch: false });
+        addMsixCap(fn, vectors, msixBar);
       }
       if (legacy) {
         const hdr = vectors > 0 ? LEGACY_HDR_MSIX : LEGACY_HDR;

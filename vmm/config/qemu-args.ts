@@ -42,6 +42,9 @@ const QEMU_PROP_FACTS: readonly PropFact[] = [
 /** NIC models whose `netdev` names a backend QEMU must be given with -netdev (else: no backend, QEMU warns). */
 const NIC_MODELS = new Set(['e1000', 'e1000e', 'rtl8139', 'virtio-net-pci', 'vmxnet3']);
 
+/** Block models whose `drive` names a backend (-blockdev node-name). */
+const DRIVE_MODELS = new Set(['virtio-blk-pci', 'nvme']);
+
 /** QEMU's option syntax doubles commas inside a value (QemuOpts). */
 const escape = (s: string): string => s.replace(/,/g, ',,');
 
@@ -128,6 +131,15 @@ export function qemuCommandLine(spec: MachineSpec, qemu: QemuVersion = spec.mach
     if (NIC_MODELS.has(d.model) && typeof nd === 'string' && !netdevs.has(nd)) {
       netdevs.add(nd);
       args.push('-netdev', `user,id=${escape(nd)}`);
+    }
+  }
+  // A block device's `drive` names a backend: an empty null-co node (reads zeros; the topology is what matters).
+  const drives = new Set<string>();
+  for (const d of spec.devices) {
+    const dr = d.props['drive'];
+    if (DRIVE_MODELS.has(d.model) && typeof dr === 'string' && !drives.has(dr)) {
+      drives.add(dr);
+      args.push('-blockdev', `null-co,node-name=${escape(dr)}`);
     }
   }
   for (const d of spec.devices) args.push('-device', deviceArg(d, qemu, dropped));

@@ -1,4 +1,4 @@
-import { hasShpc, SHPC_FIRST_SLOT } from '../../devices/catalogue/index.js';
+import { hasShpc } from '../../devices/catalogue/index.js';
 import { PC_BUILTINS, Q35_BUILTINS } from '../../devices/chipset/index.js';
 import { PCI_HEADER_TYPE, PCI_HEADER_TYPE_MULTI_FUNCTION } from '../../devices/pci/regs.js';
 import { lookupModel, modelNames, type ModelDef } from '../../devices/registry.js';
@@ -20,7 +20,11 @@ interface Occupant {
 
 interface Bus {
   readonly name: string;
+  /** The bridge model that owns the bus (undefined for the root bus). */
+  readonly model?: string;
   readonly pciePort: boolean;
+  /** Below a root or downstream port: only slot 0 (a switch's upstream port takes any slot). */
+  readonly slot0Only: boolean;
   /** Run by an SHPC controller: slot 0 is refused. */
   readonly shpc: boolean;
   readonly root: boolean;
@@ -56,7 +60,7 @@ function rootBus(machineType: MachineType | undefined): { bus: Bus; chipsetSlots
       chipsetSlots.set(b.devfn >> 3, list.join(', '));
     }
   }
-  return { bus: { name: 'the root bus', pciePort: false, shpc: false, root: true, slots }, chipsetSlots };
+  return { bus: { name: 'the root bus', pciePort: false, slot0Only: false, shpc: false, root: true, slots }, chipsetSlots };
 }
 
 export function checkDevices(input: TopologyInput): { devices: DeviceSpec[]; problems: Problem[] } {
@@ -123,9 +127,6 @@ export function checkDevices(input: TopologyInput): { devices: DeviceSpec[]; pro
         bus = undefined;
         add(at('bus'), `bus '${busName}' names ${target.model} (devices[${target.index}], line ${input.lineOf(target.index)}), which is not a bridge`);
       } else bus = buses.get(busName);
-    }
-    if (def?.name === 'pcie-root-port' && bus !== undefined && !bus.root) {
-      add(at('bus'), 'pcie-root-port must sit on the root bus (pcie.0): root ports belong to the root complex');
     }
 
     // ---- props ----
@@ -210,13 +211,9 @@ export function checkDevices(input: TopologyInput): { devices: DeviceSpec[]; pro
         } else if (chipset !== undefined) {
           ok = false;
           add(addrPath, `addr ${fmtAddr(place)}: slot ${hex2(place >> 3)} belongs to the ${input.machineType} chipset (${chipset})`);
-        } else if (bus.shpc && place >> 3 < SHPC_FIRST_SLOT) {
+        } else if (bus.slot0Only && place >> 3 !== 0) {
           ok = false;
-          const how = addrGiven ? '' : ' (the slot QEMU picks when no addr is given)';
-          add(addrGiven ? at('addr') : at('bus'), `${def.name} on bus '${bus.name}' cannot use slot 0${how}: QEMU: Unsupported PCI slot 0 for standard hotplug controller. Valid slots are between 1 and 31`);
-        } else if (bus.pciePort && place >> 3 !== 0) {
-          ok = false;
-          add(addrGiven ? at('addr') : at('bus'), `${def.name} on pcie-root-port '${bus.name}' must be at slot 0 (addr "00.${place & 7}"): QEMU: PCI: slot ${place >> 3} is not valid for ${def.name}, parent device only allows plugging into slot 0`);
+          add(addrGiven ? at('addr') : at('bus'), `${def.name} on ${bus.model ?? 'bridge'} '${bus.name}' must be at slot 0 (addr "00.${place & 7}"): QEMU: PCI: slot ${place >> 3} is not valid for ${def.name}, parent device only allows plugging into slot 0`);
         }
         if (ok && (place & 7) !== 0) {
           const f0 = bus.slots.get(place & ~7);
@@ -237,7 +234,8 @@ export function checkDevices(input: TopologyInput): { devices: DeviceSpec[]; pro
       }
     }
     if (def?.kind === 'bridge' && id !== undefined && ids.get(id)?.index === i) {
-      buses.set(id, { name: id, pciePort: def.pciePort === true, shpc: hasShpc(def.name, props), root: false, slots: new Map() });
+      const pciePort = def.pciePort === true;
+      buses.set(id, { name: id, model: def.name, pciePort, slot0Only: pciePort && def.switchUpstream !== true, shpc: hasShpc(def.name, props), root: false, slots: new Map() });
     }
     if (def?.name === 'pcie-root-port') {
       const key = `${String(props['chassis'] ?? 0)}/${String(props['slot'] ?? 0)}`;
