@@ -181,3 +181,12 @@ export const VIRTIO: Readonly<Record<string, VirtioFacts>> = {
   'virtio-gpu-pci': { type: 16, legacyDevice: 0x1050, classCode: 0x0380 },
   'virtio-vga': { type: 16, legacyDevice: 0x1050, classCode: 0x0300, romfile: 'vgabios-virtio.bin' },
 };
+
+/**
+ * Each model's k->romfile (its default option ROM), for the fw_cfg genroms/ name rombar=0 gives it: the endpoint
+ * and virtio tables' romfile, and the display models' (hw/display/vga-pci.c, bochs-display.c, qxl.c).
+ */
+export function defaultRomfile(model: string): string | undefined {
+  const own: Readonly<Record<string, string>> = { VGA: 'vgabios-stdvga.bin', 'bochs-display': 'vgabios-bochs-display.bin', 'qxl-vga': 'vgabios-qxl.bin' };
+  return own[model] ?? ENDPOINTS[model]?.romfile ?? VIRTIO[model]?.romfile;
+}

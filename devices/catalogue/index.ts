@@ -5,8 +5,9 @@ import { endpointModels } from './endpoints.js';
 import { virtioModels } from './virtio.js';
 
 export { BRIDGE_IDS, hasShpc, QEMU_RESERVE_CAP_LEN, QEMU_RESERVE_CAP_TYPE, RESERVE_CAP, SHPC_FIRST_SLOT } from './bridges.js';
-export { ENDPOINTS, ROM_BAR_SIZES, VIRTIO } from './facts.js';
+export { defaultRomfile, ENDPOINTS, ROM_BAR_SIZES, VIRTIO } from './facts.js';
 export { virtioModes } from './virtio.js';
+export { machineFacts, propMissingIn, type MachineFacts } from './versions.js';
 
 let registered = false;
 

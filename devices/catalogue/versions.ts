@@ -4,7 +4,7 @@
  * (hw/core/machine.c): a row here is the state from its `since` machine version on, until the next row.
  * One table; models look facts up through `machineFacts(ctx.machineVersion)`, never compare versions themselves.
  */
-import { compareVersions, DEFAULT_QEMU } from '../../vmm/profile/qemu.js';
+import { compareVersions, DEFAULT_QEMU, type QemuVersion } from '../../vmm/profile/qemu.js';
 
 export interface MachineFacts {
   /** The first machine-type version these facts hold for. */
@@ -27,4 +27,20 @@ export function machineFacts(version: string = DEFAULT_QEMU): MachineFacts {
   let row = MACHINE_FACTS[0]!;
   for (const r of MACHINE_FACTS) if (compareVersions(r.since, version) <= 0) row = r;
   return row;
+}
+
+/**
+ * Properties a QEMU binary gained after 7.2 (the QEMU version, not the machine type, decides whether a property
+ * exists). Read off `-device MODEL,help` of QEMU 7.2.22 and 10.0.13: present in 10.0, absent in 7.2.
+ */
+const PROP_SINCE: readonly { readonly model: string; readonly prop: string; readonly since: QemuVersion }[] = [
+  { model: 'qemu-xhci', prop: 'msi', since: '10.0' },
+  { model: 'qemu-xhci', prop: 'msix', since: '10.0' },
+  { model: 'virtio-balloon-pci', prop: 'vectors', since: '10.0' }, // hw/virtio/virtio-balloon-pci.c (10.0)
+];
+
+/** The QEMU version that first has `model`'s property `prop`, when that is newer than `qemu`; else undefined. */
+export function propMissingIn(model: string, prop: string, qemu: QemuVersion): QemuVersion | undefined {
+  const row = PROP_SINCE.find((r) => r.model === model && r.prop === prop);
+  return row !== undefined && compareVersions(qemu, row.since) < 0 ? row.since : undefined;
 }

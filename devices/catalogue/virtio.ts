@@ -81,12 +81,13 @@ const MODELS: Readonly<Record<string, VirtioModel>> = {
     cfgLen: (p) => (propBool(p, 'page-poison', true) ? 16 : propBool(p, 'free-page-hint', false) ? 12 : 8),
     vectors: (_p, ctx) => machineFacts(ctx.machineVersion).balloonVectors,
   },
-  // virtio_console_config: cols, rows, max_nr_ports = 8; +emerg_wr (emergency-write defaults on);
-  // vectors default max_ports + 1 (virtio_serial_pci_realize).
+  // virtio_console_config: cols, rows, max_nr_ports = 8; +emerg_wr (emergency-write defaults on).
   'virtio-serial-pci': {
     props: { vectors: int(0, 2048), max_ports: int(1, 511), 'emergency-write': bool(), class: int(0, 0xffff) },
     cfgLen: (p) => (propBool(p, 'emergency-write', true) ? 12 : 8),
-    vectors: (p) => propNum(p, 'max_ports', 31) + 1,
+    // virtio_serial_pci_properties: "vectors" defaults to 2, whatever max_ports says (query-pci of QEMU 7.2.22
+    // and 10.0.13: max_ports=511 keeps a 4 KiB MSI-X BAR).
+    vectors: () => 2,
   },
   // virtio_scsi_config is 36 bytes; vectors default num_queues + 3 (1 queue per vCPU, one vCPU).
   'virtio-scsi-pci': {

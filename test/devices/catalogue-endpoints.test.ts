@@ -53,7 +53,7 @@ describe('catalogue: QEMU 7.2 IDs, classes and BAR layouts', () => {
 
   for (const [model, id, cls, rows] of TABLE) {
     it(`${model} is ${id} class ${cls.toString(16).padStart(4, '0')} with ${rows.length} BARs as in §12.3`, () => {
-      const props = model === 'pci-bridge' ? { chassis_nr: 1 } : model === 'nvme' ? { serial: 'x' } : {};
+      const props: Record<string, string | number> = model === 'pci-bridge' ? { chassis_nr: 1 } : model === 'nvme' ? { serial: 'x' } : {};
       const fn = build(model, props);
       expect(idOf(fn)).toBe(id);
       expect(fn.configRead(0x0a, 2)).toBe(cls);

@@ -35,8 +35,6 @@ const QEMU_PROP_FACTS: readonly PropFact[] = [
   { model: 'vfio-igd', prop: 'x-igd-legacy-mode', since: '10.0' },
   // QEMU's x-igd-opregion defaults off in 7.2 and 10.0; vfio-sim's on, so every strategy has an OpRegion.
   { model: 'vfio-igd', prop: 'x-igd-opregion', since: '7.2', simDefault: true },
-  // hw/virtio/virtio-balloon-pci.c: the balloon's `vectors` property is new in 10.0.
-  { model: 'virtio-balloon-pci', prop: 'vectors', since: '10.0' },
 ];
 
 /** NIC models whose `netdev` names a backend QEMU must be given with -netdev (else: no backend, QEMU warns). */

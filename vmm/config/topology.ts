@@ -1,4 +1,6 @@
-import { hasShpc } from '../../devices/catalogue/index.js';
+import { hasShpc, propMissingIn } from '../../devices/catalogue/index.js';
+import { DEFAULT_QEMU, type QemuVersion } from '../profile/qemu.js';
+import { qemuRefusals } from './refusals.js';
 import { PC_BUILTINS, Q35_BUILTINS } from '../../devices/chipset/index.js';
 import { PCI_HEADER_TYPE, PCI_HEADER_TYPE_MULTI_FUNCTION } from '../../devices/pci/regs.js';
 import { lookupModel, modelNames, type ModelDef } from '../../devices/registry.js';
@@ -44,6 +46,8 @@ const ROOT_BUS_NAMES = new Set(['pci.0', 'pcie.0']);
 export interface TopologyInput {
   readonly devices: readonly unknown[];
   readonly machineType: MachineType | undefined;
+  /** The QEMU binary the config names (properties it lacks are refused); undefined = the default. */
+  readonly qemu?: QemuVersion;
   /** Line of devices[i], for messages naming an earlier device. */
   readonly lineOf: (index: number) => number;
 }
@@ -75,6 +79,7 @@ export function checkDevices(input: TopologyInput): { devices: DeviceSpec[]; pro
     if (typeof id === 'string' && !firstIdIndex.has(id)) firstIdIndex.set(id, i);
   });
   const chassisSlots = new Map<string, number>();
+  const indices: number[] = [];
   let firstIgd: number | undefined;
 
   input.devices.forEach((raw, i) => {
@@ -144,6 +149,12 @@ export function checkDevices(input: TopologyInput): { devices: DeviceSpec[]; pro
       if (pd === undefined) {
         propsOk = false;
         add(at('props', k), `${def.name}: unknown property '${k}'${didYouMean(k, Object.keys(def.props))}`, 'key');
+        continue;
+      }
+      const since = propMissingIn(def.name, k, input.qemu ?? DEFAULT_QEMU);
+      if (since !== undefined) {
+        propsOk = false;
+        add(at('props', k), `QEMU ${input.qemu ?? DEFAULT_QEMU}: Property '${def.name}.${k}' not found (new in QEMU ${since})`, 'key');
         continue;
       }
       const nv = normalizeProp(pd, v);
@@ -246,6 +257,7 @@ export function checkDevices(input: TopologyInput): { devices: DeviceSpec[]; pro
       } else chassisSlots.set(key, i);
     }
     if (model !== undefined) {
+      indices.push(i);
       devices.push({
         model,
         id: id ?? '',
@@ -256,5 +268,7 @@ export function checkDevices(input: TopologyInput): { devices: DeviceSpec[]; pro
       });
     }
   });
+  const indexed = devices.map((spec, k) => ({ spec, index: indices[k]! }));
+  for (const r of qemuRefusals(indexed, input.lineOf)) problems.push({ path: r.path, message: r.message, prefer: 'value' });
   return { devices, problems };
 }
