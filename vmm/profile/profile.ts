@@ -20,10 +20,11 @@ export interface MachineProfile {
   readonly firmware: Firmware;
 }
 
-/** What a command line may override (`--qemu`, `--firmware`). */
+/** What a command line may override (`--qemu`, `--firmware`, `compare --profiles`). */
 export interface ProfileOverrides {
   readonly qemu?: QemuVersion;
   readonly firmware?: { readonly type: FirmwareType; readonly version?: string };
+  readonly cpu?: { readonly vendor?: CpuProfile['vendor']; readonly physBits?: number };
 }
 
 /** Resolves the profile of a validated spec. Throws only on a spec the config validation would have refused. */
@@ -37,8 +38,8 @@ export function resolveProfile(spec: MachineSpec, overrides: ProfileOverrides = 
   if (firmware === undefined) throw new Error(`bug: firmware ${type} ${version} not validated`);
   const cpu: CpuProfile = {
     model: spec.machine.cpu?.model ?? DEFAULT_CPU.model,
-    vendor: spec.machine.cpu?.vendor ?? DEFAULT_CPU.vendor,
-    physBits: spec.machine.cpu?.physBits ?? DEFAULT_CPU.physBits,
+    vendor: overrides.cpu?.vendor ?? spec.machine.cpu?.vendor ?? DEFAULT_CPU.vendor,
+    physBits: overrides.cpu?.physBits ?? spec.machine.cpu?.physBits ?? DEFAULT_CPU.physBits,
   };
   return { qemu, machine: { type: spec.machine.type, version: spec.machine.version ?? qemu }, cpu, firmware };
 }
