@@ -49,6 +49,27 @@ function deviceSchema(): JsonSchema {
       bus: { type: 'string', minLength: 1, description: 'id of the bridge whose secondary bus holds the device; default the root bus' },
       props: { type: 'object', additionalProperties: { type: ['string', 'number', 'boolean'] }, description: "the model's QEMU properties" },
       rom: { type: 'string', minLength: 1, description: 'option-ROM program: a bundled name or a path relative to the config' },
+      hardware: obj(
+        {
+          vendor: hexInt('PCI vendor ID'),
+          device: hexInt('PCI device ID'),
+          class: hexInt('class code (base << 8 | sub), e.g. 0x0300 VGA, 0x0403 HD audio'),
+          'subsystem-vendor': hexInt('subsystem vendor ID'),
+          subsystem: hexInt('subsystem ID'),
+          bars: {
+            type: 'array',
+            items: obj({
+              bar: { type: 'integer', minimum: 0, maximum: 5 },
+              size: size('BAR size (a power of two)'),
+              type: { enum: ['mem', 'io'] },
+              '64bit': { type: 'boolean' },
+              prefetch: { type: 'boolean' },
+            }, ['bar', 'size']),
+          },
+          rom: size('the host ROM BAR size (0 = none)'),
+        },
+        ['vendor', 'device', 'class'],
+      ),
     },
     ['model'],
   );

@@ -1,5 +1,6 @@
 import { hasShpc, propMissingIn } from '../../devices/catalogue/index.js';
 import { DEFAULT_QEMU, type QemuVersion } from '../profile/qemu.js';
+import { hostDeviceOf } from './host-device.js';
 import { qemuRefusals } from './refusals.js';
 import { PC_BUILTINS, Q35_BUILTINS } from '../../devices/chipset/index.js';
 import { PCI_HEADER_TYPE, PCI_HEADER_TYPE_MULTI_FUNCTION } from '../../devices/pci/regs.js';
@@ -256,6 +257,7 @@ export function checkDevices(input: TopologyInput): { devices: DeviceSpec[]; pro
         add(p, `pcie-root-port chassis ${String(props['chassis'] ?? 0)} slot ${String(props['slot'] ?? 0)} is already used by devices[${prev}] (line ${input.lineOf(prev)}); each root port needs its own chassis/slot pair`);
       } else chassisSlots.set(key, i);
     }
+    const hardware = hostDeviceOf(d['hardware'], model, at, add);
     if (model !== undefined) {
       indices.push(i);
       devices.push({
@@ -265,6 +267,7 @@ export function checkDevices(input: TopologyInput): { devices: DeviceSpec[]; pro
         ...(devfn !== undefined ? { devfn } : {}),
         props,
         ...(typeof d['rom'] === 'string' ? { rom: d['rom'] } : {}),
+        ...(hardware !== undefined ? { hardware } : {}),
       });
     }
   });
