@@ -30,6 +30,9 @@ interface PropFact {
 const QEMU_PROP_FACTS: readonly PropFact[] = [
   // vfio-sim's choice of IGD semantics; QEMU has no such property.
   { model: 'vfio-igd', prop: 'x-igd-behaviour', since: null },
+  // vfio-sim's stand-in for the console index QEMU assigns by command-line order (QEMU 7.2: "Property 'qxl.x-console-id' not found").
+  { model: 'qxl', prop: 'x-console-id', since: null },
+  { model: 'qxl-vga', prop: 'x-console-id', since: null },
   // hw/vfio/pci.c vfio_pci_dev_properties: x-igd-lpc and x-igd-legacy-mode are new in 10.0 (absent from 7.2's help).
   { model: 'vfio-igd', prop: 'x-igd-lpc', since: '10.0' },
   { model: 'vfio-igd', prop: 'x-igd-legacy-mode', since: '10.0' },
