@@ -9,6 +9,11 @@ export interface DeviceContext {
   readonly pcieBus: boolean;
   /** The device sits on the root bus. */
   readonly rootBus: boolean;
+  /**
+   * The machine type's version (`pc-q35-9.0` → "9.0"; a bare `q35` means the QEMU binary's), which selects the
+   * versioned device facts of devices/catalogue/versions.ts. Absent: the default QEMU's.
+   */
+  readonly machineVersion?: string;
   /** Host-side hardware description (IGD) from the config. */
   readonly hostIgd?: HostIgdSpec;
   /** Source id (bus << 8 | devfn of the function as plugged) — the IOMMU binds DMA to it. */
@@ -29,6 +34,11 @@ export interface ModelDef {
   readonly kind: 'endpoint' | 'bridge';
   /** A PCIe port whose secondary bus is PCI Express (pcie-root-port); false for conventional bridges. */
   readonly pciePort?: boolean;
+  /**
+   * A switch's upstream port: its secondary bus is PCI Express but takes devices in any slot (QEMU's
+   * pcie_has_upstream_port limits only devices below root and downstream ports to slot 0).
+   */
+  readonly switchUpstream?: boolean;
   /** Bridges whose secondary bus is conventional PCI even on q35 (pci-bridge, pcie-pci-bridge). */
   readonly props: Readonly<Record<string, PropDef>>;
   /** Only these machine types accept the model (undefined = all). */

@@ -1,5 +1,5 @@
 // The recorder behind scripts/record-seabios.sh (plain ESM on top of dist/, so it runs without a TS loader).
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { registerAllModels } from '../dist/devices/index.js';
 import { formatConfigError, loadConfigFile, qemuArgs } from '../dist/vmm/config/index.js';
+import { DEFAULT_QEMU } from '../dist/vmm/profile/index.js';
 
 const TIMEOUT_MS = Number(process.env.RECORD_TIMEOUT_MS ?? 60_000);
 /** The line SeaBIOS ends POST with (src/e820map.c dump_map), and its PCI panics (src/fw/pciinit.c). */
@@ -99,6 +100,20 @@ function devicesOf(list, out = []) {
   return out;
 }
 
+/**
+ * Where the profile's QEMU runs: QEMU 7.2 is Debian 12's own (the host), QEMU 10.0 Debian 13's inside a trixie
+ * chroot ($QEMU10_ROOT, default /srv/chroot/trixie; see README "Recording"). The binary's version must match.
+ */
+function qemuStack(version) {
+  const root = version === '7.2' ? (process.env.QEMU72_ROOT ?? '/') : (process.env.QEMU10_ROOT ?? '/srv/chroot/trixie');
+  const prefix = root === '/' ? [] : ['chroot', root];
+  const [cmd, ...rest] = [...prefix, 'qemu-system-x86_64', '--version'];
+  const out = spawnSync(cmd, rest, { encoding: 'utf8' });
+  const got = /QEMU emulator version (\d+\.\d+)/.exec(out.stdout ?? '')?.[1];
+  if (got !== version) throw new Error(`config wants QEMU ${version}, but ${root === '/' ? 'the host' : root} has ${got ?? 'no QEMU'} (set QEMU${version.replace('.', '')}_ROOT)`);
+  return { root, prefix, version: out.stdout.split('\n')[0] };
+}
+
 async function main() {
   const [configPath, prefixArg] = process.argv.slice(2);
   registerAllModels();
@@ -109,11 +124,15 @@ async function main() {
   }
   const args = qemuArgs(loaded.spec);
   const prefix = resolve(prefixArg ?? configPath.replace(/\.ya?ml$/, ''));
-  const dir = mkdtempSync(join(tmpdir(), 'record-seabios-'));
+  const stack = qemuStack(loaded.spec.machine.qemu ?? DEFAULT_QEMU);
+  // Scratch files live under the QEMU's root so that a chrooted QEMU sees them at `inner` paths.
+  const dir = mkdtempSync(join(stack.root === '/' ? tmpdir() : join(stack.root, 'tmp'), 'record-seabios-'));
+  const inner = stack.root === '/' ? dir : dir.slice(stack.root.length);
   const logPath = join(dir, 'debugcon.log');
   const qmpPath = join(dir, 'qmp.sock');
-  const extra = ['-accel', 'tcg', '-chardev', `file,id=dbg,path=${logPath}`, '-device', 'isa-debugcon,iobase=0x402,chardev=dbg', '-qmp', `unix:${qmpPath},server=on,wait=off`, '-no-reboot'];
-  const child = spawn(args[0], [...args.slice(1), ...extra], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const extra = ['-accel', 'tcg', '-chardev', `file,id=dbg,path=${join(inner, 'debugcon.log')}`, '-device', 'isa-debugcon,iobase=0x402,chardev=dbg', '-qmp', `unix:${join(inner, 'qmp.sock')},server=on,wait=off`, '-no-reboot'];
+  const [cmd, ...cmdArgs] = [...stack.prefix, args[0], ...args.slice(1), ...extra];
+  const child = spawn(cmd, cmdArgs, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
   let exited = false;
@@ -135,6 +154,7 @@ async function main() {
     const fixture = {
       config: parseYaml(readFileSync(configPath, 'utf8')),
       qemu_args: args,
+      recorded_with: stack.version,
       expected: { bars: parsed.bars, e820: parsed.e820, devices: devicesOf(pci[0].devices), windows: parsed.windows },
     };
     writeFileSync(`${prefix}.json`, JSON.stringify(fixture, null, 1) + '\n');

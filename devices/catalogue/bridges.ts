@@ -1,9 +1,12 @@
 import { PciBridge } from '../pci/bridge.js';
 import type { PciFunction } from '../pci/function.js';
-import { PCI_CAP_ID_SHPC, PCI_CAP_ID_VNDR, PCI_COMMAND, PCI_EXP_TYPE_PCI_BRIDGE, PCI_EXP_TYPE_ROOT_PORT, PCI_IO_BASE, PCI_IO_LIMIT } from '../pci/regs.js';
+import {
+  PCI_CAP_ID_SHPC, PCI_CAP_ID_VNDR, PCI_COMMAND, PCI_EXP_TYPE_DOWNSTREAM, PCI_EXP_TYPE_PCI_BRIDGE, PCI_EXP_TYPE_ROOT_PORT,
+  PCI_EXP_TYPE_UPSTREAM, PCI_IO_BASE, PCI_IO_LIMIT,
+} from '../pci/regs.js';
 import type { ModelDef, PropDef, PropProblem, Props } from '../registry.js';
 import { addMsixCap, addPcieCap, defineModel } from './build.js';
-import { VENDOR_REDHAT } from './facts.js';
+import { VENDOR_INTEL, VENDOR_REDHAT } from './facts.js';
 import { bool, int, onOffAuto, propBool, propNum, propOnOffAuto, propSet, size, U32 } from './props.js';
 
 /**
@@ -178,6 +181,69 @@ function pciePciBridge(): ModelDef {
   });
 }
 
+const VENDOR_TI = 0x104c;
+
+/** A PCIe port of fixed identity: IDs, MSI, SSVID and the PCIe capability of its port type (no BARs). */
+interface PortFacts {
+  readonly vendor: number;
+  readonly device: number;
+  readonly revision: number;
+  readonly portType: number;
+  readonly slot: boolean;
+}
+
+/**
+ * Intel and TI PCIe ports QEMU emulates; IDs from hw/pci-bridge/ioh3420.c (PCI_DEVICE_ID_IOH_EPORT, rev 2),
+ * xio3130_upstream.c (104c:8232, rev 2), xio3130_downstream.c (104c:8233, rev 1). None has a BAR or the QEMU
+ * resource-reserve capability (SeaBIOS reads that only from Red Hat's own bridges). IDs and the absence of BARs
+ * checked with query-pci / SeaBIOS logs on QEMU 7.2.22 and 10.0.13.
+ */
+const PORTS: Readonly<Record<string, PortFacts>> = {
+  ioh3420: { vendor: VENDOR_INTEL, device: 0x3420, revision: 2, portType: PCI_EXP_TYPE_ROOT_PORT, slot: true },
+  'x3130-upstream': { vendor: VENDOR_TI, device: 0x8232, revision: 2, portType: PCI_EXP_TYPE_UPSTREAM, slot: false },
+  'xio3130-downstream': { vendor: VENDOR_TI, device: 0x8233, revision: 1, portType: PCI_EXP_TYPE_DOWNSTREAM, slot: true },
+};
+
+const MSI_CAP_32_MASKED = 20; // msi_init(32-bit, per-vector mask)
+
+function pciePortModel(name: string, f: PortFacts): ModelDef {
+  const slotProps: Readonly<Record<string, PropDef>> = f.slot ? { chassis: int(0, 255), slot: int(0, 0xffff), hotplug: bool() } : {};
+  return defineModel(name, { port: int(0, 255), ...slotProps }, {
+    kind: 'bridge',
+    pciePort: true,
+    ...(f.portType === PCI_EXP_TYPE_UPSTREAM ? { switchUpstream: true } : {}),
+    machines: ['q35'],
+    create: () => {
+      // Only root ports disable base/limit at reset (pcie_root_port_reset); switch ports use pci_bridge_reset's zeros.
+      const rootPort = f.portType === PCI_EXP_TYPE_ROOT_PORT;
+      const fn = new PciBridge({ vendor: f.vendor, device: f.device, classCode: 0x0604, revision: f.revision, interruptPin: 1, pcie: true }, rootPort);
+      const msi = fn.addCapability(PCI_CAP_ID_MSI, MSI_CAP_32_MASKED);
+      fn.set16(msi + 2, 0x0100); // per-vector masking, one vector
+      const ssvid = fn.addCapability(PCI_CAP_ID_SSVID, SSVID_CAP_LENGTH);
+      fn.set16(ssvid + 4, 0);
+      addPcieCap(fn, f.portType, f.slot);
+      return fn;
+    },
+  });
+}
+
+/**
+ * i82801b11-bridge (hw/pci-bridge/i82801b11.c): Intel's DMI-to-PCI bridge 8086:244e, revision 0x92, an SSVID
+ * capability and nothing else — no SHPC, so slot 0 behind it is usable and it offers no hot-plug reserve.
+ */
+function i82801b11Bridge(): ModelDef {
+  return defineModel('i82801b11-bridge', { msi: onOffAuto() }, {
+    kind: 'bridge',
+    pciePort: false,
+    machines: ['q35'],
+    create: () => {
+      const fn = new PciBridge({ vendor: VENDOR_INTEL, device: 0x244e, classCode: 0x0604, revision: 0x92, interruptPin: 0 }, false);
+      fn.addCapability(PCI_CAP_ID_SSVID, SSVID_CAP_LENGTH);
+      return fn;
+    },
+  });
+}
+
 /**
  * Whether a bridge's secondary bus is run by its SHPC hotplug controller, which refuses devices in
  * slot 0 ("Unsupported PCI slot 0 for standard hotplug controller", hw/pci/shpc.c).
@@ -190,5 +256,5 @@ export function hasShpc(model: string, props: Props): boolean {
 export const SHPC_FIRST_SLOT = 1;
 
 export function bridgeModels(): ModelDef[] {
-  return [pciBridge(), pcieRootPort(), pciePciBridge()];
+  return [pciBridge(), pcieRootPort(), pciePciBridge(), i82801b11Bridge(), ...Object.entries(PORTS).map(([n, f]) => pciePortModel(n, f))];
 }

@@ -99,6 +99,7 @@ export function addMsixCap(fn: PciFunction, vectors: number, bar: number): void 
 export interface ModelOptions {
   readonly kind?: 'endpoint' | 'bridge';
   readonly pciePort?: boolean;
+  readonly switchUpstream?: boolean;
   readonly machines?: readonly MachineType[];
   readonly check?: (props: Props, ctx: CheckContext) => readonly PropProblem[];
   readonly create: (spec: DeviceSpec, ctx: DeviceContext) => PciFunction;
@@ -111,6 +112,7 @@ export function defineModel(name: string, props: Readonly<Record<string, PropDef
     name,
     kind: o.kind ?? 'endpoint',
     ...(o.pciePort !== undefined ? { pciePort: o.pciePort } : {}),
+    ...(o.switchUpstream !== undefined ? { switchUpstream: o.switchUpstream } : {}),
     ...(o.machines !== undefined ? { machines: o.machines } : {}),
     props: { ...PCI_COMMON_PROPS, ...props },
     check: (p, ctx) => [...romfileProblems(p), ...(own !== undefined ? own(p, ctx) : [])],

@@ -66,6 +66,16 @@ export function endpointModels(): ModelDef[] {
     }),
     tableModel('usb-ehci', facts('usb-ehci'), { maxframes: int(8, 1024) }),
     tableModel('lsi53c895a', facts('lsi53c895a'), {}),
+    tableModel(
+      'nvme',
+      facts('nvme'),
+      { serial: str('controller serial (QEMU requires it)'), drive: str('block backend id'), max_ioqpairs: int(1, 65534), msix_qsize: int(1, 2048), cmb_size_mb: int(0, U32) },
+      undefined,
+      // hw/nvme/ctrl.c nvme_check_params: "serial property not set".
+      (p) => (typeof p['serial'] === 'string' ? [] : [{ message: 'nvme: serial property not set (QEMU requires props.serial)' }]),
+    ),
+    tableModel('vmxnet3', facts('vmxnet3'), { ...NIC_PROPS, 'x-old-msi-offsets': bool(), 'x-disable-pcie': bool() }),
+    tableModel('cirrus-vga', facts('cirrus-vga'), { vgamem_mb: int(1, 16), 'blitter': bool(), 'global-vmstate': bool() }),
     tableModel('megasas', facts('megasas'), {
       max_sge: int(1, 128),
       max_cmds: int(1, 1007),

@@ -44,6 +44,8 @@ export const VENDOR_VIRTIO = 0x1af4; // PCI_VENDOR_ID_REDHAT_QUMRANET
 export const VENDOR_INTEL = 0x8086;
 export const VENDOR_LSI = 0x1000;
 export const VENDOR_REALTEK = 0x10ec;
+export const VENDOR_VMWARE = 0x15ad;
+export const VENDOR_CIRRUS = 0x1013;
 
 /**
  * Option-ROM files and their ROM BAR size: the file size rounded up to a power of two
@@ -57,6 +59,10 @@ export const ROM_BAR_SIZES: Readonly<Record<string, number>> = {
   'vgabios-stdvga.bin': 64 * KiB,
   'vgabios-qxl.bin': 64 * KiB,
   'vgabios-bochs-display.bin': 32 * KiB,
+  // ROM BARs read off QMP query-pci of QEMU 7.2.22 and 10.0.13 (Debian 12 / 13): the same on both.
+  'efi-vmxnet3.rom': 256 * KiB,
+  'vgabios-cirrus.bin': 64 * KiB,
+  'vgabios-virtio.bin': 64 * KiB,
 };
 
 /** Endpoints whose BARs do not depend on props beyond the table (display and virtio are in their own files). */
@@ -121,6 +127,28 @@ export const ENDPOINTS: Readonly<Record<string, EndpointFacts>> = {
       { bar: 2, size: 8 * KiB, space: 'mem' }, // script RAM
     ],
   },
+  // hw/nvme/ctrl.c nvme_init_pci: PCI_DEVICE_ID_REDHAT_NVME, class NVM Express (0108, prog-if 2), revision 2,
+  // PCIe endpoint always; BAR0 64-bit registers + doorbells + MSI-X table (16 KiB at default props).
+  // IDs and BARs checked with query-pci on QEMU 7.2.22 and 10.0.13.
+  nvme: {
+    vendor: VENDOR_REDHAT, device: 0x0010, classCode: 0x0108, progIf: 0x02, revision: 2, interruptPin: 1, pcie: 'always',
+    bars: [{ bar: 0, size: 16 * KiB, space: 'mem', is64: true }],
+  },
+  // hw/net/vmxnet3.c: VMware 15ad:07b0 (subsystem the same), revision VMXNET3_PCI_REVISION 1, pin A; BAR0
+  // PT registers, BAR1 VD registers, BAR2 MSI-X; PCIe when its bus is. Checked on QEMU 7.2.22 and 10.0.13.
+  vmxnet3: {
+    vendor: VENDOR_VMWARE, device: 0x07b0, classCode: 0x0200, revision: 1, interruptPin: 1,
+    subsystemVendor: VENDOR_VMWARE, subsystem: 0x07b0, pcie: 'express-bus',
+    bars: [{ bar: 0, size: 4 * KiB, space: 'mem' }, { bar: 1, size: 4 * KiB, space: 'mem' }, { bar: 2, size: 8 * KiB, space: 'mem' }],
+    romfile: 'efi-vmxnet3.rom',
+  },
+  // hw/display/cirrus_vga.c: CL-GD5446 1013:00b8, no interrupt pin; BAR0 32 MiB prefetchable VRAM window,
+  // BAR1 4 KiB MMIO. Checked on QEMU 7.2.22 and 10.0.13.
+  'cirrus-vga': {
+    vendor: VENDOR_CIRRUS, device: 0x00b8, classCode: 0x0300, revision: 0, interruptPin: 0,
+    bars: [{ bar: 0, size: 32 * MiB, space: 'mem', prefetch: true }, { bar: 1, size: 4 * KiB, space: 'mem' }],
+    romfile: 'vgabios-cirrus.bin',
+  },
   // hw/scsi/megasas.c megasas_devices[0] (SAS1078): subsystem 1000:1013, RAID class, pin A.
   megasas: {
     vendor: VENDOR_LSI, device: 0x0060, classCode: 0x0104, revision: 0, interruptPin: 1,
@@ -148,4 +176,17 @@ export const VIRTIO: Readonly<Record<string, VirtioFacts>> = {
   'virtio-serial-pci': { type: 3, legacyDevice: 0x1003, classCode: 0x0780 },
   'virtio-scsi-pci': { type: 8, legacyDevice: 0x1004, classCode: 0x0100 },
   'virtio-rng-pci': { type: 4, legacyDevice: 0x1005, classCode: 0x00ff },
+  'virtio-blk-pci': { type: 2, legacyDevice: 0x1001, classCode: 0x0100 },
+  // virtio-gpu has no legacy interface: modern ID 0x1050 only.
+  'virtio-gpu-pci': { type: 16, legacyDevice: 0x1050, classCode: 0x0380 },
+  'virtio-vga': { type: 16, legacyDevice: 0x1050, classCode: 0x0300, romfile: 'vgabios-virtio.bin' },
 };
+
+/**
+ * Each model's k->romfile (its default option ROM), for the fw_cfg genroms/ name rombar=0 gives it: the endpoint
+ * and virtio tables' romfile, and the display models' (hw/display/vga-pci.c, bochs-display.c, qxl.c).
+ */
+export function defaultRomfile(model: string): string | undefined {
+  const own: Readonly<Record<string, string>> = { VGA: 'vgabios-stdvga.bin', 'bochs-display': 'vgabios-bochs-display.bin', 'qxl-vga': 'vgabios-qxl.bin' };
+  return own[model] ?? ENDPOINTS[model]?.romfile ?? VIRTIO[model]?.romfile;
+}

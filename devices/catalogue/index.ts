@@ -2,11 +2,13 @@ import { registerModel } from '../registry.js';
 import { bridgeModels } from './bridges.js';
 import { displayModels } from './display.js';
 import { endpointModels } from './endpoints.js';
+import { vfioPciModel } from './vfio.js';
 import { virtioModels } from './virtio.js';
 
 export { BRIDGE_IDS, hasShpc, QEMU_RESERVE_CAP_LEN, QEMU_RESERVE_CAP_TYPE, RESERVE_CAP, SHPC_FIRST_SLOT } from './bridges.js';
-export { ENDPOINTS, ROM_BAR_SIZES, VIRTIO } from './facts.js';
+export { defaultRomfile, ENDPOINTS, ROM_BAR_SIZES, VIRTIO } from './facts.js';
 export { virtioModes } from './virtio.js';
+export { machineFacts, propMissingIn, type MachineFacts } from './versions.js';
 
 let registered = false;
 
@@ -17,5 +19,5 @@ let registered = false;
 export function registerCatalogue(): void {
   if (registered) return;
   registered = true;
-  for (const def of [...displayModels(), ...endpointModels(), ...virtioModels(), ...bridgeModels()]) registerModel(def);
+  for (const def of [...displayModels(), ...endpointModels(), ...virtioModels(), ...bridgeModels(), vfioPciModel()]) registerModel(def);
 }

@@ -1,8 +1,9 @@
 import { PciFunction } from '../pci/function.js';
 import { PCI_CAP_ID_VNDR } from '../pci/regs.js';
-import type { CheckContext, ModelDef, PropDef, Props } from '../registry.js';
+import type { CheckContext, DeviceContext, ModelDef, PropDef, Props } from '../registry.js';
 import { addEndpointPcieCap, addMsixCap, applyRom, defineModel, identityOf, msixBarSize } from './build.js';
 import { VENDOR_VIRTIO, VIRTIO, type EndpointFacts, type VirtioFacts } from './facts.js';
+import { machineFacts } from './versions.js';
 import { bool, int, onOffAuto, pow2ceil, propBool, propNum, propOnOffAuto, propSet, size, str, U32 } from './props.js';
 
 /**
@@ -54,7 +55,13 @@ interface VirtioModel {
   readonly props: Readonly<Record<string, PropDef>>;
   readonly cfgLen: CfgLen;
   /** `vectors` default when the prop is absent; undefined = the model has no vectors prop. */
-  readonly vectors?: (p: Props) => number;
+  readonly vectors?: (p: Props, ctx: DeviceContext) => number;
+  /** virtio_pci_force_virtio_1: no legacy interface whatever disable-legacy says (virtio-gpu). */
+  readonly modernOnly?: boolean;
+  /** BAR indices when the proxy moves them (virtio-vga: modern BAR2, MSI-X BAR4, its VGA VRAM on BAR0). */
+  readonly modernBar?: number;
+  readonly msixBar?: number;
+  readonly vramBar?: { readonly bar: number; readonly size: number };
 }
 
 const MODELS: Readonly<Record<string, VirtioModel>> = {
@@ -68,17 +75,19 @@ const MODELS: Readonly<Record<string, VirtioModel>> = {
     vectors: () => 3, // virtio_net_properties "vectors" default
   },
   // virtio_balloon_config: num_pages+actual = 8; +free_page_hint_cmd_id; +poison_val (page-poison defaults on).
-  // No vectors prop and no MSI-X BAR (seabios-pci.md §12.3).
+  // MSI-X vectors only from machine type 10.0 on (versions.ts).
   'virtio-balloon-pci': {
-    props: { 'deflate-on-oom': bool(), 'free-page-hint': bool(), 'page-poison': bool(), 'free-page-reporting': bool(), iothread: str() },
+    props: { 'deflate-on-oom': bool(), 'free-page-hint': bool(), 'page-poison': bool(), 'free-page-reporting': bool(), iothread: str(), vectors: int(0, 2048) },
     cfgLen: (p) => (propBool(p, 'page-poison', true) ? 16 : propBool(p, 'free-page-hint', false) ? 12 : 8),
+    vectors: (_p, ctx) => machineFacts(ctx.machineVersion).balloonVectors,
   },
-  // virtio_console_config: cols, rows, max_nr_ports = 8; +emerg_wr (emergency-write defaults on);
-  // vectors default max_ports + 1 (virtio_serial_pci_realize).
+  // virtio_console_config: cols, rows, max_nr_ports = 8; +emerg_wr (emergency-write defaults on).
   'virtio-serial-pci': {
     props: { vectors: int(0, 2048), max_ports: int(1, 511), 'emergency-write': bool(), class: int(0, 0xffff) },
     cfgLen: (p) => (propBool(p, 'emergency-write', true) ? 12 : 8),
-    vectors: (p) => propNum(p, 'max_ports', 31) + 1,
+    // virtio_serial_pci_properties: "vectors" defaults to 2, whatever max_ports says (query-pci of QEMU 7.2.22
+    // and 10.0.13: max_ports=511 keeps a 4 KiB MSI-X BAR).
+    vectors: () => 2,
   },
   // virtio_scsi_config is 36 bytes; vectors default num_queues + 3 (1 queue per vCPU, one vCPU).
   'virtio-scsi-pci': {
@@ -88,6 +97,34 @@ const MODELS: Readonly<Record<string, VirtioModel>> = {
     },
     cfgLen: () => 36,
     vectors: (p) => propNum(p, 'num_queues', 1) + 3,
+  },
+  // virtio_blk_config is 60 bytes (include/standard-headers/linux/virtio_blk.h; the legacy BAR rounds to 128 on
+  // 7.2 and 10.0 alike); vectors default num-queues + 1, num-queues "auto" = one per vCPU (virtio_blk_pci_realize).
+  'virtio-blk-pci': {
+    props: {
+      drive: str('block backend id (QEMU requires it)'), vectors: int(0, 2048), 'num-queues': int(1, 1024), 'queue-size': int(2, 1024),
+      bootindex: int(-1, 0x7fff_ffff), serial: str(), iothread: str(), discard: bool(), write_zeroes: bool(),
+    },
+    cfgLen: () => 60,
+    vectors: (p) => propNum(p, 'num-queues', 1) + 1,
+  },
+  // hw/display/virtio-gpu-pci.c: modern only, vectors default 3.
+  'virtio-gpu-pci': {
+    props: { vectors: int(0, 2048), max_outputs: int(1, 16), edid: bool(), xres: int(0, U32), yres: int(0, U32), max_hostmem: size() },
+    cfgLen: () => 0,
+    vectors: () => 3,
+    modernOnly: true,
+  },
+  // hw/display/virtio-vga.c virtio_vga_base_realize: VGA VRAM on BAR0 (8 MiB at default props as QEMU 7.2.22 and
+  // 10.0.13 report it), modern_mem_bar_idx 2, msix_bar_idx 4; modern only.
+  'virtio-vga': {
+    props: { vectors: int(0, 2048), max_outputs: int(1, 16), edid: bool(), xres: int(0, U32), yres: int(0, U32), max_hostmem: size() },
+    cfgLen: () => 0,
+    vectors: () => 3,
+    modernOnly: true,
+    modernBar: 2,
+    msixBar: 4,
+    vramBar: { bar: 0, size: 8 * 1024 * 1024 },
   },
   'virtio-rng-pci': {
     props: { vectors: int(0, 2048), rng: str(), 'max-bytes': size(), period: int(1, U32) },
@@ -103,11 +140,11 @@ export function virtioModes(p: Props, ctx: Pick<CheckContext, 'pcieBus'>): { leg
   return { legacy, modern: !propBool(p, 'disable-modern', false) };
 }
 
-function vendorCap(fn: PciFunction, cfgType: number, offset: number, length: number, extra = 0): number {
+function vendorCap(fn: PciFunction, cfgType: number, offset: number, length: number, extra = 0, bar = MODERN_MEM_BAR): number {
   const off = fn.addCapability(PCI_CAP_ID_VNDR, 16 + extra);
   fn.cfg[off + 2] = 16 + extra;
   fn.cfg[off + 3] = cfgType;
-  fn.cfg[off + 4] = cfgType === CFG_PCI ? 0 : MODERN_MEM_BAR;
+  fn.cfg[off + 4] = cfgType === CFG_PCI ? 0 : bar;
   fn.set32(off + 8, offset);
   fn.set32(off + 12, length);
   return off;
@@ -123,7 +160,11 @@ function virtioModel(name: string, facts: VirtioFacts, model: VirtioModel): Mode
     },
     create: (spec, ctx) => {
       const p = spec.props;
-      const { legacy, modern } = virtioModes(p, ctx);
+      const modes = virtioModes(p, ctx);
+      const legacy = modes.legacy && model.modernOnly !== true;
+      const modern = modes.modern || model.modernOnly === true;
+      const modernBar = model.modernBar ?? MODERN_MEM_BAR;
+      const msixBar = model.msixBar ?? MSIX_BAR;
       const pcie = ctx.pcieBus && !propBool(p, 'x-disable-pcie', false);
       // Transitional devices keep the legacy ID and name the device type in the subsystem ID;
       // modern-only ones use 0x1040 + type and revision 1 (virtio_pci_device_plugged).
@@ -132,21 +173,22 @@ function virtioModel(name: string, facts: VirtioFacts, model: VirtioModel): Mode
             subsystemVendor: VENDOR_VIRTIO, subsystem: facts.type, bars: [] }
         : { vendor: VENDOR_VIRTIO, device: 0x1040 + facts.type, classCode: facts.classCode, revision: 1, interruptPin: 1, bars: [] };
       const fn = new PciFunction(identityOf(ids, pcie));
-      const vectors = model.vectors === undefined ? 0 : propNum(p, 'vectors', model.vectors(p));
+      const vectors = model.vectors === undefined ? 0 : propNum(p, 'vectors', model.vectors(p, ctx));
       if (modern) {
         const mult = propBool(p, 'page-per-vq', false) ? QUEUE_MEM_MULT_PAGE : QUEUE_MEM_MULT;
         const notifySize = mult * VIRTIO_QUEUE_MAX;
-        fn.defineBar(MODERN_MEM_BAR, { size: pow2ceil(NOTIFY_OFFSET + notifySize), space: 'mem', is64: true, prefetch: true });
-        vendorCap(fn, CFG_COMMON, 0, MODERN_REGION);
-        vendorCap(fn, CFG_ISR, MODERN_REGION, MODERN_REGION);
-        vendorCap(fn, CFG_DEVICE, 2 * MODERN_REGION, MODERN_REGION);
-        const n = vendorCap(fn, CFG_NOTIFY, NOTIFY_OFFSET, notifySize, 4);
+        fn.defineBar(modernBar, { size: pow2ceil(NOTIFY_OFFSET + notifySize), space: 'mem', is64: true, prefetch: true });
+        vendorCap(fn, CFG_COMMON, 0, MODERN_REGION, 0, modernBar);
+        vendorCap(fn, CFG_ISR, MODERN_REGION, MODERN_REGION, 0, modernBar);
+        vendorCap(fn, CFG_DEVICE, 2 * MODERN_REGION, MODERN_REGION, 0, modernBar);
+        const n = vendorCap(fn, CFG_NOTIFY, NOTIFY_OFFSET, notifySize, 4, modernBar);
         fn.set32(n + 16, mult); // notify_off_multiplier
-        vendorCap(fn, CFG_PCI, 0, 0, 4);
+        vendorCap(fn, CFG_PCI, 0, 0, 4, modernBar);
       }
+      if (model.vramBar !== undefined) fn.defineBar(model.vramBar.bar, { size: model.vramBar.size, space: 'mem', is64: false, prefetch: true });
       if (vectors > 0) {
-        fn.defineBar(MSIX_BAR, { size: msixBarSize(vectors).size, space: 'mem', is64: false, prefetch: false });
-        addMsixCap(fn, vectors, MSIX_BAR);
+        fn.defineBar(msixBar, { size: msixBarSize(vectors).size, space: 'mem', is64: false, prefetch: false });
+        addMsixCap(fn, vectors, msixBar);
       }
       if (legacy) {
         const hdr = vectors > 0 ? LEGACY_HDR_MSIX : LEGACY_HDR;

@@ -56,6 +56,7 @@ export const PCI_CAP_ID_EXP = 0x10;
 export const PCI_CAP_ID_MSIX = 0x11;
 export const PCI_EXP_FLAGS = 0x02; // PCIe capabilities register, relative to the capability
 export const PCI_EXP_TYPE_ROOT_PORT = 0x4;
+export const PCI_EXP_TYPE_UPSTREAM = 0x5;
 export const PCI_EXP_TYPE_DOWNSTREAM = 0x6;
 export const PCI_EXP_TYPE_PCI_BRIDGE = 0x7;
 export const PCI_EXP_FLAGS_SLOT = 0x0100;

@@ -165,16 +165,20 @@ export function checkDevices(s: PostState): BusRecord[] {
       const childAlign = regionAlign(child.r[type]);
       if (childAlign > align) align = childAlign;
       let sum = regionSum(child.r[type]);
+      const is64 = bridgeRegionIs64(s, child.r[type], bridge, type);
       const optional = hotplug === Hotplug.Pcie && pcieCap !== 0 && type === REGION_IO;
-      // Reserve room for hot-plugged devices behind an empty hotplug-capable bridge.
-      if (sum === 0 && hotplug !== Hotplug.None && !optional) sum = align;
+      // rel-1.16.3: a hotplug bridge's 64-bit prefetchable window is padded to 1/2048 of the address space.
+      if (hotplug !== Hotplug.None && s.padMem64 && is64 && type === REGION_PREFMEM) align = s.mem64Top / 2048;
+      // Reserve room for hot-plugged devices: behind an empty bridge (1.16.2), or whenever the children need less
+      // than the alignment (1.16.3).
+      const reserve = s.release.hotplugReserveBelowAlign ? align > sum : sum === 0;
+      if (reserve && hotplug !== Hotplug.None && !optional) sum = align;
       if (size > sum) {
         debug.printf('PCI: QEMU resource reserve cap: size %08llx type %s\n', size, REGION_NAMES[type]);
         if (type !== REGION_IO) size = alignUp(size, align);
       } else {
         size = alignUp(sum, align);
       }
-      const is64 = bridgeRegionIs64(s, child.r[type], bridge, type);
       insertEntry(parent.r[type], { dev: bridge, bar: -1, size, align, is64, type });
       debug.printf('PCI: secondary bus %d size %08llx type %s\n', bridge.secondaryBus, size, REGION_NAMES[type]);
     }

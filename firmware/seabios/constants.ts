@@ -101,13 +101,6 @@ export const BUILD_MAX_HIGHTABLE = 16 * 1024 * 1024; // ZoneHigh size when it fi
 export const BUILD_MIN_HIGHTABLE = 256 * 1024;
 export const MALLOC_MIN_ALIGN = 16;
 export const PAGE_SIZE = 4096;
-/**
- * Bytes of ZoneTmpHigh's top that the relocated init code (and its data) occupy before pci_setup:
- * every fixture logs "Relocating init from 0x000d48c0 to <ZoneHigh start − 0x14ce0> (size 85056)".
- */
-export const INIT_RELOC_FOOTPRINT = 0x1_4ce0;
-export const INIT_RELOC_SOURCE = 0x000d_48c0;
-export const INIT_RELOC_SIZE = 85056;
 /** QEMU 7.2's ACPI blob (ACPI_BUILD_TABLE_SIZE), allocated in ZoneHigh by the table loader, align 64. */
 export const ACPI_TABLES_SIZE = 0x2_0000;
 export const ACPI_TABLES_ALIGN = 64;

@@ -78,6 +78,16 @@ export class E820Map {
     if (type !== E820_HOLE) this.insert(i, start, size, type);
   }
 
+  /** e820_is_used (rel-1.16.3 src/e820map.c): whether [start, start + size) overlaps any entry. */
+  isUsed(start: number, size: number): boolean {
+    for (let i = 0; i < this.starts.length; i++) {
+      if (start + size <= this.starts[i]!) continue;
+      if (start >= this.starts[i]! + this.sizes[i]!) continue;
+      return true;
+    }
+    return false;
+  }
+
   removeRange(start: number, size: number): void {
     this.add(start, size, E820_HOLE);
   }

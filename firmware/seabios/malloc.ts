@@ -1,6 +1,6 @@
 import {
   BUILD_BIOS_ADDR, BUILD_BIOS_SIZE, BUILD_LOWRAM_END, BUILD_MAX_HIGHTABLE, BUILD_MIN_HIGHTABLE, FOUR_GIB,
-  INIT_RELOC_FOOTPRINT, MALLOC_MIN_ALIGN, PAGE_SIZE, ZONELOW_END, ZONELOW_START,
+  MALLOC_MIN_ALIGN, PAGE_SIZE, ZONELOW_END, ZONELOW_START,
 } from './constants.js';
 import { E820_RAM, E820_RESERVED, type E820Map } from './e820.js';
 
@@ -61,7 +61,7 @@ export interface Zones {
  * 256 KiB) and marked reserved, ZoneTmpHigh the rest of RAM above 1 MiB — minus what the relocated
  * init code holds at its top by the time pci_setup runs.
  */
-export function mallocPreinit(e820: E820Map): Zones {
+export function mallocPreinit(e820: E820Map, relocFootprint: number): Zones {
   e820.removeRange(BUILD_LOWRAM_END, BUILD_BIOS_ADDR - BUILD_LOWRAM_END);
   e820.add(BUILD_BIOS_ADDR, BUILD_BIOS_SIZE, E820_RESERVED);
   const high = new Zone('ZoneHigh');
@@ -88,7 +88,7 @@ export function mallocPreinit(e820: E820Map): Zones {
         highSize = BUILD_MIN_HIGHTABLE;
       }
       // The relocated init code sits at the top of temporary high RAM for the rest of POST.
-      tmpHigh.addRange(s, e - INIT_RELOC_FOOTPRINT);
+      tmpHigh.addRange(s, e - relocFootprint);
       continue;
     }
     tmpHigh.addRange(s, e);

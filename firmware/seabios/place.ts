@@ -87,14 +87,27 @@ function mapEntries(s: PostState, busses: BusRecord[], r: Region): void {
 }
 
 /**
- * Pass #2, pci_bios_map_devices (seabios-pci.md §7): root IO, the 32-bit window, and only when
- * that overflows, every 64-bit root entry moved above 4 GiB (1.16.2 never places high otherwise).
+ * rel-1.16.3 pci_bios_map_devices: the window moves up to end at pci_mem64_top (padded to an eighth of the
+ * address space when the guest has RAM above 4 GiB), and one window size lower when that range is already in
+ * the e820 map (QEMU's AMD HyperTransport hole below 1 TiB).
+ */
+function topOfAddressSpace(s: PostState, base: number, sumMem: number, sumPref: number): number {
+  let size = alignUp(sumMem, ONE_GIB) + alignUp(sumPref, ONE_GIB);
+  if (s.padMem64) size = alignUp(size, s.mem64Top / 8);
+  if (base < s.mem64Top - size) base = s.mem64Top - size;
+  if (s.e820.isUsed(base, size)) base -= size;
+  return base;
+}
+
+/**
+ * Pass #2, pci_bios_map_devices: root IO, the 32-bit window, and only when that overflows (or, rel-1.16.3,
+ * whenever the window is padded) every 64-bit root entry moved above 4 GiB.
  * Returns SeaBIOS's panic message, or null.
  */
 export function mapDevices(s: PostState, busses: BusRecord[]): string | null {
   if (!rootIo(s, busses)) return PANIC_IO;
   s.debug.printf('PCI: 32: %016llx - %016llx\n', s.pcimemStart, s.pcimemEnd);
-  if (!rootMem(s, busses)) {
+  if (s.padMem64 || !rootMem(s, busses)) {
     const r64mem = newRegion();
     const r64pref = newRegion();
     migrate64(busses[0]!.r[REGION_MEM], r64mem);
@@ -104,6 +117,7 @@ export function mapDevices(s: PostState, busses: BusRecord[]): string | null {
     const sumPref = regionSum(r64pref);
     let base = s.fwcfg.loadInt('etc/reserved-memory-end', 0);
     if (base < FOUR_GIB + s.ramSizeOver4G) base = FOUR_GIB + s.ramSizeOver4G;
+    if (s.mem64Top !== 0) base = topOfAddressSpace(s, base, sumMem, sumPref);
     r64mem.base = alignUp(alignUp(base, regionAlign(r64mem)), ONE_GIB);
     r64pref.base = alignUp(alignUp(r64mem.base + sumMem, regionAlign(r64pref)), ONE_GIB);
     const end = alignUp(r64pref.base + sumPref, ONE_GIB);

@@ -7,7 +7,7 @@
 import { checkDevices } from './collect.js';
 import {
   BIOS_FLASH_SIZE, BIOS_FLASH_START, BUILD_LOWRAM_END, ACPI_TABLES_ALIGN, ACPI_TABLES_SIZE, EBDA_START,
-  INIT_RELOC_FOOTPRINT, INIT_RELOC_SIZE, INIT_RELOC_SOURCE, PCIMEM_END, PCI_IO_LOW_END_DEFAULT,
+  PCIMEM_END, PCI_IO_LOW_END_DEFAULT,
   PORT_ACPI_PM_BASE_DEFAULT, PORT_ACPI_PM_BASE_QEMU,
 } from './constants.js';
 import { makeContext } from './context.js';
@@ -20,7 +20,7 @@ import type { FirmwareIo } from '../io.js';
 import { legacyPortsSetup, smpSetup } from './legacy.js';
 import { mallocPreinit, returnZoneHigh } from './malloc.js';
 import { optionromSetup, vgaromSetup } from './optionroms.js';
-import { detectPlatform, earlyE820 } from './paravirt.js';
+import { detectPhysBits, detectPlatform, earlyE820, kvmDetect } from './paravirt.js';
 import { initBuses, probeDevices } from './pci-bus.js';
 import { PciConfig } from './pci-config.js';
 import { mapDevices } from './place.js';
@@ -32,12 +32,19 @@ import { enableDefaultVga } from './vga.js';
 
 import type { SeabiosRelease } from './versions.js';
 
+/** pci_setup (rel-1.16.3): "Old linux kernels have trouble dealing with more than 46 phys-bits". */
+const PHYS_BITS_CAP = 46;
+
 /**
  * pci_setup (seabios-pci.md §1): numbering, probing, platform, pass #1, pass #2, device init, VGA.
  * Returns SeaBIOS's panic message, or null.
  */
 function pciSetup(s: PostState, options: PostOptions, ctx: () => FirmwareContext): string | null {
   const { debug } = s;
+  // rel-1.16.3 pci_setup: the top of the 64-bit window from the trusted phys-bits (capped at 46 for old guest
+  // kernels' virtio-pci), and padding of the window when the guest has RAM above 4 GiB.
+  if (s.cpuPhysBits !== 0) s.mem64Top = 2 ** Math.min(s.cpuPhysBits, PHYS_BITS_CAP);
+  if (s.cpuPhysBits >= 36 && s.cpuLongMode && s.ramSizeOver4G !== 0) s.padMem64 = true;
   debug.printf('=== PCI bus & bridge init ===\n');
   if (!s.cfg.probeHost()) {
     debug.printf('Detected non-PCI system\n');
@@ -65,6 +72,8 @@ export function seabiosPost(release: SeabiosRelease, io: FirmwareIo, options: Po
   debug.printf('No Xen hypervisor found.\n');
   const cfg = new PciConfig(io);
   const platform = detectPlatform(cfg, debug);
+  const cpu = release.physBitsWindow ? detectPhysBits(io, debug) : { physBits: 0, longMode: false };
+  if (release.logsHypervisorLeaves) kvmDetect(io, debug);
   const fwcfg = new FwCfgClient(io, debug);
   const e820 = new E820Map();
   const s: PostState = {
@@ -87,14 +96,19 @@ export function seabiosPost(release: SeabiosRelease, io: FirmwareIo, options: Po
     placements: [],
     ioWindow: null,
     mem64Window: null,
+    cpuPhysBits: cpu.physBits,
+    cpuLongMode: cpu.longMode,
+    mem64Top: 0,
+    padMem64: false,
   };
 
   // qemu_preinit: QEMU's memory map, the BIOS flash below 4 GiB; malloc_preinit; the EBDA.
   earlyE820(s);
   e820.add(BIOS_FLASH_START, BIOS_FLASH_SIZE, E820_RESERVED);
-  s.zones = mallocPreinit(e820);
+  const reloc = release.initReloc;
+  s.zones = mallocPreinit(e820, reloc.footprint);
   if (s.zones.highStart !== 0) {
-    debug.printf('Relocating init from 0x%08x to 0x%08x (size %d)\n', INIT_RELOC_SOURCE, s.zones.highStart - INIT_RELOC_FOOTPRINT, INIT_RELOC_SIZE);
+    debug.printf('Relocating init from 0x%08x to 0x%08x (size %d)\n', reloc.source, s.zones.highStart - reloc.footprint, reloc.size);
   }
   e820.add(EBDA_START, BUILD_LOWRAM_END - EBDA_START, E820_RESERVED);
 

@@ -35,4 +35,10 @@ export interface PostState {
   placements: Placement[];
   ioWindow: [number, number] | null;
   mem64Window: [number, number] | null;
+  /** CPUPhysBits and CPULongMode (rel-1.16.3 paravirt.c physbits): 0 when not read or not trusted. */
+  cpuPhysBits: number;
+  cpuLongMode: boolean;
+  /** pci_mem64_top (0 = none) and pci_pad_mem64 (rel-1.16.3 pciinit.c pci_setup). */
+  mem64Top: number;
+  padMem64: boolean;
 }

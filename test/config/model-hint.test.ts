@@ -8,18 +8,20 @@ function modelError(model: string): string {
 }
 
 describe('unknown model hints', () => {
-  it('offers a disk controller, never a NIC, for virtio-blk-pci', () => {
-    expect(modelError('virtio-blk-pci')).toBe(
-      "3:12: unknown model 'virtio-blk-pci' (a storage device; storage models here: lsi53c895a, megasas, virtio-scsi-pci — did you mean 'virtio-scsi-pci'?)",
+  it('offers disk controllers, never a NIC, for a disk model vfio-sim does not have', () => {
+    expect(modelError('virtio-blk-pci-non-transitional')).toBe(
+      "3:12: unknown model 'virtio-blk-pci-non-transitional' (a storage device; storage models here: lsi53c895a, megasas, nvme, virtio-blk-pci, virtio-scsi-pci)",
     );
   });
 
   it('tells the class from a telling word when the name is in no table', () => {
-    expect(modelError('virtio-blk')).toBe("3:12: unknown model 'virtio-blk' (a storage device; storage models here: lsi53c895a, megasas, virtio-scsi-pci)");
+    expect(modelError('virtio-blk')).toBe("3:12: unknown model 'virtio-blk' (a storage device; storage models here: lsi53c895a, megasas, nvme, virtio-blk-pci, virtio-scsi-pci)");
   });
 
-  it('lists the display models for virtio-gpu-pci, not the nearest virtio name', () => {
-    expect(modelError('virtio-gpu-pci')).toBe("3:12: unknown model 'virtio-gpu-pci' (a display device; display models here: VGA, bochs-display, qxl, qxl-vga, vfio-igd)");
+  it('lists the display models for a GPU model vfio-sim does not have, not the nearest virtio name', () => {
+    expect(modelError('virtio-gpu-rutabaga-pci')).toBe(
+      "3:12: unknown model 'virtio-gpu-rutabaga-pci' (a display device; display models here: VGA, bochs-display, cirrus-vga, qxl, qxl-vga, vfio-igd, virtio-gpu-pci, virtio-vga)",
+    );
   });
 
   it('says so when no model of that class exists', () => {

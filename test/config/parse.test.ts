@@ -40,6 +40,42 @@ describe('config → MachineSpec', () => {
     expect(spec.devices.map((d) => d.devfn)).toEqual([0x10, 0x80, 0xe0]);
   });
 
+  it("reads addr in every form QEMU's set_pci_devfn accepts: 0x3, 3, 03.0, 0x4.0x1, 1f.7", () => {
+    const spec = ok('machine: { type: q35 }\ndevices:\n  - { model: e1000, addr: "0x3" }\n  - { model: edu, addr: 5 }\n  - { model: rtl8139, addr: 06.0 }\n'
+      + '  - { model: edu, addr: "0x4.0x1" }\n  - { model: e1000, addr: "0x4", props: { multifunction: on } }\n  - { model: edu, addr: "0X0A.7" }\n  - { model: edu, addr: "0xa", props: { multifunction: on } }\n');
+    expect(spec.devices.map((d) => d.devfn)).toEqual([0x18, 0x28, 0x30, 0x21, 0x20, 0x57, 0x50]);
+  });
+
+  it('refuses addr forms QEMU refuses: a slot above 0x1f, a function above 7, trailing text', () => {
+    expect(errors('machine: { type: q35 }\ndevices:\n  - { model: edu, addr: "0x20" }\n')).toEqual(["t.yaml:3:25: addr '0x20': slot 0x20 is out of range (00..1f)"]);
+    expect(errors('machine: { type: q35 }\ndevices:\n  - { model: edu, addr: "3.0x8" }\n')).toEqual(["t.yaml:3:25: addr '3.0x8': function 8 is out of range (0..7)"]);
+    expect(errors('machine: { type: q35 }\ndevices:\n  - { model: edu, addr: "3.0 " }\n')).toHaveLength(1);
+  });
+
+  it("refuses what QEMU refuses at realize, with QEMU's message", () => {
+    expect(errors('machine: { type: q35, qemu: "7.2" }\ndevices:\n  - { model: qemu-xhci, props: { msi: off } }\n')).toEqual([
+      "t.yaml:3:34: QEMU 7.2: Property 'qemu-xhci.msi' not found (new in QEMU 10.0)",
+    ]);
+    expect(errors('machine: { type: q35, qemu: "10.0" }\ndevices:\n  - { model: qemu-xhci, props: { msi: off, msix: off } }\n')).toEqual([]);
+    expect(errors('machine: { type: q35 }\ndevices:\n  - { model: virtio-balloon-pci }\n  - { model: virtio-balloon-pci }\n')).toEqual([
+      't.yaml:4:14: QEMU: Only one balloon device is supported (the first is devices[0], line 3)',
+    ]);
+    expect(errors('machine: { type: q35 }\ndevices:\n  - { model: e1000, props: { rombar: 0 } }\n  - { model: e1000, props: { rombar: 0 } }\n')).toEqual([
+      't.yaml:4:38: QEMU: duplicate fw_cfg file name: genroms/efi-e1000.rom (devices[0], line 3 also loads it with rombar=0)',
+    ]);
+    expect(errors('machine: { type: q35 }\ndevices:\n  - { model: e1000, props: { rombar: 0 } }\n  - { model: e1000, props: { rombar: 0, romfile: "" } }\n')).toEqual([]);
+    expect(errors('machine: { type: q35 }\ndevices:\n  - { model: VGA }\n  - { model: qxl-vga }\n')).toEqual([
+      't.yaml:4:14: QEMU: primary qxl-vga device must be console 0 (first display device on the command line): list qxl-vga before the other display devices',
+    ]);
+    expect(errors('machine: { type: q35 }\ndevices:\n  - { model: qxl-vga }\n  - { model: VGA }\n')).toEqual([]);
+  });
+
+  it('accepts what QEMU 7.2 and 10.0 accept: slot 0 behind an SHPC bridge, a root port behind a root port or a pci-bridge', () => {
+    const spec = ok('machine: { type: q35 }\ndevices:\n  - { model: pci-bridge, id: br, addr: "5", props: { chassis_nr: 1 } }\n  - { model: e1000, bus: br }\n'
+      + '  - { model: pcie-root-port, id: rp, addr: "6", props: { chassis: 2 } }\n  - { model: pcie-root-port, id: rp2, bus: rp, props: { chassis: 3 } }\n  - { model: pcie-root-port, bus: br, addr: "1", props: { chassis: 4 } }\n');
+    expect(spec.devices.map((d) => d.devfn)).toEqual([0x28, undefined, 0x30, undefined, 0x08]);
+  });
+
   it('leaves devfn to the machine when no addr is given, but checks the slot QEMU would pick', () => {
     const spec = ok('machine: { type: pc }\ndevices:\n  - { model: VGA }\n  - { model: e1000, addr: "03.0" }\n');
     expect(spec.devices[0]!.devfn).toBeUndefined();

@@ -24,6 +24,17 @@ const TABLE: [model: string, id: string, cls: number, rows: BarRow[]][] = [
   ['pci-bridge', '1b36:0001', 0x0604, [[0, 256, 'mem64']]],
   ['pcie-root-port', '1b36:000c', 0x0604, [[0, 4 * KiB, 'mem']]],
   ['pcie-pci-bridge', '1b36:000e', 0x0604, [[0, 256, 'mem64']]],
+  // Newer models: query-pci of QEMU 7.2.22 and 10.0.13 (identical), and test/fixtures/seabios-models.
+  ['virtio-blk-pci', '1af4:1001', 0x0100, [[0, 128, 'io'], [1, 4 * KiB, 'mem'], [4, 16 * KiB, 'pref64']]],
+  ['virtio-gpu-pci', '1af4:1050', 0x0380, [[1, 4 * KiB, 'mem'], [4, 16 * KiB, 'pref64']]],
+  ['virtio-vga', '1af4:1050', 0x0300, [[0, 8 * MiB, 'pref'], [2, 16 * KiB, 'pref64'], [4, 4 * KiB, 'mem'], [6, 64 * KiB, 'mem']]],
+  ['nvme', '1b36:0010', 0x0108, [[0, 16 * KiB, 'mem64']]],
+  ['vmxnet3', '15ad:07b0', 0x0200, [[0, 4 * KiB, 'mem'], [1, 4 * KiB, 'mem'], [2, 8 * KiB, 'mem'], [6, 256 * KiB, 'mem']]],
+  ['cirrus-vga', '1013:00b8', 0x0300, [[0, 32 * MiB, 'pref'], [1, 4 * KiB, 'mem'], [6, 64 * KiB, 'mem']]],
+  ['i82801b11-bridge', '8086:244e', 0x0604, []],
+  ['ioh3420', '8086:3420', 0x0604, []],
+  ['x3130-upstream', '104c:8232', 0x0604, []],
+  ['xio3130-downstream', '104c:8233', 0x0604, []],
 ];
 
 const idOf = (fn: ReturnType<typeof build>): string =>
@@ -31,12 +42,19 @@ const idOf = (fn: ReturnType<typeof build>): string =>
 
 describe('catalogue: QEMU 7.2 IDs, classes and BAR layouts', () => {
   it('registers every model the issue lists, and only those', () => {
-    expect(modelNames().filter((n) => !['qxl', 'qxl-vga', 'vfio-igd'].includes(n))).toEqual(TABLE.map((r) => r[0]).sort());
+    expect(modelNames().filter((n) => !['qxl', 'qxl-vga', 'vfio-igd', 'vfio-pci'].includes(n))).toEqual(TABLE.map((r) => r[0]).sort());
+  });
+
+  it('gives virtio-balloon-pci an MSI-X BAR1 only on machine types >= 10.0 (hw_compat_9_2 vectors=0)', () => {
+    expect(bars(build('virtio-balloon-pci', {}, { machineVersion: '10.0' }))).toEqual([[0, 64, 'io'], [1, 4 * KiB, 'mem'], [4, 16 * KiB, 'pref64']]);
+    expect(bars(build('virtio-balloon-pci', {}, { machineVersion: '9.2' }))).toEqual([[0, 64, 'io'], [4, 16 * KiB, 'pref64']]);
+    expect(bars(build('virtio-balloon-pci', { vectors: 0 }, { machineVersion: '10.0' }))).toEqual([[0, 64, 'io'], [4, 16 * KiB, 'pref64']]);
   });
 
   for (const [model, id, cls, rows] of TABLE) {
     it(`${model} is ${id} class ${cls.toString(16).padStart(4, '0')} with ${rows.length} BARs as in §12.3`, () => {
-      const fn = build(model, model === 'pci-bridge' ? { chassis_nr: 1 } : {});
+      const props: Record<string, string | number> = model === 'pci-bridge' ? { chassis_nr: 1 } : model === 'nvme' ? { serial: 'x' } : {};
+      const fn = build(model, props);
       expect(idOf(fn)).toBe(id);
       expect(fn.configRead(0x0a, 2)).toBe(cls);
       expect(bars(fn)).toEqual(rows);

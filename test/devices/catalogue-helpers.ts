@@ -9,11 +9,11 @@ const noDma = (): never => {
   throw new Error('no DMA in catalogue tests');
 };
 
-/** Builds model `name` as the machine would: on the q35 root bus unless `where` says otherwise. */
+/** Builds model `name` as the machine would: on the q35 root bus of a QEMU 7.2 machine type unless `where` says otherwise. */
 export function build(name: string, props: Record<string, PropValue> = {}, where: Partial<DeviceContext> = {}): PciFunction {
   const def = lookupModel(name);
   if (def === undefined) throw new Error(`no model ${name}`);
-  const ctx: DeviceContext = { machineType: 'q35', pcieBus: false, rootBus: true, dma: noDma, ...where };
+  const ctx: DeviceContext = { machineType: 'q35', machineVersion: '7.2', pcieBus: false, rootBus: true, dma: noDma, ...where };
   return def.create({ model: name, id: '', props }, ctx);
 }
 

@@ -2,7 +2,8 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { registerCatalogue } from '../../devices/catalogue/index.js';
 import { registerQxl } from '../../devices/qxl/index.js';
-import { post, type FirmwareResult, type PostOptions } from '../../firmware/index.js';
+import type { FirmwareResult, PostOptions } from '../../firmware/index.js';
+import { resolveProfile } from '../../vmm/profile/index.js';
 import { parseConfig } from '../../vmm/config/index.js';
 import type { DeviceSpec, MachineSpec } from '../../vmm/config/spec.js';
 import { Machine } from '../../vmm/machine/machine.js';
@@ -52,9 +53,20 @@ export function loadFixture(name: string, dir = SEABIOS_FIXTURES): { spec: Machi
   return { spec: r.spec, fx, log: readFileSync(`${dir}${name}.seabios.log`, 'utf8') };
 }
 
+/**
+ * Boots `spec` as the suite's QEMU 7.2 + SeaBIOS 1.16.2 recordings were made: a spec that names no QEMU version
+ * boots as 7.2 (the unit tests here were written against that stack), one that names it boots its own profile.
+ */
 export function boot(spec: MachineSpec, options?: PostOptions): { machine: Machine; fw: FirmwareResult } {
+  const profile = resolveProfile(spec, spec.machine.qemu === undefined ? { qemu: '7.2' } : {});
+  const machine = new Machine(spec, profile);
+  return { machine, fw: profile.firmware.post(machine.cpu, options) };
+}
+
+/** Boots `spec` on the firmware of its own profile (QEMU version, vCPU, firmware release from the config). */
+export function bootProfiled(spec: MachineSpec, options?: PostOptions): { machine: Machine; fw: FirmwareResult } {
   const machine = new Machine(spec);
-  return { machine, fw: post(machine.cpu, options) };
+  return { machine, fw: machine.profile.firmware.post(machine.cpu, options) };
 }
 
 /** Parses a YAML machine config (the loader validates it as `vfio-sim boot` would) and boots it. */
@@ -79,7 +91,7 @@ export function spec(type: 'q35' | 'pc', memory: number, devices: Partial<Device
 }
 
 /** The lines of a SeaBIOS log that describe PCI setup, the fw_cfg/e820 inputs, device init and the final e820 map. */
-const COMPARED = /^(PCI: |PCIe: |=== PCI|Found |e820 map has|  \d+: [0-9a-f]{16} - |qemu\/e820: |Moving pm_base|Running on QEMU|Q35 LPC init|PIIX3\/PIIX4 init|Using pmtimer|Returned \d+ bytes of ZoneHigh|Relocating init|QEMU fw_cfg DMA|Scan for (VGA )?option rom|No Xen)/;
+const COMPARED = /^(PCI: |PCIe: |=== PCI|Found |physbits: |cpuid 0x4|e820 map has|  \d+: [0-9a-f]{16} - |qemu\/e820: |Moving pm_base|Running on QEMU|Q35 LPC init|PIIX3\/PIIX4 init|Using pmtimer|Returned \d+ bytes of ZoneHigh|Relocating init|QEMU fw_cfg DMA|Scan for (VGA )?option rom|No Xen)/;
 
 export function comparedLines(log: string): string[] {
   return log.split('\n').filter((l) => COMPARED.test(l));

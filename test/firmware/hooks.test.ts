@@ -110,11 +110,12 @@ describe('the IGD hook (intel_igd_setup)', () => {
 });
 
 describe('the option-ROM scan', () => {
+  // qxl-vga comes first on the command line (QEMU: "primary qxl-vga device must be console 0"); slots decide the probe order.
   const yaml = `machine: { type: q35, memory: 1G }
 devices:
   - { model: e1000, addr: "02.0" }
-  - { model: VGA, addr: "03.0" }
   - { model: qxl-vga, addr: "04.0" }
+  - { model: VGA, addr: "03.0" }
   - { model: bochs-display, addr: "05.0" }
   - { model: rtl8139, addr: "06.0", props: { rombar: 0 } }
 `;

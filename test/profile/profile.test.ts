@@ -11,8 +11,15 @@ function spec(yaml: string): MachineSpec {
 }
 
 describe('machine profile', () => {
-  it('defaults to QEMU 7.2, qemu64 (AMD, 40 bits) and the SeaBIOS Debian ships with that QEMU', () => {
+  it('defaults to QEMU 10.0, qemu64 (AMD, 40 bits) and the SeaBIOS Debian ships with that QEMU', () => {
     const p = resolveProfile(spec('machine: { type: q35 }'));
+    expect(profileReport(p)).toEqual({
+      qemu: '10.0', machine: 'pc-q35-10.0', cpu: { model: 'qemu64', vendor: 'amd', 'phys-bits': 40 }, firmware: { type: 'seabios', version: '1.16.3' },
+    });
+  });
+
+  it('gives QEMU 7.2 the SeaBIOS of Debian 12', () => {
+    const p = resolveProfile(spec('machine: { type: q35, qemu: "7.2" }'));
     expect(profileReport(p)).toEqual({
       qemu: '7.2', machine: 'pc-q35-7.2', cpu: { model: 'qemu64', vendor: 'amd', 'phys-bits': 40 }, firmware: { type: 'seabios', version: '1.16.2' },
     });
@@ -30,8 +37,8 @@ describe('machine profile', () => {
   });
 
   it('lets overrides replace the QEMU version and the firmware', () => {
-    const p = resolveProfile(spec('machine: { type: q35 }'), { qemu: '10.0' });
-    expect([p.qemu, p.firmware.type, p.firmware.version]).toEqual(['10.0', 'seabios', '1.16.3']);
+    const p = resolveProfile(spec('machine: { type: q35 }'), { qemu: '7.2' });
+    expect([p.qemu, p.firmware.type, p.firmware.version]).toEqual(['7.2', 'seabios', '1.16.2']);
   });
 
   it('refuses an unknown firmware version with the known ones', () => {
@@ -53,6 +60,15 @@ describe('CPUID as firmware reads it', () => {
     expect(cpuidOf({ model: 'host', vendor: 'intel', physBits: 39 }, 0x8000_0008)[0] & 0xff).toBe(39);
     expect(cpuidOf({ model: 'host', vendor: 'intel', physBits: 39 }, 0x8000_0000)[0]).toBe(0x8000_0008);
   });
+  it('reports PAE and long mode, which SeaBIOS 1.16.3 requires before it reads the address width', () => {
+    const cpu = { model: 'qemu64', vendor: 'amd', physBits: 40 } as const;
+    expect(cpuidOf(cpu, 1)[3] & (1 << 6)).not.toBe(0);
+    expect(cpuidOf(cpu, 0x8000_0001)[3] & (1 << 29)).not.toBe(0);
+  });
+  it("answers the hypervisor leaf with TCG's signature, as the recordings' QEMU does", () => {
+    const [eax, b, c, d] = cpuidOf({ model: 'qemu64', vendor: 'amd', physBits: 40 }, 0x4000_0000);
+    expect([eax, text([b, c, d])]).toEqual([0x4000_0001, 'TCGTCGTCGTCG']);
+  });
 });
 
 describe('e820 by vCPU vendor', () => {
@@ -65,6 +81,6 @@ describe('e820 by vCPU vendor', () => {
   });
   it('states the resolved profile in the report', () => {
     const r = bootSpec(spec('machine: { type: pc, cpu: { vendor: intel, phys-bits: 39 } }')).report;
-    expect(r.profile).toEqual({ qemu: '7.2', machine: 'pc-i440fx-7.2', cpu: { model: 'qemu64', vendor: 'intel', 'phys-bits': 39 }, firmware: { type: 'seabios', version: '1.16.2' } });
+    expect(r.profile).toEqual({ qemu: '10.0', machine: 'pc-i440fx-10.0', cpu: { model: 'qemu64', vendor: 'intel', 'phys-bits': 39 }, firmware: { type: 'seabios', version: '1.16.3' } });
   });
 });

@@ -79,8 +79,9 @@ function cliLines(text: string): { args: string[]; exit: number; line: string; f
 
 describe('README examples', () => {
   it('has the examples this test runs', () => {
-    expect(BLOCKS.filter((b) => b.lang === 'ts')).toHaveLength(3);
-    expect(BLOCKS.filter((b) => b.lang === 'sh').flatMap((b) => cliLines(b.text))).toHaveLength(9);
+    // At least the examples written when this test was: sections add more, and each one added runs below.
+    expect(BLOCKS.filter((b) => b.lang === 'ts').length).toBeGreaterThanOrEqual(3);
+    expect(BLOCKS.filter((b) => b.lang === 'sh').flatMap((b) => cliLines(b.text)).length).toBeGreaterThanOrEqual(9);
   });
 
   for (const b of BLOCKS.filter((x) => x.lang === 'ts')) {

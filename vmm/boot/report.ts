@@ -8,6 +8,7 @@ import type { FirmwareResult } from '../../firmware/index.js';
 import { igdReport } from '../igd/index.js';
 import { iommuReport } from '../iommu/index.js';
 import type { Machine } from '../machine/machine.js';
+import { profileHazards } from '../profile/hazards.js';
 import { profileReport } from '../profile/profile.js';
 import { buildBaseReport } from '../report/build.js';
 import type { BootReport } from '../report/types.js';
@@ -19,7 +20,10 @@ export function buildReport(configLabel: string, machine: Machine, firmware: Fir
   const base = buildBaseReport(configLabel, machine, firmware);
   // QEMU's IGD quirk aborts the VM when the vBIOS programs the GTT before BDSM: that ends the boot too.
   base.panic ??= passthrough.fatal;
-  const report: BootReport = { ...base, profile: profileReport(machine.profile) };
+  const profile = profileReport(machine.profile);
+  const hazards = profileHazards(machine.profile, firmware.windows.mem64);
+  if (hazards.length > 0) profile.hazards = hazards;
+  const report: BootReport = { ...base, profile };
   const igd = igdReport(machine, firmware);
   if (igd !== null) report.igd = igd;
   const { iommu, ...sections } = passthrough.sections();

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { IGD_STRATEGY_NAMES } from '../../firmware/igd/types.js';
 import { bootSpec } from '../boot/index.js';
 import { IGD_MODEL } from '../config/index.js';
+import { compareProfiles, DEFAULT_QEMU, parseProfileList, QEMU_RELEASES, renderProfileComparison } from '../profile/index.js';
 import { comparisonJson, compareStrategies, renderComparison } from '../igd/index.js';
 import { renderMapHtml } from '../map/index.js';
 import type { BootReport } from '../report/types.js';
@@ -11,6 +12,7 @@ import { EXIT_USAGE, UsageError } from './errors.js';
 import { loadSpecs } from './load.js';
 
 interface CompareOptions {
+  profiles?: string;
   strategies?: string;
   json?: boolean;
   html?: string;
@@ -21,14 +23,16 @@ interface CompareOptions {
 export function registerCompareCommand(program: Command, setCode: (c: number) => void): void {
   program
     .command('compare')
-    .description('boot an IGD machine under each stolen-memory strategy and show them side by side')
-    .argument('<config>', 'YAML machine config with a vfio-igd device')
+    .description('boot an IGD machine under each stolen-memory strategy, or any machine under each profile (--profiles), and show what changes')
+    .argument('<config>', 'YAML machine config (with a vfio-igd device unless --profiles)')
+    .option('--profiles <list>', 'compare machine profiles instead: QEMU[:VENDOR[:PHYS-BITS]],... e.g. 7.2,10.0,10.0:intel:39')
     .option('--strategies <list>', `comma-separated (default: all: ${IGD_STRATEGY_NAMES.join(',')})`)
     .option('--json', 'print the comparison as one JSON document')
     .option('--html <file>', 'write a page with the table and each strategy\'s address map')
     .option('--vbios <name>', 'IGD video BIOS behaviour: reads-bdsm | cached-host-bdsm | a ROM program path')
     .option('--no-quirks', 'turn the built-in IGD BAR4 quirk off (QEMU 10.0 behaviour)')
     .action((path: string, opts: CompareOptions) => {
+      if (opts.profiles !== undefined) return compareProfilesCommand(path, opts.profiles, opts.json === true, setCode);
       const strategies = opts.strategies === undefined ? [...IGD_STRATEGY_NAMES] : opts.strategies.split(',').map((s) => s.trim()).filter((s) => s !== '');
       if (strategies.length === 0) throw new UsageError('--strategies: name at least one strategy');
       strategies.forEach(checkStrategy);
@@ -59,4 +63,22 @@ export function registerCompareCommand(program: Command, setCode: (c: number) =>
         }
       }
     });
+}
+
+/** `compare --profiles`: the same config booted under each profile, differences against the first. */
+function compareProfilesCommand(path: string, list: string, json: boolean, setCode: (c: number) => void): void {
+  const choices = parseProfileList(list);
+  if (typeof choices === 'string') throw new UsageError(choices);
+  const specs = loadSpecs([path]);
+  if (specs === undefined) return setCode(EXIT_USAGE);
+  const spec = specs[0]!.spec;
+  // Upgrading QEMU upgrades its firmware too (Debian's pairing), even when the config pins a firmware version.
+  const type = spec.firmware.type ?? 'seabios';
+  const reports = choices.map((c) => {
+    const qemu = c.overrides.qemu ?? DEFAULT_QEMU;
+    const profile = { ...c.overrides, firmware: { type, version: QEMU_RELEASES[qemu].firmware[type] } };
+    return bootSpec(spec, { configPath: path, profile }).report;
+  });
+  const cmp = compareProfiles(path, choices, reports);
+  process.stdout.write(json ? JSON.stringify(cmp, null, 2) + '\n' : renderProfileComparison(cmp));
 }

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { configSchema, qemuArgs } from '../config/index.js';
+import { configSchema, qemuCommandLine } from '../config/index.js';
 import { EXIT_USAGE } from './errors.js';
 import { loadSpecs } from './load.js';
 
@@ -16,13 +16,14 @@ export function registerConfigCommands(program: Command, setCode: (c: number) =>
 
   program
     .command('qemu-args')
-    .description('print the QEMU 7.2 command line that boots the same topology')
+    .description("print the command line that boots the same topology on the config's QEMU version (only what that QEMU accepts)")
     .argument('<config>', 'YAML machine config')
     .option('--shell', 'quote each argument for a POSIX shell, so the line can be pasted (default: arguments joined by spaces, unquoted)')
     .action((path: string, opts: { shell?: boolean }) => {
       const specs = loadSpecs([path]);
       if (specs === undefined) return setCode(EXIT_USAGE);
-      const args = qemuArgs(specs[0]!.spec);
+      const { args, dropped } = qemuCommandLine(specs[0]!.spec);
+      for (const d of dropped) process.stderr.write(`${path}: note: ${d.device}: ${d.prop} left out: ${d.reason}\n`);
       if (opts.shell) process.stdout.write(args.map(shellQuote).join(' ') + '\n');
       else process.stdout.write(args.join(' ') + '\n');
     });

@@ -7,6 +7,11 @@ export function renderBootText(r: BootReport): string {
   const out: string[] = [];
   const mem = Number(r.machine.memory);
   out.push(`${r.config}: ${r.name ?? '(unnamed)'} — ${r.machine.type}, ${sizeText(mem)} RAM (${sizeText(Number(r.machine.below4g))} below 4G, ${sizeText(Number(r.machine.above4g))} above)`);
+  const p = r.profile;
+  if (p !== undefined) {
+    out.push(`  profile: QEMU ${p.qemu} (${p.machine}), vCPU ${p.cpu.model} ${p.cpu.vendor} ${p.cpu['phys-bits']} phys-bits, ${p.firmware.type} ${p.firmware.version}`);
+    for (const h of p.hazards ?? []) out.push(`  hazard ${h.id}: ${h.message}`);
+  }
   if (r.panic !== null) out.push(`  FIRMWARE PANIC: ${r.panic}`);
   const w = r.pci.windows;
   out.push(`  PCI windows: io ${w.io ? `${w.io[0]}-${w.io[1]}` : 'none'}, 32-bit ${w.mem32[0]}-${w.mem32[1]}, 64-bit ${w.mem64 ? `${w.mem64[0]}-${w.mem64[1]}` : 'none'}`);

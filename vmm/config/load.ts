@@ -127,7 +127,9 @@ export function parseConfig(text: string, fileName: string): ConfigResult {
   const machine = machineOf(root['machine'], problems);
   problems.push(...firmwareProblems(root['firmware']));
   const rawDevices = Array.isArray(root['devices']) ? (root['devices'] as unknown[]) : [];
-  const topo = checkDevices({ devices: rawDevices, machineType: machine?.type, lineOf: (i) => src.locate(['devices', i]).line });
+  const topo = checkDevices({
+    devices: rawDevices, machineType: machine?.type, ...(machine?.qemu !== undefined ? { qemu: machine.qemu } : {}), lineOf: (i) => src.locate(['devices', i]).line,
+  });
   problems.push(...topo.problems);
   // rom: and firmware.vbios must name a bundled ROM program or a program file that validates.
   problems.push(...romRefProblems({ devices: topo.devices, firmware: firmwareOf(root['firmware']) }, fileName));

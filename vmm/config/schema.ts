@@ -38,10 +38,35 @@ function deviceSchema(): JsonSchema {
     {
       model: { type: 'string', minLength: 1, description: 'QEMU device model name (-device MODEL)' },
       id: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$', description: 'an id: a letter, then letters, digits, _ . -' },
-      addr: { type: 'string', pattern: '^[0-9a-fA-F]{1,2}(\\.[0-9a-fA-F])?$', description: 'slot[.function] in hex, as QEMU writes it ("02.0", "1f.3")' },
+      addr: {
+        type: 'string',
+        pattern: '^(0[xX])?[0-9a-fA-F]{1,2}(\\.(0[xX])?[0-9a-fA-F])?$',
+        description: 'slot[.function] in hex, in any form QEMU accepts ("02.0", "1f.3", "0x3", "3", "0x4.0x1")',
+      },
       bus: { type: 'string', minLength: 1, description: 'id of the bridge whose secondary bus holds the device; default the root bus' },
       props: { type: 'object', additionalProperties: { type: ['string', 'number', 'boolean'] }, description: "the model's QEMU properties" },
       rom: { type: 'string', minLength: 1, description: 'option-ROM program: a bundled name or a path relative to the config' },
+      hardware: obj(
+        {
+          vendor: hexInt('PCI vendor ID'),
+          device: hexInt('PCI device ID'),
+          class: hexInt('class code (base << 8 | sub), e.g. 0x0300 VGA, 0x0403 HD audio'),
+          'subsystem-vendor': hexInt('subsystem vendor ID'),
+          subsystem: hexInt('subsystem ID'),
+          bars: {
+            type: 'array',
+            items: obj({
+              bar: { type: 'integer', minimum: 0, maximum: 5 },
+              size: size('BAR size (a power of two)'),
+              type: { enum: ['mem', 'io'] },
+              '64bit': { type: 'boolean' },
+              prefetch: { type: 'boolean' },
+            }, ['bar', 'size']),
+          },
+          rom: size('the host ROM BAR size (0 = none)'),
+        },
+        ['vendor', 'device', 'class'],
+      ),
     },
     ['model'],
   );

@@ -19,6 +19,18 @@ export interface DeviceSpec {
   readonly props: Readonly<Record<string, PropValue>>;
   /** Option-ROM program for this device (issue 3): a bundled name or a path relative to the config. */
   readonly rom?: string;
+  /** The host device a generic vfio-pci passes through, as the config declares it (lspci -vv / sysfs). */
+  readonly hardware?: HostDeviceSpec;
+}
+
+export interface HostDeviceSpec {
+  readonly vendor: number;
+  readonly device: number;
+  readonly classCode: number;
+  readonly subsystemVendor?: number;
+  readonly subsystem?: number;
+  readonly bars: readonly { readonly bar: number; readonly size: number; readonly space: 'mem' | 'io'; readonly is64: boolean; readonly prefetch: boolean }[];
+  readonly romSize: number;
 }
 
 export interface HostIgdSpec {

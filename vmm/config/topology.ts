@@ -1,4 +1,7 @@
-import { hasShpc, SHPC_FIRST_SLOT } from '../../devices/catalogue/index.js';
+import { hasShpc, propMissingIn } from '../../devices/catalogue/index.js';
+import { DEFAULT_QEMU, type QemuVersion } from '../profile/qemu.js';
+import { hostDeviceOf } from './host-device.js';
+import { qemuRefusals } from './refusals.js';
 import { PC_BUILTINS, Q35_BUILTINS } from '../../devices/chipset/index.js';
 import { PCI_HEADER_TYPE, PCI_HEADER_TYPE_MULTI_FUNCTION } from '../../devices/pci/regs.js';
 import { lookupModel, modelNames, type ModelDef } from '../../devices/registry.js';
@@ -22,7 +25,11 @@ interface Occupant {
 
 interface Bus {
   readonly name: string;
+  /** The bridge model that owns the bus (undefined for the root bus). */
+  readonly model?: string;
   readonly pciePort: boolean;
+  /** Below a root or downstream port: only slot 0 (a switch's upstream port takes any slot). */
+  readonly slot0Only: boolean;
   /** Run by an SHPC controller: slot 0 is refused. */
   readonly shpc: boolean;
   readonly root: boolean;
@@ -30,13 +37,19 @@ interface Bus {
 }
 
 const fmtAddr = (devfn: number): string => `${hex2(devfn >> 3)}.${(devfn & 7).toString(16)}`;
-const ADDR_RE = /^([0-9a-f]{1,2})(?:\.([0-9a-f]))?$/i;
+/**
+ * QEMU's addr forms (hw/core/qdev-properties-system.c set_pci_devfn: sscanf "%x.%x", else "%x"): hex slot and
+ * function, each optionally 0x-prefixed as %x allows.
+ */
+const ADDR_RE = /^(?:0x)?([0-9a-f]{1,2})(?:\.(?:0x)?([0-9a-f]))?$/i;
 /** QEMU's names for the root bus (pc: pci.0, q35: pcie.0). */
 const ROOT_BUS_NAMES = new Set(['pci.0', 'pcie.0']);
 
 export interface TopologyInput {
   readonly devices: readonly unknown[];
   readonly machineType: MachineType | undefined;
+  /** The QEMU binary the config names (properties it lacks are refused); undefined = the default. */
+  readonly qemu?: QemuVersion;
   /** Line of devices[i], for messages naming an earlier device. */
   readonly lineOf: (index: number) => number;
 }
@@ -53,7 +66,7 @@ function rootBus(machineType: MachineType | undefined): { bus: Bus; chipsetSlots
       chipsetSlots.set(b.devfn >> 3, list.join(', '));
     }
   }
-  return { bus: { name: 'the root bus', pciePort: false, shpc: false, root: true, slots }, chipsetSlots };
+  return { bus: { name: 'the root bus', pciePort: false, slot0Only: false, shpc: false, root: true, slots }, chipsetSlots };
 }
 
 export function checkDevices(input: TopologyInput): { devices: DeviceSpec[]; problems: Problem[] } {
@@ -68,6 +81,7 @@ export function checkDevices(input: TopologyInput): { devices: DeviceSpec[]; pro
     if (typeof id === 'string' && !firstIdIndex.has(id)) firstIdIndex.set(id, i);
   });
   const chassisSlots = new Map<string, number>();
+  const indices: number[] = [];
   let firstIgd: number | undefined;
 
   input.devices.forEach((raw, i) => {
@@ -121,9 +135,6 @@ export function checkDevices(input: TopologyInput): { devices: DeviceSpec[]; pro
         add(at('bus'), `bus '${busName}' names ${target.model} (devices[${target.index}], line ${input.lineOf(target.index)}), which is not a bridge`);
       } else bus = buses.get(busName);
     }
-    if (def?.name === 'pcie-root-port' && bus !== undefined && !bus.root) {
-      add(at('bus'), 'pcie-root-port must sit on the root bus (pcie.0): root ports belong to the root complex');
-    }
 
     // ---- props ----
     const props: Record<string, PropValue> = {};
@@ -141,6 +152,12 @@ export function checkDevices(input: TopologyInput): { devices: DeviceSpec[]; pro
         propsOk = false;
         const pointer = model === IGD_MODEL ? IGD_PROP_POINTERS[k] : undefined;
         add(at('props', k), `${def.name}: unknown property '${k}'${pointer ?? didYouMean(k, Object.keys(def.props))}`, 'key');
+        continue;
+      }
+      const since = propMissingIn(def.name, k, input.qemu ?? DEFAULT_QEMU);
+      if (since !== undefined) {
+        propsOk = false;
+        add(at('props', k), `QEMU ${input.qemu ?? DEFAULT_QEMU}: Property '${def.name}.${k}' not found (new in QEMU ${since})`, 'key');
         continue;
       }
       const nv = normalizeProp(pd, v);
@@ -163,13 +180,14 @@ export function checkDevices(input: TopologyInput): { devices: DeviceSpec[]; pro
     // ---- address ----
     let devfn: number | undefined;
     let addrOk = true;
-    if (typeof d['addr'] === 'string') {
-      const m = ADDR_RE.exec(d['addr']);
+    const addrText = d['addr'];
+    if (typeof addrText === 'string') {
+      const m = ADDR_RE.exec(addrText);
       if (m !== null) {
         const slot = parseInt(m[1]!, 16);
         const fn = m[2] === undefined ? 0 : parseInt(m[2], 16);
-        if (slot > 0x1f) add(at('addr'), `addr '${d['addr']}': slot 0x${hex2(slot)} is out of range (00..1f)`);
-        else if (fn > 7) add(at('addr'), `addr '${d['addr']}': function ${fn} is out of range (0..7)`);
+        if (slot > 0x1f) add(at('addr'), `addr '${addrText}': slot 0x${hex2(slot)} is out of range (00..1f)`);
+        else if (fn > 7) add(at('addr'), `addr '${addrText}': function ${fn} is out of range (0..7)`);
         else devfn = (slot << 3) | fn;
       }
       addrOk = devfn !== undefined;
@@ -210,13 +228,9 @@ export function checkDevices(input: TopologyInput): { devices: DeviceSpec[]; pro
         } else if (chipset !== undefined) {
           ok = false;
           add(addrPath, `addr ${fmtAddr(place)}: slot ${hex2(place >> 3)} belongs to the ${input.machineType} chipset (${chipset})`);
-        } else if (bus.shpc && place >> 3 < SHPC_FIRST_SLOT) {
+        } else if (bus.slot0Only && place >> 3 !== 0) {
           ok = false;
-          const how = addrGiven ? '' : ' (the slot QEMU picks when no addr is given)';
-          add(addrGiven ? at('addr') : at('bus'), `${def.name} on bus '${bus.name}' cannot use slot 0${how}: QEMU: Unsupported PCI slot 0 for standard hotplug controller. Valid slots are between 1 and 31`);
-        } else if (bus.pciePort && place >> 3 !== 0) {
-          ok = false;
-          add(addrGiven ? at('addr') : at('bus'), `${def.name} on pcie-root-port '${bus.name}' must be at slot 0 (addr "00.${place & 7}"): QEMU: PCI: slot ${place >> 3} is not valid for ${def.name}, parent device only allows plugging into slot 0`);
+          add(addrGiven ? at('addr') : at('bus'), `${def.name} on ${bus.model ?? 'bridge'} '${bus.name}' must be at slot 0 (addr "00.${place & 7}"): QEMU: PCI: slot ${place >> 3} is not valid for ${def.name}, parent device only allows plugging into slot 0`);
         }
         if (ok && (place & 7) !== 0) {
           const f0 = bus.slots.get(place & ~7);
@@ -237,7 +251,8 @@ export function checkDevices(input: TopologyInput): { devices: DeviceSpec[]; pro
       }
     }
     if (def?.kind === 'bridge' && id !== undefined && ids.get(id)?.index === i) {
-      buses.set(id, { name: id, pciePort: def.pciePort === true, shpc: hasShpc(def.name, props), root: false, slots: new Map() });
+      const pciePort = def.pciePort === true;
+      buses.set(id, { name: id, model: def.name, pciePort, slot0Only: pciePort && def.switchUpstream !== true, shpc: hasShpc(def.name, props), root: false, slots: new Map() });
     }
     if (def?.name === 'pcie-root-port') {
       const key = `${String(props['chassis'] ?? 0)}/${String(props['slot'] ?? 0)}`;
@@ -247,7 +262,9 @@ export function checkDevices(input: TopologyInput): { devices: DeviceSpec[]; pro
         add(p, `pcie-root-port chassis ${String(props['chassis'] ?? 0)} slot ${String(props['slot'] ?? 0)} is already used by devices[${prev}] (line ${input.lineOf(prev)}); each root port needs its own chassis/slot pair`);
       } else chassisSlots.set(key, i);
     }
+    const hardware = hostDeviceOf(d['hardware'], model, at, add);
     if (model !== undefined) {
+      indices.push(i);
       devices.push({
         model,
         id: id ?? '',
@@ -255,8 +272,11 @@ export function checkDevices(input: TopologyInput): { devices: DeviceSpec[]; pro
         ...(devfn !== undefined ? { devfn } : {}),
         props,
         ...(typeof d['rom'] === 'string' ? { rom: d['rom'] } : {}),
+        ...(hardware !== undefined ? { hardware } : {}),
       });
     }
   });
+  const indexed = devices.map((spec, k) => ({ spec, index: indices[k]! }));
+  for (const r of qemuRefusals(indexed, input.lineOf)) problems.push({ path: r.path, message: r.message, prefer: 'value' });
   return { devices, problems };
 }

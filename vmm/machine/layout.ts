@@ -24,6 +24,13 @@ export interface RamLayout {
   readonly htHoleReserved: boolean;
 }
 
+/** QEMU rounds `-m` up to 8 KiB (hw/core/machine.c machine_set_mem: QEMU_ALIGN_UP(mem->size, 8192); 7.2 and 10.0). */
+export const RAM_SIZE_ALIGN = 8192;
+
+export function qemuRamSize(memory: number): number {
+  return Math.ceil(memory / RAM_SIZE_ALIGN) * RAM_SIZE_ALIGN;
+}
+
 /** What besides type and size decides the layout (all from the machine profile and -m). */
 export interface LayoutOptions {
   readonly cpu: Pick<CpuProfile, 'vendor' | 'physBits'>;
@@ -66,7 +73,9 @@ export function maxUsedGpa(type: MachineType, memory: number, start: number, o: 
   return roundUpGiB(end) + PCI_HOLE64_SIZE[type] - 1;
 }
 
-function splitRam(type: MachineType, memory: number): { below4g: number; above4g: number } {
+/** The split of RAM as QEMU rounds it (qemuRamSize) around the 32-bit PCI hole. */
+function splitRam(type: MachineType, requested: number): { below4g: number; above4g: number } {
+  const memory = qemuRamSize(requested);
   const limit = type === 'q35' ? Q35_LOWMEM_LIMIT : PC_LOWMEM_LIMIT;
   const below4g = memory >= limit ? (type === 'q35' ? 2 : 3) * GiB : memory;
   return { below4g, above4g: memory - below4g };

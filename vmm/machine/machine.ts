@@ -91,23 +91,28 @@ export class Machine {
   /** QEMU's fw_cfg content for this machine: its e820 table, RAM size, the ACPI loader, hotplug memory end. */
   private setupFwCfg(): void {
     const { below4g, above4g } = this.layout;
-    const entries = [{ start: 0, size: below4g, type: E820_RAM }];
-    if (above4g > 0) entries.push({ start: this.layout.above4gStart, size: above4g, type: E820_RAM });
     // QEMU reserves AMD's HyperTransport range below 1 TiB only for an AMD vCPU (hw/i386/pc.c pc_memory_init,
-    // IS_AMD_CPU && enforce_amd_1tb_hole, phys-bits >= 40): an Intel guest's e820 has no such entry (vmm/machine/layout).
+    // IS_AMD_CPU && enforce_amd_1tb_hole, phys-bits >= 40), and before the RAM entries (SeaBIOS 1.16.3 logs it
+    // first): an Intel guest's e820 has no such entry (vmm/machine/layout).
+    const entries: { start: number; size: number; type: number }[] = [];
     if (this.layout.htHoleReserved) entries.push({ start: HT_HOLE_START, size: HT_HOLE_END - HT_HOLE_START, type: E820_RESERVED });
+    entries.push({ start: 0, size: below4g, type: E820_RAM });
+    if (above4g > 0) entries.push({ start: this.layout.above4gStart, size: above4g, type: E820_RAM });
     this.fwcfg.addFile('etc/e820', encodeE820(entries));
+    const memory = below4g + above4g;
     const ramSize = new Uint8Array(8);
-    new DataView(ramSize.buffer).setBigUint64(0, BigInt(this.spec.machine.memory), true);
+    new DataView(ramSize.buffer).setBigUint64(0, BigInt(memory), true);
     this.fwcfg.setItem(FW_CFG_RAM_SIZE, ramSize);
     // QEMU 7.2 always provides the ACPI linker script; SeaBIOS only tests for its presence here.
     this.fwcfg.addFile('etc/table-loader', new Uint8Array(128));
-    const { maxmem, slots } = this.spec.machine;
-    if (maxmem !== undefined && slots !== undefined && slots > 0 && maxmem > this.spec.machine.memory) {
-      // Device-memory region after above-4G RAM, 1 GiB aligned, sized maxmem - memory (+1 GiB per slot of QEMU's alignment
-      // slack), end rounded to 1 GiB (QEMU pc_memory_init; seabios-pci.md §7.3 verified examples).
+    const { maxmem } = this.spec.machine;
+    const slots = this.spec.machine.slots ?? 0;
+    if (maxmem !== undefined && maxmem > memory) {
+      // QEMU creates the device-memory region whenever ram_size < maxram_size, slots or not (hw/i386/pc.c
+      // pc_memory_init): after above-4G RAM, 1 GiB aligned, sized maxmem - memory + 1 GiB per slot of alignment
+      // slack (pc_get_device_memory_range, enforce_aligned_dimm), its end rounded up to 1 GiB.
       const start = Math.ceil((this.layout.above4gStart + above4g) / 0x4000_0000) * 0x4000_0000;
-      const size = maxmem - this.spec.machine.memory + slots * 0x4000_0000;
+      const size = maxmem - memory + slots * 0x4000_0000;
       const end = Math.ceil((start + size) / 0x4000_0000) * 0x4000_0000;
       const buf = new Uint8Array(8);
       new DataView(buf.buffer).setBigUint64(0, BigInt(end), true);
@@ -145,6 +150,7 @@ export class Machine {
     const pcieBus = bus.bridge !== undefined && lookupModel(this.specOf.get(bus.bridge)?.model ?? '')?.pciePort === true;
     const ctx: DeviceContext = {
       machineType: this.spec.machine.type,
+      machineVersion: this.profile.machine.version,
       pcieBus,
       rootBus: bus.bridge === undefined,
       ...(this.spec.host?.igd !== undefined ? { hostIgd: this.spec.host.igd } : {}),

@@ -6,6 +6,7 @@
 import { lookupFirmware, type Firmware, type FirmwareType } from '../../firmware/index.js';
 import type { MachineSpec, MachineType } from '../config/spec.js';
 import { DEFAULT_CPU, type CpuProfile } from './cpu.js';
+import type { ProfileHazard } from './hazards.js';
 import { DEFAULT_QEMU, QEMU_RELEASES, type QemuVersion } from './qemu.js';
 
 export interface MachineProfile {
@@ -19,10 +20,11 @@ export interface MachineProfile {
   readonly firmware: Firmware;
 }
 
-/** What a command line may override (`--qemu`, `--firmware`). */
+/** What a command line may override (`--qemu`, `--firmware`, `compare --profiles`). */
 export interface ProfileOverrides {
   readonly qemu?: QemuVersion;
   readonly firmware?: { readonly type: FirmwareType; readonly version?: string };
+  readonly cpu?: { readonly vendor?: CpuProfile['vendor']; readonly physBits?: number };
 }
 
 /** Resolves the profile of a validated spec. Throws only on a spec the config validation would have refused. */
@@ -36,8 +38,8 @@ export function resolveProfile(spec: MachineSpec, overrides: ProfileOverrides = 
   if (firmware === undefined) throw new Error(`bug: firmware ${type} ${version} not validated`);
   const cpu: CpuProfile = {
     model: spec.machine.cpu?.model ?? DEFAULT_CPU.model,
-    vendor: spec.machine.cpu?.vendor ?? DEFAULT_CPU.vendor,
-    physBits: spec.machine.cpu?.physBits ?? DEFAULT_CPU.physBits,
+    vendor: overrides.cpu?.vendor ?? spec.machine.cpu?.vendor ?? DEFAULT_CPU.vendor,
+    physBits: overrides.cpu?.physBits ?? spec.machine.cpu?.physBits ?? DEFAULT_CPU.physBits,
   };
   return { qemu, machine: { type: spec.machine.type, version: spec.machine.version ?? qemu }, cpu, firmware };
 }
@@ -48,6 +50,8 @@ export interface ProfileReport {
   machine: string;
   cpu: { model: string; vendor: string; 'phys-bits': number };
   firmware: { type: string; version: string };
+  /** Address-space hazards of this profile's firmware placement (hazards.ts); present only when there are some. */
+  hazards?: ProfileHazard[];
 }
 
 export function profileReport(p: MachineProfile): ProfileReport {

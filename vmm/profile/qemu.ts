@@ -21,10 +21,10 @@ export const QEMU_RELEASES: Readonly<Record<QemuVersion, QemuRelease>> = {
 };
 
 /**
- * The QEMU version a config gets when it names none. Today 7.2: the recorded fixtures the models were first
- * proven on; the machine-profile work moves it to what users run.
+ * The QEMU version a config gets when it names none: what users run in 2026 (Debian 13, Proxmox 9: QEMU 10.0
+ * with SeaBIOS 1.16.3). Configs and fixtures recorded on QEMU 7.2 say `qemu: "7.2"`.
  */
-export const DEFAULT_QEMU: QemuVersion = '7.2';
+export const DEFAULT_QEMU: QemuVersion = '10.0';
 
 export function isQemuVersion(v: string): v is QemuVersion {
   return (QEMU_VERSIONS as readonly string[]).includes(v);

@@ -24,7 +24,7 @@ export function buildBaseReport(configPath: string, machine: Machine, fw: Firmwa
     name: machine.spec.name ?? null,
     machine: {
       type: machine.spec.machine.type,
-      memory: hex(machine.spec.machine.memory),
+      memory: hex(machine.layout.below4g + machine.layout.above4g), // as QEMU rounds -m
       below4g: hex(machine.layout.below4g),
       above4g: hex(machine.layout.above4g),
     },

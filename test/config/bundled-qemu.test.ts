@@ -1,0 +1,35 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { loadConfigFile, qemuCommandLine } from '../../vmm/config/index.js';
+import { registerForTests } from './helpers.js';
+
+registerForTests();
+
+interface Started {
+  config: string;
+  qemu: string;
+  accepted: boolean;
+  error?: string;
+  line: string;
+}
+
+/** What scripts/check-qemu-args.mjs recorded when it started every bundled config's line in its real QEMU. */
+const STARTED = readFileSync('test/fixtures/qemu-args/bundled-configs.jsonl', 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Started);
+
+describe("bundled configs' qemu-args lines, started in real QEMU", () => {
+  it('covers every bundled config, each in the QEMU its profile names', () => {
+    expect(STARTED.map((s) => s.config).length).toBe(11);
+    for (const s of STARTED) expect(s.qemu, s.config).toMatch(/^QEMU emulator version 7\.2\.22 /);
+  });
+
+  for (const s of STARTED) {
+    it(`${s.config}: the recorded line is today's, and QEMU accepted every property`, () => {
+      const r = loadConfigFile(s.config);
+      if (!r.ok) throw new Error('bundled config does not load');
+      expect(qemuCommandLine(r.spec).args.join(' ')).toBe(s.line);
+      // The IGD lines fail only where vfio opens the host's 00:02.0, after QEMU parsed every property.
+      if (s.accepted) expect(s.error).toBeUndefined();
+      else expect(s.error).toMatch(/: vfio 0000:00:02\.0: no iommu_group found/);
+    });
+  }
+});
