@@ -7,6 +7,7 @@ import type { FirmwareIo } from '../io.js';
 import { bdfText } from '../seabios/printf.js';
 import { PciConfig } from '../seabios/pci-config.js';
 import type { FirmwareResult, Placement, PostOptions } from '../types.js';
+import { makeDxeContext, PageAllocator } from './context.js';
 import { scanBus, type EnumerationContext, type OvmfDevice } from './enumerate.js';
 import { linuxE820, uefiMemoryMap, type UefiRange } from './memmap.js';
 import { platformInit, type OvmfPlatform } from './platform.js';
@@ -18,6 +19,19 @@ export interface OvmfDetails {
   readonly apertures: { io: [number, number]; mem32: [number, number]; mem64: [number, number] | null };
   readonly uefiMap: UefiRange[];
   readonly physBits: number;
+  /** Things worth telling the user that a RELEASE OVMF does silently (e.g. no IgdAssignmentDxe in the romfile). */
+  readonly notes: string[];
+}
+
+/** The lowest RAM DXE drivers allocate from: above SEC/PEI's work areas and the DXE core's first pools. */
+const DXE_FREE_BOTTOM = 0x180_0000;
+const INTEL = 0x8086;
+const IGD_DRIVER = 'IgdAssignmentDxe';
+
+/** An Intel display function as IgdAssignmentDxe's PciIoNotify checks it (VGA 0x0300 prog-if 0, or 0x0380). */
+function isIntelDisplay(cfg: PciConfig, d: OvmfDevice): boolean {
+  if (d.vendor !== INTEL) return false;
+  return (d.classCode === 0x0300 && cfg.read8(d.bdf, 0x09) === 0) || d.classCode === 0x0380;
 }
 
 /** GetMaxOptionRomSize: the largest ROM of any device (bridges included). */
@@ -66,7 +80,7 @@ export interface OvmfPostResult extends FirmwareResult {
 }
 
 /** Runs OVMF `release` on the machine behind `io`. */
-export function ovmfPost(release: OvmfRelease, io: FirmwareIo, _options: PostOptions = {}): OvmfPostResult {
+export function ovmfPost(release: OvmfRelease, io: FirmwareIo, options: PostOptions = {}): OvmfPostResult {
   const cfg = new PciConfig(io);
   const p: OvmfPlatform = platformInit(io, cfg, release);
   const mmio64Size = p.mmio64 === null ? 0 : p.mmio64.end - p.mmio64.base;
@@ -97,6 +111,19 @@ export function ovmfPost(release: OvmfRelease, io: FirmwareIo, _options: PostOpt
 
   if (romSize > 0) readOptionRoms(cfg, roots, rom.base);
 
+  // IgdAssignmentDxe, when an option ROM carries it: its PciIoNotify visits every PciIo (every function), and the
+  // OpRegion/stolen-memory setup runs for Intel display functions (VfioIgdPkg IgdAssignment.c).
+  const notes: string[] = [];
+  const pages = new PageAllocator(DXE_FREE_BOTTOM, p.lowMemory - release.dxeFreeTopBelowTolm);
+  const dxe = makeDxeContext(io, cfg, p, ctx.all, pages);
+  const displays = ctx.all.filter((d) => isIntelDisplay(cfg, d));
+  const carrier = ctx.all.find((d) => d.romSize > 0 && (options.optionRomDrivers?.(d.bdf) ?? []).includes(IGD_DRIVER));
+  if (carrier !== undefined && options.igdSetup !== undefined) {
+    for (const d of displays) options.igdSetup(dxe.ctx, d.bdf);
+  } else if (displays.length > 0) {
+    notes.push(`no ${IGD_DRIVER} in romfile: nothing allocates stolen memory`);
+  }
+
   // BDS connects every device; each ends with IO, memory and bus-master decoding (observed 0x0007 everywhere).
   for (const d of ctx.all) cfg.write16(d.bdf, 0x04, 0x7);
 
@@ -106,18 +133,18 @@ export function ovmfPost(release: OvmfRelease, io: FirmwareIo, _options: PostOpt
     const kind = x.dev.bars.find((b) => b.index === x.bar)!.kind;
     placements.push({ bdf: bdfText(x.dev.bdf), bar: x.bar, type: placementType(kind), address: x.address, size: x.length });
   }
-  const uefiMap = uefiMemoryMap(p, { version: release.version, reservedAbove4g: release.reservedAbove4gInMap });
+  const uefiMap = uefiMemoryMap(p, { version: release.version, reservedAbove4g: release.reservedAbove4gInMap }, dxe.allocations);
   const apertures: OvmfDetails['apertures'] = {
     io: [p.io.base, p.io.end - 1],
     mem32: [p.mmio32.base, p.mmio32.end - 1],
     mem64: p.mmio64 === null ? null : [p.mmio64.base, p.mmio64.end - 1],
   };
   return {
-    log: '',
+    log: dxe.log.join(''),
     panic: null,
     e820: linuxE820(uefiMap),
     placements,
     windows: { io: apertures.io, mem32: [p.mmio32.base, p.mmio32.end], mem64: apertures.mem64 },
-    ovmf: { apertures, uefiMap, physBits: p.physBits },
+    ovmf: { apertures, uefiMap, physBits: p.physBits, notes },
   };
 }

@@ -32,11 +32,17 @@ export interface OvmfRelease {
    * UEFI map (PlatformInitLib MemDetect.c PlatformAddHobCB: 2025.02 adds them, 2022.11 skips them).
    */
   readonly reservedAbove4gInMap: boolean;
+  /**
+   * Where DXE's free low memory ends, counted down from the top of low RAM: below it sit PEI's permanent memory,
+   * the runtime pools, the ACPI tables and the S3/NVS areas (the lowest firmware-owned range of the recorded maps).
+   * AllocateMaxAddress allocations of option-ROM drivers (IgdAssignmentDxe) start here, top-down.
+   */
+  readonly dxeFreeTopBelowTolm: number;
 }
 
 export const OVMF_RELEASES: Readonly<Record<OvmfVersion, OvmfRelease>> = {
   // Debian 12 (bookworm) ovmf 2022.11-6+deb12u2, shipped with QEMU 7.2.
-  '2022.11': { version: '2022.11', ecamBase: 0xb000_0000, q35Mmio32: 'above-ecam', mmio64AvoidsReserved: false, defaultIoPadding: 512, physBitsCap: 47, reservedAbove4gInMap: false },
+  '2022.11': { version: '2022.11', ecamBase: 0xb000_0000, q35Mmio32: 'above-ecam', mmio64AvoidsReserved: false, defaultIoPadding: 512, physBitsCap: 47, reservedAbove4gInMap: false, dxeFreeTopBelowTolm: 0x156_0000 },
   // Debian 13 (trixie) ovmf 2025.02, shipped with QEMU 10.0.
-  '2025.02': { version: '2025.02', ecamBase: 0xe000_0000, q35Mmio32: 'uc32-below-ecam', mmio64AvoidsReserved: true, defaultIoPadding: 0, physBitsCap: 46, reservedAbove4gInMap: true },
+  '2025.02': { version: '2025.02', ecamBase: 0xe000_0000, q35Mmio32: 'uc32-below-ecam', mmio64AvoidsReserved: true, defaultIoPadding: 0, physBitsCap: 46, reservedAbove4gInMap: true, dxeFreeTopBelowTolm: 0x16c_1000 },
 };
