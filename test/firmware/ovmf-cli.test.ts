@@ -1,0 +1,36 @@
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../cli/run-cli.js';
+
+const CONFIG = fileURLToPath(new URL('../../configs/igd-tgl-q35.yaml', import.meta.url));
+const OVMF_CASE = fileURLToPath(new URL('../fixtures/ovmf-2022.11/case-5000.yaml', import.meta.url));
+
+describe('firmware on the command line', () => {
+  it('compare --firmware puts SeaBIOS and OVMF side by side, each against its own baseline', async () => {
+    const r = await runCli('compare', CONFIG, '--strategies', 'e820-reserved,uefi-reserved', '--firmware', 'seabios,ovmf', '--json');
+    expect(r.code).toBe(0);
+    const cmp = JSON.parse(r.stdout) as { columns: { strategy: string; guestBdsm: string | null }[] };
+    expect(cmp.columns.map((c) => [c.strategy, c.guestBdsm])).toEqual([
+      ['e820-reserved@seabios', null],
+      ['uefi-reserved@seabios', null],
+      ['e820-reserved@ovmf', '0x7ae00000'],
+      ['uefi-reserved@ovmf', '0x7ae00000'],
+    ]);
+  });
+
+  it('compare --firmware refuses an unknown firmware with a usage error', async () => {
+    const r = await runCli('compare', CONFIG, '--firmware', 'ovmf-2020.01');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe("vfio-sim: --firmware: unknown ovmf version '2020.01' (known: 2022.11, 2025.02)\n");
+  });
+
+  it('boot of an OVMF config reports the Linux-derived e820 and OVMF placements', async () => {
+    const r = await runCli('boot', OVMF_CASE, '--json');
+    expect(r.code).toBe(0);
+    const rep = JSON.parse(r.stdout) as { profile: { firmware: { type: string; version: string } }; e820: { start: string; end: string; type: string }[]; pci: { devices: { bdf: string; bars: { bar: number; address: string | null }[] }[] } };
+    expect(rep.profile.firmware).toEqual({ type: 'ovmf', version: '2022.11' });
+    expect(rep.e820[0]).toEqual({ start: '0x0', end: '0xa0000', type: 'ram' });
+    const vga = rep.pci.devices.find((d) => d.bdf === '00:05.0')!;
+    expect(vga.bars.map((b) => [b.bar, b.address])).toEqual([[0, '0xc0000000'], [2, '0xc21c9000'], [6, null]]);
+  });
+});
