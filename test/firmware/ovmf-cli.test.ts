@@ -34,3 +34,27 @@ describe('firmware on the command line', () => {
     expect(vga.bars.map((b) => [b.bar, b.address])).toEqual([[0, '0xc0000000'], [2, '0xc21c9000'], [6, null]]);
   });
 });
+
+describe('the OVMF report and map', () => {
+  it('reports the apertures OVMF used and the UEFI memory map beside the e820', async () => {
+    const r = await runCli('boot', fileURLToPath(new URL('../fixtures/ovmf-2025.02/case-5012.yaml', import.meta.url)), '--json');
+    const rep = JSON.parse(r.stdout) as { uefi: { apertures: unknown; memoryMap: { start: string; end: string; type: string }[] } };
+    expect(rep.uefi.apertures).toEqual({ io: ['0x6000', '0xffff'], mem32: ['0x80000000', '0xdfffffff'], mem64: ['0xc000000000', '0xdfffffffff'] });
+    expect(rep.uefi.memoryMap.filter((m) => m.type === 'Reserved' || m.type === 'MemoryMappedIO').slice(-3)).toEqual([
+      { start: '0xe0000000', end: '0xefffffff', type: 'Reserved' },
+      { start: '0xffc00000', end: '0xffffffff', type: 'MemoryMappedIO' },
+      { start: '0xfd00000000', end: '0xffffffffff', type: 'Reserved' },
+    ]);
+  });
+
+  it('the address-map picture names the firmware and draws its apertures', async () => {
+    const { buildMapModel } = await import('../../vmm/map/model.js');
+    const r = await runCli('boot', fileURLToPath(new URL('../fixtures/ovmf-2022.11/case-5000.yaml', import.meta.url)), '--json');
+    const m = buildMapModel(JSON.parse(r.stdout));
+    expect(m.title).toBe('oracle-5000 — q35, 1G RAM, OVMF 2022.11');
+    expect(m.regions.filter((x) => x.lane === 'windows').map((x) => [x.label, x.start, x.end])).toEqual([
+      ['OVMF 32-bit aperture', 0xc000_0000, 0xfc00_0000],
+      ['OVMF 64-bit aperture', 0xe0_0000_0000, 0x100_0000_0000],
+    ]);
+  });
+});

@@ -4,7 +4,7 @@
  * passthrough sections (traps, rom, display, iommu), the workload's (qxl, dirty, workload); the IOMMU section
  * always describes the final state, after the workload's DMA too.
  */
-import type { FirmwareResult } from '../../firmware/index.js';
+import type { FirmwareResult, OvmfPostResult } from '../../firmware/index.js';
 import { igdReport } from '../igd/index.js';
 import { iommuReport } from '../iommu/index.js';
 import type { Machine } from '../machine/machine.js';
@@ -20,6 +20,15 @@ export function buildReport(configLabel: string, machine: Machine, firmware: Fir
   // QEMU's IGD quirk aborts the VM when the vBIOS programs the GTT before BDSM: that ends the boot too.
   base.panic ??= passthrough.fatal;
   const report: BootReport = { ...base, profile: profileReport(machine.profile) };
+  const ovmf = (firmware as Partial<OvmfPostResult>).ovmf;
+  if (ovmf !== undefined) {
+    const h = (n: number): string => `0x${n.toString(16)}`;
+    const pair = (p: readonly [number, number]): [string, string] => [h(p[0]), h(p[1])];
+    report.uefi = {
+      apertures: { io: pair(ovmf.apertures.io), mem32: pair(ovmf.apertures.mem32), mem64: ovmf.apertures.mem64 === null ? null : pair(ovmf.apertures.mem64) },
+      memoryMap: ovmf.uefiMap.map((m) => ({ start: h(m.start), end: h(m.end), type: m.type })),
+    };
+  }
   const igd = igdReport(machine, firmware);
   if (igd !== null) report.igd = igd;
   const { iommu, ...sections } = passthrough.sections();
