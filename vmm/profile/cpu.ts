@@ -22,7 +22,8 @@ const VENDOR_REGS: Readonly<Record<CpuVendor, readonly [number, number, number]>
 };
 
 /**
- * CPUID for firmware: leaf 0 (max leaf, vendor), 0x80000000 (max extended leaf) and 0x80000008 (address sizes);
+ * CPUID for firmware: leaf 0 (max leaf, vendor), 0x80000000 (max extended leaf), 0x80000001 (1 GiB pages) and
+ * 0x80000008 (address sizes);
  * every other leaf reads as zeros, which firmware treats as "not reported".
  */
 export function cpuidOf(cpu: CpuProfile, leaf: number): readonly [number, number, number, number] {
@@ -33,6 +34,10 @@ export function cpuidOf(cpu: CpuProfile, leaf: number): readonly [number, number
     }
     case 0x8000_0000:
       return [0x8000_0008, 0, 0, 0];
+    case 0x8000_0001:
+      // EDX bit 26 pdpe1gb (1 GiB pages): `-cpu host` passes the host's through (every 2026 host has it); qemu64
+      // lacks it (target/i386/cpu.c). OVMF's PlatformAddressWidthFromCpuid caps phys-bits at 40 without it.
+      return [0, 0, 0, cpu.model === 'qemu64' ? 0 : 1 << 26];
     case 0x8000_0008:
       return [(cpu.physBits & 0xff) | (48 << 8), 0, 0, 0];
     default:
