@@ -58,3 +58,17 @@ describe('the OVMF report and map', () => {
     ]);
   });
 });
+
+describe('boot --firmware', () => {
+  // The same placement as the recorded QEMU 10 + OVMF 2025.02 boot of this topology (ovmf-2025.02/case-5000).
+  it('boots a SeaBIOS fixture under OVMF: ROM BARs unassigned, 64-bit BARs high', async () => {
+    const cfg = fileURLToPath(new URL('../fixtures/ovmf-2022.11/case-5000.yaml', import.meta.url));
+    const sea = JSON.parse((await runCli('boot', cfg, '--json', '--firmware', 'seabios')).stdout) as { profile: { firmware: unknown }; pci: { devices: { bdf: string; bars: { bar: number; address: string | null }[] }[] } };
+    const ovmf = JSON.parse((await runCli('boot', cfg, '--json', '--firmware', 'ovmf-2025.02')).stdout) as typeof sea;
+    expect([sea.profile.firmware, ovmf.profile.firmware]).toEqual([{ type: 'seabios', version: '1.16.2' }, { type: 'ovmf', version: '2025.02' }]);
+    const bars = (r: typeof sea, bdf: string): unknown => r.pci.devices.find((d) => d.bdf === bdf)!.bars.map((b) => [b.bar, b.address]);
+    expect(bars(ovmf, '00:1b.0')).toEqual([[0, '0x6280'], [1, '0x821c6000'], [4, '0xc020000000']]);
+    expect((bars(sea, '00:03.0') as [number, string | null][]).find(([b]) => b === 6)![1]).not.toBeNull();
+    expect((bars(ovmf, '00:03.0') as [number, string | null][]).find(([b]) => b === 6)![1]).toBeNull();
+  });
+});

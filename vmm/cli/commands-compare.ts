@@ -1,12 +1,12 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { IGD_STRATEGY_NAMES } from '../../firmware/igd/types.js';
-import { FIRMWARES, firmwareVersions, type FirmwareType } from '../../firmware/index.js';
 import { bootSpec } from '../boot/index.js';
 import { comparisonJson, compareStrategies, renderComparison, type StrategyComparison } from '../igd/index.js';
 import { renderMapHtml } from '../map/index.js';
 import type { BootReport } from '../report/types.js';
 import { checkStrategy } from './commands-map.js';
+import { parseFirmwareArg, type FirmwareArg } from './firmware-arg.js';
 import { EXIT_USAGE, UsageError } from './errors.js';
 import { loadSpecs } from './load.js';
 
@@ -17,17 +17,6 @@ interface CompareOptions {
   html?: string;
   vbios?: string;
   quirks?: boolean;
-}
-
-/** `seabios`, `ovmf`, or `type-version` (`ovmf-2025.02`), checked against the firmware builds vfio-sim models. */
-function parseFirmware(text: string): { label: string; firmware: { type: FirmwareType; version?: string } } {
-  const m = /^(seabios|ovmf)(?:-(.+))?$/.exec(text);
-  if (m === null) throw new UsageError(`--firmware: unknown firmware '${text}' (seabios, ovmf, or e.g. ${[...FIRMWARES.keys()].join(', ')})`);
-  const type = m[1] as FirmwareType;
-  if (m[2] !== undefined && !firmwareVersions(type).includes(m[2])) {
-    throw new UsageError(`--firmware: unknown ${type} version '${m[2]}' (known: ${firmwareVersions(type).join(', ')})`);
-  }
-  return { label: text, firmware: { type, ...(m[2] !== undefined ? { version: m[2] } : {}) } };
 }
 
 export function registerCompareCommand(program: Command, setCode: (c: number) => void): void {
@@ -45,12 +34,12 @@ export function registerCompareCommand(program: Command, setCode: (c: number) =>
       const strategies = opts.strategies === undefined ? [...IGD_STRATEGY_NAMES] : opts.strategies.split(',').map((s) => s.trim()).filter((s) => s !== '');
       if (strategies.length === 0) throw new UsageError('--strategies: name at least one strategy');
       strategies.forEach(checkStrategy);
-      const firmwares = opts.firmware === undefined ? undefined : opts.firmware.split(',').map((s) => s.trim()).filter((s) => s !== '').map(parseFirmware);
+      const firmwares = opts.firmware === undefined ? undefined : opts.firmware.split(',').map((s) => s.trim()).filter((s) => s !== '').map(parseFirmwareArg);
       if (firmwares !== undefined && firmwares.length === 0) throw new UsageError('--firmware: name at least one firmware');
       const specs = loadSpecs([path]);
       if (specs === undefined) return setCode(EXIT_USAGE);
       const reports = new Map<string, BootReport>();
-      const run = (fw: ReturnType<typeof parseFirmware> | undefined): StrategyComparison => {
+      const run = (fw: FirmwareArg | undefined): StrategyComparison => {
         const c = compareStrategies(specs[0]!.spec, strategies, (spec, o) => {
           const r = bootSpec(spec, {
             configPath: path,
