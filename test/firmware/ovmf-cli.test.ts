@@ -72,3 +72,11 @@ describe('boot --firmware', () => {
     expect((bars(ovmf, '00:03.0') as [number, string | null][]).find(([b]) => b === 6)![1]).toBeNull();
   });
 });
+
+describe('qemu-args', () => {
+  it('leaves vfio-sim\'s romfile-drivers out of the QEMU command line', async () => {
+    const r = await runCli('qemu-args', CONFIG);
+    expect(r.stdout).toContain('-device vfio-pci,host=0000:00:02.0,addr=02.0 ');
+    expect(r.stdout).not.toContain('romfile-drivers');
+  });
+});

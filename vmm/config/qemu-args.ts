@@ -31,7 +31,11 @@ export function deviceArg(d: DeviceSpec): string {
   if (d.id !== '') parts.push(`id=${escape(d.id)}`);
   if (d.bus !== undefined) parts.push(`bus=${escape(d.bus)}`);
   if (d.devfn !== undefined) parts.push(`addr=${addrText(d.devfn)}`);
-  for (const [k, v] of Object.entries(d.props)) parts.push(`${k}=${propText(d.model, k, v)}`);
+  for (const [k, v] of Object.entries(d.props)) {
+    // romfile-drivers describes what the romfile holds (for the OVMF model); QEMU has no such property.
+    if (k === 'romfile-drivers') continue;
+    parts.push(`${k}=${propText(d.model, k, v)}`);
+  }
   return parts.join(',');
 }
 
