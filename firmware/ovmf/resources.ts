@@ -1,8 +1,8 @@
 /**
  * PciBusDxe's resource allocation (MdeModulePkg/Bus/Pci/PciBusDxe/PciResourceSupport.c and PciLib.c
  * PciHostBridgeResourceAllocator), as trees of resource nodes per aperture type:
- *  - InsertResourceNode keeps a bridge's children in descending alignment; at equal alignment a node whose
- *    length is a multiple of its alignment goes before the others (so later-inserted nodes come first);
+ *  - InsertResourceNode keeps a bridge's children in descending alignment; at equal alignment a new node goes in
+ *    front (later-inserted first) unless its length leaves a non-zero remainder smaller than the one it meets;
  *  - CreateResourceMap walks devices in enumeration order, bridges recursively, then applies hot-plug padding,
  *    DegradeResource (what a bridge cannot decode merges into what it can) and CalculateResourceAperture;
  *  - ProgramResource writes bottom-up from each aperture's base, a bridge's children before its window.
