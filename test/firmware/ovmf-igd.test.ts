@@ -33,8 +33,8 @@ describe('OVMF + VfioIgdPkg IgdAssignmentDxe (uefi-reserved)', () => {
   it('prints its log lines (OpRegion, then stolen memory with the 64-bit register)', () => {
     const r = bootSpec(specOf(tgl('{ type: ovmf, igd-strategy: uefi-reserved }')));
     expect(r.firmware.log).toBe(
-      'SetupOpRegion: 00:02.0: OpRegion @ 0x7ea9e000 size 0x2000 version 2.0.0\n' +
-        'SetupStolenMemory: 00:02.0: stolen memory @ 0x7ae00000, size 60 MB (BDSM at 0xc0)\n',
+      'SetupOpRegion: 0000:00:02.0: OpRegion @ 0x7ea9e000 size 0x2000 version 2.0.0\n' +
+        'SetupStolenMemory: 0000:00:02.0: stolen memory @ 0x7ae00000, size 60 MB\n',
     );
   });
 
