@@ -99,21 +99,27 @@ export function ovmfPost(release: OvmfRelease, io: FirmwareIo, options: PostOpti
   // PciHostBridgeDxe: each root node bottom-up from its aperture's base, aligned (PciHostBridge.c AllocateResource).
   const programmed: Programmed[] = [];
   const rom = { base: 0 };
-  const place = (root: ResNode, base: number | null): void => {
-    if (base === null || root.children.length === 0) return;
-    programResource(cfg, Math.ceil(base / (root.alignment + 1)) * (root.alignment + 1), root, programmed, rom);
+  const notes: string[] = [];
+  const place = (root: ResNode, ap: { base: number; end: number } | null, what: string): void => {
+    if (ap === null || root.children.length === 0) return;
+    const base = Math.ceil(ap.base / (root.alignment + 1)) * (root.alignment + 1);
+    // PciHostBridgeAdjustAllocation (dropping the largest request and retrying) is not modelled: say so instead.
+    if (base + root.length > ap.end) notes.push(`PCI: the ${what} resources (0x${root.length.toString(16)} bytes) overflow OVMF's aperture [0x${ap.base.toString(16)}, 0x${ap.end.toString(16)}): real OVMF would drop devices`);
+    programResource(cfg, base, root, programmed, rom);
   };
-  place(n.io, p.io.base);
-  place(n.mem32, p.mmio32.base);
-  place(n.pmem32, p.mmio32.base);
-  place(n.mem64, p.mmio64?.base ?? null);
-  place(n.pmem64, p.mmio64?.base ?? null);
+  place(n.io, p.io, 'IO');
+  place(n.mem32, p.mmio32, '32-bit MMIO');
+  place(n.pmem32, p.mmio32, '32-bit prefetchable');
+  place(n.mem64, p.mmio64, '64-bit MMIO');
+  place(n.pmem64, p.mmio64, '64-bit prefetchable');
+
+  // Option ROMs are read (and their EFI drivers dispatched); Debian's OVMF has no CSM, so legacy ROM code (a vBIOS,
+  // PostOptions.runOptionRom) never runs.
 
   if (romSize > 0) readOptionRoms(cfg, roots, rom.base);
 
   // IgdAssignmentDxe, when an option ROM carries it: its PciIoNotify visits every PciIo (every function), and the
   // OpRegion/stolen-memory setup runs for Intel display functions (VfioIgdPkg IgdAssignment.c).
-  const notes: string[] = [];
   const pages = new PageAllocator(DXE_FREE_BOTTOM, p.lowMemory - release.dxeFreeTopBelowTolm);
   const dxe = makeDxeContext(io, cfg, p, ctx.all, pages);
   const displays = ctx.all.filter((d) => isIntelDisplay(cfg, d));

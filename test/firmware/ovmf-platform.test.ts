@@ -51,3 +51,12 @@ describe('OVMF PlatformInitLib: the 64-bit aperture from the vCPU', () => {
     expect([pc('512M'), pc('2G'), pc('3G')]).toEqual([[0x8000_0000, 0xfbff_ffff], [0x8000_0000, 0xfbff_ffff], [0xc000_0000, 0xfbff_ffff]]);
   });
 });
+
+describe('OVMF aperture overflow', () => {
+  // 9 × 256 MiB VGA BAR0 + 10 × 4 KiB + the 64 KiB ROM window = 0x9001a000, rounded to the root node's 1 MiB.
+  it('says so when the 32-bit resources do not fit (allocation retry is not modelled)', () => {
+    const devs = Array.from({ length: 9 }, (_, i) => `  - model: VGA\n    addr: "${(i + 3).toString(16).padStart(2, '0')}.0"\n    props: { vgamem_mb: 256 }\n`).join('');
+    const { fw } = bootOvmf(specOf(`machine: { type: q35, memory: 1G, qemu: "7.2" }\nfirmware: { type: ovmf }\ndevices:\n${devs}`));
+    expect(fw.ovmf.notes).toEqual(["PCI: the 32-bit MMIO resources (0x90100000 bytes) overflow OVMF's aperture [0xc0000000, 0xfc000000): real OVMF would drop devices"]);
+  });
+});
