@@ -59,6 +59,12 @@ async function main(): Promise<void> {
     if (want('boot_median_ms')) emit(figure('boot_median_ms', bootMs, 'ms', 0.15, '<=', `median over ${topologies.length} SeaBIOS topologies of each one's median warm boot`));
   }
 
+  if (want('ovmf_boot_ratio')) {
+    const m = await loadBench('./ovmf.js', 'benchOvmf');
+    const r = 'run' in m ? await m.run() : undefined;
+    emit(figure('ovmf_boot_ratio', 'run' in m ? pick(r, /ratio/i) : null, 'x', 2, '<=', 'run' in m ? noteOf(r) : m.missing));
+  }
+
   if (want('gtt_writes_per_s')) {
     const m = await loadBench('./gtt.js', 'benchGtt');
     const r = 'run' in m ? await m.run() : undefined;

@@ -5,6 +5,8 @@
  * `FIRMWARES`.
  */
 import type { FirmwareIo } from './io.js';
+import { ovmfPost } from './ovmf/post.js';
+import { OVMF_RELEASES, OVMF_VERSIONS } from './ovmf/versions.js';
 import { seabiosPost } from './seabios/post.js';
 import { SEABIOS_RELEASES, SEABIOS_VERSIONS } from './seabios/versions.js';
 import type { FirmwareResult, PostOptions } from './types.js';
@@ -15,6 +17,8 @@ export type { FirmwareIo } from './io.js';
 export { PANIC_IO, PANIC_MEM32 } from './seabios/place.js';
 export { bdfText } from './seabios/printf.js';
 export { SEABIOS_VERSIONS, type SeabiosVersion } from './seabios/versions.js';
+export { OVMF_VERSIONS, type OvmfVersion } from './ovmf/versions.js';
+export type { OvmfDetails, OvmfPostResult } from './ovmf/post.js';
 
 export type FirmwareType = 'seabios' | 'ovmf';
 
@@ -31,6 +35,10 @@ export const FIRMWARES: ReadonlyMap<string, Firmware> = new Map<string, Firmware
   ...SEABIOS_VERSIONS.map((v): [string, Firmware] => {
     const release = SEABIOS_RELEASES[v];
     return [`seabios-${v}`, { type: 'seabios', version: v, post: (io, options) => seabiosPost(release, io, options) }];
+  }),
+  ...OVMF_VERSIONS.map((v): [string, Firmware] => {
+    const release = OVMF_RELEASES[v];
+    return [`ovmf-${v}`, { type: 'ovmf', version: v, post: (io, options) => ovmfPost(release, io, options) }];
   }),
 ]);
 

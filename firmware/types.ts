@@ -72,4 +72,9 @@ export interface PostOptions {
    */
   runOptionRom?: OptionRomHook;
   extraHooks?: ExtraHooks;
+  /**
+   * The EFI drivers inside a device's option ROM image (its romfile), e.g. ['IgdAssignmentDxe', 'IntelGopDriver'].
+   * OVMF dispatches them when it loads the ROM; the VMM knows what the romfile holds (vfio-igd `romfile-drivers`).
+   */
+  optionRomDrivers?: (bdf: number) => readonly string[];
 }

@@ -152,7 +152,7 @@ function pcieRootPort(): ModelDef {
         fn.defineBar(ROOT_PORT_MSIX_BAR, { size: 4096, space: 'mem', is64: false, prefetch: false });
         addMsixCap(fn, ROOT_PORT_MSIX_VECTORS, ROOT_PORT_MSIX_BAR);
         // pcie_cap_slot_init sets "slot implemented" whatever hotplug says (seabios-pci.md §6.2).
-        addPcieCap(fn, PCI_EXP_TYPE_ROOT_PORT, true);
+        addPcieCap(fn, PCI_EXP_TYPE_ROOT_PORT, true, propBool(p, 'hotplug', true));
         addReserveCap(fn, p);
         if (propSet(p, 'io-reserve') && propNum(p, 'io-reserve', 0) === 0) {
           // gen_rp_realize: no IO window at all; IO base/limit keep their closed reset value.

@@ -61,9 +61,12 @@ export const PCI_EXP_VER2_SIZEOF = 0x3c; // QEMU include/standard-headers/linux/
 export const PCI_EXP_TYPE_ENDPOINT = 0x0;
 export const PCI_EXP_TYPE_RC_END = 0x9;
 
-export function addPcieCap(fn: PciFunction, portType: number, slot: boolean): number {
+export function addPcieCap(fn: PciFunction, portType: number, slot: boolean, hotplug = false): number {
   const off = fn.addCapability(PCI_CAP_ID_EXP, PCI_EXP_VER2_SIZEOF);
   fn.set16(off + PCI_EXP_FLAGS, 0x2 | (portType << 4) | (slot ? 0x0100 : 0));
+  // Slot Capabilities: Hot-Plug Surprise | Hot-Plug Capable when the slot is hot-pluggable (hw/pci/pcie.c
+  // pcie_cap_slot_init); OVMF's PciBusDxe (SupportsPcieHotplug) asks it for padding only then.
+  if (slot && hotplug) fn.set32(off + 0x14, fn.get32(off + 0x14) | 0x60);
   return off;
 }
 

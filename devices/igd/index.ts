@@ -1,5 +1,5 @@
 import { IGD_DEVFN, IGD_MODEL } from '../../vmm/config/igd.js';
-import { bool, int, onOffAuto, PCI_COMMON_PROPS } from '../catalogue/props.js';
+import { bool, int, onOffAuto, PCI_COMMON_PROPS, str } from '../catalogue/props.js';
 import type { PciFunction } from '../pci/function.js';
 import { lookupModel, registerModel, type ModelDef, type PropDef } from '../registry.js';
 import { igdProps } from './behaviour.js';
@@ -29,6 +29,7 @@ const IGD_PROPS: Readonly<Record<string, PropDef>> = {
   'x-igd-lpc': bool('QEMU 10.0: create the LPC bridge at 1f.0 and copy host-bridge IDs (i440fx only)'),
   'x-igd-legacy-mode': onOffAuto('QEMU 10.0: legacy mode (auto: gen 6..9 VGA at 00:02.0 on i440fx)'),
   'x-igd-gms': int(0, 0xff, 'override the GMS field of the guest GMCH (0 = the host value)'),
+  'romfile-drivers': str('vfio-sim: the EFI drivers inside romfile, comma-separated (e.g. IgdAssignmentDxe,PlatformGopPolicy,IntelGopDriver); OVMF runs IgdAssignmentDxe only from there'),
 };
 
 function igdModel(): ModelDef {

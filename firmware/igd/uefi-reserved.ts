@@ -1,17 +1,18 @@
-import { bdsmRegister, gmchFields, gmsSize, IGD_ASLS, IGD_GMCH, MiB } from '../../devices/igd/tables.js';
+import { gmchFields, gmsSize, IGD_ASLS, IGD_GMCH, MiB } from '../../devices/igd/tables.js';
 import type { FirmwareContext } from '../igd-hook.js';
-import { BDSM_ALIGN, bdfText, FW_OPREGION, hex8, IGD_BDF, igdGenOf, PAGE_SIZE, writeBdsm } from './common.js';
+import { BDSM_ALIGN, bdfText, FW_OPREGION, IGD_BDF, igdGenOf, PAGE_SIZE, writeBdsm } from './common.js';
 import type { IgdStrategy } from './types.js';
 
 const pagesOf = (bytes: number): number => Math.ceil(bytes / PAGE_SIZE);
 
 /**
- * OVMF + VfioIgdPkg's IgdAssignmentDxe (igd.md §6; tomitamoeko/VfioIgdPkg HEAD): requires
+ * OVMF + VfioIgdPkg's IgdAssignmentDxe (igd.md §6; tomitamoeko/VfioIgdPkg IgdAssignment.c, its DEBUG lines): requires
  * etc/igd-opregion; the OpRegion in ACPI NVS pages below 4 GiB (tail of the last page zeroed), ASLS
  * written; for 00:02.0 stolen memory sized from the device's GMCH (not etc/igd-bdsm-size), 1 MiB
  * aligned, EfiReservedMemoryType below 4 GiB, BDSM written 32-bit at 0x5C or 64-bit at 0xC0 on gen 11+.
- * Allocation runs top-down below 4 GiB as the UEFI page allocator does; here that is ZoneTmpHigh,
- * the highest RAM this firmware has not claimed.
+ * Allocation is Allocate32BitAlignedPagesWithType: AllocatePages(AllocateMaxAddress, 4 GiB − 1) of size +
+ * alignment − 1 pages, aligned inside, padding freed (firmware/ovmf/context.ts gives memalign* that meaning).
+ * It runs only under OVMF, when the IGD's romfile carries the driver (vmm/boot/firmware.ts).
  */
 export function vfioIgdPkgSetup(ctx: FirmwareContext, bdf: number): void {
   const opSize = ctx.fwcfgFileSize(FW_OPREGION);
@@ -20,7 +21,8 @@ export function vfioIgdPkgSetup(ctx: FirmwareContext, bdf: number): void {
     ctx.log(`IgdAssignmentEntry: ${FW_OPREGION}: zero size\n`);
     return;
   }
-  const name = bdfText(bdf);
+  // GetPciName: "%04x:%02x:%02x.%x" (segment 0).
+  const name = `0000:${bdfText(bdf)}`;
   const gen = igdGenOf(ctx, bdf);
   if (gen < 0) {
     ctx.log('PciIoNotify: GetIgdPrivateData: Unsupported\n');
@@ -28,7 +30,8 @@ export function vfioIgdPkgSetup(ctx: FirmwareContext, bdf: number): void {
   }
   const opBytes = pagesOf(opSize) * PAGE_SIZE;
   const op = ctx.memalignTmpHigh(PAGE_SIZE, opBytes);
-  if (op === 0) ctx.log(`SetupOpRegion: ${name}: failed to allocate OpRegion: Out of Resources\n`);
+  // AllocatePages(AllocateMaxAddress) finds no free range: EFI_NOT_FOUND, printed with %r.
+  if (op === 0) ctx.log(`SetupOpRegion: ${name}: failed to allocate OpRegion: Not Found\n`);
   else {
     ctx.e820Add(op, opBytes, 'nvs');
     ctx.fwcfgReadInto(FW_OPREGION, op);
@@ -43,13 +46,13 @@ export function vfioIgdPkgSetup(ctx: FirmwareContext, bdf: number): void {
   const bytes = pagesOf(size) * PAGE_SIZE;
   const addr = ctx.memalignTmpHigh(BDSM_ALIGN, bytes);
   if (addr === 0) {
-    ctx.log(`SetupStolenMemory: ${name}: failed to allocate stolen memory: Out of Resources\n`);
+    ctx.log(`SetupStolenMemory: ${name}: failed to allocate stolen memory: Not Found\n`);
     return;
   }
   ctx.e820Add(addr, bytes, 'reserved');
   // Fresh RAM already reads zero: the ZeroMem of the DSM costs nothing to model.
   writeBdsm(ctx, bdf, gen, addr);
-  ctx.log(`SetupStolenMemory: ${name}: stolen memory @ 0x${hex8(addr)}, size ${Math.floor(size / MiB)} MB (BDSM at 0x${bdsmRegister(gen).offset.toString(16)})\n`);
+  ctx.log(`SetupStolenMemory: ${name}: stolen memory @ 0x${addr.toString(16)}, size ${Math.floor(size / MiB)} MB\n`);
 }
 
 export const uefiReserved: IgdStrategy = {

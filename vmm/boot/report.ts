@@ -4,7 +4,7 @@
  * passthrough sections (traps, rom, display, iommu), the workload's (qxl, dirty, workload); the IOMMU section
  * always describes the final state, after the workload's DMA too.
  */
-import type { FirmwareResult } from '../../firmware/index.js';
+import type { FirmwareResult, OvmfPostResult } from '../../firmware/index.js';
 import { igdReport } from '../igd/index.js';
 import { iommuReport } from '../iommu/index.js';
 import type { Machine } from '../machine/machine.js';
@@ -14,6 +14,7 @@ import { buildBaseReport } from '../report/build.js';
 import type { BootReport } from '../report/types.js';
 import type { Acted } from './act.js';
 import type { Prepared } from './prepare.js';
+import { hex } from '../format.js';
 
 export function buildReport(configLabel: string, machine: Machine, firmware: FirmwareResult, prepared: Prepared, acted: Acted): BootReport {
   const { passthrough } = prepared;
@@ -24,6 +25,14 @@ export function buildReport(configLabel: string, machine: Machine, firmware: Fir
   const hazards = profileHazards(machine.profile, firmware.windows.mem64);
   if (hazards.length > 0) profile.hazards = hazards;
   const report: BootReport = { ...base, profile };
+  const ovmf = (firmware as Partial<OvmfPostResult>).ovmf;
+  if (ovmf !== undefined) {
+    const pair = (p: readonly [number, number]): [string, string] => [hex(p[0]), hex(p[1])];
+    report.uefi = {
+      apertures: { io: pair(ovmf.apertures.io), mem32: pair(ovmf.apertures.mem32), mem64: ovmf.apertures.mem64 === null ? null : pair(ovmf.apertures.mem64) },
+      memoryMap: ovmf.uefiMap.map((m) => ({ start: hex(m.start), end: hex(m.end), type: m.type })),
+    };
+  }
   const igd = igdReport(machine, firmware);
   if (igd !== null) report.igd = igd;
   const { iommu, ...sections } = passthrough.sections();

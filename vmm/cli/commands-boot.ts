@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { bootSpec } from '../boot/index.js';
 import { dmaVerdict } from '../testing/matchers.js';
 import { checkStrategy } from './commands-map.js';
+import { parseFirmwareArg } from './firmware-arg.js';
 import { EXIT_FAILED, EXIT_USAGE, UsageError } from './errors.js';
 import { loadSpecs } from './load.js';
 import { renderBootText } from './render-text.js';
@@ -14,6 +15,7 @@ interface BootCliOptions {
   quirks?: boolean;
   trace?: string;
   failOnFault?: boolean;
+  firmware?: string;
 }
 
 export function registerBootCommands(program: Command, setCode: (c: number) => void): void {
@@ -27,8 +29,10 @@ export function registerBootCommands(program: Command, setCode: (c: number) => v
     .option('--no-quirks', 'turn the built-in IGD BAR4 quirk off (QEMU 10.0 behaviour)')
     .option('--trace <file>', 'write every trap hit as JSON Lines (all configs, in order)')
     .option('--fail-on-fault', 'exit 1 when any IOMMU fault or DMA corruption happened')
+    .option('--firmware <name>', 'seabios | ovmf | type-version (e.g. ovmf-2025.02): overrides the config\'s firmware')
     .action((paths: string[], opts: BootCliOptions) => {
       if (opts.strategy !== undefined) checkStrategy(opts.strategy);
+      const fw = opts.firmware === undefined ? undefined : parseFirmwareArg(opts.firmware);
       const specs = loadSpecs(paths);
       if (specs === undefined) return setCode(EXIT_USAGE);
       const trace: string[] = [];
@@ -39,6 +43,7 @@ export function registerBootCommands(program: Command, setCode: (c: number) => v
           ...(opts.vbios !== undefined ? { vbios: opts.vbios } : {}),
           quirks: opts.quirks !== false,
           trace: opts.trace !== undefined,
+          ...(fw !== undefined ? { profile: { firmware: fw.firmware } } : {}),
         });
         process.stdout.write(opts.json ? JSON.stringify(report) + '\n' : renderBootText(report) + '\n\n');
         if (opts.trace !== undefined) for (const line of passthrough.traceLines()) trace.push(line);

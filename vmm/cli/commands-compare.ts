@@ -4,16 +4,18 @@ import { IGD_STRATEGY_NAMES } from '../../firmware/igd/types.js';
 import { bootSpec } from '../boot/index.js';
 import { IGD_MODEL } from '../config/index.js';
 import { compareProfiles, DEFAULT_QEMU, parseProfileList, QEMU_RELEASES, renderProfileComparison } from '../profile/index.js';
-import { comparisonJson, compareStrategies, renderComparison } from '../igd/index.js';
+import { comparisonJson, compareStrategies, renderComparison, type StrategyComparison } from '../igd/index.js';
 import { renderMapHtml } from '../map/index.js';
 import type { BootReport } from '../report/types.js';
 import { checkStrategy } from './commands-map.js';
+import { parseFirmwareArg, type FirmwareArg } from './firmware-arg.js';
 import { EXIT_USAGE, UsageError } from './errors.js';
 import { loadSpecs } from './load.js';
 
 interface CompareOptions {
   profiles?: string;
   strategies?: string;
+  firmware?: string;
   json?: boolean;
   html?: string;
   vbios?: string;
@@ -27,6 +29,7 @@ export function registerCompareCommand(program: Command, setCode: (c: number) =>
     .argument('<config>', 'YAML machine config (with a vfio-igd device unless --profiles)')
     .option('--profiles <list>', 'compare machine profiles instead: QEMU[:VENDOR[:PHYS-BITS]],... e.g. 7.2,10.0,10.0:intel:39')
     .option('--strategies <list>', `comma-separated (default: all: ${IGD_STRATEGY_NAMES.join(',')})`)
+    .option('--firmware <list>', 'comma-separated firmware (seabios, ovmf, or type-version such as ovmf-2025.02): one column per strategy and firmware, labelled strategy@firmware')
     .option('--json', 'print the comparison as one JSON document')
     .option('--html <file>', 'write a page with the table and each strategy\'s address map')
     .option('--vbios <name>', 'IGD video BIOS behaviour: reads-bdsm | cached-host-bdsm | a ROM program path')
@@ -36,6 +39,8 @@ export function registerCompareCommand(program: Command, setCode: (c: number) =>
       const strategies = opts.strategies === undefined ? [...IGD_STRATEGY_NAMES] : opts.strategies.split(',').map((s) => s.trim()).filter((s) => s !== '');
       if (strategies.length === 0) throw new UsageError('--strategies: name at least one strategy');
       strategies.forEach(checkStrategy);
+      const firmwares = opts.firmware === undefined ? undefined : opts.firmware.split(',').map((s) => s.trim()).filter((s) => s !== '').map(parseFirmwareArg);
+      if (firmwares !== undefined && firmwares.length === 0) throw new UsageError('--firmware: name at least one firmware');
       const specs = loadSpecs([path]);
       if (specs === undefined) return setCode(EXIT_USAGE);
       // Every strategy boots a machine without an IGD the same way: a table of dashes would answer nothing.
@@ -43,21 +48,29 @@ export function registerCompareCommand(program: Command, setCode: (c: number) =>
         throw new UsageError(`compare: ${path} has no ${IGD_MODEL} device, so there are no IGD stolen-memory strategies to compare`);
       }
       const reports = new Map<string, BootReport>();
-      const cmp = compareStrategies(specs[0]!.spec, strategies, (spec, o) => {
-        const r = bootSpec(spec, {
-          configPath: path,
-          strategy: o.strategy,
-          ...(opts.vbios !== undefined ? { vbios: opts.vbios } : {}),
-          quirks: opts.quirks !== false,
-        }).report;
-        reports.set(o.strategy, r);
-        return r;
-      });
+      const run = (fw: FirmwareArg | undefined): StrategyComparison => {
+        const c = compareStrategies(specs[0]!.spec, strategies, (spec, o) => {
+          const r = bootSpec(spec, {
+            configPath: path,
+            strategy: o.strategy,
+            ...(fw !== undefined ? { profile: { firmware: fw.firmware } } : {}),
+            ...(opts.vbios !== undefined ? { vbios: opts.vbios } : {}),
+            quirks: opts.quirks !== false,
+          }).report;
+          reports.set(fw === undefined ? o.strategy : `${o.strategy}@${fw.label}`, r);
+          return r;
+        });
+        // With --firmware each firmware is measured against its own 'none' boot; columns read strategy@firmware.
+        return fw === undefined ? c : { ...c, columns: c.columns.map((col) => ({ ...col, strategy: `${col.strategy}@${fw.label}` })) };
+      };
+      const parts = firmwares === undefined ? [run(undefined)] : firmwares.map(run);
+      const cmp: StrategyComparison = { ...parts[0]!, columns: parts.flatMap((p) => p.columns) };
+      const columns = cmp.columns.map((c) => c.strategy);
       const text = renderComparison(cmp);
       process.stdout.write(opts.json ? comparisonJson(cmp) : text);
       if (opts.html !== undefined) {
         try {
-          writeFileSync(opts.html, renderMapHtml(strategies.map((s) => reports.get(s)!), { title: `vfio-sim compare: ${path}`, intro: text }));
+          writeFileSync(opts.html, renderMapHtml(columns.map((s) => reports.get(s)!), { title: `vfio-sim compare: ${path}`, intro: text }));
         } catch (e) {
           throw new UsageError(`--html: cannot write ${opts.html}: ${(e as Error).message}`);
         }

@@ -5,6 +5,7 @@ import { bootSpec } from '../boot/index.js';
 import { IGD_STRATEGIES } from '../config/index.js';
 import { renderMapHtml } from '../map/index.js';
 import type { BootReport } from '../report/types.js';
+import { parseFirmwareArg } from './firmware-arg.js';
 import { AUTO_POOL_MIN, buildPlan, comboAt, csvHeader, expandConfigPaths, renderSummaryTable, rowToCsv, rowToJsonLine, planStarts, runSweep, SweepSummary, type SweepRow } from '../sweep/index.js';
 import { EXIT_FAILED, EXIT_USAGE, UsageError } from './errors.js';
 import { checkStrategy } from './commands-map.js';
@@ -12,6 +13,7 @@ import { loadSpecs } from './load.js';
 
 interface SweepCliOptions {
   strategies?: string;
+  firmware?: string;
   vbios?: string;
   jobs?: string;
   chunk?: string;
@@ -48,12 +50,15 @@ export function registerSweepCommands(program: Command, setCode: (c: number) => 
     .option('--json <file>', 'write one JSON line per combination, in index order')
     .option('--csv <file>', 'write one CSV row per combination, in index order')
     .option('--html <file>', 'write the summary and the address maps of representative runs as one HTML page')
+    .option('--firmware <list>', 'comma-separated firmware to boot every config with (seabios, ovmf, type-version such as ovmf-2025.02); rows gain "firmware"')
     .option('--no-quirks', 'turn the built-in IGD BAR4 quirk off (QEMU 10.0 behaviour)')
     .option('--no-progress', 'no progress bar even on a terminal')
     .option('--fail-on-fault', 'exit 1 when any run had an IOMMU fault or DMA corruption')
     .action(async (args: string[], opts: SweepCliOptions) => {
       const strategies = list(opts.strategies);
       for (const s of strategies ?? []) checkStrategy(s);
+      const firmwares = list(opts.firmware);
+      for (const f of firmwares ?? []) parseFirmwareArg(f);
       const jobs = positiveInt(opts.jobs, '--jobs');
       const chunkSize = positiveInt(opts.chunk, '--chunk');
       const { paths, missing } = expandConfigPaths(args);
@@ -62,7 +67,7 @@ export function registerSweepCommands(program: Command, setCode: (c: number) => 
       const specs = loadSpecs(paths);
       if (specs === undefined) return setCode(EXIT_USAGE);
       const vbios = list(opts.vbios);
-      const plan = buildPlan(specs, { ...(strategies ? { strategies } : {}), ...(vbios ? { vbios } : {}), quirks: opts.quirks !== false });
+      const plan = buildPlan(specs, { ...(strategies ? { strategies } : {}), ...(vbios ? { vbios } : {}), ...(firmwares ? { firmwares } : {}), quirks: opts.quirks !== false });
 
       const summary = new SweepSummary();
       const json = opts.json !== undefined ? openSync(opts.json, 'w') : undefined;

@@ -14,7 +14,8 @@ export function renderBootText(r: BootReport): string {
   }
   if (r.panic !== null) out.push(`  FIRMWARE PANIC: ${r.panic}`);
   const w = r.pci.windows;
-  out.push(`  PCI windows: io ${w.io ? `${w.io[0]}-${w.io[1]}` : 'none'}, 32-bit ${w.mem32[0]}-${w.mem32[1]}, 64-bit ${w.mem64 ? `${w.mem64[0]}-${w.mem64[1]}` : 'none'}`);
+  const winLabel = r.uefi !== undefined ? `OVMF ${r.profile?.firmware.version ?? ''} apertures` : 'PCI windows';
+  out.push(`  ${winLabel}: io ${w.io ? `${w.io[0]}-${w.io[1]}` : 'none'}, 32-bit ${w.mem32[0]}-${w.mem32[1]}, 64-bit ${w.mem64 ? `${w.mem64[0]}-${w.mem64[1]}` : 'none'}`);
   out.push('  PCI tree:');
   const byBus = new Map<number, DeviceReport[]>();
   for (const d of r.pci.devices) {
@@ -42,8 +43,12 @@ export function renderBootText(r: BootReport): string {
   walk(0, '    ');
   for (const d of r.pci.devices) if (!seen.has(d)) out.push(`    (unreachable) ${d.bdf} ${d.model}`);
   out.push(...sectionLines(r));
-  out.push('  e820:');
+  out.push(r.uefi !== undefined ? '  e820 (as Linux derives it from the UEFI memory map):' : '  e820:');
   for (const e of r.e820) out.push(`    ${e.start.padStart(14)} - ${e.end.padStart(14)}  ${e.type}`);
+  if (r.uefi !== undefined) {
+    out.push('  UEFI memory map, firmware-owned (inclusive):');
+    for (const m of r.uefi.memoryMap) if (m.type !== 'Conventional') out.push(`    ${m.start.padStart(14)} - ${m.end.padStart(14)}  ${m.type}`);
+  }
   for (const e of r.events) out.push(`  event ${e.source} ${e.kind}: ${e.message}`);
   return out.join('\n');
 }

@@ -93,8 +93,15 @@ function cpuOf(c: unknown): NonNullable<MachineSpec['machine']['cpu']> | undefin
 
 /** firmware.version must name a release of that firmware that vfio-sim models. */
 function firmwareProblems(f: unknown): Problem[] {
-  if (!isObj(f) || typeof f['version'] !== 'string') return [];
+  if (!isObj(f)) return [];
   const type = f['type'] === 'ovmf' ? 'ovmf' : 'seabios';
+  if (f['igd-strategy'] === 'uefi-reserved' && type !== 'ovmf') {
+    return [{
+      path: ['firmware', 'igd-strategy'],
+      message: "firmware.igd-strategy: uefi-reserved is VfioIgdPkg's IgdAssignmentDxe, a UEFI driver OVMF loads from the IGD's romfile: it needs firmware.type ovmf (SeaBIOS only runs intel_igd_setup: e820-reserved)",
+    }];
+  }
+  if (typeof f['version'] !== 'string') return [];
   const known = firmwareVersions(type);
   if (known.includes(f['version'])) return [];
   return [{ path: ['firmware', 'version'], message: `unknown ${type} version '${f['version']}' (known: ${known.join(', ')})` }];

@@ -78,6 +78,8 @@ export function deviceArg(d: DeviceSpec, qemu: QemuVersion = DEFAULT_QEMU, dropp
   if (d.devfn !== undefined) parts.push(`addr=${addrText(d.devfn)}`);
   const label = d.id !== '' ? d.id : d.model;
   for (const [k, v] of Object.entries(d.props)) {
+    // romfile-drivers describes what the romfile holds (for the OVMF model); QEMU has no such property.
+    if (k === 'romfile-drivers') continue;
     const f = factOf(d.model, k);
     if (f !== undefined && (f.since === null || compareVersions(qemu, f.since) < 0)) {
       dropped.push({ device: label, prop: k, reason: f.since === null ? 'a vfio-sim setting, not a QEMU property' : `not in QEMU ${qemu} (new in ${f.since})` });

@@ -88,8 +88,12 @@ export function buildMapModel(r: BootReport): MapModel {
     add('e820', e.type, s, en === null ? null : exclusiveEnd(en), known?.label ?? (e.type === 'ram' ? 'RAM' : e.type), known === undefined ? `e820 ${e.type}` : `e820 reserved: ${known.what}`);
   }
   const w = r.pci?.windows;
-  if (w?.mem32) add('windows', 'window32', num(w.mem32[0]), exclusiveEnd(num(w.mem32[1]) ?? 0), 'PCI 32-bit', 'PCI 32-bit MMIO window');
-  if (w?.mem64) add('windows', 'window64', num(w.mem64[0]), exclusiveEnd(num(w.mem64[1]) ?? 0), 'PCI 64-bit', 'PCI 64-bit MMIO window');
+  // OVMF hands PciHostBridgeDxe fixed apertures (PlatformInitLib); SeaBIOS sizes its windows from what it found.
+  const fw = r.profile?.firmware;
+  const ovmf = fw?.type === 'ovmf';
+  const winName = ovmf ? 'OVMF aperture' : 'window';
+  if (w?.mem32) add('windows', 'window32', num(w.mem32[0]), exclusiveEnd(num(w.mem32[1]) ?? 0), ovmf ? 'OVMF 32-bit aperture' : 'PCI 32-bit', `PCI 32-bit MMIO ${winName}`);
+  if (w?.mem64) add('windows', 'window64', num(w.mem64[0]), exclusiveEnd(num(w.mem64[1]) ?? 0), ovmf ? 'OVMF 64-bit aperture' : 'PCI 64-bit', `PCI 64-bit MMIO ${winName}`);
 
   const io: string[] = [];
   for (const d of r.pci?.devices ?? []) {
@@ -158,7 +162,8 @@ export function buildMapModel(r: BootReport): MapModel {
   if (r.panic) notes.unshift(`FIRMWARE PANIC: ${r.panic}`);
 
   const mem = num(r.machine?.memory);
-  const title = `${r.name ?? r.config} — ${r.machine?.type ?? '?'}${mem !== null ? `, ${sizeText(mem)} RAM` : ''}`;
+  const fwText = fw !== undefined ? `, ${fw.type === 'ovmf' ? 'OVMF' : 'SeaBIOS'} ${fw.version}` : '';
+  const title = `${r.name ?? r.config} — ${r.machine?.type ?? '?'}${mem !== null ? `, ${sizeText(mem)} RAM` : ''}${fwText}`;
   return { title, subtitle: sub, regions, notes };
 }
 

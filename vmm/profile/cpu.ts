@@ -30,8 +30,8 @@ const TCG_SIGNATURE: readonly [number, number, number] = [0x5447_4354, 0x4354_47
 /**
  * CPUID for firmware: leaf 0 (max leaf, vendor), 1 (PAE), 0x40000000 (the hypervisor signature QEMU's TCG
  * exposes: target/i386/cpu.c cpu_x86_cpuid, expose-tcg on by default — the recordings are TCG), 0x80000000
- * (max extended leaf), 0x80000001 (long mode) and 0x80000008 (address sizes); every other leaf reads as zeros,
- * which firmware treats as "not reported".
+ * (max extended leaf), 0x80000001 (long mode, 1 GiB pages) and 0x80000008 (address sizes); every other leaf reads
+ * as zeros, which firmware treats as "not reported".
  */
 export function cpuidOf(cpu: CpuProfile, leaf: number): readonly [number, number, number, number] {
   switch (leaf >>> 0) {
@@ -48,7 +48,9 @@ export function cpuidOf(cpu: CpuProfile, leaf: number): readonly [number, number
     case 0x8000_0000:
       return [0x8000_0008, 0, 0, 0];
     case 0x8000_0001:
-      return [0, 0, 0, CPUID_80000001_EDX_LM];
+      // EDX bit 26 pdpe1gb (1 GiB pages): `-cpu host` passes the host's through (every 2026 host has it); qemu64
+      // lacks it (target/i386/cpu.c). OVMF's PlatformAddressWidthFromCpuid caps phys-bits at 40 without it.
+      return [0, 0, 0, CPUID_80000001_EDX_LM | (cpu.model === 'qemu64' ? 0 : 1 << 26)];
     case 0x8000_0008:
       return [(cpu.physBits & 0xff) | (48 << 8), 0, 0, 0];
     default:

@@ -59,6 +59,14 @@ export interface EventReport {
   message: string;
 }
 
+/** What OVMF decided that the base sections do not show (present only for an OVMF boot). */
+export interface UefiReport {
+  /** The apertures PlatformInitLib handed to PciHostBridgeDxe (inclusive ends). */
+  apertures: { io: [Hex, Hex]; mem32: [Hex, Hex]; mem64: [Hex, Hex] | null };
+  /** The UEFI memory map as the OS loader gets it: conventional RAM and firmware-owned descriptors (inclusive ends). */
+  memoryMap: { start: Hex; end: Hex; type: string }[];
+}
+
 export interface BootReport {
   config: string;
   name: string | null;
@@ -72,6 +80,8 @@ export interface BootReport {
   events: EventReport[];
   /** The resolved machine profile: QEMU version, machine type, vCPU, firmware. */
   profile?: ProfileReport;
+  /** OVMF only: its apertures and the UEFI memory map the `e820` section is derived from. */
+  uefi?: UefiReport;
   /** Sections added by the IGD, trap/IOMMU, QXL and dirty-tracking layers when they apply. */
   igd?: IgdReport;
   traps?: TrapsReport;

@@ -3,6 +3,13 @@ import type { MachineSpec } from '../config/spec.js';
 import { comboAt, type SweepPlan } from './plan.js';
 import { errorRow, rowFromReport, type SweepRow } from './row.js';
 
+/** `seabios`, `ovmf` or `type-version` as the CLI validated it. */
+function firmwareOverride(label: string): { type: 'seabios' | 'ovmf'; version?: string } {
+  const m = /^(seabios|ovmf)(?:-(.+))?$/.exec(label);
+  if (m === null) throw new Error(`unknown firmware '${label}'`);
+  return { type: m[1] === 'ovmf' ? 'ovmf' : 'seabios', ...(m[2] !== undefined ? { version: m[2] } : {}) };
+}
+
 /** A spec by plan config index, or an error message when it cannot be loaded. */
 export type SpecSource = (configIndex: number) => MachineSpec | string;
 
@@ -31,6 +38,7 @@ export function runChunk(plan: SweepPlan, starts: readonly number[], specs: Spec
         configPath: path,
         ...(combo.strategy !== null ? { strategy: combo.strategy } : {}),
         ...(combo.vbios !== null ? { vbios: combo.vbios } : {}),
+        ...(combo.firmware !== undefined ? { profile: { firmware: firmwareOverride(combo.firmware) } } : {}),
         quirks: plan.quirks,
       });
       rows.push(rowFromReport(combo, path, report));

@@ -13,6 +13,8 @@ export interface PlanConfig {
   readonly strategies: readonly (string | null)[];
   /** null = the config's own `firmware.vbios`. */
   readonly vbios: readonly (string | null)[];
+  /** Firmware to boot every config with (`seabios`, `ovmf`, `ovmf-2025.02`); absent = the config's own. */
+  readonly firmwares?: readonly string[];
 }
 
 export interface SweepPlan {
@@ -26,6 +28,8 @@ export interface PlanOptions {
   readonly strategies?: readonly string[];
   /** vBIOS behaviours to try on every IGD config; undefined = each config's own. */
   readonly vbios?: readonly string[];
+  /** Firmware to try on every config (IGD or not); undefined = each config's own. */
+  readonly firmwares?: readonly string[];
   readonly quirks?: boolean;
 }
 
@@ -34,6 +38,8 @@ export interface Combo {
   readonly configIndex: number;
   readonly strategy: string | null;
   readonly vbios: string | null;
+  /** Present only when the plan varies firmware. */
+  readonly firmware?: string;
 }
 
 /** Strategies and vBIOS programs only mean something to a machine with an assigned IGD. */
@@ -51,13 +57,14 @@ export function buildPlan(configs: readonly { path: string; spec: MachineSpec }[
         path,
         strategies: igd && opts.strategies !== undefined && opts.strategies.length > 0 ? [...opts.strategies] : own,
         vbios: igd && opts.vbios !== undefined && opts.vbios.length > 0 ? [...opts.vbios] : own,
+        ...(opts.firmwares !== undefined && opts.firmwares.length > 0 ? { firmwares: [...opts.firmwares] } : {}),
       };
     }),
   };
 }
 
 function combosOf(c: PlanConfig): number {
-  return c.strategies.length * c.vbios.length;
+  return c.strategies.length * c.vbios.length * (c.firmwares?.length ?? 1);
 }
 
 /** Prefix sums of combinations per config: starts[i] is the index of config i's first combination. */
@@ -88,7 +95,10 @@ export function comboAt(plan: SweepPlan, starts: readonly number[], index: numbe
     else hi = mid - 1;
   }
   const c = plan.configs[lo]!;
-  const k = index - starts[lo]!;
+  // Firmware varies fastest, then vBIOS, then strategy.
+  const nf = c.firmwares?.length ?? 1;
+  const k = Math.floor((index - starts[lo]!) / nf);
   const nv = c.vbios.length;
-  return { index, configIndex: lo, strategy: c.strategies[Math.floor(k / nv)]!, vbios: c.vbios[k % nv]! };
+  const combo: Combo = { index, configIndex: lo, strategy: c.strategies[Math.floor(k / nv)]!, vbios: c.vbios[k % nv]! };
+  return c.firmwares === undefined ? combo : { ...combo, firmware: c.firmwares[(index - starts[lo]!) % nf]! };
 }

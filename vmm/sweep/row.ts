@@ -12,6 +12,8 @@ export interface SweepRow {
   /** The strategy that ran: the override, else what the report says, else null (no IGD). */
   strategy: string | null;
   vbios: string | null;
+  /** The firmware the run used, only when the sweep varies firmware (`--firmware`). */
+  firmware?: string;
   status: SweepStatus;
   panic: string | null;
   /** A boot that threw (a bug in our code or a refused combination). */
@@ -38,6 +40,7 @@ export function rowFromReport(combo: Combo, configPath: string, report: BootRepo
     name: report.name,
     strategy: combo.strategy ?? igd?.strategy ?? null,
     vbios: combo.vbios,
+    ...(combo.firmware !== undefined ? { firmware: combo.firmware } : {}),
     status,
     panic: report.panic,
     error: null,
@@ -56,6 +59,7 @@ export function errorRow(combo: Combo, configPath: string, error: string): Sweep
     name: null,
     strategy: combo.strategy,
     vbios: combo.vbios,
+    ...(combo.firmware !== undefined ? { firmware: combo.firmware } : {}),
     status: 'failed',
     panic: null,
     error,

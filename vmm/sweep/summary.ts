@@ -25,7 +25,7 @@ export class SweepSummary {
 
   add(rows: readonly SweepRow[]): void {
     for (const r of rows) {
-      const key = r.strategy ?? NO_IGD;
+      const key = (r.strategy ?? NO_IGD) + (r.firmware !== undefined ? `@${r.firmware}` : '');
       let s = this.by.get(key);
       if (s === undefined) {
         s = { strategy: key, runs: 0, clean: 0, faulted: 0, corrupted: 0, hazards: 0, failed: 0 };

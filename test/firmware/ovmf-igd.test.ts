@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { bootSpec } from '../../vmm/boot/index.js';
+import { parseConfig } from '../../vmm/config/index.js';
+import { registerModels, specOf } from './helpers.js';
+
+registerModels();
+
+const DRIVERS = 'IgdAssignmentDxe,PlatformGopPolicy,IntelGopDriver';
+
+function tgl(firmware: string, props = `{ romfile-drivers: "${DRIVERS}" }`): string {
+  return `machine: { type: q35, memory: 4G, qemu: "7.2" }
+host: { igd: { generation: tgl } }
+devices:
+  - model: vfio-igd
+    props: ${props}
+firmware: ${firmware}
+`;
+}
+
+const cfg = (r: ReturnType<typeof bootSpec>, bdf: number, off: number): number => r.machine.cpu.readMem(0xb000_0000 + bdf * 4096 + off, 4) >>> 0;
+
+describe('OVMF + VfioIgdPkg IgdAssignmentDxe (uefi-reserved)', () => {
+  it('allocates the OpRegion in ACPI NVS and the DSM in reserved memory top-down below the free top, DSM 1 MiB aligned', () => {
+    const r = bootSpec(specOf(tgl('{ type: ovmf, igd-strategy: uefi-reserved }')));
+    // 2022.11 q35 4G: top of low RAM 0x80000000, DXE free memory ends 0x1560000 below it (0x7eaa0000).
+    const asls = cfg(r, 0x10, 0xfc);
+    expect(asls).toBe(0x7ea9_e000);
+    expect([cfg(r, 0x10, 0xc0), cfg(r, 0x10, 0xc4)]).toEqual([0x7ae0_0000, 0]);
+    expect(r.report.e820).toContainEqual({ start: '0x7ea9e000', end: '0x7eaa0000', type: 'nvs' });
+    expect(r.report.e820).toContainEqual({ start: '0x7ae00000', end: '0x7ea00000', type: 'reserved' });
+  });
+
+  it('prints its log lines (OpRegion, then stolen memory with the 64-bit register)', () => {
+    const r = bootSpec(specOf(tgl('{ type: ovmf, igd-strategy: uefi-reserved }')));
+    expect(r.firmware.log).toBe(
+      'SetupOpRegion: 0000:00:02.0: OpRegion @ 0x7ea9e000 size 0x2000 version 2.0.0\n' +
+        'SetupStolenMemory: 0000:00:02.0: stolen memory @ 0x7ae00000, size 60 MB\n',
+    );
+  });
+
+  it('does nothing without IgdAssignmentDxe in the romfile, and says so', () => {
+    const r = bootSpec(specOf(tgl('{ type: ovmf, igd-strategy: uefi-reserved }', '{}')));
+    expect([cfg(r, 0x10, 0xfc), cfg(r, 0x10, 0xc0)]).toEqual([0, 0]);
+    expect(r.report.events).toContainEqual({ source: 'firmware', kind: 'ovmf', message: 'no IgdAssignmentDxe in romfile: nothing allocates stolen memory' });
+  });
+
+  it('is a config error with SeaBIOS, saying why', () => {
+    const res = parseConfig(tgl('{ type: seabios, igd-strategy: uefi-reserved }'), 'x.yaml');
+    expect(res.ok).toBe(false);
+    if (res.ok) return;
+    expect(res.errors.map((e) => e.message)).toEqual([
+      "firmware.igd-strategy: uefi-reserved is VfioIgdPkg's IgdAssignmentDxe, a UEFI driver OVMF loads from the IGD's romfile: it needs firmware.type ovmf (SeaBIOS only runs intel_igd_setup: e820-reserved)",
+    ]);
+  });
+
+  it('chosen on the command line under SeaBIOS it runs nothing and reports an error event', () => {
+    const r = bootSpec(specOf(tgl('{ type: seabios }')), { strategy: 'uefi-reserved' });
+    expect(cfg(r, 0x10, 0xc0)).toBe(0);
+    expect(r.report.events.filter((e) => e.kind === 'error').map((e) => e.message)).toEqual([
+      "igd-strategy uefi-reserved needs firmware.type ovmf: it is VfioIgdPkg's IgdAssignmentDxe, a UEFI driver OVMF loads from the IGD's romfile; SeaBIOS only runs intel_igd_setup",
+    ]);
+  });
+});
