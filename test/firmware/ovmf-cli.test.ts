@@ -76,7 +76,7 @@ describe('boot --firmware', () => {
 describe('qemu-args', () => {
   it('leaves vfio-sim\'s romfile-drivers out of the QEMU command line', async () => {
     const r = await runCli('qemu-args', CONFIG);
-    expect(r.stdout).toContain('-device vfio-pci,host=0000:00:02.0,addr=02.0 ');
+    expect(r.stdout).toMatch(/-device vfio-pci,host=0000:00:02.0,addr=02.0[ ,]/);
     expect(r.stdout).not.toContain('romfile-drivers');
   });
 });
@@ -85,7 +85,7 @@ describe('boot text for an OVMF machine', () => {
   it('names the apertures and lists the firmware-owned UEFI ranges after the e820', async () => {
     const r = await runCli('boot', fileURLToPath(new URL('../fixtures/ovmf-2025.02/case-5011.yaml', import.meta.url)));
     const lines = r.stdout.split('\n');
-    expect(lines[1]).toBe('  OVMF 2025.02 apertures: io 0xc000-0xffff, 32-bit 0x80000000-0xfc000000, 64-bit 0xc000000000-0xdfffffffff');
+    expect(lines).toContain('  OVMF 2025.02 apertures: io 0xc000-0xffff, 32-bit 0x80000000-0xfc000000, 64-bit 0xc000000000-0xdfffffffff');
     expect(lines).toContain('  e820 (as Linux derives it from the UEFI memory map):');
     expect(lines).toContain('        0x1f5ed000 -     0x1f6ecfff  RuntimeCode');
   });

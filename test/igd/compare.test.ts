@@ -20,7 +20,8 @@ describe('compareStrategies', () => {
 
   it('measures RAM consumed against the baseline and what of it is never used (SeaBIOS writes 0x5C on gen 12)', () => {
     expect(col('e820-reserved')).toMatchObject({ guestBdsm: null, ramConsumed: '0x3c02000', unused: '0x3c00000', pciConsumed: '0x0' });
-    expect(col('uefi-reserved')).toMatchObject({ guestBdsm: '0x7b300000', ramConsumed: '0x3c02000', unused: '0x0', alignmentWaste: '0x0' });
+    // uefi-reserved is VfioIgdPkg's, an OVMF driver: on this SeaBIOS machine nothing allocates stolen memory.
+    expect(col('uefi-reserved')).toMatchObject({ guestBdsm: null, ramConsumed: '0x0', unused: '0x0', alignmentWaste: '0x0' });
   });
 
   it('measures the PCI window fake BARs take and the power-of-two waste (60 MiB in a 64 MiB BAR)', () => {
@@ -30,10 +31,7 @@ describe('compareStrategies', () => {
   });
 
   it('lists e820 changes as ranges whose type changed', () => {
-    expect(col('uefi-reserved').e820Changes).toEqual([
-      { start: '0x7b300000', end: '0x7ef00000', from: 'ram', to: 'reserved' },
-      { start: '0x7efe9000', end: '0x7efeb000', from: 'ram', to: 'nvs' },
-    ]);
+    expect(col('uefi-reserved').e820Changes).toEqual([]);
     expect(col('identity').e820Changes).toEqual([
       { start: '0x4c800000', end: '0x50400000', from: 'ram', to: 'reserved' },
       { start: '0x7ffde000', end: '0x7ffe0000', from: 'ram', to: 'reserved' },
@@ -56,9 +54,9 @@ describe('compareStrategies', () => {
     const headers = lines.filter((_, i) => lines[i + 1]?.trimStart().startsWith('---'));
     expect(headers.map((l) => l.split(/\s+/).filter(Boolean))).toEqual([IGD_STRATEGY_NAMES.slice(0, 6), IGD_STRATEGY_NAMES.slice(6)]);
     expect(lines.filter((l) => l.startsWith('BDSM (guest)')).flatMap((l) => l.split(/\s+/).slice(2))).toEqual([
-      '-', '0x7b300000', '0xf0000000', '0xf8000000', '0xf0000000', '0x4c800000', '-', '-',
+      '-', '-', '0xf0000000', '0xf8000000', '0xf0000000', '0x4c800000', '-', '-',
     ]);
-    expect(lines.filter((l) => l.startsWith('e820 changes ')).flatMap((l) => l.split(/\s+/).slice(2))).toEqual(['2', '2', '0', '0', '0', '2', '0', '0']);
+    expect(lines.filter((l) => l.startsWith('e820 changes ')).flatMap((l) => l.split(/\s+/).slice(2))).toEqual(['2', '0', '0', '0', '0', '2', '0', '0']);
     expect(text).toContain('\ne820 changes:\n  e820-reserved: 0x7b300000-0x7ef00000 ram→reserved\n');
     expect(text).toContain('  identity: identity-leaks-host-layout: identity placement leaks the host physical layout: guest\n      stolen memory sits at the host\'s 0x4c800000\n');
     // The same table unwrapped on a wide terminal: one block.

@@ -48,30 +48,37 @@ describe('e820-reserved: SeaBIOS intel_igd_setup', () => {
 });
 
 describe('uefi-reserved: OVMF + VfioIgdPkg IgdAssignmentDxe', () => {
+  // The real path: OVMF runs IgdAssignmentDxe from the IGD's romfile (vfio-sim's OVMF model, firmware/ovmf).
+  const ovmfYaml = (type: 'pc' | 'q35', host: string, props = ''): string =>
+    `machine: { type: ${type}, memory: 4G, qemu: '7.2' }\nhost:\n  igd: ${host}\ndevices:\n  - model: vfio-igd\n    props: { romfile-drivers: IgdAssignmentDxe${props} }\n` +
+    "firmware: { type: ovmf, version: '2022.11', igd-strategy: uefi-reserved }\n";
+
   it('puts the OpRegion in ACPI NVS pages and the stolen memory in reserved memory, 1 MiB aligned, below 4 GiB', () => {
-    const b = bootYaml(igdYaml('q35', '4G', '{ generation: skl }'), 'uefi-reserved');
-    expect(b.igd.guestAsls()).toBe(0x7efe_9000);
-    expect(e820At(b, 0x7efe_9000)).toEqual({ start: 0x7efe_9000, end: 0x7efe_b000, type: 'nvs' });
-    expect(cpuBytes(b, 0x7efe_9000, skl.length)).toEqual(skl);
-    expect(b.igd.guestBdsm()).toBe(0x7af0_0000);
-    expect(e820At(b, 0x7af0_0000)).toEqual({ start: 0x7af0_0000, end: 0x7ef0_0000, type: 'reserved' });
+    const b = bootYaml(ovmfYaml('q35', '{ generation: skl }'));
+    expect(b.igd.guestAsls()).toBe(0x7ea9_e000);
+    expect(e820At(b, 0x7ea9_e000)).toEqual({ start: 0x7ea9_e000, end: 0x7eaa_0000, type: 'nvs' });
+    expect(cpuBytes(b, 0x7ea9_e000, skl.length)).toEqual(skl);
+    expect(b.igd.guestBdsm()).toBe(0x7aa0_0000);
+    expect(b.igd.guestBdsm() % MiB).toBe(0);
+    expect(e820At(b, 0x7aa0_0000)).toEqual({ start: 0x7aa0_0000, end: 0x7ea0_0000, type: 'reserved' });
+    expect(b.fw.log).toContain('SetupOpRegion: 0000:00:02.0: OpRegion @ 0x7ea9e000 size 0x2000 version 2.0.0\n');
   });
 
   it('writes a 64-bit BDSM at 0xC0 on gen 11+', () => {
-    const b = bootYaml(igdYaml('pc', '4G', '{ generation: tgl }'), 'uefi-reserved');
-    expect([b.igd.configRead(0xc0, 4), b.igd.configRead(0xc4, 4)]).toEqual([0xbb30_0000, 0]);
-    expect(b.fw.log).toContain('SetupStolenMemory: 0000:00:02.0: stolen memory @ 0xbb300000, size 60 MB\n');
+    const b = bootYaml(ovmfYaml('pc', '{ generation: tgl }'));
+    expect([b.igd.configRead(0xc0, 4), b.igd.configRead(0xc4, 4)]).toEqual([0xbae0_0000, 0]);
+    expect(b.fw.log).toContain('SetupStolenMemory: 0000:00:02.0: stolen memory @ 0xbae00000, size 60 MB\n');
   });
 
   it("sizes the stolen memory from the device's GMCH, not from etc/igd-bdsm-size", () => {
-    const b = bootYaml(igdYaml('pc', '4G', '{ generation: skl }', '{ x-igd-behaviour: legacy }'), 'uefi-reserved');
+    const b = bootYaml(ovmfYaml('pc', '{ generation: skl }', ', x-igd-behaviour: legacy'));
     expect(b.report.igd.fwcfg['etc/igd-bdsm-size']).toBe('0x4800000');
     const r = e820At(b, b.igd.guestBdsm())!;
     expect(r.end - r.start).toBe(64 * MiB);
   });
 
   it('does nothing without etc/igd-opregion (EFI_UNSUPPORTED)', () => {
-    const b = bootYaml(igdYaml('q35', '4G', '{ generation: skl }', '{ x-igd-opregion: off }'), 'uefi-reserved');
+    const b = bootYaml(ovmfYaml('q35', '{ generation: skl }', ', x-igd-opregion: off'));
     expect([b.igd.guestBdsm(), b.igd.guestAsls()]).toEqual([0, 0]);
   });
 });
