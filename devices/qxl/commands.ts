@@ -12,6 +12,9 @@ import type { Ring } from './ring.js';
 import { validSurfaceGeometry } from './render.js';
 import type { ServerHost, SpiceServer } from './server.js';
 
+/** QXLUpdateCmd {release_info u64, area QXLRect, update_id u32, surface_id u32} (spice/qxl_dev.h). */
+const QXL_UPDATE_CMD_SIZEOF = 32;
+
 /** Our bound on commands taken per wakeup (spice bounds its loop by time; a guest's garbage prod must not spin us). */
 export const MAX_COMMANDS_PER_WAKEUP = 1024;
 
@@ -34,7 +37,7 @@ export interface CommandHost extends ServerHost {
  */
 function drain(h: CommandHost, ring: Ring, cursor: boolean): void {
   for (let n = 0; n < MAX_COMMANDS_PER_WAKEUP; n++) {
-    if (!h.consuming || (!cursor && h.guestBugSet)) return;
+    if (h.dead !== undefined || !h.consuming || (!cursor && h.guestBugSet)) return;
     if (ring.isEmpty()) {
       if (ring.consWait()) return;
       continue;
@@ -68,22 +71,43 @@ function displayCommand(h: CommandHost, lo: number, hi: number, type: number): v
     case QXL_CMD_SURFACE:
       return surfaceCommand(h, lo, hi);
     case QXL_CMD_UPDATE:
+      return updateCommand(h, lo, hi);
     case QXL_CMD_MESSAGE: {
-      // spice hands UPDATE to notify_update (QEMU: "deprecated") and logs MESSAGE; both are released at once.
+      // spice red_message_new reads it (logged only in DEBUG builds); released when the message is freed.
       const loc = h.memslots.spiceResolve(lo, hi, 8);
       if (loc === undefined) return;
-      if (type === QXL_CMD_UPDATE) h.event('warning', 'interface_notify_update: deprecated');
       h.server.releaseObject(h.server.track('other', loc, 8));
       return;
     }
-    case QXL_CMD_CURSOR:
-      // QEMU tracks it; spice's display worker refuses it.
-      h.memslots.resolve(lo, hi, QXL_CURSOR_CMD_SIZEOF);
-      h.spiceWarning(`bad command type ${type} on the display ring`);
-      return;
     default:
-      h.spiceWarning(`bad command type ${type}`);
+      // NOP, CURSOR and unknown types: red_process_display's default case is spice_error("bad command type").
+      if (type === QXL_CMD_CURSOR) h.memslots.resolve(lo, hi, QXL_CURSOR_CMD_SIZEOF); // QEMU tracks it first
+      h.fatal('bad-command-type', String(type));
   }
+}
+
+/**
+ * QXL_CMD_UPDATE (spice red_process_display): an invalid surface is a warning; otherwise display_channel_draw
+ * draws what is pending over the area (its spice_return_if_fail on an empty or negative area aborts), QEMU's
+ * interface_notify_update prints "deprecated", and the command is released.
+ */
+function updateCommand(h: CommandHost, lo: number, hi: number): void {
+  const loc = h.memslots.spiceResolve(lo, hi, QXL_UPDATE_CMD_SIZEOF);
+  if (loc === undefined) return;
+  const dv = readStruct(loc.target, loc.offset, QXL_UPDATE_CMD_SIZEOF);
+  const area = { top: dv.getInt32(8, true), left: dv.getInt32(12, true), bottom: dv.getInt32(16, true), right: dv.getInt32(20, true) };
+  const surfaceId = dv.getUint32(28, true);
+  const obj = h.server.track('other', loc, QXL_UPDATE_CMD_SIZEOF);
+  if (surfaceId >= h.numSurfaces || !h.server.surfaces.has(surfaceId)) {
+    h.spiceWarning('Invalid surface in QXL_CMD_UPDATE');
+  } else if (area.left < 0 || area.top < 0 || area.left >= area.right || area.top >= area.bottom) {
+    h.fatal('update-empty-area', `${area.left},${area.top} ${area.right},${area.bottom}`);
+    return;
+  } else {
+    h.server.updateArea(surfaceId, area);
+    h.event('warning', 'interface_notify_update: deprecated');
+  }
+  h.server.releaseObject(obj);
 }
 
 function drawCommand(h: CommandHost, lo: number, hi: number): void {
@@ -136,6 +160,12 @@ function surfaceCommand(h: CommandHost, lo: number, hi: number): void {
   if (!validSurfaceGeometry(width, height, stride, format)) return done(`invalid surface ${id}: ${width}x${height} stride ${stride} format ${format}`);
   const data = h.memslots.spiceResolve(dv.getUint32(SCMD_DATA, true), dv.getUint32(SCMD_DATA + 4, true), height * Math.abs(stride));
   if (data === undefined) return done(`surface ${id}: bad data address`);
+  if ((stride & 3) !== 0 && !h.server.surfaces.has(id)) {
+    // display_channel_create_surface -> canvas_create_for_data: pixman refuses the stride and returns NULL,
+    // which the sw canvas dereferences (recorded: SIGSEGV after pixman's "*** BUG ***").
+    h.fatal('pixman-stride', String(stride));
+    return;
+  }
   if (h.server.surfaces.has(id)) return done(`surface ${id} already exists`);
   const keep = (dv.getUint32(SCMD_FLAGS, true) & QXL_SURF_FLAG_KEEP_DATA) !== 0;
   h.server.createSurface(id, { target: data.target, offset: data.offset, width, height, stride, format }, keep, obj);

@@ -75,6 +75,9 @@ function displayStart(d: QxlDevice): void {
  */
 export function hardReset(d: QxlDevice): void {
   const wasRunning = d.running;
+  // qxl_hard_reset stops the display first: spice handle_dev_stop -> display_channel_flush_all_surfaces draws
+  // every pending drawable (recorded: reset-pending); their releases vanish with the ring's re-initialisation.
+  if (wasRunning) d.server.flushAll();
   d.running = false;
   const objects = d.server.objects.size;
   const surfaces = d.server.surfaces.size;

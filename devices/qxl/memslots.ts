@@ -1,4 +1,5 @@
 import { NUM_MEMSLOTS, QXL_RAM_RANGE_INDEX, QXL_VRAM64_RANGE_INDEX, QXL_VRAM_RANGE_INDEX } from './constants.js';
+import type { FatalKind } from './fatal.js';
 import type { MemLoc, MemTarget } from './memory.js';
 
 /** One guest memslot as QEMU keeps it (guest_slots[]): guest range, the region it maps into, delta. */
@@ -26,6 +27,7 @@ export interface MemslotHost {
   readonly guestRamMemslots: boolean;
   guestBug(msg: string): void;
   spiceWarning(msg: string): void;
+  fatal(kind: FatalKind, detail: string): void;
 }
 
 const hex = (n: number): string => n.toString(16);
@@ -148,19 +150,22 @@ export class Memslots {
   }
 
   /**
-   * spice-server's memslot_get_virt (SS): slot id, generation (always 0 here), then [addr, addr + size) inside the
-   * slot's range. Failures are spice warnings, not QEMU guest bugs: the command is dropped.
+   * spice-server's memslot_get_virt (server/memslot.c): slot id, generation (QEMU passes rom->slot_generation,
+   * 0, for every slot), then [addr, addr + size) inside the slot's range. A slot id past the table or a stale
+   * generation is spice_critical: the VM ends. An address outside the slot (a deleted slot's range is empty) is
+   * a spice_warning and the command is dropped.
    */
   spiceResolve(lo: number, hi: number, size: number): MemLoc | undefined {
     const slotId = physSlot(hi);
     const gen = physGeneration(hi);
     if (slotId >= NUM_MEMSLOTS) {
-      this.host.spiceWarning(`slot_id ${slotId} too big, addr=${hex(physOffset(lo, hi))}`);
+      const full = (hi >>> 0).toString(16) + (lo >>> 0).toString(16).padStart(8, '0');
+      this.host.fatal('slot-too-big', `${slotId}, addr=${full.replace(/^0+(?=.)/, '')}`);
       return undefined;
     }
     const s = this.slots[slotId]!;
     if (gen !== 0) {
-      this.host.spiceWarning(`address generation is not valid, group_id 1, slot_id ${slotId}, gen ${gen}, slot_gen 0`);
+      this.host.fatal('stale-generation', `group_id 1, slot_id ${slotId}, gen ${gen}, slot_gen 0`);
       return undefined;
     }
     const offset = physOffset(lo, hi) - s.delta;

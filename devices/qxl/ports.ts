@@ -54,8 +54,24 @@ function accepted(d: QxlDevice, async: boolean): void {
   else d.asyncPending = true;
 }
 
+/**
+ * How QEMU 7.2 ioport_write takes a write to `port` in the device's current state, before acting on it:
+ * 'handled:<mode>' where trace_qxl_io_write fires (mode before the write), 'ignored-vga' where
+ * trace_qxl_io_unexpected_vga_mode fires, 'refused' for the early returns (guest_bug set, port past the
+ * revision's range, an async IO while another is outstanding).
+ */
+export function ioDisposition(d: QxlDevice, port: number): string {
+  if (d.dead !== undefined) return 'refused';
+  if (d.guestBugSet && port !== QXL_IO_RESET) return 'refused';
+  if (d.qxl.revision <= 3 && port > QXL_IO_FLUSH_RELEASE) return 'refused';
+  if (!VGA_MODE_PORTS.has(port) && d.mode === QxlMode.Vga) return 'ignored-vga';
+  if (ASYNC_BASE.has(port) && d.currentAsync !== QXL_UNDEFINED_IO) return 'refused';
+  return `handled:${d.modeName}`;
+}
+
 /** QEMU 7.2 ioport_write, processed synchronously (the spice worker's share included). */
 export function ioportWrite(d: QxlDevice, port: number, val: number): void {
+  if (d.dead !== undefined) return;
   if (d.guestBugSet && port !== QXL_IO_RESET) return;
   if (d.qxl.revision <= 3 && port > QXL_IO_FLUSH_RELEASE) {
     d.guestBug(`unsupported io ${port} for revision ${d.qxl.revision}`);
@@ -132,11 +148,12 @@ export function ioportWrite(d: QxlDevice, port: number, val: number): void {
     }
     case QXL_IO_MEMSLOT_DEL: {
       if (val >= NUM_MEMSLOTS) return d.guestBug('QXL_IO_MEMSLOT_DEL: val out of range');
+      // qxl_del_memslot -> spice memslot_info_del_slot: only the slot's range goes (new addresses through it fail
+      // with "virtual address out of range"); drawables spice already parsed keep their host pointers and are
+      // still drawn and released (recorded: memslot-del-pending).
       const s = d.memslots.slots[val]!;
-      if (s.active && s.target !== undefined) {
-        const gone = d.server.dropMemory(s.target.space, s.regionOffset, s.regionOffset + s.size);
-        if (gone.objects + gone.surfaces > 0) d.event('unmapped', `qxl-${d.consoleId}: memslot ${val} deleted: dropped ${gone.objects} objects, ${gone.surfaces} surfaces`);
-      }
+      const held = s.active && s.target !== undefined ? d.server.objects.size : 0;
+      if (held > 0) d.event('memslot', `qxl-${d.consoleId}: memslot ${val} deleted while spice holds ${held} objects (they stay valid)`);
       return d.memslots.del(val);
     }
     case QXL_IO_CREATE_PRIMARY:
@@ -157,6 +174,12 @@ export function ioportWrite(d: QxlDevice, port: number, val: number): void {
       if (val >= d.numSurfaces) {
         d.guestBug(`QXL_IO_DESTROY_SURFACE (async=${async ? 1 : 0}):${val} >= NUM_SURFACES`);
         return cancelAsync(d, async);
+      }
+      if (!async && val !== 0) {
+        // spice handle_dev_destroy_surface_wait: spice_return_if_fail(msg->surface_id == 0) aborts; only the
+        // async form (handle_dev_destroy_surface_wait_async) takes any surface.
+        d.fatal('destroy-surface-wait-nonzero', String(val));
+        return;
       }
       wakeup(d);
       d.server.destroySurfaceWait(val);
