@@ -75,13 +75,25 @@ def surface_cmd(addr, release_id, sid, kind, width=0, height=0, stride=0, data=0
     return w(addr, bytes(b))
 
 
-def update_cmd(addr, release_id, area, update_id=7):
-    return w(addr, struct.pack('<Q', release_id) + rect(*area) + struct.pack('<I', update_id))
+def update_cmd(addr, release_id, area, update_id=7, surface=0):
+    """QXLUpdateCmd {release_info, area, update_id, surface_id} (32 bytes)."""
+    return w(addr, struct.pack('<Q', release_id) + rect(*area) + struct.pack('<II', update_id, surface))
 
 
-def setup_native(width=64, height=64):
+def cursor_cmd(addr, release_id, kind, shape=0):
+    """QXLCursorCmd (150 bytes): release_info, type, u.set {position, visible, shape} / u.position."""
+    b = bytearray(150)
+    struct.pack_into('<QB', b, 0, release_id, kind)
+    if kind == 0:  # QXL_CURSOR_SET
+        b[13] = 1
+        lo, hi = phys(shape) if shape else (0, 0)
+        struct.pack_into('<II', b, 14, lo, hi)
+    return w(addr, bytes(b))
+
+
+def setup_native(width=64, height=64, mem=BAR0):
     """What a native driver does first: interrupts on, memslot 1 = all of BAR0, a 64x64 primary at BAR0 + 0."""
-    lo, hi = phys(BAR0)
+    lo, hi = phys(mem)
     create = struct.pack('<IIiIIIII', width, height, width * 4, 32, 0, 0, 0, 0) + struct.pack('<II', lo, hi)
     return [
         w(INT_MASK, struct.pack('<I', 0xffffffff)),
@@ -97,7 +109,7 @@ WATCH_PRIMARY = [{'name': 'primary-row0', 'gpa': BAR0, 'len': 16}]
 
 def script(model, steps, init=None, props=None, watch=None):
     return {'model': model, 'props': props or {}, 'bars': {'0': BAR0, '1': BAR1, '2': BAR2, '3': BAR3},
-            'init': setup_native() if init is None else init, 'watch': watch or WATCH_PRIMARY,
+            'init': setup_native() if init is None else init, 'watch': WATCH_PRIMARY if watch is None else watch,
             'steps': [{'label': l, 'ops': o} for l, o in steps]}
 
 
@@ -106,7 +118,40 @@ def update_area(area, surface=0):
 
 
 A = OBJ
+BAD = BAR0 + (64 << 20) + 0x1000  # beyond BAR0: outside slot 1
+
 SCENARIOS = {
+    'guest-bug-rearms-notify': script('qxl-vga', [
+        ('surface-id-too-big', [surface_cmd(A, 0xc001, 5000, 0, 16, 16, 64, BAR0 + 0x200000), push(A, CMD_SURFACE),
+                                out('NOTIFY_CMD')]),
+        ('fill-after-bug', [fill(A + 0x200, 0xc002, (0, 0, 4, 4), 9), push(A + 0x200, CMD_DRAW), out('NOTIFY_CMD')]),
+        ('reset', [out('RESET')]),
+    ]),
+    'cursor-bad-address': script('qxl-vga', [
+        ('cursor-set-bad-shape', [cursor_cmd(A, 0xd001, 0, BAD), push(A, CMD_CURSOR, ring='cursor'),
+                                  out('NOTIFY_CURSOR')]),
+    ]),
+    'cursor-bad-address-qxl': script('qxl', [
+        ('cursor-set-bad-shape', [cursor_cmd(A, 0xd101, 0, BAD), push(A, CMD_CURSOR, ring='cursor'),
+                                  out('NOTIFY_CURSOR')]),
+    ]),
+    'cursor-bad-command': script('qxl-vga', [
+        ('cursor-cmd-out-of-slot', [push(BAD, CMD_CURSOR, ring='cursor'), out('NOTIFY_CURSOR')]),
+    ]),
+    'cursor-bad-command-qxl': script('qxl', [
+        ('cursor-cmd-out-of-slot', [push(BAD, CMD_CURSOR, ring='cursor'), out('NOTIFY_CURSOR')]),
+    ]),
+    # BAR0 keeps what the firmware left there (spice never zeroes a primary it refused): no watch
+    'primary-bad-address': script('qxl-vga', [
+        ('destroy-primary', [out('DESTROY_PRIMARY', 0)]),
+    ], init=setup_native(mem=BAD), watch=[]),
+    'monitors-config-bad-pointer': script('qxl-vga', [
+        ('monitors-config', [w(HDR + 5340, struct.pack('<II', *phys(BAD))), out('MONITORS_CONFIG_ASYNC')]),
+        ('monitors-config-null', [w(HDR + 5340, bytes(8)), out('MONITORS_CONFIG_ASYNC')]),
+    ]),
+    'cmd-cursor-on-display-ring': script('qxl-vga', [
+        ('cursor-type-on-cmd-ring', [cursor_cmd(A, 0xe001, 1), push(A, CMD_CURSOR), out('NOTIFY_CMD')]),
+    ]),
     'fill-update': script('qxl-vga', [
         ('push-fill', [fill(A, 0x1001, (0, 0, 8, 8), 0x00ff0000), push(A, CMD_DRAW)]),
         ('notify', [out('NOTIFY_CMD')]),

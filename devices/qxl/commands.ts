@@ -26,6 +26,8 @@ export interface CommandHost extends ServerHost {
   readonly consuming: boolean;
   readonly guestBugSet: boolean;
   readonly cmdflags: number;
+  /** qxl-vga (QEMU have_vga): interface_get_cursor_command also hands the command to qxl_render_cursor. */
+  readonly vga: boolean;
   guestBug(msg: string): void;
   sendEvents(bits: number): void;
 }
@@ -37,7 +39,14 @@ export interface CommandHost extends ServerHost {
  */
 function drain(h: CommandHost, ring: Ring, cursor: boolean): void {
   for (let n = 0; n < MAX_COMMANDS_PER_WAKEUP; n++) {
-    if (h.dead !== undefined || !h.consuming || (!cursor && h.guestBugSet)) return;
+    if (h.dead !== undefined || !h.consuming) return;
+    if (!cursor && h.guestBugSet) {
+      // interface_get_command returns false while guest_bug is set; spice then asks for a notification
+      // (interface_req_cmd_notification: SPICE_RING_CONS_WAIT), re-arming notify_on_prod if the ring is empty
+      // (recorded: guest-bug-rearms-notify).
+      ring.consWait();
+      return;
+    }
     if (ring.isEmpty()) {
       if (ring.consWait()) return;
       continue;
@@ -99,7 +108,7 @@ function updateCommand(h: CommandHost, lo: number, hi: number): void {
   const surfaceId = dv.getUint32(28, true);
   const obj = h.server.track('other', loc, QXL_UPDATE_CMD_SIZEOF);
   if (surfaceId >= h.numSurfaces || !h.server.surfaces.has(surfaceId)) {
-    h.spiceWarning('Invalid surface in QXL_CMD_UPDATE');
+    h.spiceWarning('red_process_display', 'Invalid surface in QXL_CMD_UPDATE');
   } else if (area.left < 0 || area.top < 0 || area.left >= area.right || area.top >= area.bottom) {
     h.fatal('update-empty-area', `${area.left},${area.top} ${area.right},${area.bottom}`);
     return;
@@ -115,13 +124,13 @@ function drawCommand(h: CommandHost, lo: number, hi: number): void {
   const loc = h.memslots.spiceResolve(lo, hi, layout.size);
   if (loc === undefined) return; // no release: spice never got a valid release_info
   const spec = parseDrawable(h.server.resolver, loc, layout);
-  const reject = (msg: string): void => {
-    h.spiceWarning(msg);
+  const reject = (msg: string, func = 'red_process_display'): void => {
+    h.spiceWarning(func, msg);
     h.server.releaseObject(h.server.track('drawable', loc, layout.size));
   };
   if (typeof spec === 'string') return reject(`invalid drawable: ${spec}`);
   if (spec.surfaceId >= h.numSurfaces) return reject(`invalid surface_id ${spec.surfaceId}`);
-  if (!h.server.surfaces.has(spec.surfaceId)) return reject(`surface ${spec.surfaceId} doesn't exist`);
+  if (!h.server.surfaces.has(spec.surfaceId)) return reject(`surface ${spec.surfaceId} is NULL`, 'display_channel_validate_surface');
   for (const dep of spec.deps) if (dep >= h.numSurfaces || !h.server.surfaces.has(dep)) return reject(`source surface ${dep} doesn't exist`);
   h.server.addDrawable(loc, layout.size, spec);
 }
@@ -144,12 +153,12 @@ function surfaceCommand(h: CommandHost, lo: number, hi: number): void {
   if (loc === undefined) return;
   const obj = h.server.track('surface-cmd', loc, QXL_SURFACE_CMD_SIZEOF);
   const done = (msg?: string): void => {
-    if (msg !== undefined) h.spiceWarning(msg);
+    if (msg !== undefined) h.spiceWarning('display_channel_process_surface_cmd', msg);
     h.server.releaseObject(obj);
   };
   if (refused) return done();
   if (kind === QXL_SURFACE_CMD_DESTROY) {
-    if (!h.server.surfaces.has(id)) return done(`destroy: surface ${id} doesn't exist`);
+    if (!h.server.surfaces.has(id)) return done('avoiding destroying a surface twice');
     h.server.destroySurface(id);
     return done();
   }
@@ -159,24 +168,27 @@ function surfaceCommand(h: CommandHost, lo: number, hi: number): void {
   const format = dv.getUint32(SCMD_FORMAT, true);
   if (!validSurfaceGeometry(width, height, stride, format)) return done(`invalid surface ${id}: ${width}x${height} stride ${stride} format ${format}`);
   const data = h.memslots.spiceResolve(dv.getUint32(SCMD_DATA, true), dv.getUint32(SCMD_DATA + 4, true), height * Math.abs(stride));
-  if (data === undefined) return done(`surface ${id}: bad data address`);
+  if (data === undefined) return done(); // memslot_validate_virt said why
   if ((stride & 3) !== 0 && !h.server.surfaces.has(id)) {
     // display_channel_create_surface -> canvas_create_for_data: pixman refuses the stride and returns NULL,
     // which the sw canvas dereferences (recorded: SIGSEGV after pixman's "*** BUG ***").
     h.fatal('pixman-stride', String(stride));
     return;
   }
-  if (h.server.surfaces.has(id)) return done(`surface ${id} already exists`);
+  if (h.server.surfaces.has(id)) return done('avoiding creating a surface twice');
   const keep = (dv.getUint32(SCMD_FLAGS, true) & QXL_SURF_FLAG_KEEP_DATA) !== 0;
   h.server.createSurface(id, { target: data.target, offset: data.offset, width, height, stride, format }, keep, obj);
 }
 
 function cursorCommand(h: CommandHost, lo: number, hi: number, type: number): void {
   if (type !== QXL_CMD_CURSOR) {
-    h.spiceWarning(`bad command type ${type} on the cursor ring`);
+    h.spiceWarning('red_process_cursor', 'bad command type'); // a warning on this ring, unlike the display ring
     return;
   }
-  if (h.memslots.resolve(lo, hi, QXL_CURSOR_CMD_SIZEOF) === undefined) return;
+  // qxl_track_command looks the command up; with have_vga qxl_render_cursor looks it up again, so a bad address
+  // is two guest-bug messages on qxl-vga and one on qxl (recorded: cursor-bad-command*). Spice still gets it.
+  h.memslots.resolve(lo, hi, QXL_CURSOR_CMD_SIZEOF);
+  if (h.vga) h.memslots.resolve(lo, hi, QXL_CURSOR_CMD_SIZEOF);
   const loc = h.memslots.spiceResolve(lo, hi, QXL_CURSOR_CMD_SIZEOF);
   if (loc === undefined) return;
   const dv = readStruct(loc.target, loc.offset, QXL_CURSOR_CMD_SIZEOF);
@@ -192,6 +204,6 @@ function cursorCommand(h: CommandHost, lo: number, hi: number, type: number): vo
     h.server.cursor = obj;
     return;
   }
-  if (kind !== QXL_CURSOR_MOVE && kind !== QXL_CURSOR_HIDE && kind !== QXL_CURSOR_TRAIL) h.spiceWarning(`bad cursor command type ${kind}`);
+  if (kind !== QXL_CURSOR_MOVE && kind !== QXL_CURSOR_HIDE && kind !== QXL_CURSOR_TRAIL) h.spiceWarning('red_get_cursor_cmd', `unknown type ${kind}`);
   h.server.releaseObject(obj);
 }

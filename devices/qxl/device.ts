@@ -152,8 +152,9 @@ export class QxlDevice extends PciFunction implements CommandHost, MemslotHost, 
   guestBug(msg: string): void {
     this.log.guestBug(msg);
   }
-  spiceWarning(msg: string): void {
-    this.log.add('spice', `qxl-${this.consoleId}: spice: ${msg}`);
+  /** A spice-server warning, named by the spice function that logs it (as QEMU's stderr shows it). */
+  spiceWarning(func: string, msg: string): void {
+    this.log.add('spice', `qxl-${this.consoleId}: spice: ${func}: ${msg}`);
   }
   event(kind: string, msg: string): void {
     this.log.add(kind, msg);

@@ -26,7 +26,7 @@ export interface MemslotHost {
   targetFor(bar: number): MemTarget | undefined; // bar -1: guest RAM by DMA
   readonly guestRamMemslots: boolean;
   guestBug(msg: string): void;
-  spiceWarning(msg: string): void;
+  spiceWarning(func: string, msg: string): void;
   fatal(kind: FatalKind, detail: string): void;
 }
 
@@ -170,7 +170,7 @@ export class Memslots {
     }
     const offset = physOffset(lo, hi) - s.delta;
     if (!s.active || s.target === undefined || offset < 0 || offset + size > s.size) {
-      this.host.spiceWarning(`virtual address out of range: slot_id ${slotId} offset 0x${hex(physOffset(lo, hi))}+0x${hex(size)}`);
+      this.host.spiceWarning('memslot_validate_virt', `virtual address out of range    slot_id=${slotId} offset=0x${hex(physOffset(lo, hi))}+0x${hex(size)}`);
       return undefined;
     }
     return { target: s.target, offset: s.regionOffset + offset };

@@ -35,7 +35,7 @@ export interface ServerHost {
   fatal(kind: FatalKind, detail: string): void;
   readonly release: ReleaseQueue;
   readonly numSurfaces: number;
-  spiceWarning(msg: string): void;
+  spiceWarning(func: string, msg: string): void;
   event(kind: string, msg: string): void;
 }
 
@@ -135,7 +135,7 @@ export class SpiceServer {
     const dest = this.surfaces.get(d.spec.surfaceId);
     if (dest !== undefined) {
       const err = paintDrawable({ resolve: this.resolver, cache: this.cache, surface: (id) => this.surfaces.get(id)?.view }, dest.view, d.spec);
-      if (err !== undefined) this.host.spiceWarning(`drawable not rendered: ${err}`);
+      if (err !== undefined) this.host.spiceWarning('vfio-sim', `drawable not rendered: ${err}`);
       this.rendered++;
     }
     this.releaseObject(d);
@@ -153,7 +153,7 @@ export class SpiceServer {
   /** spice update_area: render the surface's drawables up to the last one touching `area`. */
   updateArea(surfaceId: number, area: Rect): void {
     if (!this.surfaces.has(surfaceId)) {
-      this.host.spiceWarning(`update_area: surface ${surfaceId} does not exist`);
+      this.host.spiceWarning('display_channel_validate_surface', `surface ${surfaceId} is NULL`);
       return;
     }
     let last = -1;
@@ -198,6 +198,7 @@ export class SpiceServer {
   /** spice destroy_surface_wait: nothing the server holds refers to the surface any more (it stays created). */
   destroySurfaceWait(id: number): void {
     if (this.surfaces.has(id)) this.detachSurface(id);
+    else this.host.spiceWarning('display_channel_validate_surface', `surface ${id} is NULL`);
   }
 
   destroyAllSurfaces(): void {
