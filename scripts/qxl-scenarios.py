@@ -233,6 +233,24 @@ SCENARIOS = {
 }
 
 
+def four_k_heads(vgamem_mb):
+    """Two 3840x2160 heads side by side in one primary (7680x2160, stride 30720), as Linux qxl KMS lays out
+    a multi-head desktop. BAR0 is raised by QEMU to 2 x vgamem, so the RAM header moves with it."""
+    ram = max(64, 2 * vgamem_mb) << 20
+    hdr = BAR0 + ram - 8192
+    bars = {'0': BAR0, '1': BAR0 + ram, '2': BAR0 + ram + (64 << 20), '3': BAR3}
+    lo, hi = phys(BAR0)
+    create = struct.pack('<IIiIIIII', 7680, 2160, 7680 * 4, 32, 0, 0, 0, 0) + struct.pack('<II', lo, hi)
+    init = [w(hdr + 8, struct.pack('<I', 0xffffffff)), w(hdr + 5276, struct.pack('<QQ', BAR0, BAR0 + ram)),
+            out('MEMSLOT_ADD', SLOT)]
+    return {'model': 'qxl-vga', 'props': {'vgamem_mb': vgamem_mb}, 'bars': bars, 'init': init, 'watch': [],
+            'steps': [{'label': 'create-primary-2x4k', 'ops': [w(hdr + 5292, create), out('CREATE_PRIMARY', 0)]}]}
+
+
+SCENARIOS['primary-2x4k-vgamem16'] = four_k_heads(16)
+SCENARIOS['primary-2x4k-vgamem64'] = four_k_heads(64)
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     for name, s in SCENARIOS.items():

@@ -111,18 +111,11 @@ def prop_args(props):
     return ''.join(f',{k}={v}' for k, v in props.items())
 
 
-def ram_size(props):
-    if 'ram_size' in props:
-        return int(props['ram_size'])
-    return int(props.get('ram_size_mb', 64)) << 20
-
-
 class Recorder:
     def __init__(self, script, tmp):
         self.script = script
         self.tmp = tmp
         self.bars = {int(k): int(v) for k, v in script['bars'].items()}
-        self.hdr = self.bars[0] + ram_size(script.get('props', {})) - 8192
         mbr = bytearray(512)
         mbr[0:4] = bytes([0xfa, 0xf4, 0xeb, 0xfd])  # cli; hlt; jmp back to hlt
         mbr[510:512] = b'\x55\xaa'
@@ -166,6 +159,8 @@ class Recorder:
         for i, addr in sorted(self.bars.items()):
             self.cfg_write(0x10 + 4 * i, 4, addr | (1 if i == 3 else 0))
         self.cfg_write(0x04, 2, 0x7)  # IO | MEM | MASTER
+        # the RAM header's place as the device publishes it (QXLRom.ram_header_offset)
+        self.hdr = self.bars[0] + xp_words(self.qmp, self.bars[2] + 44, 1)[0]
         self.qmp.hmp(f'o /b 0x{self.bars[3] + 5:x} 0')  # QXL_IO_RESET
         time.sleep(SETTLE)
         self.new_lines()

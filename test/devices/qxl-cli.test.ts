@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { checkSize } from '../../devices/qxl/size-check.js';
 import { runCli } from '../cli/run-cli.js';
 
 const FIX = join(import.meta.dirname, '..', 'fixtures', 'qxl-replay');
@@ -64,6 +65,16 @@ describe('vfio-sim qxl-replay', () => {
 });
 
 describe('vfio-sim qxl-size', () => {
+  it('agrees with QEMU 7.2 about two 4K heads (recorded: primary-2x4k-vgamem16 / -vgamem64)', () => {
+    for (const mb of [16, 64]) {
+      const rec = JSON.parse(readFileSync(join(FIX, `primary-2x4k-vgamem${mb}.recorded.json`), 'utf8')) as { steps: { label: string; guest_bugs: string[] }[] };
+      const created = rec.steps.find((s) => s.label === 'create-primary-2x4k')!;
+      expect(checkSize(2, 3840, 2160, { vgamem_mb: mb }).fits).toBe(created.guest_bugs.length === 0);
+    }
+    const rec16 = JSON.parse(readFileSync(join(FIX, 'primary-2x4k-vgamem16.recorded.json'), 'utf8')) as { steps: { guest_bugs: string[] }[] };
+    expect(rec16.steps[1]!.guest_bugs).toEqual(['qxl_create_guest_primary: requested primary larger than framebuffer stride 30720 x height 2160 > 16777216']);
+  });
+
   it('says two 4K heads do not fit the default 16 MiB vgamem, with the numbers and the props to use', async () => {
     const r = await runCli('qxl-size', '--heads', '2', '--resolution', '3840x2160');
     expect(r.code).toBe(1);
