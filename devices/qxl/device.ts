@@ -267,6 +267,16 @@ export class QxlDevice extends PciFunction implements CommandHost, MemslotHost, 
   vgaPortWrite(): void {
     if (this.vga && this.dead === undefined) vgaPortWrite(this);
   }
+  /**
+   * QEMU started again after the VM died (a new process; not something a guest can do): the device as after
+   * realize and machine reset, running. Harnesses use it to go on after a fatal guest action.
+   */
+  restartVm(): void {
+    this.dead = undefined;
+    this.running = false;
+    hardReset(this);
+    vmStart(this);
+  }
   /** System reset (qxl_reset_handler): a hard reset, the display restarting if it ran. */
   machineReset(): void {
     if (this.dead === undefined) hardReset(this);

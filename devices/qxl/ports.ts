@@ -61,7 +61,7 @@ function accepted(d: QxlDevice, async: boolean): void {
  * revision's range, an async IO while another is outstanding).
  */
 export function ioDisposition(d: QxlDevice, port: number): string {
-  if (d.dead !== undefined) return 'refused';
+  if (d.dead !== undefined || port >= d.qxl.ioSize) return 'refused'; // past the IO BAR: not the device's port
   if (d.guestBugSet && port !== QXL_IO_RESET) return 'refused';
   if (d.qxl.revision <= 3 && port > QXL_IO_FLUSH_RELEASE) return 'refused';
   if (!VGA_MODE_PORTS.has(port) && d.mode === QxlMode.Vga) return 'ignored-vga';
