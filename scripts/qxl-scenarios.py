@@ -172,7 +172,7 @@ SCENARIOS = {
         ('destroy-primary', [out('DESTROY_PRIMARY', 0)]),
         ('second-destroy-primary', [out('DESTROY_PRIMARY', 0)]),
         ('flush-release', [out('FLUSH_RELEASE')]),
-    ]),
+    ], watch=WATCH_PRIMARY + [{'name': f'release-info-{i}', 'gpa': A + 0x200 * i, 'len': 8} for i in range(3)]),
     'reset-pending': script('qxl-vga', [
         ('fill', [fill(A, 0x4001, (0, 0, 4, 4), 0x00ffffff), push(A, CMD_DRAW), out('NOTIFY_CMD')]),
         ('reset', [out('RESET')]),
@@ -213,7 +213,7 @@ SCENARIOS = {
         ('fill', [fill(A, 0x9001, (0, 0, 8, 8), 0x00abcdef), push(A, CMD_DRAW), out('NOTIFY_CMD')]),
         ('update-cmd', [update_cmd(A + 0x200, 0x9002, (0, 0, 8, 8)), push(A + 0x200, CMD_UPDATE), out('NOTIFY_CMD')]),
         ('flush-release', [out('FLUSH_RELEASE')]),
-    ]),
+    ], watch=WATCH_PRIMARY + [{'name': 'fill-release-info', 'gpa': A, 'len': 8}, {'name': 'update-release-info', 'gpa': A + 0x200, 'len': 8}]),
     'fatal-destroy-surface-wait-1': script('qxl-vga', [
         ('create-surface-1', [surface_cmd(A, 0xa001, 1, 0, 16, 16, 64, BAR0 + 0x200000), push(A, CMD_SURFACE),
                               out('NOTIFY_CMD')]),
