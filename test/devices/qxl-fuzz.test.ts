@@ -83,7 +83,8 @@ function fuzz(q: StandaloneQxl, seed: number, steps: number, revive: () => void)
   // Ports a driver uses often come up often; RESET, SET_MODE and the memslot ports are rare (they end a session).
   const ports = [0, 0, 0, 0, 1, 2, 3, 4, 7, 14, 16, 16, 16, 20, 20, 22, 22, 23, 23, 23, 24];
   for (let step = 0; step < steps; step++) {
-    if (dev.guestBugSet || (dev.memslots.slots[1]?.active !== true && r() < 0.2)) {
+    if (dev.dead !== undefined) revive(); // QEMU is gone: start it again, or every later step is a no-op
+    else if (dev.guestBugSet || (dev.memslots.slots[1]?.active !== true && r() < 0.2)) {
       if (r() < 0.3) revive();
       else if (r() < 0.5) continue;
     }
