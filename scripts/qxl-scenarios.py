@@ -247,6 +247,20 @@ def four_k_heads(vgamem_mb):
             'steps': [{'label': 'create-primary-2x4k', 'ops': [w(hdr + 5292, create), out('CREATE_PRIMARY', 0)]}]}
 
 
+SCENARIOS['revision-3-port-gating'] = script('qxl-vga', [
+    ('monitors-config-at-rev3', [out('MONITORS_CONFIG_ASYNC')]),
+    ('notify-refused', [out('NOTIFY_CMD')]),
+    ('reset', [out('RESET')]),
+], props={'revision': 3})
+SCENARIOS['vga-port-rev4-leaves-native'] = script('qxl-vga', [
+    ('fill', [fill(A, 0xf001, (0, 0, 4, 4), 0x00445566), push(A, CMD_DRAW), out('NOTIFY_CMD')]),
+    ('vga-out', [{'op': 'vga-out', 'port': 0x3c0, 'val': 0}]),
+    ('notify-in-vga', [out('NOTIFY_CMD'), out('UPDATE_AREA_ASYNC')]),
+], props={'revision': 4})
+SCENARIOS['set-mode-compat'] = script('qxl-vga', [
+    ('set-mode-3', [out('SET_MODE', 3)]),
+    ('set-mode-out-of-range', [out('SET_MODE', 250)]),
+], init=[w(INT_MASK, struct.pack('<I', 0xffffffff))], watch=[])
 SCENARIOS['primary-2x4k-vgamem16'] = four_k_heads(16)
 SCENARIOS['primary-2x4k-vgamem64'] = four_k_heads(64)
 

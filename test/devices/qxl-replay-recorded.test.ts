@@ -37,7 +37,7 @@ const names = readdirSync(DIR).filter((f) => f.endsWith('.recorded.json')).map((
 
 describe('qxl-replay matches what QEMU 7.2 + spice-server 0.15 did, step by step (recorded with scripts/record-qxl.py)', () => {
   it('has the recorded scenarios', () => {
-    expect(names.length).toBeGreaterThanOrEqual(24);
+    expect(names.length).toBe(29);
   });
   for (const name of names) {
     it(name, () => {
