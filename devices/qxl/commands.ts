@@ -12,6 +12,9 @@ import type { Ring } from './ring.js';
 import { validSurfaceGeometry } from './render.js';
 import type { ServerHost, SpiceServer } from './server.js';
 
+/** QXLUpdateCmd {release_info u64, area QXLRect, update_id u32, surface_id u32} (spice/qxl_dev.h). */
+const QXL_UPDATE_CMD_SIZEOF = 32;
+
 /** Our bound on commands taken per wakeup (spice bounds its loop by time; a guest's garbage prod must not spin us). */
 export const MAX_COMMANDS_PER_WAKEUP = 1024;
 
@@ -23,6 +26,8 @@ export interface CommandHost extends ServerHost {
   readonly consuming: boolean;
   readonly guestBugSet: boolean;
   readonly cmdflags: number;
+  /** qxl-vga (QEMU have_vga): interface_get_cursor_command also hands the command to qxl_render_cursor. */
+  readonly vga: boolean;
   guestBug(msg: string): void;
   sendEvents(bits: number): void;
 }
@@ -34,7 +39,14 @@ export interface CommandHost extends ServerHost {
  */
 function drain(h: CommandHost, ring: Ring, cursor: boolean): void {
   for (let n = 0; n < MAX_COMMANDS_PER_WAKEUP; n++) {
-    if (!h.consuming || (!cursor && h.guestBugSet)) return;
+    if (h.dead !== undefined || !h.consuming) return;
+    if (!cursor && h.guestBugSet) {
+      // interface_get_command returns false while guest_bug is set; spice then asks for a notification
+      // (interface_req_cmd_notification: SPICE_RING_CONS_WAIT), re-arming notify_on_prod if the ring is empty
+      // (recorded: guest-bug-rearms-notify).
+      ring.consWait();
+      return;
+    }
     if (ring.isEmpty()) {
       if (ring.consWait()) return;
       continue;
@@ -68,22 +80,43 @@ function displayCommand(h: CommandHost, lo: number, hi: number, type: number): v
     case QXL_CMD_SURFACE:
       return surfaceCommand(h, lo, hi);
     case QXL_CMD_UPDATE:
+      return updateCommand(h, lo, hi);
     case QXL_CMD_MESSAGE: {
-      // spice hands UPDATE to notify_update (QEMU: "deprecated") and logs MESSAGE; both are released at once.
+      // spice red_message_new reads it (logged only in DEBUG builds); released when the message is freed.
       const loc = h.memslots.spiceResolve(lo, hi, 8);
       if (loc === undefined) return;
-      if (type === QXL_CMD_UPDATE) h.event('warning', 'interface_notify_update: deprecated');
       h.server.releaseObject(h.server.track('other', loc, 8));
       return;
     }
-    case QXL_CMD_CURSOR:
-      // QEMU tracks it; spice's display worker refuses it.
-      h.memslots.resolve(lo, hi, QXL_CURSOR_CMD_SIZEOF);
-      h.spiceWarning(`bad command type ${type} on the display ring`);
-      return;
     default:
-      h.spiceWarning(`bad command type ${type}`);
+      // NOP, CURSOR and unknown types: red_process_display's default case is spice_error("bad command type").
+      if (type === QXL_CMD_CURSOR) h.memslots.resolve(lo, hi, QXL_CURSOR_CMD_SIZEOF); // QEMU tracks it first
+      h.fatal('bad-command-type', String(type));
   }
+}
+
+/**
+ * QXL_CMD_UPDATE (spice red_process_display): an invalid surface is a warning; otherwise display_channel_draw
+ * draws what is pending over the area (its spice_return_if_fail on an empty or negative area aborts), QEMU's
+ * interface_notify_update prints "deprecated", and the command is released.
+ */
+function updateCommand(h: CommandHost, lo: number, hi: number): void {
+  const loc = h.memslots.spiceResolve(lo, hi, QXL_UPDATE_CMD_SIZEOF);
+  if (loc === undefined) return;
+  const dv = readStruct(loc.target, loc.offset, QXL_UPDATE_CMD_SIZEOF);
+  const area = { top: dv.getInt32(8, true), left: dv.getInt32(12, true), bottom: dv.getInt32(16, true), right: dv.getInt32(20, true) };
+  const surfaceId = dv.getUint32(28, true);
+  const obj = h.server.track('other', loc, QXL_UPDATE_CMD_SIZEOF);
+  if (surfaceId >= h.numSurfaces || !h.server.surfaces.has(surfaceId)) {
+    h.spiceWarning('red_process_display', 'Invalid surface in QXL_CMD_UPDATE');
+  } else if (area.left < 0 || area.top < 0 || area.left >= area.right || area.top >= area.bottom) {
+    h.fatal('update-empty-area', `${area.left},${area.top} ${area.right},${area.bottom}`);
+    return;
+  } else {
+    h.server.updateArea(surfaceId, area);
+    h.event('warning', 'interface_notify_update: deprecated');
+  }
+  h.server.releaseObject(obj);
 }
 
 function drawCommand(h: CommandHost, lo: number, hi: number): void {
@@ -91,13 +124,13 @@ function drawCommand(h: CommandHost, lo: number, hi: number): void {
   const loc = h.memslots.spiceResolve(lo, hi, layout.size);
   if (loc === undefined) return; // no release: spice never got a valid release_info
   const spec = parseDrawable(h.server.resolver, loc, layout);
-  const reject = (msg: string): void => {
-    h.spiceWarning(msg);
+  const reject = (msg: string, func = 'red_process_display'): void => {
+    h.spiceWarning(func, msg);
     h.server.releaseObject(h.server.track('drawable', loc, layout.size));
   };
   if (typeof spec === 'string') return reject(`invalid drawable: ${spec}`);
   if (spec.surfaceId >= h.numSurfaces) return reject(`invalid surface_id ${spec.surfaceId}`);
-  if (!h.server.surfaces.has(spec.surfaceId)) return reject(`surface ${spec.surfaceId} doesn't exist`);
+  if (!h.server.surfaces.has(spec.surfaceId)) return reject(`surface ${spec.surfaceId} is NULL`, 'display_channel_validate_surface');
   for (const dep of spec.deps) if (dep >= h.numSurfaces || !h.server.surfaces.has(dep)) return reject(`source surface ${dep} doesn't exist`);
   h.server.addDrawable(loc, layout.size, spec);
 }
@@ -120,12 +153,12 @@ function surfaceCommand(h: CommandHost, lo: number, hi: number): void {
   if (loc === undefined) return;
   const obj = h.server.track('surface-cmd', loc, QXL_SURFACE_CMD_SIZEOF);
   const done = (msg?: string): void => {
-    if (msg !== undefined) h.spiceWarning(msg);
+    if (msg !== undefined) h.spiceWarning('display_channel_process_surface_cmd', msg);
     h.server.releaseObject(obj);
   };
   if (refused) return done();
   if (kind === QXL_SURFACE_CMD_DESTROY) {
-    if (!h.server.surfaces.has(id)) return done(`destroy: surface ${id} doesn't exist`);
+    if (!h.server.surfaces.has(id)) return done('avoiding destroying a surface twice');
     h.server.destroySurface(id);
     return done();
   }
@@ -135,18 +168,27 @@ function surfaceCommand(h: CommandHost, lo: number, hi: number): void {
   const format = dv.getUint32(SCMD_FORMAT, true);
   if (!validSurfaceGeometry(width, height, stride, format)) return done(`invalid surface ${id}: ${width}x${height} stride ${stride} format ${format}`);
   const data = h.memslots.spiceResolve(dv.getUint32(SCMD_DATA, true), dv.getUint32(SCMD_DATA + 4, true), height * Math.abs(stride));
-  if (data === undefined) return done(`surface ${id}: bad data address`);
-  if (h.server.surfaces.has(id)) return done(`surface ${id} already exists`);
+  if (data === undefined) return done(); // memslot_validate_virt said why
+  if ((stride & 3) !== 0 && !h.server.surfaces.has(id)) {
+    // display_channel_create_surface -> canvas_create_for_data: pixman refuses the stride and returns NULL,
+    // which the sw canvas dereferences (recorded: SIGSEGV after pixman's "*** BUG ***").
+    h.fatal('pixman-stride', String(stride));
+    return;
+  }
+  if (h.server.surfaces.has(id)) return done('avoiding creating a surface twice');
   const keep = (dv.getUint32(SCMD_FLAGS, true) & QXL_SURF_FLAG_KEEP_DATA) !== 0;
   h.server.createSurface(id, { target: data.target, offset: data.offset, width, height, stride, format }, keep, obj);
 }
 
 function cursorCommand(h: CommandHost, lo: number, hi: number, type: number): void {
   if (type !== QXL_CMD_CURSOR) {
-    h.spiceWarning(`bad command type ${type} on the cursor ring`);
+    h.spiceWarning('red_process_cursor', 'bad command type'); // a warning on this ring, unlike the display ring
     return;
   }
-  if (h.memslots.resolve(lo, hi, QXL_CURSOR_CMD_SIZEOF) === undefined) return;
+  // qxl_track_command looks the command up; with have_vga qxl_render_cursor looks it up again, so a bad address
+  // is two guest-bug messages on qxl-vga and one on qxl (recorded: cursor-bad-command*). Spice still gets it.
+  h.memslots.resolve(lo, hi, QXL_CURSOR_CMD_SIZEOF);
+  if (h.vga) h.memslots.resolve(lo, hi, QXL_CURSOR_CMD_SIZEOF);
   const loc = h.memslots.spiceResolve(lo, hi, QXL_CURSOR_CMD_SIZEOF);
   if (loc === undefined) return;
   const dv = readStruct(loc.target, loc.offset, QXL_CURSOR_CMD_SIZEOF);
@@ -162,6 +204,6 @@ function cursorCommand(h: CommandHost, lo: number, hi: number, type: number): vo
     h.server.cursor = obj;
     return;
   }
-  if (kind !== QXL_CURSOR_MOVE && kind !== QXL_CURSOR_HIDE && kind !== QXL_CURSOR_TRAIL) h.spiceWarning(`bad cursor command type ${kind}`);
+  if (kind !== QXL_CURSOR_MOVE && kind !== QXL_CURSOR_HIDE && kind !== QXL_CURSOR_TRAIL) h.spiceWarning('red_get_cursor_cmd', `unknown type ${kind}`);
   h.server.releaseObject(obj);
 }

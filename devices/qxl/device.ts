@@ -12,6 +12,7 @@ import {
   RAM_CURSOR_RING, RAM_RELEASE_RING, REDHAT_PCI_VENDOR_ID,
 } from './constants.js';
 import { QxlEvents } from './events.js';
+import { death, type FatalKind, type VmDeath } from './fatal.js';
 import { barMappingsChanged, guestRamFreed, hardReset, vgaPortWrite, vmStart, vmStop } from './lifecycle.js';
 import { DeviceMemory, DmaMemory, readLe, Space, type MemTarget } from './memory.js';
 import { Memslots, type MemslotHost } from './memslots.js';
@@ -75,6 +76,8 @@ export class QxlDevice extends PciFunction implements CommandHost, MemslotHost, 
   asyncPending = false;
   /** Head 0 of the last MONITORS_CONFIG_ASYNC when it had one head (QEMU guest_head0_width/height). */
   guestHead0: { width: number; height: number } | undefined;
+  /** Set when a guest action ended the VM as it ends QEMU (spice-server aborts, pixman faults): nothing runs after. */
+  dead: VmDeath | undefined;
   /** Hard resets since the machine started (statistics for reports and tests). */
   resetCount = 0;
   /** Memslots in guest RAM (DMA through the IOMMU) are accepted: not QEMU behaviour, off by default. */
@@ -149,11 +152,19 @@ export class QxlDevice extends PciFunction implements CommandHost, MemslotHost, 
   guestBug(msg: string): void {
     this.log.guestBug(msg);
   }
-  spiceWarning(msg: string): void {
-    this.log.add('spice', `qxl-${this.consoleId}: spice: ${msg}`);
+  /** A spice-server warning, named by the spice function that logs it (as QEMU's stderr shows it). */
+  spiceWarning(func: string, msg: string): void {
+    this.log.add('spice', `qxl-${this.consoleId}: spice: ${func}: ${msg}`);
   }
   event(kind: string, msg: string): void {
     this.log.add(kind, msg);
+  }
+  /** The VM ends here, as QEMU's process does (see fatal.ts); later guest actions are ignored. */
+  fatal(kind: FatalKind, detail: string): void {
+    if (this.dead !== undefined) return;
+    this.dead = death(kind, detail);
+    this.running = false;
+    this.log.add('fatal', `qxl-${this.consoleId}: VM ended by ${this.dead.exit.signal}: ${this.dead.reason}`);
   }
   sendEvents(bits: number): void {
     this.log.sendEvents(bits);
@@ -255,11 +266,21 @@ export class QxlDevice extends PciFunction implements CommandHost, MemslotHost, 
   }
   /** A write to one of the legacy VGA ports qxl-vga claims (0x3b4/5, 0x3ba, 0x3c0-0x3cf, 0x3d4/5, 0x3da). */
   vgaPortWrite(): void {
-    if (this.vga) vgaPortWrite(this);
+    if (this.vga && this.dead === undefined) vgaPortWrite(this);
+  }
+  /**
+   * QEMU started again after the VM died (a new process; not something a guest can do): the device as after
+   * realize and machine reset, running. Harnesses use it to go on after a fatal guest action.
+   */
+  restartVm(): void {
+    this.dead = undefined;
+    this.running = false;
+    hardReset(this);
+    vmStart(this);
   }
   /** System reset (qxl_reset_handler): a hard reset, the display restarting if it ran. */
   machineReset(): void {
-    hardReset(this);
+    if (this.dead === undefined) hardReset(this);
   }
   /** The VM stops (live surfaces are marked dirty) or starts (spice reports client capabilities again). */
   vmStop(): void {

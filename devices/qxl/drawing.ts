@@ -20,6 +20,8 @@ export const MAX_CLIP_RECTS = 4096;
 export interface DrawSpec {
   readonly surfaceId: number;
   readonly type: number;
+  /** QXL_EFFECT_* (spice-server's occlusion treats QXL_EFFECT_OPAQUE drawables as covering what is below). */
+  readonly effect: number;
   readonly bbox: Rect;
   readonly clip: readonly Rect[] | undefined;
   readonly rop: number;
@@ -128,6 +130,7 @@ export function parseDrawable(resolve: Resolver, loc: MemLoc, layout: DrawableLa
   return {
     surfaceId,
     type,
+    effect: dv.getUint8(layout.effect),
     bbox: rectAt(dv, layout.bbox),
     clip,
     rop,

@@ -1,8 +1,8 @@
 import {
   QXL_CMD_SURFACE, QXL_IO_CREATE_PRIMARY, QXL_IO_CREATE_PRIMARY_ASYNC, QXL_IO_DESTROY_PRIMARY, QXL_IO_DESTROY_PRIMARY_ASYNC, QXL_IO_DESTROY_SURFACE_ASYNC,
   QXL_IO_DESTROY_SURFACE_WAIT, QXL_IO_FLUSH_RELEASE, QXL_IO_MEMSLOT_DEL, QXL_IO_NOTIFY_OOM, QXL_IO_UPDATE_AREA,
-  QXL_IO_UPDATE_AREA_ASYNC, QXL_SURF_FLAG_KEEP_DATA, QXL_SURFACE_CMD_CREATE, QXL_SURFACE_CMD_DESTROY,
-  QXL_SURFACE_CMD_SIZEOF, RAM_CREATE_SURFACE, RAM_UPDATE_AREA, RAM_UPDATE_SURFACE, SPICE_SURFACE_FMT_32_xRGB,
+  QXL_IO_NOTIFY_CMD, QXL_IO_UPDATE_AREA_ASYNC, QXL_SURF_FLAG_KEEP_DATA, QXL_SURFACE_CMD_CREATE, QXL_SURFACE_CMD_DESTROY,
+  QXL_SURFACE_CMD_SIZEOF, RAM_CMD_RING, RAM_CREATE_SURFACE, RAM_UPDATE_AREA, RAM_UPDATE_SURFACE, RING_CONS, RING_PROD, SPICE_SURFACE_FMT_32_xRGB,
 } from './constants.js';
 import { QxlDriverCore, type GuestCpu, type PciConfigView, type DriverOptions } from './driver-core.js';
 import type { Rect } from './render.js';
@@ -159,12 +159,28 @@ export class QxlDriverBase extends QxlDriverCore {
     return out;
   }
 
-  /** DESTROY_SURFACE_WAIT(_ASYNC): the device drops every reference it holds to the surface. */
+  /**
+   * Waits until the device holds no reference to the surface. Revision >= 3: DESTROY_SURFACE_ASYNC, which
+   * spice takes for any surface. Below that only the synchronous DESTROY_SURFACE_WAIT exists, and spice-server
+   * aborts the VM for any surface but 0 (red-worker.cpp handle_dev_destroy_surface_wait:
+   * spice_return_if_fail(msg->surface_id == 0); recorded: fatal-destroy-surface-wait-1). So for a non-zero
+   * surface the driver kicks the worker (NOTIFY_CMD) and checks that it consumed the command ring, which holds
+   * the SURFACE DESTROY: once that is processed spice has dropped the surface (display_channel_destroy_surface).
+   */
   destroySurfaceWait(id: number): boolean {
     if (!this.usable) return false;
     if (this.revision >= 3) return this.ioAsync(QXL_IO_DESTROY_SURFACE_ASYNC, id);
-    this.out(QXL_IO_DESTROY_SURFACE_WAIT, id);
-    return !this.bugMode;
+    if (id === 0) {
+      this.out(QXL_IO_DESTROY_SURFACE_WAIT, 0);
+      return !this.bugMode;
+    }
+    this.out(QXL_IO_NOTIFY_CMD);
+    if (this.bugMode) return false;
+    if (this.rd(RAM_CMD_RING + RING_PROD) !== this.rd(RAM_CMD_RING + RING_CONS)) {
+      this.error('ring-full', `session ${this.session}: surface ${id}: the device did not consume the command ring`);
+      return false;
+    }
+    return true;
   }
 
   /** FLUSH_RELEASE, then collect; returns how many objects came back. */

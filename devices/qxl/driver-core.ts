@@ -232,8 +232,14 @@ export class QxlDriverCore {
   collectReleases(): number {
     let freed = 0;
     const ring = RAM_RELEASE_RING;
-    for (;;) {
+    // At most a ring's worth of heads per call: prod is guest-visible memory and may hold anything.
+    const budget = Math.min(this.rd(ring + RING_NUM_ITEMS), 1024);
+    for (let popped = 0; ; popped++) {
       const cons = this.rd(ring + RING_CONS);
+      if (popped > budget) {
+        this.error('timeout', `session ${this.session}: release ring prod 0x${this.rd(ring + RING_PROD).toString(16)} is ${((this.rd(ring + RING_PROD) - cons) >>> 0)} ahead of cons`);
+        return freed;
+      }
       if (cons === this.rd(ring + RING_PROD)) {
         this.wr(ring + RING_NOTIFY_ON_PROD, cons + 1);
         return freed;

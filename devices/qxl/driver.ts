@@ -11,17 +11,23 @@ export { RangeAllocator } from './driver-alloc.js';
 export type { DriverSurface } from './driver-base.js';
 
 const OPAQUE_EFFECT = 1; // QXL_EFFECT_OPAQUE
+const BLEND_EFFECT = 0; // QXL_EFFECT_BLEND
 
 /**
  * A QXL guest driver session for scenarios and tests (Linux qxl DRM / xf86-video-qxl behaviour): primary surface,
  * off-screen surfaces in VRAM, fills and copies, update-area, eviction, releases and cursor commands.
  */
 export class QxlDriver extends QxlDriverBase {
-  private drawable(surfaceId: number, type: number, r: Rect, deps: number[] = []): { bytes: Uint8Array; dv: DataView; u: number } {
+  /**
+   * A drawable header. Only a result that ignores the destination (rop OP_PUT) is QXL_EFFECT_OPAQUE: spice-server
+   * lets an opaque drawable remove the older ones it covers (display-channel.cpp exclude_region), so a XOR
+   * marked opaque would erase what it is meant to combine with (recorded: occlusion).
+   */
+  private drawable(surfaceId: number, type: number, r: Rect, deps: number[] = [], rop = SPICE_ROPD_OP_PUT): { bytes: Uint8Array; dv: DataView; u: number } {
     const bytes = new Uint8Array(DRAWABLE.size);
     const dv = new DataView(bytes.buffer);
     dv.setUint32(DRAWABLE.surfaceId, surfaceId, true);
-    dv.setUint8(DRAWABLE.effect, OPAQUE_EFFECT);
+    dv.setUint8(DRAWABLE.effect, rop === SPICE_ROPD_OP_PUT ? OPAQUE_EFFECT : BLEND_EFFECT);
     dv.setUint8(DRAWABLE.type, type);
     [r.top, r.left, r.bottom, r.right].forEach((v, i) => dv.setInt32(DRAWABLE.bbox + 4 * i, v, true));
     for (let i = 0; i < 3; i++) dv.setInt32(63 + 4 * i, deps[i] ?? -1, true); // surfaces_dest
@@ -31,7 +37,7 @@ export class QxlDriver extends QxlDriverBase {
   /** A solid fill (QXL_DRAW_FILL, brush SOLID, rop OP_PUT by default). */
   fill(surfaceId: number, r: Rect, color: number, rop = SPICE_ROPD_OP_PUT): boolean {
     if (!this.usable) return false;
-    const d = this.drawable(surfaceId, QXL_DRAW_FILL, r);
+    const d = this.drawable(surfaceId, QXL_DRAW_FILL, r, [], rop);
     d.dv.setUint32(d.u, 1, true);
     d.dv.setUint32(d.u + 4, color >>> 0, true);
     d.dv.setUint16(d.u + 20, rop, true);

@@ -39,7 +39,18 @@ export function enterVga(d: QxlDevice): void {
 /** qxl_destroy_primary: false (nothing done) in UNDEFINED mode. */
 export function destroyPrimary(d: QxlDevice): boolean {
   if (d.mode === QxlMode.Undefined) return false;
+  // In VGA mode spice's surface 0 is QEMU's host primary (qemu_spice_create_host_primary), which the model
+  // does not keep: leaving VGA destroys it quietly.
+  const wasVga = d.mode === QxlMode.Vga;
   d.mode = QxlMode.Undefined;
+  d.primary = undefined;
+  if (!wasVga && !d.server.surfaces.has(0)) {
+    // spice destroy_primary_surface: QEMU had a primary that spice refused (bad address or geometry): spice
+    // warns and returns before flushing or resetting the cursor (recorded: primary-bad-address).
+    d.spiceWarning('display_channel_validate_surface', 'surface 0 is NULL');
+    d.spiceWarning('destroy_primary_surface', 'double destroy of primary surface');
+    return true;
+  }
   // spice destroy_primary_surface: flush the rings, drop what refers to surface 0, destroy it; then the cursor.
   wakeup(d);
   d.server.destroySurface(0);
@@ -75,6 +86,9 @@ function displayStart(d: QxlDevice): void {
  */
 export function hardReset(d: QxlDevice): void {
   const wasRunning = d.running;
+  // qxl_hard_reset stops the display first: spice handle_dev_stop -> display_channel_flush_all_surfaces draws
+  // every pending drawable (recorded: reset-pending); their releases vanish with the ring's re-initialisation.
+  if (wasRunning) d.server.flushAll();
   d.running = false;
   const objects = d.server.objects.size;
   const surfaces = d.server.surfaces.size;

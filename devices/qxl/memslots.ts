@@ -1,4 +1,5 @@
 import { NUM_MEMSLOTS, QXL_RAM_RANGE_INDEX, QXL_VRAM64_RANGE_INDEX, QXL_VRAM_RANGE_INDEX } from './constants.js';
+import type { FatalKind } from './fatal.js';
 import type { MemLoc, MemTarget } from './memory.js';
 
 /** One guest memslot as QEMU keeps it (guest_slots[]): guest range, the region it maps into, delta. */
@@ -25,7 +26,8 @@ export interface MemslotHost {
   targetFor(bar: number): MemTarget | undefined; // bar -1: guest RAM by DMA
   readonly guestRamMemslots: boolean;
   guestBug(msg: string): void;
-  spiceWarning(msg: string): void;
+  spiceWarning(func: string, msg: string): void;
+  fatal(kind: FatalKind, detail: string): void;
 }
 
 const hex = (n: number): string => n.toString(16);
@@ -148,24 +150,27 @@ export class Memslots {
   }
 
   /**
-   * spice-server's memslot_get_virt (SS): slot id, generation (always 0 here), then [addr, addr + size) inside the
-   * slot's range. Failures are spice warnings, not QEMU guest bugs: the command is dropped.
+   * spice-server's memslot_get_virt (server/memslot.c): slot id, generation (QEMU passes rom->slot_generation,
+   * 0, for every slot), then [addr, addr + size) inside the slot's range. A slot id past the table or a stale
+   * generation is spice_critical: the VM ends. An address outside the slot (a deleted slot's range is empty) is
+   * a spice_warning and the command is dropped.
    */
   spiceResolve(lo: number, hi: number, size: number): MemLoc | undefined {
     const slotId = physSlot(hi);
     const gen = physGeneration(hi);
     if (slotId >= NUM_MEMSLOTS) {
-      this.host.spiceWarning(`slot_id ${slotId} too big, addr=${hex(physOffset(lo, hi))}`);
+      const full = (hi >>> 0).toString(16) + (lo >>> 0).toString(16).padStart(8, '0');
+      this.host.fatal('slot-too-big', `${slotId}, addr=${full.replace(/^0+(?=.)/, '')}`);
       return undefined;
     }
     const s = this.slots[slotId]!;
     if (gen !== 0) {
-      this.host.spiceWarning(`address generation is not valid, group_id 1, slot_id ${slotId}, gen ${gen}, slot_gen 0`);
+      this.host.fatal('stale-generation', `group_id 1, slot_id ${slotId}, gen ${gen}, slot_gen 0`);
       return undefined;
     }
     const offset = physOffset(lo, hi) - s.delta;
     if (!s.active || s.target === undefined || offset < 0 || offset + size > s.size) {
-      this.host.spiceWarning(`virtual address out of range: slot_id ${slotId} offset 0x${hex(physOffset(lo, hi))}+0x${hex(size)}`);
+      this.host.spiceWarning('memslot_validate_virt', `virtual address out of range    slot_id=${slotId} offset=0x${hex(physOffset(lo, hi))}+0x${hex(size)}`);
       return undefined;
     }
     return { target: s.target, offset: s.regionOffset + offset };

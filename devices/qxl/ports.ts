@@ -5,7 +5,7 @@ import {
   QXL_IO_FLUSH_SURFACES_ASYNC, QXL_IO_LOG, QXL_IO_MEMSLOT_ADD, QXL_IO_MEMSLOT_ADD_ASYNC, QXL_IO_MEMSLOT_DEL,
   QXL_IO_MONITORS_CONFIG_ASYNC, QXL_IO_NOTIFY_CMD, QXL_IO_NOTIFY_CURSOR, QXL_IO_NOTIFY_OOM, QXL_IO_RANGE_SIZE,
   QXL_IO_RESET, QXL_IO_SET_MODE, QXL_IO_UPDATE_AREA, QXL_IO_UPDATE_AREA_ASYNC, QXL_IO_UPDATE_IRQ, QXL_LOG_BUF_SIZE,
-  QXL_MODE_SIZEOF, QXL_MONITORS_CONFIG_SIZEOF, QXL_ROM_SIZEOF, QXL_UNDEFINED_IO, QxlMode, RAM_LOG_BUF, RAM_MEM_SLOT,
+  QXL_MODE_SIZEOF, QXL_HEAD_SIZEOF, QXL_MONITORS_CONFIG_SIZEOF, QXL_ROM_SIZEOF, QXL_UNDEFINED_IO, QxlMode, RAM_LOG_BUF, RAM_MEM_SLOT,
   RAM_MONITORS_CONFIG, RAM_UPDATE_AREA, RAM_UPDATE_SURFACE, ROM_MODE, SPICE_SURFACE_FMT_32_xRGB,
 } from './constants.js';
 import { wakeup } from './commands.js';
@@ -54,8 +54,24 @@ function accepted(d: QxlDevice, async: boolean): void {
   else d.asyncPending = true;
 }
 
+/**
+ * How QEMU 7.2 ioport_write takes a write to `port` in the device's current state, before acting on it:
+ * 'handled:<mode>' where trace_qxl_io_write fires (mode before the write), 'ignored-vga' where
+ * trace_qxl_io_unexpected_vga_mode fires, 'refused' for the early returns (guest_bug set, port past the
+ * revision's range, an async IO while another is outstanding).
+ */
+export function ioDisposition(d: QxlDevice, port: number): string {
+  if (d.dead !== undefined || port >= d.qxl.ioSize) return 'refused'; // past the IO BAR: not the device's port
+  if (d.guestBugSet && port !== QXL_IO_RESET) return 'refused';
+  if (d.qxl.revision <= 3 && port > QXL_IO_FLUSH_RELEASE) return 'refused';
+  if (!VGA_MODE_PORTS.has(port) && d.mode === QxlMode.Vga) return 'ignored-vga';
+  if (ASYNC_BASE.has(port) && d.currentAsync !== QXL_UNDEFINED_IO) return 'refused';
+  return `handled:${d.modeName}`;
+}
+
 /** QEMU 7.2 ioport_write, processed synchronously (the spice worker's share included). */
 export function ioportWrite(d: QxlDevice, port: number, val: number): void {
+  if (d.dead !== undefined) return;
   if (d.guestBugSet && port !== QXL_IO_RESET) return;
   if (d.qxl.revision <= 3 && port > QXL_IO_FLUSH_RELEASE) {
     d.guestBug(`unsupported io ${port} for revision ${d.qxl.revision}`);
@@ -132,11 +148,12 @@ export function ioportWrite(d: QxlDevice, port: number, val: number): void {
     }
     case QXL_IO_MEMSLOT_DEL: {
       if (val >= NUM_MEMSLOTS) return d.guestBug('QXL_IO_MEMSLOT_DEL: val out of range');
+      // qxl_del_memslot -> spice memslot_info_del_slot: only the slot's range goes (new addresses through it fail
+      // with "virtual address out of range"); drawables spice already parsed keep their host pointers and are
+      // still drawn and released (recorded: memslot-del-pending).
       const s = d.memslots.slots[val]!;
-      if (s.active && s.target !== undefined) {
-        const gone = d.server.dropMemory(s.target.space, s.regionOffset, s.regionOffset + s.size);
-        if (gone.objects + gone.surfaces > 0) d.event('unmapped', `qxl-${d.consoleId}: memslot ${val} deleted: dropped ${gone.objects} objects, ${gone.surfaces} surfaces`);
-      }
+      const held = s.active && s.target !== undefined ? d.server.objects.size : 0;
+      if (held > 0) d.event('memslot', `qxl-${d.consoleId}: memslot ${val} deleted while spice holds ${held} objects (they stay valid)`);
       return d.memslots.del(val);
     }
     case QXL_IO_CREATE_PRIMARY:
@@ -158,6 +175,12 @@ export function ioportWrite(d: QxlDevice, port: number, val: number): void {
         d.guestBug(`QXL_IO_DESTROY_SURFACE (async=${async ? 1 : 0}):${val} >= NUM_SURFACES`);
         return cancelAsync(d, async);
       }
+      if (!async && val !== 0) {
+        // spice handle_dev_destroy_surface_wait: spice_return_if_fail(msg->surface_id == 0) aborts; only the
+        // async form (handle_dev_destroy_surface_wait_async) takes any surface.
+        d.fatal('destroy-surface-wait-nonzero', String(val));
+        return;
+      }
       wakeup(d);
       d.server.destroySurfaceWait(val);
       return accepted(d, async);
@@ -178,16 +201,24 @@ export function ioportWrite(d: QxlDevice, port: number, val: number): void {
     case QXL_IO_MONITORS_CONFIG_ASYNC: {
       const lo = m.read32(h + RAM_MONITORS_CONFIG);
       const hi = m.read32(h + RAM_MONITORS_CONFIG + 4);
-      const cfg = d.memslots.resolve(lo, hi, QXL_MONITORS_CONFIG_SIZEOF);
       d.guestHead0 = undefined;
-      if (cfg !== undefined) {
-        const c = readStruct(cfg.target, cfg.offset, QXL_MONITORS_CONFIG_SIZEOF);
-        const head = c.getUint16(0, true) === 1 ? d.memslots.spiceResolve(lo, hi, QXL_MONITORS_CONFIG_SIZEOF + 28) : undefined;
-        if (head !== undefined) {
-          const hv = readStruct(head.target, head.offset + 4, 28); // QXLHead {id, surface_id, width, height, x, y, flags}
-          d.guestHead0 = { width: hv.getUint32(8, true), height: hv.getUint32(12, true) };
+      // spice's worker reads it first (red-worker.cpp handle_dev_monitors_config_async): one head's worth
+      // (qxl_monitors_config_size(1)), count and max_allowed checked, then again at the full size. A bad pointer
+      // is a spice warning only (recorded: monitors-config-bad-pointer).
+      const sp = d.memslots.spiceResolve(lo, hi, QXL_MONITORS_CONFIG_SIZEOF + QXL_HEAD_SIZEOF);
+      if (sp !== undefined) {
+        const c = readStruct(sp.target, sp.offset, QXL_MONITORS_CONFIG_SIZEOF + QXL_HEAD_SIZEOF);
+        const count = c.getUint16(0, true);
+        const max = c.getUint16(2, true);
+        const func = 'handle_dev_monitors_config_async';
+        if (count === 0) d.spiceWarning(func, 'ignoring an empty monitors config message from driver');
+        else if (count > max) d.spiceWarning(func, `ignoring malformed monitors_config from driver, count > max_allowed ${count} > ${max}`);
+        else if (d.memslots.spiceResolve(lo, hi, QXL_MONITORS_CONFIG_SIZEOF + count * QXL_HEAD_SIZEOF) !== undefined && count === 1) {
+          d.guestHead0 = { width: c.getUint32(4 + 8, true), height: c.getUint32(4 + 12, true) }; // QXLHead {id, surface_id, width, height, x, y, flags}
         }
       }
+      // QEMU looks the config up for itself too; a bad pointer is a guest bug there.
+      d.memslots.resolve(lo, hi, QXL_MONITORS_CONFIG_SIZEOF);
       return accepted(d, async);
     }
     default:

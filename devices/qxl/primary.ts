@@ -40,11 +40,14 @@ export function createPrimary(d: QxlDevice, ps: PrimarySurface): boolean {
   d.cmdflags = 0;
   d.primary = ps;
   if (!validSurfaceGeometry(ps.width, ps.height, ps.stride, ps.format)) {
-    d.spiceWarning('wrong primary surface creation request');
+    d.spiceWarning('dev_create_primary_surface', 'wrong primary surface creation request');
     return true;
   }
   const loc = d.memslots.spiceResolve(ps.memLo, ps.memHi, ps.height * Math.abs(ps.stride));
   if (loc === undefined) return true;
+  // display_channel_create_surface: spice_warn_if_fail(!surfaces[0]) when the guest creates over a live primary
+  // (recorded: create-primary-twice); the new one replaces it.
+  if (d.server.surfaces.has(0)) d.spiceWarning('display_channel_create_surface', "condition `!display->priv->surfaces[surface_id]' failed");
   const view = { target: loc.target, offset: loc.offset, width: ps.width, height: ps.height, stride: ps.stride, format: ps.format };
   d.server.createSurface(0, view, (ps.flags & QXL_SURF_FLAG_KEEP_DATA) !== 0, undefined);
   return true;

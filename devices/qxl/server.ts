@@ -1,4 +1,5 @@
 import type { DrawSpec } from './drawing.js';
+import type { FatalKind, VmDeath } from './fatal.js';
 import { paintDrawable } from './drawing.js';
 import { ImageCache } from './image.js';
 import type { MemLoc, MemTarget, Space } from './memory.js';
@@ -6,6 +7,9 @@ import type { Memslots } from './memslots.js';
 import { ObjectTable, objectKey, type HostObject, type ObjectKind } from './objects.js';
 import type { ReleaseQueue } from './release.js';
 import { intersect, isEmpty, type Rect, type SurfaceView } from './render.js';
+
+/** QXL_EFFECT_OPAQUE (spice/qxl_dev.h). */
+const QXL_EFFECT_OPAQUE = 1;
 
 /** spice-server's drawable pool (display-channel NUM_DRAWABLES): past it the oldest drawable is rendered and freed. */
 export const NUM_DRAWABLES = 1000;
@@ -26,9 +30,12 @@ export interface HostSurface {
 /** What the spice-server model needs from the device. */
 export interface ServerHost {
   readonly memslots: Memslots;
+  /** Set once a guest action ended the VM (fatal.ts). */
+  readonly dead: VmDeath | undefined;
+  fatal(kind: FatalKind, detail: string): void;
   readonly release: ReleaseQueue;
   readonly numSurfaces: number;
-  spiceWarning(msg: string): void;
+  spiceWarning(func: string, msg: string): void;
   event(kind: string, msg: string): void;
 }
 
@@ -75,9 +82,30 @@ export class SpiceServer {
     const key = this.claim('drawable', loc);
     const d: Drawable = { key, kind: 'drawable', target: loc.target, offset: loc.offset, size, dead: false, seq: ++this.seq, spec };
     this.objects.add(d);
+    this.occlude(spec);
     if (this.pending.length >= NUM_DRAWABLES) this.renderDrawable(this.pending[0]!);
     this.pending.push(d);
     if (this.pending.length > this.peakPending) this.peakPending = this.pending.length;
+  }
+
+  /**
+   * spice current_add -> exclude_region: an opaque drawable (QXL_EFFECT_OPAQUE, no clip) removes the older
+   * drawables of its surface that it covers entirely (current_remove: released without being drawn), newest
+   * first as the tree ring is walked from its head. Drawables another surface still reads are kept.
+   */
+  private occlude(spec: DrawSpec): void {
+    if (spec.effect !== QXL_EFFECT_OPAQUE || spec.clip !== undefined || isEmpty(spec.bbox)) return;
+    const id = spec.surfaceId;
+    if (this.pending.some((p) => p.spec.deps.includes(id))) return;
+    const b = spec.bbox;
+    const covered = this.pending.filter((p) => {
+      const r = p.spec.bbox;
+      return p.spec.surfaceId === id && r.left >= b.left && r.top >= b.top && r.right <= b.right && r.bottom <= b.bottom;
+    });
+    for (const p of covered.reverse()) {
+      this.removePending(p);
+      this.releaseObject(p);
+    }
   }
 
   /** Removes a record without releasing it (its memory is gone or was overwritten). */
@@ -107,7 +135,7 @@ export class SpiceServer {
     const dest = this.surfaces.get(d.spec.surfaceId);
     if (dest !== undefined) {
       const err = paintDrawable({ resolve: this.resolver, cache: this.cache, surface: (id) => this.surfaces.get(id)?.view }, dest.view, d.spec);
-      if (err !== undefined) this.host.spiceWarning(`drawable not rendered: ${err}`);
+      if (err !== undefined) this.host.spiceWarning('vfio-sim', `drawable not rendered: ${err}`);
       this.rendered++;
     }
     this.releaseObject(d);
@@ -125,7 +153,7 @@ export class SpiceServer {
   /** spice update_area: render the surface's drawables up to the last one touching `area`. */
   updateArea(surfaceId: number, area: Rect): void {
     if (!this.surfaces.has(surfaceId)) {
-      this.host.spiceWarning(`update_area: surface ${surfaceId} does not exist`);
+      this.host.spiceWarning('display_channel_validate_surface', `surface ${surfaceId} is NULL`);
       return;
     }
     let last = -1;
@@ -145,7 +173,8 @@ export class SpiceServer {
       if (reader === undefined) break;
       this.flushSurface(reader.spec.surfaceId, reader.seq + 1);
     }
-    for (const d of this.pending.filter((p) => p.spec.surfaceId === id)) {
+    // current_remove_all walks surface->current from its head: the newest drawable is released first.
+    for (const d of this.pending.filter((p) => p.spec.surfaceId === id).reverse()) {
       this.removePending(d);
       this.releaseObject(d);
     }
@@ -169,6 +198,7 @@ export class SpiceServer {
   /** spice destroy_surface_wait: nothing the server holds refers to the surface any more (it stays created). */
   destroySurfaceWait(id: number): void {
     if (this.surfaces.has(id)) this.detachSurface(id);
+    else this.host.spiceWarning('display_channel_validate_surface', `surface ${id} is NULL`);
   }
 
   destroyAllSurfaces(): void {

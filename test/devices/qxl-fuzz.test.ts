@@ -83,7 +83,8 @@ function fuzz(q: StandaloneQxl, seed: number, steps: number, revive: () => void)
   // Ports a driver uses often come up often; RESET, SET_MODE and the memslot ports are rare (they end a session).
   const ports = [0, 0, 0, 0, 1, 2, 3, 4, 7, 14, 16, 16, 16, 20, 20, 22, 22, 23, 23, 23, 24];
   for (let step = 0; step < steps; step++) {
-    if (dev.guestBugSet || (dev.memslots.slots[1]?.active !== true && r() < 0.2)) {
+    if (dev.dead !== undefined) revive(); // QEMU is gone: start it again, or every later step is a no-op
+    else if (dev.guestBugSet || (dev.memslots.slots[1]?.active !== true && r() < 0.2)) {
       if (r() < 0.3) revive();
       else if (r() < 0.5) continue;
     }
@@ -142,7 +143,13 @@ describe('QXL fuzz: nothing a guest writes makes the device throw or grow withou
   ] as const)('%s: 10^5 random guest actions', (_name, props, vga, seed) => {
     const q = setup(props, { vga });
     const home = [0, 1, 2, 4].map((i) => [i, q.dev.bars[i] !== undefined ? q.dev.barAddress(i) : -1] as const);
+    let deaths = 0;
     const revive = (): void => {
+      // a guest action that kills QEMU ends the VM (fatal.ts): the fuzz goes on with QEMU started again
+      if (q.dev.dead !== undefined) {
+        deaths++;
+        q.dev.restartVm();
+      }
       // the OS puts the BARs back and a driver loads again: RESET, memslots, primary
       for (const [i, a] of home) if (a >= 0) q.moveBar(i, a);
       q.dev.configWrite(4, 2, 7);
@@ -159,6 +166,7 @@ describe('QXL fuzz: nothing a guest writes makes the device throw or grow withou
       expect(recordsInsideLiveSlots(q)).toBe(true);
     }
     expect(q.dev.server.rendered).toBeGreaterThan(100); // the fuzz reaches the renderer, not just the validators
+    expect(deaths).toBeGreaterThan(0); // and the fatal paths
     expect(maxPending).toBeLessThanOrEqual(NUM_DRAWABLES);
     expect(q.dev.server.peakPending).toBeLessThanOrEqual(NUM_DRAWABLES);
     expect(q.dev.server.cache.size).toBeLessThanOrEqual(IMAGE_CACHE_MAX_ITEMS);

@@ -77,6 +77,7 @@ describe('QXL lifecycle: modes, VM stop, host state tied to guest memory', () =>
     const at = 0x1200000;
     const cfg = new DataView(new ArrayBuffer(4 + 28));
     cfg.setUint16(0, 1, true);
+    cfg.setUint16(2, 1, true); // max_allowed: spice ignores count > max_allowed
     cfg.setUint32(4 + 8, 1280, true);
     cfg.setUint32(4 + 12, 800, true);
     q.dev.ram.writeBytes(at, new Uint8Array(cfg.buffer));

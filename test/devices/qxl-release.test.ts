@@ -6,6 +6,13 @@ import { driverFor, hdr, kinds, setup } from './qxl-helpers.js';
 
 const RELEASE_RING = 5172;
 const full = { top: 0, left: 0, bottom: 8, right: 8 };
+/** Cell k of a 64-pixel-wide grid of size x size cells. */
+function cell(k: number, size: number): { top: number; left: number; bottom: number; right: number } {
+  const per = 64 / size;
+  const top = Math.floor(k / per) * size;
+  const left = (k % per) * size;
+  return { top, left, bottom: top + size, right: left + size };
+}
 
 /** Hands `n` fake resources (ids 0x1000 + i at BAR0 offsets 0x10000 + 64 i) to the release queue. */
 function releaseFakes(q: ReturnType<typeof setup>, n: number, first = 0): void {
@@ -47,7 +54,8 @@ describe('QXL release ring: linked lists published in bunches of 32', () => {
     const q = setup();
     const drv = driverFor(q);
     drv.createPrimary(8, 8);
-    for (let i = 0; i < 5; i++) drv.fill(0, full, i);
+    // one row each: an opaque fill covering an older one would release it at once (spice occlusion)
+    for (let i = 0; i < 5; i++) drv.fill(0, cell(i, 1), i);
     expect(drv.awaitingRelease).toBe(5);
     drv.notifyOom();
     expect(drv.awaitingRelease).toBe(0);
@@ -63,8 +71,8 @@ describe('QXL release ring: linked lists published in bunches of 32', () => {
   it('bounds what the server holds: at most NUM_DRAWABLES pending, the oldest rendered and released first', () => {
     const q = setup();
     const drv = driverFor(q);
-    drv.createPrimary(8, 8);
-    for (let i = 0; i < NUM_DRAWABLES + 200; i++) drv.fill(0, full, i);
+    drv.createPrimary(64, 64);
+    for (let i = 0; i < NUM_DRAWABLES + 200; i++) drv.fill(0, cell(i, 1), i); // distinct pixels: none occludes another
     expect(q.dev.server.pending).toHaveLength(NUM_DRAWABLES);
     expect(q.dev.server.peakPending).toBe(NUM_DRAWABLES);
     expect(q.dev.server.rendered).toBe(200);
@@ -75,13 +83,14 @@ describe('QXL release ring: linked lists published in bunches of 32', () => {
   it('bounds the image cache however many cacheable images the guest sends', () => {
     const q = setup();
     const drv = driverFor(q);
-    drv.createPrimary(8, 8);
+    drv.createPrimary(64, 64);
     const px = new Uint32Array(4).fill(0x55);
+    const all = { top: 0, left: 0, bottom: 64, right: 64 };
     for (let i = 1; i <= IMAGE_CACHE_MAX_ITEMS + 300; i++) {
-      drv.copyImage(0, { top: 0, left: 0, bottom: 2, right: 2 }, 2, 2, px, i);
-      if (i % 100 === 0) drv.updateArea(0, full);
+      drv.copyImage(0, cell(i % 1024, 2), 2, 2, px, i); // distinct 2x2 cells: occluded copies would never be drawn (nor cached)
+      if (i % 100 === 0) drv.updateArea(0, all);
     }
-    drv.updateArea(0, full);
+    drv.updateArea(0, all);
     expect(q.dev.server.cache.size).toBe(IMAGE_CACHE_MAX_ITEMS);
     expect(q.dev.server.cache.evictions).toBe(300);
   });

@@ -47,7 +47,7 @@ export function registerBootCommands(program: Command, setCode: (c: number) => v
         });
         process.stdout.write(opts.json ? JSON.stringify(report) + '\n' : renderBootText(report) + '\n\n');
         if (opts.trace !== undefined) for (const line of passthrough.traceLines()) trace.push(line);
-        if (report.panic !== null) setCode(EXIT_FAILED);
+        if (report.panic !== null || (report['vm'] as { status?: string } | undefined)?.status === 'dead') setCode(EXIT_FAILED);
         if (opts.failOnFault && !dmaVerdict(report).clean) setCode(EXIT_FAILED);
       }
       if (opts.trace !== undefined) {

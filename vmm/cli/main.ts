@@ -7,6 +7,7 @@ import { registerCompareCommand } from './commands-compare.js';
 import { registerConfigCommands } from './commands-config.js';
 import { registerDumpCommand } from './commands-dump.js';
 import { registerMapCommands } from './commands-map.js';
+import { registerQxlCommands } from './commands-qxl.js';
 import { registerSweepCommands } from './commands-sweep.js';
 import { EXIT_USAGE, UsageError } from './errors.js';
 import { packageVersion } from './version.js';
@@ -30,6 +31,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerDumpCommand(program, setCode);
   registerMapCommands(program, setCode);
   registerSweepCommands(program, setCode);
+  registerQxlCommands(program, setCode);
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (e) {

@@ -85,7 +85,22 @@ export function runCheckedWorkload(machine: Machine, workload: Workload | undefi
 
 function finish(machine: Machine, dirty: FramebufferDirtyReport[], workload: WorkloadSection): WorkloadRun {
   const qxl = qxlReportSection(machine);
-  return { dirty, qxl, workload, sections: { ...(qxl.length > 0 ? { qxl } : {}), dirty, workload } };
+  const vm = firstDeath(machine);
+  return { dirty, qxl, workload, sections: { ...(qxl.length > 0 ? { qxl } : {}), dirty, workload, ...(vm !== undefined ? { vm } : {}) } };
+}
+
+/** The report's `vm` section once a guest action ended the VM (devices/qxl/fatal.ts): QEMU's process is gone. */
+export interface VmSection {
+  readonly status: 'dead';
+  readonly reason: string;
+  readonly exit: { readonly signal: string; readonly code: number };
+  /** The device whose guest action did it. */
+  readonly bdf: string;
+}
+
+function firstDeath(machine: Machine): VmSection | undefined {
+  for (const d of qxlDevices(machine)) if (d.dead !== undefined) return { status: 'dead', reason: d.dead.reason, exit: d.dead.exit, bdf: d.bdf };
+  return undefined;
 }
 
 /** Chains onto the device's onVramWrite: every byte written into BAR0/1/4 marks its guest-physical page. */
@@ -116,12 +131,13 @@ class Runner {
   executed = 0;
   polls = 0;
 
-  constructor(machine: Machine, private readonly fbs: FramebufferTracker, private readonly sessions: QxlSessions, private readonly events: WorkloadEvents) {
+  constructor(private readonly machine: Machine, private readonly fbs: FramebufferTracker, private readonly sessions: QxlSessions, private readonly events: WorkloadEvents) {
     this.monitors = new Monitors(machine, fbs, sessions, events);
   }
 
   steps(list: readonly WorkloadStep[]): void {
     for (const s of list) {
+      if (firstDeath(this.machine) !== undefined) return; // the VM is gone: nothing after runs
       if (s.kind === 'repeat') {
         for (let i = 0; i < s.times; i++) this.steps(s.steps);
         continue;
@@ -129,6 +145,11 @@ class Runner {
       const at: WorkloadPath = [...s.path, s.kind];
       this.executed++;
       this.step(at, s);
+      const dead = firstDeath(this.machine);
+      if (dead !== undefined) {
+        this.events.add(at, 'vm-dead', `${dead.bdf}: the VM ended (${dead.exit.signal}, exit ${dead.exit.code}): ${dead.reason}`);
+        return;
+      }
       this.sessions.harvestAll(at);
     }
   }
