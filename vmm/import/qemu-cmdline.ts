@@ -340,6 +340,21 @@ export function importQemuArgv(argv: readonly string[], options: QemuImportOptio
     const id = r.opts.find((p) => p.key === 'id')?.value;
     if (id !== undefined && lookupModel(r.driver)?.kind === 'bridge') bridgeIds.add(id);
   }
+  // A bridge QEMU knows as pci.0 (Proxmox's q35 cfg names one so) cannot keep the name in a config, where
+  // pci.0 and pcie.0 always mean the root bus: it gets a new id, and its children follow it.
+  for (const rootName of ['pci.0', 'pcie.0']) {
+    if (!bridgeIds.has(rootName)) continue;
+    const renamed = `${rootName}-bridge`;
+    remarks.push(`the bridge with id '${rootName}' is '${renamed}' here: in a vfio-sim config '${rootName}' always names the root bus`);
+    bridgeIds.delete(rootName);
+    bridgeIds.add(renamed);
+    for (const r of raws) {
+      for (let i = 0; i < r.opts.length; i++) {
+        const o = r.opts[i]!;
+        if ((o.key === 'bus' && o.value === rootName) || (o.key === 'id' && o.value === rootName && lookupModel(r.driver)?.kind === 'bridge')) r.opts[i] = { key: o.key, value: renamed };
+      }
+    }
+  }
   let hasIgd = false;
   for (const r of raws) {
     const d = convertDevice(r, rootBus, bridgeIds, notes);
