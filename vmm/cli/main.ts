@@ -6,6 +6,7 @@ import { registerBootCommands } from './commands-boot.js';
 import { registerCompareCommand } from './commands-compare.js';
 import { registerConfigCommands } from './commands-config.js';
 import { registerDumpCommand } from './commands-dump.js';
+import { registerHostCommands } from './commands-host.js';
 import { registerImportCommand } from './commands-import.js';
 import { registerMapCommands } from './commands-map.js';
 import { registerSweepCommands } from './commands-sweep.js';
@@ -30,6 +31,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerMapCommands(program, setCode);
   registerSweepCommands(program, setCode);
   registerImportCommand(program, setCode);
+  registerHostCommands(program, setCode);
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (e) {

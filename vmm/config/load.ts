@@ -159,6 +159,8 @@ export function parseConfig(text: string, fileName: string): ConfigResult {
     problems.push(...r.problems);
     igd = r.spec;
   }
+  // host.iommu-width: the host DMAR's address width (vfio-sim import/doctor: 64-bit BARs above it cannot be mapped).
+  const iommuWidth = isObj(host) && typeof host['iommu-width'] === 'number' ? host['iommu-width'] : undefined;
   if (root['workload'] !== undefined) {
     const wl = validateWorkload(root['workload'], { devices: topo.devices });
     if (!wl.ok) problems.push(...wl.errors.map((e) => ({ ...e, path: ['workload', ...e.path] })));
@@ -172,7 +174,7 @@ export function parseConfig(text: string, fileName: string): ConfigResult {
     ...(typeof root['name'] === 'string' ? { name: root['name'] } : {}),
     machine,
     devices: topo.devices,
-    ...(igd !== undefined ? { host: { igd } } : {}),
+    ...(igd !== undefined || iommuWidth !== undefined ? { host: { ...(igd !== undefined ? { igd } : {}), ...(iommuWidth !== undefined ? { iommuWidth } : {}) } } : {}),
     firmware: firmwareOf(root['firmware']),
     traps: trapsOf(root['traps']),
     ...(root['workload'] !== undefined ? { workload: root['workload'] } : {}),
