@@ -6,6 +6,7 @@ import { checkStrategy } from './commands-map.js';
 import { EXIT_FAILED, EXIT_USAGE, UsageError } from './errors.js';
 import { loadSpecs } from './load.js';
 import { renderBootText } from './render-text.js';
+import { renderLspci } from '../lspci/render.js';
 
 interface BootCliOptions {
   json?: boolean;
@@ -14,6 +15,7 @@ interface BootCliOptions {
   quirks?: boolean;
   trace?: string;
   failOnFault?: boolean;
+  lspci?: boolean;
 }
 
 export function registerBootCommands(program: Command, setCode: (c: number) => void): void {
@@ -27,20 +29,22 @@ export function registerBootCommands(program: Command, setCode: (c: number) => v
     .option('--no-quirks', 'turn the built-in IGD BAR4 quirk off (QEMU 10.0 behaviour)')
     .option('--trace <file>', 'write every trap hit as JSON Lines (all configs, in order)')
     .option('--fail-on-fault', 'exit 1 when any IOMMU fault or DMA corruption happened')
+    .option('--lspci', "print the guest's PCI devices the way lspci -nnv does (after the firmware ran)")
     .action((paths: string[], opts: BootCliOptions) => {
       if (opts.strategy !== undefined) checkStrategy(opts.strategy);
       const specs = loadSpecs(paths);
       if (specs === undefined) return setCode(EXIT_USAGE);
       const trace: string[] = [];
       for (const { path, spec } of specs) {
-        const { report, passthrough } = bootSpec(spec, {
+        const { report, passthrough, machine } = bootSpec(spec, {
           configPath: path,
           ...(opts.strategy !== undefined ? { strategy: opts.strategy } : {}),
           ...(opts.vbios !== undefined ? { vbios: opts.vbios } : {}),
           quirks: opts.quirks !== false,
           trace: opts.trace !== undefined,
         });
-        process.stdout.write(opts.json ? JSON.stringify(report) + '\n' : renderBootText(report) + '\n\n');
+        if (opts.lspci) process.stdout.write(renderLspci(machine.pci.functions()) + '\n');
+        else process.stdout.write(opts.json ? JSON.stringify(report) + '\n' : renderBootText(report) + '\n\n');
         if (opts.trace !== undefined) for (const line of passthrough.traceLines()) trace.push(line);
         if (report.panic !== null) setCode(EXIT_FAILED);
         if (opts.failOnFault && !dmaVerdict(report).clean) setCode(EXIT_FAILED);
