@@ -5,6 +5,7 @@ import { Command, CommanderError } from 'commander';
 import { registerBootCommands } from './commands-boot.js';
 import { registerCompareCommand } from './commands-compare.js';
 import { registerConfigCommands } from './commands-config.js';
+import { registerDoctorCommand } from './commands-doctor.js';
 import { registerDumpCommand } from './commands-dump.js';
 import { registerHostCommands } from './commands-host.js';
 import { registerImportCommand } from './commands-import.js';
@@ -32,6 +33,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerSweepCommands(program, setCode);
   registerImportCommand(program, setCode);
   registerHostCommands(program, setCode);
+  registerDoctorCommand(program, setCode);
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (e) {
