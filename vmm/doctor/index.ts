@@ -26,7 +26,9 @@ export interface DoctorRun {
 export function runDoctor(spec: MachineSpec, options: BootOptions = {}): DoctorRun {
   const boot = bootSpec(spec, options);
   const facts = collectFacts(spec, boot);
-  const findings = runRules({ spec, boot, report: boot.report, facts });
+  // Failures first, then warnings, then information; rule order within each (a stable sort).
+  const rank = { fail: 0, warn: 1, info: 2 } as const;
+  const findings = runRules({ spec, boot, report: boot.report, facts }).sort((a, b) => rank[a.severity] - rank[b.severity]);
   return {
     doctor: { config: boot.report.config, verdict: findings.some((f) => f.severity === 'fail') ? 'fails' : 'ok', facts, findings },
     report: boot.report,

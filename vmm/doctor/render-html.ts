@@ -22,8 +22,8 @@ h2{font-size:15px;margin:0 0 8px}
 .f.fail{border-color:#d64545}.f.warn{border-color:#e0a100}.f.info{border-color:#4a7bd0}
 .f b{display:block}.f .sev{font-size:11px;text-transform:uppercase;letter-spacing:.05em;color:#5c6678}
 .f .cause,.f .fix{margin:3px 0 0;font-size:13px}.f .fix{color:#145c32}.f .fix::before{content:"fix: ";font-weight:600}
-.map svg{max-width:100%;height:auto}
-table{border-collapse:collapse;font-size:13px}td,th{padding:2px 10px 2px 0;text-align:left;vertical-align:top}
+.map{position:sticky;top:12px;align-self:start}.map svg{max-width:100%;height:auto}
+table{border-collapse:collapse;font-size:13px}td,th{padding:2px 10px 2px 0;text-align:left;vertical-align:top}th{white-space:nowrap}
 code{font:12px ui-monospace,Menlo,Consolas,monospace}
 `;
 
