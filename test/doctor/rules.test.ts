@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { DoctorContext, DoctorFacts } from '../../vmm/doctor/types.js';
-import { gen11Firmware, placement } from '../../vmm/doctor/rules.js';
+import { gen11Firmware, iommuWidth, placement } from '../../vmm/doctor/rules.js';
 import { finding, findings, igdMachine, spec } from './helpers.js';
 
 describe('doctor: will QEMU start', () => {
@@ -151,5 +151,14 @@ devices:
 
   it('a machine with nothing wrong has no failure', () => {
     expect(findings(igdMachine('pc', 'skl')).filter((f) => f.severity !== 'info')).toEqual([]);
+  });
+
+  it('unknown host IOMMU width with mappings above 2^39: asks for host.iommu-width (rule over the facts)', () => {
+    const facts = { topOfMappings: '0x8000100000', hostIommuWidth: null, igd: {}, cpu: { vendor: 'intel', physBits: 46 } } as unknown as DoctorFacts;
+    expect(iommuWidth({ facts } as DoctorContext)).toEqual([{
+      id: 'iommu-width-unknown', severity: 'info', title: 'guest mappings reach 0x8000100000; the host IOMMU width is not known',
+      cause: 'many client IOMMUs are 39 bits wide: anything above 2^39 cannot be mapped (VFIO_MAP_DMA -22)',
+      fix: 'add host.iommu-width (vfio-sim host import --dmar "$(dmesg | grep DMAR)")',
+    }]);
   });
 });

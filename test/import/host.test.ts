@@ -83,10 +83,21 @@ describe('host import', () => {
   });
 
   it('CLI: host import prints the section; a non-root dump is FILE:1:1 and exit 2', async () => {
-    const ok = await runCli('host', 'import', path('skl-hd530.lspci'), '--dmar', '39');
+    const ok = await runCli('host', 'import', path('skl-hd530.lspci'), '--dmar', '[    0.012345] DMAR: Host address width 39');
     expect(ok.code).toBe(0);
     expect(ok.stdout).toContain('  iommu-width: 39               # DMAR: Host address width\n');
     const bad = await runCli('host', 'import', path('snb-hd2000-user.lspci'));
     expect([bad.code, bad.stderr]).toEqual([2, `${path('snb-hd2000-user.lspci')}:1:1: only 64 bytes of config space: lspci shows bytes past 0x40 to root only (sudo lspci -nn -xxxx -s 00:02.0)\n`]);
+  });
+
+  it('warns about a 0380-class IGD, GGC.IVD and GMS 0, the host settings that break passthrough', () => {
+    const cfg = lspciBytes(text('skl-hd530.lspci')).bytes;
+    cfg[0x0a] = 0x80; // class 0380
+    cfg.set([0x02, 0x00], 0x50); // GGC: IVD set, GMS 0, GGMS 0
+    expect(importHost({ config: cfg }).findings).toEqual([
+      'the IGD is class 0x0380 (not VGA): QEMU legacy mode needs a VGA class, and Linux early quirks reserve stolen memory only for class 0x0300',
+      "GGC.IVD is set: the host BIOS disabled the IGD's VGA decode; QEMU 10.1 refuses legacy mode for it",
+      'GMS is 0: the host BIOS gives the IGD no stolen memory (raise "DVMT pre-allocated" in the BIOS setup)',
+    ]);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ImportError, importProxmox, proxmoxArgv } from '../../vmm/import/index.js';
+import { qemuArgs } from '../../vmm/config/index.js';
+import { ImportError, importProxmox, importQemuArgv, proxmoxArgv } from '../../vmm/import/index.js';
 import { fixture, loadImported, topo } from './helpers.js';
 
 const devicesOf = (argv: string[]): string[] => argv.filter((_, i) => argv[i - 1] === '-device');
@@ -92,5 +93,18 @@ describe('Proxmox VM config import', () => {
       'virtio-balloon-pci,id=balloon0,bus=pci.0,addr=0x3',
       'virtio-scsi-pci,id=virtioscsi0,bus=pci.3,addr=0x1',
     ]);
+  });
+
+  it('round trip: qemu-args of the imported legacy-igd VM is the topology Proxmox starts (modelled devices)', () => {
+    const c = importProxmox(fixture('pve-legacy-igd.conf'), { qemu: '10.0' });
+    const again = importQemuArgv(qemuArgs(loadImported(c)), { qemu: '10.0' });
+    expect(again.devices.map(topo)).toEqual(c.devices.map(topo));
+  });
+
+  it('a passed-through dGPU is listed as not modelled, not dropped silently', () => {
+    const c = importProxmox('machine: q35\nbios: ovmf\nvga: none\nhostpci0: 0000:01:00,pcie=1,x-vga=1\n', { qemu: '10.0' });
+    expect(c.notModelled).toContain("hostpci0: host 0000:01:00 means every function of the device; the IGD has only function 0");
+    expect(c.notModelled).toContain('-device vfio-pci,host=0000:01:00.0,id=hostpci0,bus=ich9-pcie-port-1,addr=0x0: an assigned device other than the host\'s IGD (00:02.0) is not modelled');
+    expect(c.hasIgd).toBe(false);
   });
 });

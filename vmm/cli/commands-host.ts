@@ -33,7 +33,7 @@ export function registerHostCommands(program: Command, setCode: (c: number) => v
     .description("the host.igd section from 'lspci -nn -xxxx -s 00:02.0' output or /sys/bus/pci/devices/0000:00:02.0/config")
     .argument('<config>', "lspci output or the sysfs config file ('-' for stdin)")
     .option('--iomem <file>', '/proc/iomem (checks "Graphics Stolen Memory" against BDSM and GMS)')
-    .option('--dmar <width-or-file>', "the DMAR host address width: a number, or dmesg text with 'DMAR: Host address width N'")
+    .option('--dmar <width|file|text>', "the DMAR host address width: a number, a file with dmesg's 'DMAR: Host address width N', or that text")
     .option('--opregion <file>', 'the OpRegion bytes (the vfio OpRegion region, or /sys/kernel/debug/dri/0/i915_opregion)')
     .option('--stolen-reserved <value>', 'STOLEN_RESERVED as read from BAR0 0x1082c0 (gen 11+; intel_reg read 0x1082c0)')
     .option('-o, --output <file>', 'write the section here instead of stdout')
@@ -42,7 +42,7 @@ export function registerHostCommands(program: Command, setCode: (c: number) => v
       const inputs: HostInputs = {
         config: isText(cfg) ? cfg.toString('utf8') : new Uint8Array(cfg),
         ...(opts.iomem !== undefined ? { iomem: read(opts.iomem, '--iomem').toString('utf8') } : {}),
-        ...(opts.dmar !== undefined ? { dmar: /^\d+$/.test(opts.dmar) ? Number(opts.dmar) : read(opts.dmar, '--dmar').toString('utf8') } : {}),
+        ...(opts.dmar !== undefined ? { dmar: dmarInput(opts.dmar) } : {}),
         ...(opts.opregion !== undefined ? { opregion: new Uint8Array(read(opts.opregion, '--opregion')) } : {}),
         ...(opts.stolenReserved !== undefined ? { stolenReservedReg: stolenReg(opts.stolenReserved) } : {}),
       };
@@ -67,4 +67,11 @@ export function registerHostCommands(program: Command, setCode: (c: number) => v
 function stolenReg(s: string): bigint {
   if (!/^(0x[0-9a-f]+|\d+)$/i.test(s.trim())) throw new UsageError(`--stolen-reserved: expected a register value like 0x4ff00187, got '${s}'`);
   return BigInt(s.trim());
+}
+
+/** --dmar: a width, the dmesg line itself (`--dmar "$(dmesg | grep DMAR)"`), or a file holding it. */
+function dmarInput(v: string): number | string {
+  if (/^\d+$/.test(v.trim())) return Number(v.trim());
+  if (/Host address width/.test(v)) return v;
+  return read(v, '--dmar').toString('utf8');
 }
