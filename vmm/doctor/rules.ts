@@ -91,7 +91,7 @@ export const igdHazards: Rule = ({ report }) =>
     fix: HAZARD_FIXES[h.id] ?? null,
   }) satisfies Finding);
 
-/** Gen 11+ has no legacy vBIOS: pre-OS display needs the UEFI GOP in the romfile (igd-2026.md "Generations"). */
+/** Gen 11+ has no legacy vBIOS: pre-OS display needs the UEFI GOP in the romfile (QEMU docs/igd-assign.txt; VfioIgdPkg IgdAssignmentDxe). */
 export const gen11Firmware: Rule = ({ facts, spec }) => {
   const g = facts.igd;
   if (g === null) return [];
