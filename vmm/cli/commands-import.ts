@@ -39,7 +39,7 @@ export function registerImportCommand(program: Command, setCode: (c: number) => 
       const qemu = opts.qemu ?? IMPORT_QEMU;
       if (!isQemuVersion(qemu)) throw new UsageError(`--qemu: vfio-sim models QEMU ${QEMU_VERSIONS.join(', ')}, not '${qemu}'`);
       if (input.length === 0) throw new UsageError('import: name a file, or give the QEMU command line after --');
-      const asArgv = input.length > 1 || input[0]!.startsWith('-');
+      const asArgv = input.length > 1 || (input[0]!.startsWith('-') && input[0] !== '-');
       const file = asArgv ? '<command line>' : input[0]!;
       const host = opts.host !== undefined ? readInput(opts.host) : undefined;
       try {

@@ -87,6 +87,7 @@ export function dmarWidth(v: string | number): number | undefined {
 /** OpRegion version (major.minor at 0x17/0x16) and the VBT's size: mailbox 3 RVDA/RVDS when set, else the $VBT header in mailbox 4. */
 export function opregionFacts(op: Uint8Array): { version: string; size: number; vbtSize: number } {
   const sig = String.fromCharCode(...op.subarray(0, 16));
+  if (op.length < 0x100) throw new ImportError(`the OpRegion is ${op.length} bytes: an OpRegion header alone is 256 bytes (8 KiB in all)`);
   if (sig !== OPREGION_SIGNATURE) throw new ImportError(`the OpRegion bytes do not start with '${OPREGION_SIGNATURE}'`);
   const dv = new DataView(op.buffer, op.byteOffset, op.byteLength);
   const version = `${op[0x17]}.${op[0x16]}`;
