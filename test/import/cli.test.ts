@@ -47,4 +47,12 @@ describe('vfio-sim import', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^vfio-sim: --qemu: vfio-sim models QEMU 7\.2, .*10\.0.*, not '6\.2'\n$/);
   });
+
+  it('a bad QEMU command line file: the error points at the token', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vfio-import-'));
+    const f = join(dir, 'vm.sh');
+    writeFileSync(f, 'qemu-system-x86_64 \\\n  -machine q35 \\\n  -m 4X\n');
+    const r = await runCli('import', f);
+    expect([r.code, r.stderr]).toEqual([2, `${f}:3:6: -m 4X: not a memory size QEMU accepts\n`]);
+  });
 });

@@ -3,7 +3,7 @@ import { splitShellWords } from './argv.js';
 import { importLibvirt } from './libvirt.js';
 import { importProxmox } from './proxmox.js';
 import { importQemuArgv } from './qemu-cmdline.js';
-import { ImportError, type ImportedConfig } from './types.js';
+import { ImportError, locate, type ImportedConfig } from './types.js';
 
 export { splitShellWords, splitOpts, parseOpts, parseDevfn } from './argv.js';
 export { importQemuArgv } from './qemu-cmdline.js';
@@ -32,5 +32,9 @@ export function importText(text: string, options: { format?: ImportFormat; qemu:
   if (format === 'proxmox') return importProxmox(text, o);
   const w = splitShellWords(text);
   if ('error' in w) throw new ImportError(w.error);
-  return importQemuArgv(w.words, o);
+  try {
+    return importQemuArgv(w.words, o);
+  } catch (e) {
+    throw e instanceof ImportError ? locate(e, text) : e;
+  }
 }

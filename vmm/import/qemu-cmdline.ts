@@ -247,7 +247,7 @@ export function importQemuArgv(argv: readonly string[], options: QemuImportOptio
       }
       case 'm': {
         mem = memoryOf(arg!);
-        if (mem === undefined) throw new ImportError(`-m ${arg}: not a memory size QEMU accepts`);
+        if (mem === undefined) throw new ImportError(`-m ${arg}: not a memory size QEMU accepts`, 1, 1, arg);
         break;
       }
       case 'cpu':
@@ -306,7 +306,7 @@ export function importQemuArgv(argv: readonly string[], options: QemuImportOptio
   }
   if (machineType === undefined) machineType = 'pc'; // QEMU x86_64's default machine is pc (i440fx)
   const named = parseMachineTypeName(machineType.replace(/\+pve\d+$/, ''));
-  if (named === undefined) throw new ImportError(`-machine ${machineType}: vfio-sim models q35 and pc (i440fx) machines only`);
+  if (named === undefined) throw new ImportError(`-machine ${machineType}: vfio-sim models q35 and pc (i440fx) machines only`, 1, 1, machineType);
   const type = named.type;
   // -set applies to the device with that id (vl.c qemu_set_option on the "device" opts list).
   for (const s of sets) {

@@ -51,7 +51,19 @@ export class ImportError extends Error {
     message: string,
     readonly line = 1,
     readonly col = 1,
+    /** The source text the error is about, when the importer knows no position (argv): the caller finds it. */
+    readonly token?: string,
   ) {
     super(message);
   }
+}
+
+/** The error placed at the first occurrence of its token in `text` (1-based line and column). */
+export function locate(e: ImportError, text: string): ImportError {
+  if (e.token === undefined) return e;
+  const at = text.indexOf(e.token);
+  if (at < 0) return e;
+  const before = text.slice(0, at);
+  const line = before.split('\n').length;
+  return new ImportError(e.message, line, at - before.lastIndexOf('\n'));
 }
