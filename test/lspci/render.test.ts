@@ -42,7 +42,7 @@ devices:
       '\tI/O behind bridge: [disabled] [16-bit]',
       '\tMemory behind bridge: fe600000-fe7fffff [size=2M] [32-bit]',
       '\tPrefetchable memory behind bridge: 00000000fea00000-00000000febfffff [size=2M] [64-bit]',
-      '\tCapabilities: [54] Express (v2) Root Port (Slot+), MSI 00',
+      '\tCapabilities: [54] Express Root Port (Slot+), MSI 00',
       '\tCapabilities: [48] MSI-X: Enable- Count=1 Masked-',
       '\tCapabilities: [40] Subsystem: Red Hat, Inc. Device [1b36:0000]',
     ]);
@@ -53,7 +53,7 @@ devices:
       '\tMemory at fe640000 (32-bit, non-prefetchable) [size=4K]',
       '\tMemory at fea00000 (64-bit, prefetchable) [size=16K]',
       '\tExpansion ROM at fe600000 [disabled] [size=256K]',
-      '\tCapabilities: [a4] Express (v2) Endpoint, MSI 00',
+      '\tCapabilities: [a4] Express Endpoint, MSI 00',
       '\tCapabilities: [98] MSI-X: Enable- Count=3 Masked-',
       '\tCapabilities: [84] Vendor Specific Information: VirtIO: <unknown>',
       '\tCapabilities: [70] Vendor Specific Information: VirtIO: Notify',

@@ -103,7 +103,8 @@ function capName(fn: PciFunction, id: number, off: number, vendor: number): stri
       const flags = r16(fn, off + 2);
       const type = (flags >> 4) & 0xf;
       const slot = type === 4 || type === 6 ? ` (Slot${pm((flags & 0x100) !== 0)})` : '';
-      return `Express (v${flags & 0xf}) ${EXP_TYPES[type] ?? 'Unknown type'}${slot}, MSI ${h2((flags >> 9) & 0x1f)}`;
+      // ls-caps.c cap_express prints the version "(vN)" only at -vv
+      return `Express ${EXP_TYPES[type] ?? 'Unknown type'}${slot}, MSI ${h2((flags >> 9) & 0x1f)}`;
     }
     case 0x11: {
       const ctl = r16(fn, off + 2);
@@ -141,8 +142,9 @@ function rom(fn: PciFunction): string[] {
   if (fn.romSize === 0) return [];
   const v = r32(fn, fn.romOffset);
   const a = (v & ~0x7ff) >>> 0;
-  const disabled = (v & 1) === 0 || (r16(fn, 0x04) & 2) === 0;
-  return [`Expansion ROM at ${a === 0 ? '<unassigned>' : a.toString(16).padStart(8, '0')}${disabled ? ' [disabled]' : ''} ${lspciSize(fn.romSize)}`];
+  // lspci.c show_rom: the enable bit first, then the command register's memory decode
+  const state = (v & 1) === 0 ? ' [disabled]' : (r16(fn, 0x04) & 2) === 0 ? ' [disabled by cmd]' : '';
+  return [`Expansion ROM at ${a === 0 ? '<unassigned>' : a.toString(16).padStart(8, '0')}${state} ${lspciSize(fn.romSize)}`];
 }
 
 /** Type 1 header: bus numbers and the three windows (lspci show_htype1, pciutils 3.8+ wording). */
@@ -191,8 +193,11 @@ export function lspciFunction(fn: PciFunction): string {
   const cmd = r16(fn, 0x04);
   const status = r16(fn, 0x06);
   const flags: string[] = [];
+  // lspci.c show_verbose: bus master, 66MHz, devsel timing, latency (bus masters only), IRQ
   if ((cmd & 4) !== 0) flags.push('bus master');
+  if ((status & 0x20) !== 0) flags.push('66MHz');
   flags.push(['fast devsel', 'medium devsel', 'slow devsel', '??'][(status >> 9) & 3]!);
+  if ((cmd & 4) !== 0) flags.push(`latency ${r8(fn, 0x0d)}`);
   const pin = r8(fn, 0x3d);
   const line = r8(fn, 0x3c);
   if (pin !== 0 && line !== 0 && line !== 0xff) flags.push(`IRQ ${line}`);
