@@ -16,7 +16,7 @@ describe('vfio-sim doctor', () => {
     const f = cfg(igdMachine('pc', 'skl'));
     const r = await runCli('doctor', f);
     expect(r.code).toBe(0);
-    expect(r.stdout.split('\n').slice(0, 4)).toEqual([`${f}: QEMU 7.2, pc-i440fx-7.2, seabios 1.16.2, vCPU amd 40 bits`, 'verdict: boots (0 warning(s))', 'QEMU: starts', '']);
+    expect(r.stdout.split('\n').slice(0, 4)).toEqual([`${f}: QEMU 10.0, pc-i440fx-10.0, seabios 1.16.3, vCPU amd 40 bits`, 'verdict: boots (0 warning(s))', 'QEMU: starts', '']);
     expect(r.stdout).toContain('  0x50 GGC 0x2c0   0x5C BDSM 0xbaf00000   0xC0 BDSM64 0x0   0xFC ASLS 0xbfffe000\n');
     expect(r.stdout).toContain('fw_cfg: etc/e820 60 B, etc/igd-bdsm-size 8 B, etc/igd-opregion 8192 B\n');
   });
@@ -31,7 +31,7 @@ describe('vfio-sim doctor', () => {
   });
 
   it('--upgrade-to boots the same config under another QEMU and lists what changes', async () => {
-    const r = await runCli('doctor', cfg(igdMachine('pc', 'skl')), '--upgrade-to', '10.0');
+    const r = await runCli('doctor', cfg(igdMachine('pc', 'skl').replace('qemu: "10.0"', 'qemu: "7.2"')), '--upgrade-to', '10.0');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('upgrading QEMU 7.2 → 10.0: verdict ok → ok\n');
     expect(r.stdout).toContain('  ~ qemu: 7.2 → 10.0\n  ~ machine: pc-i440fx-7.2 → pc-i440fx-10.0\n');

@@ -18,7 +18,7 @@ export function finding(yaml: string, id: string, options: BootOptions = {}): Fi
 }
 
 /** An IGD machine; `extra` goes under the vfio-igd device's props. */
-export const igdMachine = (type: 'pc' | 'q35', gen: string, props = '', extra = ''): string => `machine: { type: ${type}, qemu: "7.2", memory: 4G }
+export const igdMachine = (type: 'pc' | 'q35', gen: string, props = '', extra = ''): string => `machine: { type: ${type}, qemu: "10.0", memory: 4G }
 host: { igd: { generation: ${gen} }${extra} }
 devices:
   - model: vfio-igd

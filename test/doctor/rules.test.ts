@@ -10,7 +10,7 @@ describe('doctor: will QEMU start', () => {
     expect(finding(igdMachine('q35', 'skl', ', x-igd-lpc: on'), 'qemu-refuses')).toEqual({
       id: 'qemu-refuses', severity: 'fail',
       title: 'QEMU refuses to start: Cannot create LPC bridge due to existing device at 1f.0',
-      cause: "vfio-pci's realize fails with this error outside automatic legacy mode, so QEMU 7.2 exits before the guest runs",
+      cause: "vfio-pci's realize fails with this error outside automatic legacy mode, so QEMU 10.0 exits before the guest runs",
       fix: 'x-igd-lpc=on needs an i440fx machine (machine.type: pc): on q35 00:1f.0 is the ICH9 LPC. Use pc, or drop x-igd-lpc',
     });
   });
