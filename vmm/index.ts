@@ -44,3 +44,7 @@ export {
 export { Iommu, formatDmar } from './iommu/index.js';
 export { renderMapSvg, renderMapHtml } from './map/index.js';
 export { QxlDriver, createStandaloneQxl } from '../devices/qxl/index.js';
+export { importText, importQemuArgv, importProxmox, importLibvirt, importedYaml, ImportError, type ImportedConfig } from './import/index.js';
+export { importHost, hostYaml, type HostImport } from './import/host.js';
+export { runDoctor, upgradeDiff, RULES, type DoctorReport, type Finding } from './doctor/index.js';
+export { renderLspci } from './lspci/render.js';

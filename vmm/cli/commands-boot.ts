@@ -7,6 +7,7 @@ import { parseFirmwareArg } from './firmware-arg.js';
 import { EXIT_FAILED, EXIT_USAGE, UsageError } from './errors.js';
 import { loadSpecs } from './load.js';
 import { renderBootText } from './render-text.js';
+import { renderLspci } from '../lspci/render.js';
 
 interface BootCliOptions {
   json?: boolean;
@@ -16,6 +17,7 @@ interface BootCliOptions {
   trace?: string;
   failOnFault?: boolean;
   firmware?: string;
+  lspci?: boolean;
 }
 
 export function registerBootCommands(program: Command, setCode: (c: number) => void): void {
@@ -30,6 +32,7 @@ export function registerBootCommands(program: Command, setCode: (c: number) => v
     .option('--trace <file>', 'write every trap hit as JSON Lines (all configs, in order)')
     .option('--fail-on-fault', 'exit 1 when any IOMMU fault or DMA corruption happened')
     .option('--firmware <name>', 'seabios | ovmf | type-version (e.g. ovmf-2025.02): overrides the config\'s firmware')
+    .option('--lspci', "print the guest's PCI devices the way lspci -nnv does (after the firmware ran)")
     .action((paths: string[], opts: BootCliOptions) => {
       if (opts.strategy !== undefined) checkStrategy(opts.strategy);
       const fw = opts.firmware === undefined ? undefined : parseFirmwareArg(opts.firmware);
@@ -37,7 +40,7 @@ export function registerBootCommands(program: Command, setCode: (c: number) => v
       if (specs === undefined) return setCode(EXIT_USAGE);
       const trace: string[] = [];
       for (const { path, spec } of specs) {
-        const { report, passthrough } = bootSpec(spec, {
+        const { report, passthrough, machine } = bootSpec(spec, {
           configPath: path,
           ...(opts.strategy !== undefined ? { strategy: opts.strategy } : {}),
           ...(opts.vbios !== undefined ? { vbios: opts.vbios } : {}),
@@ -45,9 +48,10 @@ export function registerBootCommands(program: Command, setCode: (c: number) => v
           trace: opts.trace !== undefined,
           ...(fw !== undefined ? { profile: { firmware: fw.firmware } } : {}),
         });
-        process.stdout.write(opts.json ? JSON.stringify(report) + '\n' : renderBootText(report) + '\n\n');
+        if (opts.lspci) process.stdout.write(renderLspci(machine.pci.functions()) + '\n');
+        else process.stdout.write(opts.json ? JSON.stringify(report) + '\n' : renderBootText(report) + '\n\n');
         if (opts.trace !== undefined) for (const line of passthrough.traceLines()) trace.push(line);
-        if (report.panic !== null || (report['vm'] as { status?: string } | undefined)?.status === 'dead') setCode(EXIT_FAILED);
+        if (report.panic !== null || report.vm?.status === 'dead') setCode(EXIT_FAILED);
         if (opts.failOnFault && !dmaVerdict(report).clean) setCode(EXIT_FAILED);
       }
       if (opts.trace !== undefined) {

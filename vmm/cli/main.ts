@@ -5,7 +5,10 @@ import { Command, CommanderError } from 'commander';
 import { registerBootCommands } from './commands-boot.js';
 import { registerCompareCommand } from './commands-compare.js';
 import { registerConfigCommands } from './commands-config.js';
+import { registerDoctorCommand } from './commands-doctor.js';
 import { registerDumpCommand } from './commands-dump.js';
+import { registerHostCommands } from './commands-host.js';
+import { registerImportCommand } from './commands-import.js';
 import { registerMapCommands } from './commands-map.js';
 import { registerQxlCommands } from './commands-qxl.js';
 import { registerSweepCommands } from './commands-sweep.js';
@@ -32,6 +35,9 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerMapCommands(program, setCode);
   registerSweepCommands(program, setCode);
   registerQxlCommands(program, setCode);
+  registerImportCommand(program, setCode);
+  registerHostCommands(program, setCode);
+  registerDoctorCommand(program, setCode);
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (e) {

@@ -148,6 +148,8 @@ export function parseConfig(text: string, fileName: string): ConfigResult {
     igd = r.spec;
   }
   let workload: Workload | undefined;
+  // host.iommu-width: the host DMAR's address width (vfio-sim import/doctor: 64-bit BARs above it cannot be mapped).
+  const iommuWidth = isObj(host) && typeof host['iommu-width'] === 'number' ? host['iommu-width'] : undefined;
   if (root['workload'] !== undefined) {
     const wl = validateWorkload(root['workload'], { devices: topo.devices });
     if (!wl.ok) problems.push(...wl.errors.map((e) => ({ ...e, path: ['workload', ...e.path] })));
@@ -162,7 +164,7 @@ export function parseConfig(text: string, fileName: string): ConfigResult {
     ...(typeof root['name'] === 'string' ? { name: root['name'] } : {}),
     machine,
     devices: topo.devices,
-    ...(igd !== undefined ? { host: { igd } } : {}),
+    ...(igd !== undefined || iommuWidth !== undefined ? { host: { ...(igd !== undefined ? { igd } : {}), ...(iommuWidth !== undefined ? { iommuWidth } : {}) } } : {}),
     firmware: firmwareOf(root['firmware']),
     traps: parseTrapRules(root['traps']),
     ...(workload !== undefined ? { workload } : {}),

@@ -156,7 +156,10 @@ export function configSchema(opts: { validation?: boolean } = {}): JsonSchema {
           ['type'],
         ),
         devices: { type: ['array', 'null'], items: device, description: 'QEMU -device entries, in QEMU order' },
-        host: obj({ igd: igdSchema() }),
+        host: obj({
+          igd: igdSchema(),
+          'iommu-width': { type: 'integer', minimum: 32, maximum: 64, description: "the host IOMMU's address width in bits (dmesg: DMAR: Host address width N)" },
+        }),
         firmware: obj({
           type: { enum: ['seabios', 'ovmf'], description: 'the firmware: seabios (default) or ovmf' },
           version: { type: 'string', description: 'firmware release; default: what Debian ships with the QEMU version' },

@@ -74,7 +74,8 @@ export interface MachineSpec {
     readonly cpu?: { readonly model?: string; readonly vendor?: 'amd' | 'intel'; readonly physBits?: number };
   };
   readonly devices: readonly DeviceSpec[];
-  readonly host?: { readonly igd?: HostIgdSpec };
+  /** `iommuWidth`: the host IOMMU's address width in bits (DMAR "Host address width"), when known. */
+  readonly host?: { readonly igd?: HostIgdSpec; readonly iommuWidth?: number };
   readonly firmware: FirmwareSpec;
   readonly traps: readonly TrapRuleSpec[];
   /** The display workload (QXL driver scripts, monitor plug/unplug), validated once by the loader (vmm/workload). */

@@ -9,7 +9,7 @@ import type { ProfileReport } from '../profile/profile.js';
 import type { DisplayReport, RomReport } from '../traps/passthrough.js';
 import type { TrapsReport } from '../traps/report.js';
 import type { QxlReport } from '../workload/qxl-report.js';
-import type { WorkloadSection } from '../workload/run.js';
+import type { VmSection, WorkloadSection } from '../workload/run.js';
 
 export type { Hex } from '../format.js';
 import type { Hex } from '../format.js';
@@ -91,6 +91,8 @@ export interface BootReport {
   qxl?: QxlReport[];
   dirty?: FramebufferDirtyReport[];
   workload?: WorkloadSection;
+  /** Present once a guest action ended the VM as QEMU would (QEMU's process is gone). */
+  vm?: VmSection;
 }
 
 export { hex } from '../format.js';

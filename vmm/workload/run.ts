@@ -36,7 +36,7 @@ export interface WorkloadRun {
   /** Undefined when there was no workload. */
   readonly workload: WorkloadSection | undefined;
   /** The report sections to merge into the boot report: `qxl` when the machine has QXL, `dirty` and `workload` when a workload ran. */
-  readonly sections: { qxl?: QxlReport[]; dirty?: FramebufferDirtyReport[]; workload?: WorkloadSection };
+  readonly sections: { qxl?: QxlReport[]; dirty?: FramebufferDirtyReport[]; workload?: WorkloadSection; vm?: VmSection };
 }
 
 export interface RunOptions {
