@@ -103,8 +103,8 @@ export function memoryArg(m: MachineSpec['machine']): string {
 
 /** `-machine` argument: the versioned name when the config gave one (pc-q35-9.0), else the alias. */
 function machineArg(m: MachineSpec['machine']): string {
-  if (m.version === undefined) return m.type;
-  return `pc-${m.type === 'q35' ? 'q35' : 'i440fx'}-${m.version}`;
+  const name = m.version === undefined ? m.type : `pc-${m.type === 'q35' ? 'q35' : 'i440fx'}-${m.version}`;
+  return m.maxRamBelow4g === undefined ? name : `${name},max-ram-below-4g=${formatSize(m.maxRamBelow4g, 'B')}`;
 }
 
 /**

@@ -25,13 +25,21 @@ export function qemuRamSize(memory: number): number {
   return Math.ceil(memory / RAM_SIZE_ALIGN) * RAM_SIZE_ALIGN;
 }
 
-/** How QEMU (7.2 and 10.0 alike) splits guest RAM, rounded as QEMU rounds it, around the 32-bit PCI hole. */
-export function ramLayout(type: MachineType, requested: number): RamLayout {
+/**
+ * How QEMU (7.2 and 10.0 alike) splits guest RAM, rounded as QEMU rounds it, around the 32-bit PCI hole, with
+ * `-machine max-ram-below-4g` (hw/i386/pc_q35.c pc_q35_init: min(QEMU's lowmem, the option); pc_piix.c
+ * pc_init1: the option replaces 0xe0000000, and gigabyte_align caps a split at 3 GiB).
+ */
+export function ramLayout(type: MachineType, requested: number, maxRamBelow4g?: number): RamLayout {
   const memory = qemuRamSize(requested);
   if (type === 'q35') {
-    const below4g = memory >= Q35_LOWMEM_LIMIT ? 2 * GiB : memory;
+    let lowmem = memory >= Q35_LOWMEM_LIMIT ? 2 * GiB : Q35_LOWMEM_LIMIT;
+    if (maxRamBelow4g !== undefined && lowmem > maxRamBelow4g) lowmem = maxRamBelow4g;
+    const below4g = memory >= lowmem ? lowmem : memory;
     return { below4g, above4g: memory - below4g };
   }
-  const below4g = memory >= PC_LOWMEM_LIMIT ? 3 * GiB : memory;
-  return { below4g, above4g: memory - below4g };
+  let lowmem = maxRamBelow4g ?? PC_LOWMEM_LIMIT;
+  if (memory < lowmem) return { below4g: memory, above4g: 0 };
+  if (lowmem > 3 * GiB) lowmem = 3 * GiB;
+  return { below4g: lowmem, above4g: memory - lowmem };
 }

@@ -53,7 +53,7 @@ export class Machine {
     /** The QEMU version, machine type, vCPU and firmware this machine models (vmm/profile). */
     readonly profile: MachineProfile = resolveProfile(spec),
   ) {
-    this.layout = ramLayout(spec.machine.type, spec.machine.memory);
+    this.layout = ramLayout(spec.machine.type, spec.machine.memory, spec.machine.maxRamBelow4g);
     this.io = new AddressSpace('io', () => this.pci.regions(true, this.barWrapper));
     this.mmio = new AddressSpace('mmio', () => this.pci.regions(false, this.barWrapper));
     this.pci.onMappingChange = (fn) => this.mappingChanged(fn);
