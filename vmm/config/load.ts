@@ -73,6 +73,7 @@ function machineOf(m: unknown, problems: Problem[]): MachineSpec['machine'] | un
     type,
     memory,
     ...(below !== undefined && below > 0 && below <= 0x1_0000_0000 ? { maxRamBelow4g: below } : {}),
+    ...(typeof m['smp'] === 'number' && Number.isInteger(m['smp']) && m['smp'] >= 1 ? { smp: m['smp'] } : {}),
     ...(maxmem !== undefined ? { maxmem } : {}),
     ...(slots !== undefined ? { slots } : {}),
     ...(qemu !== undefined ? { qemu } : {}),

@@ -124,7 +124,8 @@ function cpuArg(m: MachineSpec['machine']): string[] {
 /** The command line and what it had to leave out for the named QEMU. */
 export function qemuCommandLine(spec: MachineSpec, qemu: QemuVersion = spec.machine.qemu ?? DEFAULT_QEMU): { args: string[]; dropped: DroppedProp[] } {
   const dropped: DroppedProp[] = [];
-  const args: string[] = [QEMU_BINARY, '-machine', machineArg(spec.machine), '-m', memoryArg(spec.machine), ...cpuArg(spec.machine), ...FIXED_OPTIONS];
+  const smp = spec.machine.smp === undefined ? [] : ['-smp', String(spec.machine.smp)];
+  const args: string[] = [QEMU_BINARY, '-machine', machineArg(spec.machine), '-m', memoryArg(spec.machine), ...cpuArg(spec.machine), ...smp, ...FIXED_OPTIONS];
   // One user-mode backend per netdev a NIC names (QEMU refuses a netdev id it does not know).
   const netdevs = new Set<string>();
   for (const d of spec.devices) {
