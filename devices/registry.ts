@@ -14,6 +14,8 @@ export interface DeviceContext {
    * versioned device facts of devices/catalogue/versions.ts. Absent: the default QEMU's.
    */
   readonly machineVersion?: string;
+  /** vCPUs (-smp); absent = 1. Multiqueue devices default one queue per vCPU. */
+  readonly cpus?: number;
   /** Host-side hardware description (IGD) from the config. */
   readonly hostIgd?: HostIgdSpec;
   /** Source id (bus << 8 | devfn of the function as plugged) — the IOMMU binds DMA to it. */

@@ -89,14 +89,14 @@ const MODELS: Readonly<Record<string, VirtioModel>> = {
     // and 10.0.13: max_ports=511 keeps a 4 KiB MSI-X BAR).
     vectors: () => 2,
   },
-  // virtio_scsi_config is 36 bytes; vectors default num_queues + 3 (1 queue per vCPU, one vCPU).
+  // virtio_scsi_config is 36 bytes; vectors default num_queues + 3, num_queues one per vCPU.
   'virtio-scsi-pci': {
     props: {
       vectors: int(0, 2048), num_queues: int(1, 1024), virtqueue_size: int(1, 1024), max_sectors: int(1, 0xffff),
       cmd_per_lun: int(1, 0xffff), iothread: str(), hotplug: bool(), param_change: bool(),
     },
     cfgLen: () => 36,
-    vectors: (p) => propNum(p, 'num_queues', 1) + 3,
+    vectors: (p, ctx) => propNum(p, 'num_queues', optimalQueues(ctx, 2)) + 3,
   },
   // virtio_blk_config is 60 bytes (include/standard-headers/linux/virtio_blk.h; the legacy BAR rounds to 128 on
   // 7.2 and 10.0 alike); vectors default num-queues + 1, num-queues "auto" = one per vCPU (virtio_blk_pci_realize).
@@ -106,7 +106,7 @@ const MODELS: Readonly<Record<string, VirtioModel>> = {
       bootindex: int(-1, 0x7fff_ffff), serial: str(), iothread: str(), discard: bool(), write_zeroes: bool(),
     },
     cfgLen: () => 60,
-    vectors: (p) => propNum(p, 'num-queues', 1) + 1,
+    vectors: (p, ctx) => propNum(p, 'num-queues', optimalQueues(ctx, 0)) + 1,
   },
   // hw/display/virtio-gpu-pci.c: modern only, vectors default 3.
   'virtio-gpu-pci': {
@@ -132,6 +132,14 @@ const MODELS: Readonly<Record<string, VirtioModel>> = {
     vectors: () => 2, // virtio_rng_pci_realize: unspecified vectors become 2
   },
 };
+
+/**
+ * virtio_pci_optimal_num_queues (hw/virtio/virtio-pci.c): one queue per vCPU, capped so the queues fit
+ * VIRTIO_QUEUE_MAX and the vectors (queues + fixed + config) fit the 2048-entry MSI-X table.
+ */
+function optimalQueues(ctx: DeviceContext, fixed: number): number {
+  return Math.min(ctx.cpus ?? 1, VIRTIO_QUEUE_MAX - fixed, 2048 - 1 - fixed);
+}
 
 /** Which interfaces the proxy offers (virtio_pci_realize: disable-legacy=auto follows the bus). */
 export function virtioModes(p: Props, ctx: Pick<CheckContext, 'pcieBus'>): { legacy: boolean; modern: boolean } {

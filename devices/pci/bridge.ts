@@ -9,6 +9,8 @@ import {
 /** One bus segment: the 256 device/function slots behind a bridge (or of a root bus). */
 export class PciBus {
   readonly slots: (PciFunction | undefined)[] = new Array<PciFunction | undefined>(256).fill(undefined);
+  /** The bridges plugged on this bus, newest first (QEMU's bus->child list: QLIST_INSERT_HEAD in pci_bridge_initfn). */
+  readonly childBridges: PciBridge[] = [];
   constructor(readonly bridge: PciBridge | undefined, private readonly fixedNumber = 0) {}
 
   /** The bus number config cycles use: a root bus's own, else the secondary number firmware wrote. */

@@ -75,16 +75,16 @@ describe('qemu-args', () => {
     expect(qemuArgs(spec(fixtureText('seabios/case-5030.yaml')))).toEqual(fx.qemu_args);
   });
 
-  it('reproduces the qemu_args of every recorded SeaBIOS fixture, QEMU 7.2 and 10.0 (AMD and Intel vCPUs)', () => {
+  it('reproduces the qemu_args of every recorded SeaBIOS fixture, QEMU 7.2 and 10.0 (AMD and Intel vCPUs, -smp, max-ram-below-4g, drives)', () => {
     let n = 0;
-    for (const dir of ['seabios', 'seabios-qemu10', 'seabios-qemu10-intel']) {
+    for (const dir of ['seabios', 'seabios-qemu10', 'seabios-qemu10-intel', 'seabios-models']) {
       for (const f of readdirSync(`test/fixtures/${dir}/`).filter((x) => x.endsWith('.yaml'))) {
         const fx = JSON.parse(fixtureText(`${dir}/${f.replace(/yaml$/, 'json')}`)) as { qemu_args: string[] };
         expect(qemuArgs(spec(fixtureText(`${dir}/${f}`))), `${dir}/${f}`).toEqual(fx.qemu_args);
         n++;
       }
     }
-    expect(n).toBe(58 + 58 + 40);
+    expect(n).toBe(58 + 58 + 40 + readdirSync('test/fixtures/seabios-models/').filter((x) => x.endsWith('.yaml')).length);
   });
 
   it('parses every bundled config in configs/', () => {

@@ -70,10 +70,17 @@ function machineOf(m: unknown, problems: Problem[]): MachineSpec['machine'] | un
   } else if (maxmem !== undefined && maxmem === memory && slots !== undefined && slots > 0) {
     problems.push({ path: ['machine', 'maxmem'], message: 'machine.maxmem equals machine.memory, so the memory slots could hold nothing (QEMU refuses this)' });
   }
+  const below = m['max-ram-below-4g'] === undefined ? undefined : parseSize(m['max-ram-below-4g']);
+  if (below !== undefined && below > 0x1_0000_0000) {
+    // hw/i386/pc.c pc_machine_set_max_ram_below_4g.
+    problems.push({ path: ['machine', 'max-ram-below-4g'], message: `machine.max-ram-below-4g: QEMU: Machine option 'max-ram-below-4g=${String(m['max-ram-below-4g'])}' must not exceed 4G` });
+  }
   if (type === undefined || memory === undefined) return undefined;
   return {
     type,
     memory,
+    ...(below !== undefined && below > 0 && below <= 0x1_0000_0000 ? { maxRamBelow4g: below } : {}),
+    ...(typeof m['smp'] === 'number' && Number.isInteger(m['smp']) && m['smp'] >= 1 ? { smp: m['smp'] } : {}),
     ...(maxmem !== undefined ? { maxmem } : {}),
     ...(slots !== undefined ? { slots } : {}),
     ...(qemu !== undefined ? { qemu } : {}),

@@ -104,8 +104,8 @@ export function memoryArg(m: MachineSpec['machine']): string {
 
 /** `-machine` argument: the versioned name when the config gave one (pc-q35-9.0), else the alias. */
 function machineArg(m: MachineSpec['machine']): string {
-  if (m.version === undefined) return m.type;
-  return `pc-${m.type === 'q35' ? 'q35' : 'i440fx'}-${m.version}`;
+  const name = m.version === undefined ? m.type : `pc-${m.type === 'q35' ? 'q35' : 'i440fx'}-${m.version}`;
+  return m.maxRamBelow4g === undefined ? name : `${name},max-ram-below-4g=${formatSize(m.maxRamBelow4g, 'B')}`;
 }
 
 /**
@@ -125,7 +125,8 @@ function cpuArg(m: MachineSpec['machine']): string[] {
 /** The command line and what it had to leave out for the named QEMU. */
 export function qemuCommandLine(spec: MachineSpec, qemu: QemuVersion = spec.machine.qemu ?? DEFAULT_QEMU): { args: string[]; dropped: DroppedProp[] } {
   const dropped: DroppedProp[] = [];
-  const args: string[] = [QEMU_BINARY, '-machine', machineArg(spec.machine), '-m', memoryArg(spec.machine), ...cpuArg(spec.machine), ...FIXED_OPTIONS];
+  const smp = spec.machine.smp === undefined ? [] : ['-smp', String(spec.machine.smp)];
+  const args: string[] = [QEMU_BINARY, '-machine', machineArg(spec.machine), '-m', memoryArg(spec.machine), ...cpuArg(spec.machine), ...smp, ...FIXED_OPTIONS];
   // One user-mode backend per netdev a NIC names (QEMU refuses a netdev id it does not know).
   const netdevs = new Set<string>();
   for (const d of spec.devices) {

@@ -151,6 +151,8 @@ export function configSchema(opts: { validation?: boolean } = {}): JsonSchema {
             }),
             memory: size('RAM; default 128M'),
             maxmem: size('hotplug memory ceiling (-m ...,maxmem=)'),
+            smp: { type: 'integer', minimum: 1, maximum: 255, description: '-smp N: vCPUs (virtio-scsi/virtio-blk default one queue, so one MSI-X vector, per vCPU)' },
+            'max-ram-below-4g': size('-machine max-ram-below-4g=: at most this much RAM below 4 GiB (moves the 32-bit PCI hole)'),
             slots: { type: 'integer', minimum: 0, maximum: 256, description: 'memory hotplug slots (-m ...,slots=)' },
           },
           ['type'],

@@ -66,6 +66,10 @@ export interface MachineSpec {
     readonly memory: number; // bytes
     readonly maxmem?: number; // bytes: -m X,slots=N,maxmem=Y
     readonly slots?: number;
+    /** -smp N: the number of vCPUs (default 1). */
+    readonly smp?: number;
+    /** -machine max-ram-below-4g= (bytes): caps the RAM QEMU maps below 4 GiB. */
+    readonly maxRamBelow4g?: number;
     /** QEMU version ("7.2", "10.0"); default vmm/profile's DEFAULT_QEMU. */
     readonly qemu?: '7.2' | '10.0';
     /** A versioned machine type's version (`pc-q35-9.0` → "9.0"); default the QEMU version. */

@@ -8,6 +8,7 @@ export const FW_CFG_SIGNATURE = 0x00;
 export const FW_CFG_ID = 0x01;
 export const FW_CFG_RAM_SIZE = 0x03;
 export const FW_CFG_NB_CPUS = 0x05;
+export const FW_CFG_MAX_CPUS = 0x0f;
 export const FW_CFG_FILE_DIR = 0x19;
 export const FW_CFG_FILE_FIRST = 0x20;
 /** FW_CFG_ID feature bits: traditional interface, DMA interface. */

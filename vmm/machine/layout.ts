@@ -38,6 +38,8 @@ export interface LayoutOptions {
   readonly machineVersion: string;
   readonly maxmem?: number;
   readonly slots?: number;
+  /** `-machine max-ram-below-4g`. */
+  readonly maxRamBelow4g?: number;
 }
 
 /** RAM above 4 GiB moved to 1 TiB (QEMU hw/i386/pc.c AMD_ABOVE_1TB_START). */
@@ -65,7 +67,7 @@ const roundUpGiB = (n: number): number => Math.ceil(n / GiB) * GiB;
  */
 export function maxUsedGpa(type: MachineType, memory: number, start: number, o: LayoutOptions): number {
   if (o.cpu.physBits <= 32) return 2 ** o.cpu.physBits - 1;
-  const { above4g } = splitRam(type, memory);
+  const { above4g } = splitRam(type, memory, o.maxRamBelow4g);
   let end = start + above4g;
   if (o.maxmem !== undefined && o.slots !== undefined && o.slots > 0 && o.maxmem > memory) {
     end = roundUpGiB(end) + (o.maxmem - memory) + o.slots * GiB;
@@ -73,12 +75,23 @@ export function maxUsedGpa(type: MachineType, memory: number, start: number, o: 
   return roundUpGiB(end) + PCI_HOLE64_SIZE[type] - 1;
 }
 
-/** The split of RAM as QEMU rounds it (qemuRamSize) around the 32-bit PCI hole. */
-function splitRam(type: MachineType, requested: number): { below4g: number; above4g: number } {
+/**
+ * The split of RAM, rounded as QEMU rounds it (qemuRamSize), around the 32-bit PCI hole, with `-machine
+ * max-ram-below-4g` (hw/i386/pc_q35.c pc_q35_init: min(QEMU's lowmem, the option); pc_piix.c pc_init1: the option
+ * replaces 0xe0000000, and gigabyte_align caps a split at 3 GiB).
+ */
+function splitRam(type: MachineType, requested: number, maxRamBelow4g?: number): { below4g: number; above4g: number } {
   const memory = qemuRamSize(requested);
-  const limit = type === 'q35' ? Q35_LOWMEM_LIMIT : PC_LOWMEM_LIMIT;
-  const below4g = memory >= limit ? (type === 'q35' ? 2 : 3) * GiB : memory;
-  return { below4g, above4g: memory - below4g };
+  if (type === 'q35') {
+    let lowmem = memory >= Q35_LOWMEM_LIMIT ? 2 * GiB : Q35_LOWMEM_LIMIT;
+    if (maxRamBelow4g !== undefined && lowmem > maxRamBelow4g) lowmem = maxRamBelow4g;
+    const below4g = memory >= lowmem ? lowmem : memory;
+    return { below4g, above4g: memory - below4g };
+  }
+  let lowmem = maxRamBelow4g ?? PC_LOWMEM_LIMIT;
+  if (memory < lowmem) return { below4g: memory, above4g: 0 };
+  if (lowmem > 3 * GiB) lowmem = 3 * GiB;
+  return { below4g: lowmem, above4g: memory - lowmem };
 }
 
 /**
@@ -88,7 +101,7 @@ function splitRam(type: MachineType, requested: number): { below4g: number; abov
  * has at least 40 address bits. Without `o`, the default vCPU (qemu64: AMD, 40 bits) on a 7.2 machine type.
  */
 export function ramLayout(type: MachineType, memory: number, o: LayoutOptions = { cpu: { vendor: 'amd', physBits: 40 }, machineVersion: '7.2' }): RamLayout {
-  const { below4g, above4g } = splitRam(type, memory);
+  const { below4g, above4g } = splitRam(type, memory, o.maxRamBelow4g);
   const amdHole = o.cpu.vendor === 'amd' && compareVersions(o.machineVersion, AMD_1TB_HOLE_SINCE) >= 0;
   const relocate = amdHole && maxUsedGpa(type, memory, FOUR_GIB, o) >= HT_HOLE_START;
   return { below4g, above4g, above4gStart: relocate ? ABOVE_1TB_START : FOUR_GIB, htHoleReserved: amdHole && o.cpu.physBits >= 40 };

@@ -6,7 +6,7 @@ import type { FirmwareIo } from '../../firmware/io.js';
 import { PORT_DEBUGCON } from '../../firmware/io.js';
 import { AddressSpace, type IoHandler } from '../bus/address-space.js';
 import type { DeviceSpec, MachineSpec } from '../config/spec.js';
-import { FW_CFG_PORT_SEL, FW_CFG_RAM_SIZE, FwCfg } from '../fwcfg/device.js';
+import { FW_CFG_MAX_CPUS, FW_CFG_NB_CPUS, FW_CFG_PORT_SEL, FW_CFG_RAM_SIZE, FwCfg } from '../fwcfg/device.js';
 import type { DmaPort } from '../iommu/types.js';
 import { GuestMemory } from '../memory/guest-memory.js';
 import { PCI_CONFIG_ADDRESS_PORT, PciHost } from '../pci/host.js';
@@ -66,6 +66,7 @@ export class Machine {
       machineVersion: profile.machine.version,
       ...(maxmem !== undefined ? { maxmem } : {}),
       ...(slots !== undefined ? { slots } : {}),
+      ...(spec.machine.maxRamBelow4g !== undefined ? { maxRamBelow4g: spec.machine.maxRamBelow4g } : {}),
     });
     this.io = new AddressSpace('io', () => this.pci.regions(true));
     this.mmio = new AddressSpace('mmio', () => this.pci.regions(false));
@@ -103,6 +104,11 @@ export class Machine {
     const ramSize = new Uint8Array(8);
     new DataView(ramSize.buffer).setBigUint64(0, BigInt(memory), true);
     this.fwcfg.setItem(FW_CFG_RAM_SIZE, ramSize);
+    // -smp N: boot CPUs and the APIC-ID limit (hw/i386/fw_cfg.c fw_cfg_arch_create; N with the default topology).
+    const cpus = new Uint8Array(2);
+    new DataView(cpus.buffer).setUint16(0, this.spec.machine.smp ?? 1, true);
+    this.fwcfg.setItem(FW_CFG_NB_CPUS, cpus);
+    this.fwcfg.setItem(FW_CFG_MAX_CPUS, cpus);
     // QEMU 7.2 always provides the ACPI linker script; SeaBIOS only tests for its presence here.
     this.fwcfg.addFile('etc/table-loader', new Uint8Array(128));
     const { maxmem } = this.spec.machine;
@@ -151,6 +157,7 @@ export class Machine {
     const ctx: DeviceContext = {
       machineType: this.spec.machine.type,
       machineVersion: this.profile.machine.version,
+      cpus: this.spec.machine.smp ?? 1,
       pcieBus,
       rootBus: bus.bridge === undefined,
       ...(this.spec.host?.igd !== undefined ? { hostIgd: this.spec.host.igd } : {}),

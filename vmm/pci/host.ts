@@ -32,6 +32,7 @@ export class PciHost {
   plug(bus: PciBus, devfn: number, fn: PciFunction): void {
     this.fnList = undefined;
     bus.slots[devfn] = fn;
+    if (fn instanceof PciBridge) bus.childBridges.unshift(fn);
     fn.devfn = devfn;
     fn.busNode = bus;
   }
@@ -138,16 +139,25 @@ export class PciHost {
   }
 }
 
-function searchBus(bus: PciBus, nr: number): PciBus | undefined {
-  for (const fn of bus.slots) {
-    if (!(fn instanceof PciBridge)) continue;
-    const sec = fn.secondaryBus();
-    const sub = fn.subordinateBus();
-    if (sec === nr) return fn.secondary;
-    if (sec < nr && nr <= sub) {
-      const found = searchBus(fn.secondary, nr);
-      if (found !== undefined) return found;
+/**
+ * QEMU's pci_find_bus_nr (hw/pci/pci.c): from the root, each bus's child bridges newest first; a bridge whose
+ * secondary number is `nr` ends the search, the first whose [secondary, subordinate] range holds `nr` is descended
+ * into — with no backtracking, so an older bridge given the same numbers (SeaBIOS's bus-reserve rewind) is
+ * shadowed, and so is everything behind it.
+ */
+function searchBus(root: PciBus, nr: number): PciBus | undefined {
+  let bus: PciBus | undefined = root;
+  while (bus !== undefined) {
+    let next: PciBus | undefined;
+    for (const br of bus.childBridges) {
+      const sec = br.secondaryBus();
+      if (sec === nr) return br.secondary;
+      if (sec <= nr && nr <= br.subordinateBus()) {
+        next = br.secondary;
+        break;
+      }
     }
+    bus = next;
   }
   return undefined;
 }

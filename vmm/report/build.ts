@@ -17,7 +17,12 @@ export function buildBaseReport(configPath: string, machine: Machine, fw: Firmwa
   const placed = new Map<string, { type: 'io' | 'mem' | 'prefmem'; size: number }>();
   for (const p of fw.placements) placed.set(`${p.bdf}/${p.bar}`, p);
   const devices: DeviceReport[] = [];
-  for (const fn of machine.pci.functions()) devices.push(deviceReport(fn, placed));
+  // A function config cycles cannot reach (behind an unnumbered bridge, or on a bus a newer bridge shadows) has
+  // no BDF the guest could use: reporting it at its bridge's stale number would collide with a real one.
+  for (const fn of machine.pci.functions()) {
+    if (fn.busNode !== undefined && machine.pci.find(fn.busNode.number(), fn.devfn) !== fn) continue;
+    devices.push(deviceReport(fn, placed));
+  }
   const w = fw.windows;
   return {
     config: configPath,
