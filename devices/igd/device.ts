@@ -39,7 +39,7 @@ export class IgdFunction extends PciFunction {
 
   constructor(readonly host: HostIgd, readonly props: IgdProps, facts: LegacyFacts) {
     super({
-      vendor: 0x8086, device: host.deviceId, classCode: 0x0300, revision: host.revision,
+      vendor: 0x8086, device: host.deviceId, classCode: host.classCode, revision: host.revision,
       subsystemVendor: HOST_SUBSYSTEM.vendor, subsystem: HOST_SUBSYSTEM.id, interruptPin: 1,
     });
     this.bar0Bytes = bar0Size(host.gen);
@@ -81,11 +81,10 @@ export class IgdFunction extends PciFunction {
     const hw = bdsmRegister(h.gen);
     this.setReg(IGD_BDSM, 4, 0, false);
     this.setReg(IGD_BDSM_GEN11, 8, 0, false);
-    this.setReg(hw.offset, hw.width, h.bdsm, false);
-    if (f.emulateBdsm) {
-      const q = bdsmRegister(f.qgen);
-      this.setReg(q.offset, q.width, 0, true);
-    }
+    // MTL and later have no BDSM register (the DSM is found through LMEMBAR).
+    if (!h.dsmInLmembar) this.setReg(hw.offset, hw.width, h.bdsm, false);
+    if (f.bdsmEmulatedAt !== null) this.setReg(f.bdsmEmulatedAt, f.bdsmEmulatedAt === IGD_BDSM_GEN11 ? 8 : 4, 0, true);
+    this.set16(0x0a, f.classCode); // x-pci-class-code
     this.setReg(IGD_ASLS, 4, f.emulateAsls ? 0 : h.asls, f.emulateAsls);
     if (h.gen >= 11) this.setReg(IGD_BGSM, 8, h.bgsm, false);
   }

@@ -24,9 +24,9 @@ export function specOf(yaml: string): MachineSpec {
   return r.spec;
 }
 
-/** An IGD machine in a few words: machine type, memory, host.igd flow mapping, vfio-igd props. */
-export function igdYaml(type: 'pc' | 'q35', memory: string, host: string, props = '', extra = ''): string {
-  return `machine: { type: ${type}, memory: ${memory} }\nhost:\n  igd: ${host}\ndevices:\n  - model: vfio-igd${props ? `\n    props: ${props}` : ''}\n${extra}`;
+/** An IGD machine in a few words: machine type, memory, host.igd flow mapping, vfio-igd props; QEMU 10.1 unless named. */
+export function igdYaml(type: 'pc' | 'q35', memory: string, host: string, props = '', extra = '', qemu = '10.1'): string {
+  return `machine: { type: ${type}, memory: ${memory}, qemu: '${qemu}' }\nhost:\n  igd: ${host}\ndevices:\n  - model: vfio-igd${props ? `\n    props: ${props}` : ''}\n${extra}`;
 }
 
 export interface IgdBoot {

@@ -5,7 +5,7 @@ export function renderBootText(r: BootReport): string {
   const out: string[] = [];
   const mem = Number(r.machine.memory);
   out.push(`${r.config}: ${r.name ?? '(unnamed)'} — ${r.machine.type}, ${sizeText(mem)} RAM (${sizeText(Number(r.machine.below4g))} below 4G, ${sizeText(Number(r.machine.above4g))} above)`);
-  if (r.panic !== null) out.push(`  FIRMWARE PANIC: ${r.panic}`);
+  if (r.panic !== null) out.push(r.igd?.refused === r.panic ? `  ${r.panic}` : `  FIRMWARE PANIC: ${r.panic}`);
   const w = r.pci.windows;
   out.push(`  PCI windows: io ${w.io ? `${w.io[0]}-${w.io[1]}` : 'none'}, 32-bit ${w.mem32[0]}-${w.mem32[1]}, 64-bit ${w.mem64 ? `${w.mem64[0]}-${w.mem64[1]}` : 'none'}`);
   out.push('  PCI tree:');

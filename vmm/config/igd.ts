@@ -1,4 +1,4 @@
-import { ggmsValid, gmchFields, gmsEncodable, gmsRangeText, IGD_GENERATIONS } from '../../devices/igd/tables.js';
+import { ggmsValid, gmchFields, gmsEncodable, gmsRangeText, IGD_GENERATIONS, IGD_LMEMBAR_PLATFORMS, mtlGmsSize } from '../../devices/igd/tables.js';
 import type { HostIgdSpec } from './spec.js';
 import { parseHexInt, parseSize } from './size.js';
 import type { PathSeg } from './yaml-doc.js';
@@ -31,6 +31,12 @@ export function checkHostIgd(raw: unknown): { spec?: HostIgdSpec; problems: Prob
   const r = raw as Record<string, unknown>;
   const g = r['generation'];
   const generation = typeof g === 'string' ? IGD_GENERATIONS[g] : typeof g === 'number' && g >= 6 && g <= 12 ? g : undefined;
+  if (typeof g === 'string' && IGD_LMEMBAR_PLATFORMS.includes(g)) {
+    // DSM in LMEMBAR: GGMS must be 3 and GMS 0..4 or 0xF0..0xFE (i915 mtl_get_gms_size, else "invalid MTL GGC register setting").
+    const gmsRaw = parseHexInt(r['gms']);
+    if (gmsRaw !== undefined && mtlGmsSize(gmsRaw) < 0) problems.push({ path: [...BASE, 'gms'], message: `host.igd.gms: ${hex(gmsRaw)} is not a valid ${g.toUpperCase()} GMS (valid: 0x00..0x04 or 0xf0..0xfe)` });
+    if (typeof r['ggms'] === 'number' && r['ggms'] !== 3) problems.push({ path: [...BASE, 'ggms'], message: `host.igd.ggms: ${g.toUpperCase()} requires GGMS 3 (8 MiB)` });
+  }
   if (generation === undefined) return { problems }; // the schema already said why
   const num = (k: string, max: number): number | undefined => {
     const v = parseHexInt(r[k]);
@@ -73,11 +79,14 @@ export function checkHostIgd(raw: unknown): { spec?: HostIgdSpec; problems: Prob
   if (typeof sr === 'object' && sr !== null) {
     const base = parseHexInt((sr as Record<string, unknown>)['base']);
     const sz = parseSize((sr as Record<string, unknown>)['size']);
-    if (generation < 11) {
-      problems.push({ path: [...BASE, 'stolen-reserved'], prefer: 'key', message: `host.igd.stolen-reserved exists only on gen 11+ (this is gen ${generation})` });
+    if (generation < 8) {
+      problems.push({ path: [...BASE, 'stolen-reserved'], prefer: 'key', message: `host.igd.stolen-reserved exists only on gen 8+ (this is gen ${generation})` });
     } else if (base !== undefined && sz !== undefined) stolenReserved = { base, size: sz };
   }
   const version = (r['opregion'] as { version?: unknown } | undefined)?.version;
+  const classCode = num('class', 0xffff);
+  const asls = num('asls', 0xffffffff);
+  const sriovVf = r['sriov-vf'] === true;
   const spec: HostIgdSpec = {
     generation,
     ...(typeof g === 'string' ? { generationName: g } : {}),
@@ -88,6 +97,9 @@ export function checkHostIgd(raw: unknown): { spec?: HostIgdSpec; problems: Prob
     ...(bdsm !== undefined ? { bdsm } : {}),
     ...(version === '2.0' || version === '2.1' ? { opregion: { version } } : {}),
     ...(stolenReserved !== undefined ? { stolenReserved } : {}),
+    ...(classCode !== undefined ? { classCode } : {}),
+    ...(asls !== undefined ? { asls } : {}),
+    ...(sriovVf ? { sriovVf } : {}),
   };
   return { spec, problems };
 }

@@ -64,6 +64,9 @@ function igdSchema(): JsonSchema {
       bdsm: hexInt("base of the host's stolen memory"),
       opregion: obj({ version: { type: 'string', enum: ['2.0', '2.1'], title: 'OpRegion version' } }),
       'stolen-reserved': obj({ base: hexInt('STOLEN_RESERVED base'), size: size() }, ['base', 'size']),
+      class: hexInt('class code as the host enumerates it: 0x0300 (VGA) or 0x0380 (display)'),
+      asls: hexInt('host ASLS (0xFC): 0 = the host has no OpRegion'),
+      'sriov-vf': { type: 'boolean', description: 'the assigned function is an SR-IOV VF (no OpRegion)' },
     },
     ['generation'],
   );

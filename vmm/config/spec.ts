@@ -2,6 +2,8 @@
  * The validated machine description every layer reads (output of vmm/config's loader).
  * Plain data: no classes, so it crosses worker threads and JSON unchanged.
  */
+import type { QemuVersion } from '../profile/qemu.js';
+
 export type MachineType = 'q35' | 'pc';
 
 export type PropValue = string | number | boolean;
@@ -30,6 +32,12 @@ export interface HostIgdSpec {
   readonly bdsm?: number;
   readonly opregion?: { readonly version: '2.0' | '2.1' };
   readonly stolenReserved?: { readonly base: number; readonly size: number };
+  /** Class code the host enumerates (0x0300 VGA, 0x0380 display); default 0x0300. */
+  readonly classCode?: number;
+  /** The host ASLS: 0 = no OpRegion (the kernel exposes no OpRegion region). */
+  readonly asls?: number;
+  /** The assigned function is an SR-IOV VF (no OpRegion). */
+  readonly sriovVf?: boolean;
 }
 
 export interface TrapRuleSpec {
@@ -62,8 +70,8 @@ export interface MachineSpec {
     readonly memory: number; // bytes
     readonly maxmem?: number; // bytes: -m X,slots=N,maxmem=Y
     readonly slots?: number;
-    /** QEMU version ("7.2", "10.0"); default vmm/profile's DEFAULT_QEMU. */
-    readonly qemu?: '7.2' | '10.0';
+    /** QEMU version (vmm/profile QEMU_VERSIONS); default vmm/profile's DEFAULT_QEMU. */
+    readonly qemu?: QemuVersion;
     /** A versioned machine type's version (`pc-q35-9.0` → "9.0"); default the QEMU version. */
     readonly version?: string;
     /** The vCPU (-cpu); default qemu64 (AMD, 40 physical address bits). */

@@ -71,6 +71,9 @@ function registerHazards(m: Machine, st: IgdMachineState, igd: IgdFunction, out:
   if (size > 0 && size !== h.dsmSize) {
     out.push({ id: 'stolen-size-mismatch', message: `the guest's ${mib(size)} of stolen memory differs from the host BIOS's ${mib(h.dsmSize)}: the Windows driver crashes when they differ` });
   }
+  if (igd.guestAsls() !== 0 && igd.guestAsls() === h.asls) {
+    out.push({ id: 'host-asls-visible', message: `QEMU does not emulate ASLS here: the guest reads the host's OpRegion address ${hex(h.asls)}, which is not an OpRegion in guest memory` });
+  }
   if (igd.guestAsls() === 0) out.push({ id: 'no-opregion', message: 'no OpRegion (ASLS reads 0): the Windows driver fails (Code 43) and i915 runs without the VBT' });
   const lpc = m.pci.root.slots[0xf8];
   if (!st.lpcIdsCopied && (lpc === undefined || lpc.get16(0x02) !== h.lpc.device)) {

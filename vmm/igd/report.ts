@@ -1,4 +1,7 @@
-import { FWCFG_BDSM_SIZE, findIgd } from '../../devices/igd/index.js';
+import { FWCFG_BDSM_SIZE, findIgd, IGD_QEMU_LINES } from '../../devices/igd/index.js';
+
+/** i915 (HAS_LMEMBAR_SMEM_STOLEN): the DSM starts 8 MiB into LMEMBAR, after the GSM (i915_gem_stolen.c). */
+const LMEMBAR_DSM_OFFSET = 0x80_0000;
 import type { Machine } from '../machine/machine.js';
 import { hex, type Hex } from '../report/types.js';
 import { igdHazards, type IgdHazard } from './hazards.js';
@@ -19,9 +22,21 @@ export interface IgdReport {
   generation: number;
   generationName: string;
   deviceId: Hex;
-  /** QEMU behaviour (x-igd-behaviour) and whether its legacy mode came up. */
-  behaviour: 'qemu10' | 'legacy';
+  /** The QEMU IGD line applied (follows machine.qemu: ≤ 9.1, 9.2, 10.0, 10.1+) and whether its legacy mode came up. */
+  qemuLine: string;
   legacyMode: boolean;
+  /** QEMU exits at realize: "QEMU refuses to start: <QEMU's message>"; null when it starts. */
+  refused: string | null;
+  /** Why QEMU did no IGD setup at all (plain vfio-pci), or null. */
+  skipped: string | null;
+  /** Class code the guest sees (0x0300 VGA, 0x0380 display). */
+  classCode: Hex;
+  /** BAR0 mirrors QEMU emulates (GGC at 0x108040, BDSM at 0x1080C0); otherwise the host's values show through. */
+  mirrors: { ggc: boolean; bdsm: boolean };
+  /** The BAR4 GTT relocation quirk is installed (≤ 9.2 legacy mode). */
+  bar4Quirk: boolean;
+  /** MTL and later: stolen memory sits in LMEMBAR (BAR2 + 8 MiB): where the guest finds it, or null before BAR2 is placed. */
+  lmembarDsm: Hex | null;
   strategy: string;
   hostBdsm: Hex;
   /** BDSM as the guest reads it (base bits only), null while it reads 0. */
@@ -63,15 +78,22 @@ export function igdReport(machine: Machine, firmware?: unknown, strategy?: strin
     generation: igd.gen,
     generationName: igd.host.name,
     deviceId: hex(igd.host.deviceId),
-    behaviour: igd.features.behaviour,
+    qemuLine: IGD_QEMU_LINES[igd.features.line].label,
     legacyMode: igd.features.legacyMode,
+    refused: igd.features.refused === null ? null : `QEMU refuses to start: ${igd.features.refused}`,
+    skipped: igd.features.skipped,
+    classCode: hex(igd.features.classCode),
+    mirrors: { ggc: igd.features.ggcMirror, bdsm: igd.features.bdsmMirror },
+    bar4Quirk: igd.features.bar4Quirk,
+    lmembarDsm: igd.host.dsmInLmembar && igd.barAddress(2) >= 0 ? hex(igd.barAddress(2) + LMEMBAR_DSM_OFFSET) : null,
     strategy: strategy ?? st?.strategy.name ?? 'none',
     hostBdsm: hex(igd.host.bdsm),
     guestBdsm: bdsm === 0 ? null : hex(bdsm),
     guestAsls: asls === 0 ? null : hex(asls),
     stolenSize: hex(igd.stolenSize()),
     gttSize: hex(igd.gttSize()),
-    opregionSize: asls === 0 || op === undefined ? null : hex(op.length),
+    // A guest ASLS equal to the host's is QEMU passing the host register through, not a copy the guest got.
+    opregionSize: asls === 0 || op === undefined || asls === igd.host.asls ? null : hex(op.length),
     fwcfg: { 'etc/igd-bdsm-size': bdsmFile === undefined ? null : hex(u64(bdsmFile)) },
     fakeBars: (st?.fakeBars ?? []).map((fb) => ({
       bdf: fb.fn.bdf,
