@@ -67,6 +67,9 @@ const DEFAULT_STOLEN_RESERVED = 2 * MiB;
 /** The host OpRegion sits in ACPI NVS this far below the GSM (vfio-sim default; + SeaBIOS-like 0x18 offset). */
 const HOST_ASLS_BELOW_GSM = 0xc0_2000;
 
+/** MTL+ hosts: the DSM is above 4 GiB in LMEMBAR, the OpRegion stays in ACPI NVS below 4 GiB (vfio-sim default). */
+const LMEMBAR_HOST_ASLS = 0x7b7f_e018;
+
 /** A host IGD with every value resolved (what the device model, fw_cfg and strategies read). */
 export interface HostIgd {
   readonly gen: number;
@@ -133,7 +136,7 @@ export function resolveHostIgd(spec: HostIgdSpec | undefined): HostIgd {
   const bgsm = bdsm - gsmSize;
   let stolenReserved: HostIgd['stolenReserved'] = null;
   // bdw/chv/icl_get_stolen_reserved (i915_gem_stolen.c) read GEN6_STOLEN_RESERVED from gen 8: hosts set it up there too.
-  if (gen >= 8) {
+  if (gen >= 8 && p.lmembar !== true) {
     stolenReserved = s.stolenReserved ?? (dsmSize >= 2 * DEFAULT_STOLEN_RESERVED ? { base: bdsm + dsmSize - DEFAULT_STOLEN_RESERVED, size: DEFAULT_STOLEN_RESERVED } : null);
   }
   const ids = (device: number, revision: number): HostPciIds => ({
@@ -151,7 +154,7 @@ export function resolveHostIgd(spec: HostIgdSpec | undefined): HostIgd {
     gsmSize,
     bdsm,
     bgsm,
-    asls: s.asls ?? (s.sriovVf === true ? 0 : bgsm - HOST_ASLS_BELOW_GSM + 0x18),
+    asls: s.asls ?? (s.sriovVf === true ? 0 : p.lmembar === true ? LMEMBAR_HOST_ASLS : bgsm - HOST_ASLS_BELOW_GSM + 0x18),
     opregionVersion: s.opregion?.version ?? '2.0',
     stolenReserved,
     stolenReservedReg: stolenReserved === null ? 0 : encodeStolenReserved(stolenReserved.base, stolenReserved.size),

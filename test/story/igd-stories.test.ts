@@ -101,8 +101,9 @@ describe('e820-reserved (SeaBIOS intel_igd_setup)', () => {
 });
 
 describe('every bundled IGD config with its own strategy', () => {
-  // igd-bdw-pc is QEMU 9.2, whose BAR4 quirk relocates a clean vBIOS's addresses again (tested above).
-  const names = readdirSync(CONFIGS).filter((f) => f.startsWith('igd-') && f !== 'igd-bdw-pc.yaml').map((f) => f.replace(/\.yaml$/, ''));
+  // igd-bdw-pc is QEMU 9.2, whose BAR4 quirk relocates a clean vBIOS's addresses again (tested above); Meteor Lake has
+  // no BDSM for a vBIOS to read (its DSM is in LMEMBAR: test/igd/guest-view.test.ts).
+  const names = readdirSync(CONFIGS).filter((f) => f.startsWith('igd-') && f !== 'igd-bdw-pc.yaml' && f !== 'igd-mtl-q35.yaml').map((f) => f.replace(/\.yaml$/, ''));
   it.each(names)('%s: a clean vBIOS (reads-bdsm) scans out without a bad DMA', (name) => {
     const s = story(config(name), { vbios: 'reads-bdsm' });
     expect(s.sections.display![0]!.readPages).toBe(FB_PAGES);

@@ -53,7 +53,7 @@ function registerHazards(m: Machine, st: IgdMachineState, igd: IgdFunction, out:
   const bdsm = igd.guestBdsmBase();
   const size = igd.stolenSize();
   const zeroGms = st.strategy.vmm.zeroGms === true; // its own hazards say it
-  if (!zeroGms && size > 0 && bdsm === 0) {
+  if (!zeroGms && size > 0 && bdsm === 0 && !h.dsmInLmembar) {
     if (h.gen >= 11 && st.strategy.firmwareKind === 'seabios' && st.fwcfg.has('etc/igd-bdsm-size') && st.fakeBars.length === 0) {
       out.push({ id: 'bdsm-0xc0-unset', message: `SeaBIOS writes BDSM at 0x5C only; gen ${h.gen} drivers read the 64-bit BDSM at 0xC0, which stays 0 (the memory it reserved is never used)` });
     } else {
@@ -61,7 +61,7 @@ function registerHazards(m: Machine, st: IgdMachineState, igd: IgdFunction, out:
     }
   }
   const identityOk = st.identity !== undefined && !('refused' in st.identity);
-  if (bdsm === h.bdsm && !identityOk) {
+  if (bdsm === h.bdsm && !identityOk && !h.dsmInLmembar) {
     out.push({ id: 'host-bdsm-visible', message: `QEMU does not emulate BDSM here (${st.features.qgen < 0 ? `QEMU knows no generation for ${id4(h.deviceId)}` : 'legacy mode is off'}): the guest reads the host's ${hex(h.bdsm)}, which is not guest stolen memory` });
   }
   if (h.gen >= 11 && h.stolenReserved !== null && bdsm !== h.bdsm) {

@@ -6,6 +6,8 @@ import type { Machine } from '../machine/machine.js';
 import { hex, type Hex } from '../report/types.js';
 import { igdHazards, type IgdHazard } from './hazards.js';
 import { igdState } from './state.js';
+import { guestView, type GuestMessage } from './guest-view.js';
+import type { E820Range } from '../../firmware/types.js';
 
 /** A fake BAR as the report shows it. */
 export interface FakeBarReport {
@@ -53,6 +55,8 @@ export interface IgdReport {
   /** The VMM-placed OpRegion range (zero-gms). */
   opregionMmio: { start: Hex; size: Hex } | null;
   hazards: IgdHazard[];
+  /** What the guest's drivers will print or do, with the cause (Linux early quirks, i915/xe, Windows, the GOP). */
+  guest: GuestMessage[];
 }
 
 /** The u64 LE value of an 8-byte fw_cfg file. */
@@ -61,12 +65,11 @@ function u64(b: Uint8Array): number {
 }
 
 /**
- * The IGD section of a boot report from the machine's final state. `firmware` is accepted for
- * symmetry with the other report builders (the registers and the VMM state already say everything
- * needed); `strategy` overrides the name shown. Null when the machine has no vfio-igd.
+ * The IGD section of a boot report from the machine's final state; `firmware`'s e820 map tells the guest
+ * view which ranges the kernel treats as RAM. `strategy` overrides the name shown. Null when the machine
+ * has no vfio-igd.
  */
-export function igdReport(machine: Machine, firmware?: unknown, strategy?: string): IgdReport | null {
-  void firmware;
+export function igdReport(machine: Machine, firmware?: { readonly e820?: readonly E820Range[] }, strategy?: string): IgdReport | null {
   const igd = findIgd(machine.pci.functions());
   if (igd === undefined) return null;
   const st = igdState(machine);
@@ -105,5 +108,6 @@ export function igdReport(machine: Machine, firmware?: unknown, strategy?: strin
     })),
     opregionMmio: st?.opregionMmio === undefined ? null : { start: hex(st.opregionMmio.base), size: hex(st.opregionMmio.size) },
     hazards: st === undefined ? [] : igdHazards(machine, st),
+    guest: st === undefined ? [] : guestView(machine, st, firmware?.e820 ?? []),
   };
 }
