@@ -7,6 +7,7 @@ import { registerCompareCommand } from './commands-compare.js';
 import { registerConfigCommands } from './commands-config.js';
 import { registerDumpCommand } from './commands-dump.js';
 import { registerMapCommands } from './commands-map.js';
+import { registerRomCommand } from './commands-rom.js';
 import { registerSweepCommands } from './commands-sweep.js';
 import { EXIT_USAGE, UsageError } from './errors.js';
 
@@ -28,6 +29,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerDumpCommand(program, setCode);
   registerMapCommands(program, setCode);
   registerSweepCommands(program, setCode);
+  registerRomCommand(program, setCode);
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (e) {
