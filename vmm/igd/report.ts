@@ -44,6 +44,8 @@ export interface IgdReport {
   /** BDSM as the guest reads it (base bits only), null while it reads 0. */
   guestBdsm: Hex | null;
   guestAsls: Hex | null;
+  /** GMCH/GGC (0x50) as the guest reads it. */
+  guestGmch: Hex;
   /** DSM bytes the guest's GMCH announces (GMS), and GTT bytes (GGMS). */
   stolenSize: Hex;
   gttSize: Hex;
@@ -93,6 +95,7 @@ export function igdReport(machine: Machine, firmware?: { readonly e820?: readonl
     hostBdsm: hex(igd.host.bdsm),
     guestBdsm: bdsm === 0 ? null : hex(bdsm),
     guestAsls: asls === 0 ? null : hex(asls),
+    guestGmch: hex(igd.guestGmch()),
     stolenSize: hex(igd.stolenSize()),
     gttSize: hex(igd.gttSize()),
     // A guest ASLS equal to the host's is QEMU passing the host register through, not a copy the guest got.
