@@ -46,10 +46,12 @@ function sectionLines(r: BootReport): string[] {
   const out: string[] = [];
   const igd = r.igd;
   if (igd !== undefined) {
-    out.push(`  IGD (${igd.generationName}, gen ${igd.generation}), strategy ${igd.strategy}:`);
+    out.push(`  IGD (${igd.generationName}, gen ${igd.generation}), strategy ${igd.strategy}, QEMU ${igd.qemuLine} IGD code${igd.legacyMode ? ', legacy mode' : ''}:`);
+    if (igd.skipped !== null) out.push(`    QEMU did no IGD setup: ${igd.skipped}`);
     out.push(`    host BDSM ${igd.hostBdsm}  guest BDSM ${igd.guestBdsm ?? 'unset'}  guest ASLS ${igd.guestAsls ?? 'unset'}`);
     out.push(`    stolen ${sizeText(Number(igd.stolenSize))}, GTT ${sizeText(Number(igd.gttSize))}, etc/igd-bdsm-size ${igd.fwcfg['etc/igd-bdsm-size'] ?? 'absent'}`);
     for (const h of igd.hazards) out.push(`    hazard ${h.id}: ${h.message}`);
+    for (const g of igd.guest) out.push(`    guest ${g.driver}: ${g.message}${g.conditional !== undefined ? ` (${g.conditional})` : ''} — ${g.cause}`);
   }
   const traps = r.traps;
   if (traps !== undefined && (traps.hits > 0 || traps.fatal !== null)) {
