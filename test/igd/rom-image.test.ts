@@ -147,3 +147,19 @@ describe('romfile images (PCI expansion ROM headers, PCIR, EFI headers)', () => 
     expect(bad.stderr).toBe(`${join(dir, 'bad.rom')}: 12 bytes: too short for a PCI expansion ROM header (0x1a bytes)\n`);
   });
 });
+
+describe("the IGD's romfile in the boot report", () => {
+  it('parses the image named by romfile= (relative to the config) and says whether it claims the device', async () => {
+    const { bootSpec } = await import('../../vmm/boot/index.js');
+    const { specOf, igdYaml } = await import('./helpers.js');
+    const dir = mkdtempSync(join(tmpdir(), 'igd-romfile-'));
+    writeFileSync(join(dir, 'n100.rom'), image({ code: 3, device: 0x46d1, last: true, text: 'IgdAssignmentDxe PlatformGopPolicy IntelGopDriver' }));
+    const yaml = igdYaml('q35', '4G', '{ generation: adl-n }', '{ romfile: n100.rom }');
+    const r = bootSpec(specOf(yaml), { configPath: join(dir, 'm.yaml'), strategy: 'uefi-reserved' }).report;
+    expect(r.igd?.romfile).toMatchObject({ path: 'n100.rom', found: true, size: 1024, holds: ['IgdAssignmentDxe + PlatformGopPolicy + IntelGopDriver (x64)'], matches: true, notes: [] });
+    const other = bootSpec(specOf(igdYaml('q35', '4G', '{ generation: tgl }', '{ romfile: n100.rom }')), { configPath: join(dir, 'm.yaml') }).report;
+    expect(other.igd?.romfile?.notes).toEqual(['no image claims 8086:9a49 (PCIR device ID or device list): firmware may skip the ROM']);
+    const missing = bootSpec(specOf(igdYaml('q35', '4G', '{ generation: tgl }', '{ romfile: gone.rom }')), { configPath: join(dir, 'm.yaml') }).report;
+    expect(missing.igd?.romfile).toMatchObject({ found: false, notes: ['gone.rom: ENOENT: QEMU would stop with "failed to find romfile" if it is missing on the host too'] });
+  });
+});

@@ -51,6 +51,11 @@ function sectionLines(r: BootReport): string[] {
     out.push(`    host BDSM ${igd.hostBdsm}  guest BDSM ${igd.guestBdsm ?? 'unset'}  guest ASLS ${igd.guestAsls ?? 'unset'}`);
     out.push(`    stolen ${sizeText(Number(igd.stolenSize))}, GTT ${sizeText(Number(igd.gttSize))}, etc/igd-bdsm-size ${igd.fwcfg['etc/igd-bdsm-size'] ?? 'absent'}`);
     for (const h of igd.hazards) out.push(`    hazard ${h.id}: ${h.message}`);
+    const rf = igd.romfile;
+    if (rf !== undefined) {
+      out.push(`    romfile ${rf.path}: ${rf.found ? `${rf.holds.join(', ') || 'nothing usable'}; ${rf.matches === true ? 'claims' : 'does NOT claim'} ${igd.deviceId}` : 'not found here'}`);
+      for (const n of rf.notes) out.push(`      note: ${n}`);
+    }
     for (const g of igd.guest) out.push(`    guest ${g.driver}: ${g.message}${g.conditional !== undefined ? ` (${g.conditional})` : ''} — ${g.cause}`);
   }
   const traps = r.traps;

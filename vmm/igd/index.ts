@@ -8,3 +8,5 @@ export { compareStrategies, strategyColumn, e820Diff, type BootFn, type Strategy
 export { renderComparison, comparisonJson, humanSize } from './compare-render.js';
 export { guestView, type GuestMessage, type GuestDriver } from './guest-view.js';
 export { compareQemuVersions, renderQemuComparison, type QemuBootFn, type QemuColumn, type QemuComparison } from './compare-qemu.js';
+export { inspectIgdRomfile, type RomfileReport } from './romfile.js';
+export { igdPreOsProgram, GOP_PROGRAM, type PreOsChoice } from './pre-os.js';

@@ -8,6 +8,7 @@ import { ensureLpcBridge, setupFakeBars } from './fake-bars.js';
 import { setupIdentity } from './identity.js';
 import { igdState, setIgdState, type IgdMachineState } from './state.js';
 import { placeZeroGmsOpRegion, setupZeroGms } from './zero-gms.js';
+import { inspectIgdRomfile } from './romfile.js';
 
 /** Event source for everything the IGD layer records. */
 export const IGD_EVENT_SOURCE = 'vfio-igd 00:02.0';
@@ -30,7 +31,7 @@ function legacyFacts(m: Machine, devfn: number, onRoot: boolean): LegacyFacts {
  * files, and set up fake BARs / identity reservation / the zero-GMS quirk. Returns the state, or
  * undefined when the machine has no vfio-igd.
  */
-export function prepareIgdMachine(m: Machine, strategy: IgdStrategy | string | undefined): IgdMachineState | undefined {
+export function prepareIgdMachine(m: Machine, strategy: IgdStrategy | string | undefined, configPath?: string): IgdMachineState | undefined {
   const igd = findIgd(m.pci.functions());
   if (igd === undefined) return undefined;
   const s = typeof strategy === 'object' ? strategy : resolveIgdStrategy(strategy ?? m.spec.firmware.igdStrategy);
@@ -64,6 +65,8 @@ export function prepareIgdMachine(m: Machine, strategy: IgdStrategy | string | u
       st.fwcfg.set(name, data);
     }
   }
+  const rom = inspectIgdRomfile(igd, configPath);
+  if (rom !== undefined) st.romfile = rom;
   setIgdState(m, st);
   if (features.refused !== null) {
     // vfio-pci realize failed: QEMU prints the error and exits; nothing else of the IGD setup happens.

@@ -7,6 +7,7 @@ import { hex, type Hex } from '../report/types.js';
 import { igdHazards, type IgdHazard } from './hazards.js';
 import { igdState } from './state.js';
 import { guestView, type GuestMessage } from './guest-view.js';
+import type { RomfileReport } from './romfile.js';
 import type { E820Range } from '../../firmware/types.js';
 
 /** A fake BAR as the report shows it. */
@@ -59,6 +60,8 @@ export interface IgdReport {
   hazards: IgdHazard[];
   /** What the guest's drivers will print or do, with the cause (Linux early quirks, i915/xe, Windows, the GOP). */
   guest: GuestMessage[];
+  /** The IGD's romfile parsed (images, what it holds, whether it claims the device), when it names one. */
+  romfile?: RomfileReport;
 }
 
 /** The u64 LE value of an 8-byte fw_cfg file. */
@@ -112,5 +115,6 @@ export function igdReport(machine: Machine, firmware?: { readonly e820?: readonl
     opregionMmio: st?.opregionMmio === undefined ? null : { start: hex(st.opregionMmio.base), size: hex(st.opregionMmio.size) },
     hazards: st === undefined ? [] : igdHazards(machine, st),
     guest: st === undefined ? [] : guestView(machine, st, firmware?.e820 ?? []),
+    ...(st?.romfile !== undefined ? { romfile: st.romfile } : {}),
   };
 }
