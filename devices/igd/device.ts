@@ -3,7 +3,7 @@ import { igdFeatures, type IgdFeatures, type IgdProps, type LegacyFacts } from '
 import { Gtt } from './gtt.js';
 import { HOST_SUBSYSTEM, type HostIgd } from './host.js';
 import {
-  BAR4_DATA, BAR4_GTT_SELECT, BAR4_INDEX, bar0Size, BDSM_MASK, bdsmRegister, ggmsSize, gmchFields, gmsSize, gttOffset,
+  BAR4_DATA, BAR4_GTT_SELECT, BAR4_INDEX, bar0Size, BDSM_MASK, bdsmRegister, gttOffset, platformGmch,
   IGD_APERTURE_SIZE, IGD_ASLS, IGD_BAR_APERTURE, IGD_BAR_IO, IGD_BAR_MMIO, IGD_BDSM, IGD_BDSM_GEN11, IGD_BGSM, IGD_GMCH,
   IGD_IO_BAR_SIZE, IGD_ROM_SIZE, MMIO_BDSM, MMIO_BGSM, MMIO_GGC, MMIO_STOLEN_RESERVED,
 } from './tables.js';
@@ -121,12 +121,14 @@ export class IgdFunction extends PciFunction {
 
   /** DSM bytes the guest's GMCH announces. */
   stolenSize(): number {
-    return gmsSize(this.host.gen, gmchFields(this.host.gen, this.guestGmch()).gms);
+    const d = platformGmch(this.host.name, this.host.gen);
+    return d.dsm(d.fields(this.guestGmch()).gms);
   }
 
   /** GTT (GSM) bytes the guest's GMCH announces. */
   gttSize(): number {
-    return ggmsSize(this.host.gen, gmchFields(this.host.gen, this.guestGmch()).ggms);
+    const d = platformGmch(this.host.name, this.host.gen);
+    return d.gsm(d.fields(this.guestGmch()).ggms);
   }
 
   /** VMM-owned stolen registers (fake-BAR and zero-gms strategies): set the value, the guest cannot write it. */

@@ -1,7 +1,5 @@
 import type { HostIgdSpec } from '../../vmm/config/spec.js';
-import {
-  chvGmsSize, encodeGmch, GENERATION_DEFAULT_NAME, ggmsSize, gmchFields, gmsSize, MiB, mtlGmsSize,
-} from './tables.js';
+import { GENERATION_DEFAULT_NAME, MiB, mtlGmsSize, platformGmch } from './tables.js';
 
 /** PCI IDs of a host function QEMU copies into the guest (igd.md §1.4). */
 export interface HostPciIds {
@@ -120,18 +118,19 @@ export function resolveHostIgd(spec: HostIgdSpec | undefined): HostIgd {
   const name = platformName(s);
   const p = PLATFORMS[name] ?? PLATFORMS['skl']!;
   const gen = s.generation;
+  const dec = platformGmch(name, gen);
   let gms = s.gms ?? p.gms;
   let ggms = s.ggms ?? p.ggms;
   let gmch: number;
   if (s.gmch !== undefined) {
     gmch = s.gmch;
-    const f = gmchFields(gen, gmch);
+    const f = dec.fields(gmch);
     gms = s.gms ?? f.gms;
     ggms = s.ggms ?? f.ggms;
-    gmch = encodeGmch(gen, gms, ggms, gmch);
-  } else gmch = encodeGmch(gen, gms, ggms);
-  const dsmSize = name === 'chv' ? chvGmsSize(gms) : p.lmembar === true ? Math.max(0, mtlGmsSize(gms)) : gmsSize(gen, gms);
-  const gsmSize = ggmsSize(gen, ggms);
+    gmch = dec.encode(gms, ggms, gmch);
+  } else gmch = dec.encode(gms, ggms);
+  const dsmSize = p.lmembar === true ? Math.max(0, mtlGmsSize(gms)) : dec.dsm(gms);
+  const gsmSize = dec.gsm(ggms);
   const bdsm = s.bdsm ?? p.bdsm;
   const bgsm = bdsm - gsmSize;
   let stolenReserved: HostIgd['stolenReserved'] = null;

@@ -84,6 +84,36 @@ export function chvGmsSize(gms: number): number {
   return (36 + (gms - 0x17) * 4) * MiB;
 }
 
+/** How a platform's hardware and i915 decode its GGC: fields, sizes, and the inverse. */
+export interface GmchDecoder {
+  fields(gmch: number): { gms: number; ggms: number };
+  encode(gms: number, ggms: number, base?: number): number;
+  dsm(gms: number): number;
+  gsm(ggms: number): number;
+}
+
+/**
+ * The GGC decoder of one platform. Cherryview is gen 8 but keeps the SNB field positions (GMS bits 7:3, GGMS 9:8)
+ * with its own GMS table and a power-of-two GGMS (early-quirks.c chv_stolen_size, i915 chv_get_total_gtt_size);
+ * QEMU knows it only as "gen 8" and reads the BDW positions — the mismatch the guest view reports.
+ */
+export function platformGmch(name: string, gen: number): GmchDecoder {
+  if (name === 'chv') {
+    return {
+      fields: (gmch) => gmchFields(6, gmch),
+      encode: (gms, ggms, base = 0) => encodeGmch(6, gms, ggms, base),
+      dsm: chvGmsSize,
+      gsm: (ggms) => (ggms === 0 ? 0 : (1 << ggms) * MiB),
+    };
+  }
+  return {
+    fields: (gmch) => gmchFields(gen, gmch),
+    encode: (gms, ggms, base = 0) => encodeGmch(gen, gms, ggms, base),
+    dsm: (gms) => gmsSize(gen, gms),
+    gsm: (ggms) => ggmsSize(gen, ggms),
+  };
+}
+
 /** MTL (DSM in LMEMBAR): 0..4 ×32 MiB, 0xF0..0xFE ×4 MiB, else invalid (-1, i915 -EIO). igd.md §2.2. */
 export function mtlGmsSize(gms: number): number {
   if (gms <= 0x04) return gms * 32 * MiB;

@@ -64,6 +64,18 @@ describe("the guest driver's view, predicted per boot", () => {
   });
 });
 
+describe("Cherryview's GGC encoding", () => {
+  it('QEMU decodes a CHV GGC as gen 8 (bits 15:8): GMS 0x13 (16 MiB for i915) becomes a 96 MiB etc/igd-bdsm-size', () => {
+    const b = bootYaml(igdYaml('pc', '4G', '{ generation: chv, gms: 0x13, ggms: 3 }'), 'e820-reserved');
+    expect([b.igd.guestGmch(), b.igd.stolenSize(), b.igd.gttSize()]).toEqual([0x0398, 16 * 0x10_0000, 8 * 0x10_0000]);
+    expect(b.report.igd.fwcfg['etc/igd-bdsm-size']).toBe('0x6000000');
+    expect(b.report.igd.guest).toContainEqual({
+      driver: 'i915', message: 'stolen memory 16 MiB (GMS 0x13, Cherryview table) vs 96 MiB in etc/igd-bdsm-size',
+      cause: 'Cherryview keeps GMS in the SNB field (bits 7:3) with its own sizes; QEMU decodes it as gen 8 (bits 15:8 × 32 MiB), so firmware reserves the wrong amount',
+    });
+  });
+});
+
 describe('bundled 2026 machines', () => {
   it('igd-adln-q35 (N100, QEMU 10.1, VfioIgdPkg): 60 MiB DSM at 0xC0, OpRegion 2.1 copied, BDSM mirrored, GGC not', () => {
     const r = bootSpec(specOf(config('igd-adln-q35'))).report;

@@ -1,4 +1,5 @@
 import { IGD_QEMU_LINES, lineGen } from '../../devices/igd/qemu-lines.js';
+import { platformGmch } from '../../devices/igd/tables.js';
 import { describe, expect, it } from 'vitest';
 import {
   bar0Size, bdsmRegister, chvGmsSize, decodePte, encodeGmch, encodePte, ggmsSize, gmchFields, gmsEncodable, gmsSize,
@@ -124,8 +125,14 @@ describe('host defaults', () => {
       expect(gmsEncodable(h.gen, h.gms), name).toBe(true);
       expect(h.bdsm % MiB, name).toBe(0);
       expect(h.bgsm, name).toBe(h.bdsm - h.gsmSize);
-      expect(gmchFields(h.gen, h.gmch), name).toEqual({ gms: h.gms, ggms: h.ggms });
+      expect(platformGmch(name, h.gen).fields(h.gmch), name).toEqual({ gms: h.gms, ggms: h.ggms });
     }
+  });
+
+  it('Cherryview keeps the SNB field positions with its own sizes (GMS 0x02 = 64 MiB, GGMS 3 = 8 MiB at bits 9:8)', () => {
+    const h = resolveHostIgd({ generation: 8, generationName: 'chv' });
+    expect([h.deviceId, h.gmch, h.dsmSize, h.gsmSize]).toEqual([0x22b0, 0x0310, 64 * MiB, 8 * MiB]);
+    expect(gmchFields(8, h.gmch)).toEqual({ gms: 3, ggms: 0 }); // what QEMU's gen-8 decode reads
   });
 
   it('defaults skl to 8086:1912, 64 MiB DSM, 8 MiB GTT at 0x8b800000 (issue 7 example)', () => {

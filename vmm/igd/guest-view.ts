@@ -98,23 +98,18 @@ export function guestView(m: Machine, st: IgdMachineState, e820: readonly E820Ra
   if (!st.lpcIdsCopied && (lpc === undefined || lpc.get16(0x02) !== h.lpc.device)) {
     out.push({ driver: 'windows', message: 'may not load, or loads without outputs', cause: `00:1f.0 does not carry the host PCH ID ${h.lpc.device.toString(16).padStart(4, '0')} (QEMU copies it only with x-igd-lpc / legacy mode on i440fx)` });
   }
-  if (h.name === 'chv' && size !== chvSize(igd)) {
-    out.push({ driver: 'i915', message: `stolen memory ${chvSize(igd) / 0x10_0000} MiB (chv_get_stolen_size) vs ${size / 0x10_0000} MiB reserved`, cause: "Cherryview's GMS encoding: QEMU sizes it as gen 8 (GMS × 32 MiB), Linux with its own table" });
+  if (h.name === 'chv' && f.bdsmSize !== null && f.bdsmSize !== size) {
+    const mib = (n: number): number => n / 0x10_0000;
+    out.push({
+      driver: 'i915', message: `stolen memory ${mib(size)} MiB (GMS ${hex((igd.guestGmch() >> 3) & 0x1f)}, Cherryview table) vs ${mib(f.bdsmSize)} MiB in etc/igd-bdsm-size`,
+      cause: "Cherryview keeps GMS in the SNB field (bits 7:3) with its own sizes; QEMU decodes it as gen 8 (bits 15:8 × 32 MiB), so firmware reserves the wrong amount",
+    });
   }
   if (h.dsmInLmembar) {
     out.push({ driver: 'xe', message: lmembar >= 0 ? `stolen memory at ${res(dsm, size)} (LMEMBAR + 8 MiB)` : 'no stolen memory: LMEMBAR (BAR2) is not placed', cause: 'Meteor Lake and later find the DSM inside BAR2, not through BDSM' });
   }
   gopView(st, igd, dsm, out);
   return out;
-}
-
-/** CHV's own GMS table (early-quirks chv_stolen_size). */
-function chvSize(igd: IgdFunction): number {
-  const gms = (igd.guestGmch() >> 3) & 0x1f;
-  const MiB = 0x10_0000;
-  if (gms < 0x11) return gms * 32 * MiB;
-  if (gms < 0x17) return (8 + (gms - 0x11) * 4) * MiB;
-  return (36 + (gms - 0x17) * 4) * MiB;
 }
 
 /**
