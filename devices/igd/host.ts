@@ -1,4 +1,5 @@
 import type { HostIgdSpec } from '../../vmm/config/spec.js';
+import { EXTENDED_VBT_SIZE } from './opregion.js';
 import { GENERATION_DEFAULT_NAME, MiB, mtlGmsSize, platformGmch } from './tables.js';
 
 /** PCI IDs of a host function QEMU copies into the guest (igd.md §1.4). */
@@ -86,6 +87,8 @@ export interface HostIgd {
   readonly bgsm: number;
   readonly asls: number;
   readonly opregionVersion: '2.0' | '2.1';
+  /** Bytes of the extended VBT behind RVDA (0: the VBT fits mailbox 4). 2.0 hosts hold an absolute RVDA. */
+  readonly extendedVbt: number;
   /** Gen 11+: the reserved area GuC/HuC reach by host address (igd.md §7, §8.4); null before gen 11. */
   readonly stolenReserved: { readonly base: number; readonly size: number } | null;
   /** GEN6_STOLEN_RESERVED (BAR0 0x1082C0) as the host reads it. */
@@ -155,6 +158,7 @@ export function resolveHostIgd(spec: HostIgdSpec | undefined): HostIgd {
     bgsm,
     asls: s.asls ?? (s.sriovVf === true ? 0 : p.lmembar === true ? LMEMBAR_HOST_ASLS : bgsm - HOST_ASLS_BELOW_GSM + 0x18),
     opregionVersion: s.opregion?.version ?? '2.0',
+    extendedVbt: s.opregion?.vbtSize ?? (s.opregion?.version === '2.1' ? EXTENDED_VBT_SIZE : 0),
     stolenReserved,
     stolenReservedReg: stolenReserved === null ? 0 : encodeStolenReserved(stolenReserved.base, stolenReserved.size),
     hostBridge: ids(p.hostBridge[0], p.hostBridge[1]),

@@ -75,6 +75,14 @@ describe('etc/igd-opregion', () => {
     expect(text(op, 0x2000, 4)).toBe('$VBT');
   });
 
+  it("a 2.0 host with an extended VBT (absolute RVDA) reaches the guest as the kernel's contiguous 2.1 layout: 0x4200 bytes", () => {
+    const op = buildOpRegion(resolveHostIgd({ generation: 12, generationName: 'adl-n', opregion: { version: '2.0', vbtSize: 0x2200 } }));
+    const dv = new DataView(op.buffer);
+    expect([op.length, dv.getUint16(0x16, true), dv.getBigUint64(0x3ba, true), dv.getUint32(0x3c2, true)]).toEqual([0x4200, 0x0201, 0x2000n, 0x2200]);
+    expect(text(op, 0x2000, 4)).toBe('$VBT');
+    expect(buildOpRegion(resolveHostIgd({ generation: 12, generationName: 'adl-n' })).length).toBe(0x2000);
+  });
+
   it('is published when the OpRegion feature is on (QEMU 10.1 default) and not with x-igd-opregion off outside legacy mode', () => {
     expect(igdFwCfgFiles({ generation: 9 }, {}, Q35).has(FWCFG_OPREGION)).toBe(true);
     expect(igdFwCfgFiles({ generation: 9 }, { 'x-igd-opregion': false }, Q35).has(FWCFG_OPREGION)).toBe(false);

@@ -83,7 +83,10 @@ export function checkHostIgd(raw: unknown): { spec?: HostIgdSpec; problems: Prob
       problems.push({ path: [...BASE, 'stolen-reserved'], prefer: 'key', message: `host.igd.stolen-reserved exists only on gen 8+ (this is gen ${generation})` });
     } else if (base !== undefined && sz !== undefined) stolenReserved = { base, size: sz };
   }
-  const version = (r['opregion'] as { version?: unknown } | undefined)?.version;
+  const opr = r['opregion'] as { version?: unknown; 'vbt-size'?: unknown } | undefined;
+  const version = opr?.version;
+  const vbtSize = opr?.['vbt-size'] === undefined ? undefined : parseSize(opr['vbt-size']);
+  if (vbtSize !== undefined && vbtSize > 0xffff) problems.push({ path: [...BASE, 'opregion', 'vbt-size'], message: `host.igd.opregion.vbt-size: ${hex(vbtSize)} is larger than a VBT can be (its size field is 16-bit)` });
   const classCode = num('class', 0xffff);
   const asls = num('asls', 0xffffffff);
   const sriovVf = r['sriov-vf'] === true;
@@ -95,7 +98,7 @@ export function checkHostIgd(raw: unknown): { spec?: HostIgdSpec; problems: Prob
     ...(gmch !== undefined ? { gmch } : {}),
     ...(ggms !== undefined ? { ggms } : {}),
     ...(bdsm !== undefined ? { bdsm } : {}),
-    ...(version === '2.0' || version === '2.1' ? { opregion: { version } } : {}),
+    ...(version === '2.0' || version === '2.1' ? { opregion: { version, ...(vbtSize !== undefined && vbtSize <= 0xffff ? { vbtSize } : {}) } } : {}),
     ...(stolenReserved !== undefined ? { stolenReserved } : {}),
     ...(classCode !== undefined ? { classCode } : {}),
     ...(asls !== undefined ? { asls } : {}),

@@ -30,7 +30,8 @@ export interface HostIgdSpec {
   readonly gmch?: number;
   readonly ggms?: number;
   readonly bdsm?: number;
-  readonly opregion?: { readonly version: '2.0' | '2.1' };
+  /** The host OpRegion: version, and the size of an extended VBT behind RVDA (0x2200 gives the 0x4200 region seen in the wild). */
+  readonly opregion?: { readonly version: '2.0' | '2.1'; readonly vbtSize?: number };
   readonly stolenReserved?: { readonly base: number; readonly size: number };
   /** Class code the host enumerates (0x0300 VGA, 0x0380 display); default 0x0300. */
   readonly classCode?: number;
