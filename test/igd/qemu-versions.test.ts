@@ -99,6 +99,13 @@ describe('QEMU 10.0 (Tomita Moeko rework: 5aed8b0f0be2, 5faec6a5e220)', () => {
     expect(f.skipped).toBe('QEMU 10.0 knows no generation for 7d55');
   });
 
+  it('x-igd-lpc=on outside legacy mode (an N100 on i440fx): the LPC bridge and host-bridge IDs without legacy mode; 9.2 has no such option', () => {
+    expect(feat(ADLN, { 'x-igd-lpc': true }, pc('10.0'))).toMatchObject({ legacyMode: false, lpc: true, refused: null });
+    expect(feat(ADLN, { 'x-igd-lpc': true }, pc('9.2')).refused).toBe("Property 'vfio-pci.x-igd-lpc' not found");
+    const r = bootSpec(specOf(igdYaml('pc', '4G', '{ generation: adl-n }', '{ x-igd-lpc: on }', '', '10.0'))).report;
+    expect(r.pci.devices.find((d) => d.bdf === '00:1f.0')).toMatchObject({ model: 'vfio-pci-igd-lpc-bridge', device: '0x5481' });
+  });
+
   it('x-igd-opregion defaults off: an N100 outside legacy mode gets no OpRegion file and no ASLS emulation', () => {
     const f = feat(ADLN, {}, q35('10.0'));
     expect([f.qgen, f.opregion, f.emulateAsls, f.bdsmSize, f.bdsmEmulatedAt]).toEqual([12, false, false, 60 * MiB, 0xc0]);

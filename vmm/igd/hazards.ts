@@ -62,7 +62,8 @@ function registerHazards(m: Machine, st: IgdMachineState, igd: IgdFunction, out:
   }
   const identityOk = st.identity !== undefined && !('refused' in st.identity);
   if (bdsm === h.bdsm && !identityOk && !h.dsmInLmembar) {
-    out.push({ id: 'host-bdsm-visible', message: `QEMU does not emulate BDSM here (${st.features.qgen < 0 ? `QEMU knows no generation for ${id4(h.deviceId)}` : 'legacy mode is off'}): the guest reads the host's ${hex(h.bdsm)}, which is not guest stolen memory` });
+    const why = st.features.skipped ?? (st.features.qgen < 0 ? `QEMU knows no generation for ${id4(h.deviceId)}` : st.features.bdsmEmulatedAt !== null ? `QEMU emulates 0x${st.features.bdsmEmulatedAt.toString(16)}, the driver reads 0x${igd.bdsmOffset.toString(16)}` : 'legacy mode is off');
+    out.push({ id: 'host-bdsm-visible', message: `QEMU does not emulate BDSM here (${why}): the guest reads the host's ${hex(h.bdsm)}, which is not guest stolen memory` });
   }
   if (h.gen >= 11 && h.stolenReserved !== null && bdsm !== h.bdsm) {
     const r = h.stolenReserved;
