@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { bootSpec } from '../../vmm/boot/index.js';
+import { formatConfigError, parseConfig } from '../../vmm/config/index.js';
 import { guestView, igdState, type GuestMessage } from '../../vmm/igd/index.js';
 import { bootYaml, igdYaml, specOf } from './helpers.js';
 
@@ -92,6 +93,16 @@ describe('bundled 2026 machines', () => {
     expect(r.igd).toMatchObject({ deviceId: '0x7d55', guestBdsm: null, fwcfg: { 'etc/igd-bdsm-size': '0x0' }, lmembarDsm: '0xe0800000' });
     expect(r.igd?.hazards.map((h) => h.id)).toEqual(['lpc-ids-missing']);
     expect(said(r.igd!.guest, 'xe')).toEqual(['stolen memory at [mem 0xe0800000-0xe47fffff] (LMEMBAR + 8 MiB)']);
+  });
+
+  it('a Meteor Lake host must have GGMS 3 and a GMS mtl_get_gms_size accepts: FILE:LINE:COL messages', () => {
+    const r = parseConfig('machine: { type: q35, memory: 4G, qemu: "10.1" }\nhost:\n  igd: { generation: mtl, gms: 0x10, ggms: 2 }\ndevices:\n  - model: vfio-igd\n', 'mtl.yaml');
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.errors.map(formatConfigError)).toEqual([
+      'mtl.yaml:3:32: host.igd.gms: 0x10 is not a valid MTL GMS (valid: 0x00..0x04 or 0xf0..0xfe)',
+      'mtl.yaml:3:44: host.igd.ggms: MTL requires GGMS 3 (8 MiB)',
+    ]);
   });
 
   it('igd-mtl-q35 on QEMU 10.0: no IGD setup at all (no OpRegion file), the VM still boots', () => {
