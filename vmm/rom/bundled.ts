@@ -166,9 +166,9 @@ steps:
 
 export const BUNDLED_ROMS: Readonly<Record<string, string>> = {
   'reads-bdsm': READS_BDSM,
-  'intel-gop': INTEL_GOP,
   'cached-host-bdsm': CACHED_HOST_BDSM,
   'fill-gtt': FILL_GTT,
+  'intel-gop': INTEL_GOP,
 };
 
 /** The vBIOS behaviours `firmware.vbios` / `--vbios` name. */
