@@ -7,9 +7,46 @@ export { loadConfigFile, parseConfig, formatConfigError, configSchema, qemuArgs,
 export type { MachineSpec, DeviceSpec, HostIgdSpec, TrapRuleSpec } from './config/spec.js';
 export type { BootReport, DeviceReport, BarReport, BridgeReport, E820Report } from './report/types.js';
 export { Machine } from './machine/machine.js';
-export { compareStrategies, renderComparison, comparisonJson } from './igd/index.js';
-export { runWorkload } from './workload/index.js';
-export { DirtyTracker, FramebufferTracker } from './dirty/index.js';
+export {
+  compareStrategies,
+  renderComparison,
+  comparisonJson,
+  compareQemuVersions,
+  renderQemuComparison,
+  type QemuBootFn,
+  type QemuComparison,
+  type GuestMessage,
+  type RomfileReport,
+  type BootFn,
+  type StrategyComparison,
+  type StrategyColumn,
+  type E820Change,
+  type IgdReport,
+  type IgdHazard,
+} from './igd/index.js';
+export {
+  runWorkload,
+  validateWorkload,
+  workloadSchema,
+  qxlReportSection,
+  type RunOptions,
+  type WorkloadRun,
+  type Workload,
+  type WorkloadResult,
+  type WorkloadError,
+  type QxlReport,
+} from './workload/index.js';
+export {
+  DirtyTracker,
+  FramebufferTracker,
+  trackDirtyVram,
+  type DirtyTrackerOptions,
+  type DirtyAnswer,
+  type CountResult,
+  type DirtyError,
+  type FramebufferSpec,
+  type TrackingStopped,
+} from './dirty/index.js';
 export { Iommu, formatDmar } from './iommu/index.js';
 export { renderMapSvg, renderMapHtml } from './map/index.js';
 export { QxlDriver, createStandaloneQxl } from '../devices/qxl/index.js';

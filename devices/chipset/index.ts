@@ -1,4 +1,4 @@
-import { PciFunction } from '../pci/function.js';
+import { PciFunction, CONFIG_WRITE_REMAP, type ConfigWriteResult } from '../pci/function.js';
 
 /**
  * The functions QEMU 7.2 creates with -nodefaults (seabios-pci.md §12.2), with their IDs and BARs.
@@ -55,8 +55,8 @@ export const PC_BUILTINS: readonly BuiltinFunction[] = [
 
 /** The q35 MCH: a PCIEXBAR write changes the machine's map (ECAM on or off), so it notifies like a BAR write. */
 class Q35MchFunction extends PciFunction {
-  protected override affectsMapping(off: number, width: number): boolean {
-    return (off < MCH_PCIEXBAR + 8 && off + width > MCH_PCIEXBAR) || super.affectsMapping(off, width);
+  protected override writeEffect(off: number, width: number): ConfigWriteResult {
+    return off < MCH_PCIEXBAR + 8 && off + width > MCH_PCIEXBAR ? CONFIG_WRITE_REMAP : super.writeEffect(off, width);
   }
 }
 

@@ -140,9 +140,13 @@ export function gmsRangeText(gen: number): string {
   return gen <= 7 ? '0x00..0x10' : gen === 8 ? '0x00..0x40' : '0x00..0x40 or 0xf0..0xfe';
 }
 
-/** GGMS 3 is reserved on gen 6/7 (4th-gen datasheet, igd.md §2.3). */
+/** The largest valid GGMS: 3 is reserved on gen 6/7 (4th-gen datasheet, igd.md §2.3); gen 8+ use all of 0..3. */
+export function ggmsMax(gen: number): number {
+  return gen <= 7 ? 2 : 3;
+}
+
 export function ggmsValid(gen: number, ggms: number): boolean {
-  return Number.isInteger(ggms) && ggms >= 0 && ggms <= (gen <= 7 ? 2 : 3);
+  return Number.isInteger(ggms) && ggms >= 0 && ggms <= ggmsMax(gen);
 }
 
 /** BAR0 (GTTMMADR): 4 MiB with the GTT from 2 MiB on gen 6/7; 16 MiB with the GTT from 8 MiB later. igd.md §1.2. */

@@ -1,4 +1,4 @@
-import { PciFunction, type PciIdentity } from './function.js';
+import { CONFIG_WRITE_REMAP, CONFIG_WRITE_REROUTE, PciFunction, type ConfigWriteResult, type PciIdentity } from './function.js';
 import {
   PCI_BRIDGE_CONTROL, PCI_BRIDGE_CTL_VGA, PCI_COMMAND, PCI_COMMAND_IO, PCI_COMMAND_MEMORY, PCI_HEADER_TYPE_BRIDGE,
   PCI_IO_BASE, PCI_IO_BASE_UPPER16, PCI_IO_LIMIT, PCI_IO_LIMIT_UPPER16, PCI_IO_RANGE_TYPE_16, PCI_MEMORY_BASE,
@@ -76,11 +76,13 @@ export class PciBridge extends PciFunction {
     this.set32(PCI_PREF_LIMIT_UPPER32, 0);
   }
 
-  protected override affectsMapping(off: number, width: number): boolean {
+  protected override writeEffect(off: number, width: number): ConfigWriteResult {
     const end = off + width;
-    if (off < 0x30 + 4 && end > PCI_PRIMARY_BUS) return true; // bus numbers and windows
-    if (off < PCI_BRIDGE_CONTROL + 2 && end > PCI_BRIDGE_CONTROL) return true;
-    return super.affectsMapping(off, width);
+    // Primary/secondary/subordinate bus numbers route config cycles (QEMU pci_find_bus_nr) and move what decodes.
+    if (off <= PCI_SUBORDINATE_BUS && end > PCI_PRIMARY_BUS) return CONFIG_WRITE_REROUTE | CONFIG_WRITE_REMAP;
+    if (off < 0x30 + 4 && end > PCI_PRIMARY_BUS) return CONFIG_WRITE_REMAP; // windows
+    if (off < PCI_BRIDGE_CONTROL + 2 && end > PCI_BRIDGE_CONTROL) return CONFIG_WRITE_REMAP;
+    return super.writeEffect(off, width);
   }
 
   secondaryBus(): number {

@@ -35,8 +35,15 @@ export interface PciIdentity {
 /** Index used for the expansion ROM BAR everywhere (QEMU's PCI_ROM_SLOT, query-pci's bar 6). */
 export const ROM_BAR = 6;
 
-/** Notified when something changes what the function decodes (BAR, ROM, COMMAND, bridge windows, bus numbers). */
-export type MappingListener = (fn: PciFunction) => void;
+/**
+ * What a config write changed, returned as data for the machine to apply (crosvm's `ConfigWriteResult`): a bit set,
+ * so the hot path allocates nothing. REMAP: what the function (or the buses behind a bridge) decodes may have moved
+ * (BARs, ROM BAR, COMMAND, bridge windows); REROUTE: a bridge's bus numbers changed, so config-cycle routing may have.
+ */
+export type ConfigWriteResult = number;
+export const CONFIG_WRITE_NONE: ConfigWriteResult = 0;
+export const CONFIG_WRITE_REMAP: ConfigWriteResult = 1;
+export const CONFIG_WRITE_REROUTE: ConfigWriteResult = 2;
 
 /**
  * One PCI function: config registers plus a write mask (so BAR sizing works as on hardware, as in
@@ -51,7 +58,6 @@ export class PciFunction {
   devfn = 0;
   /** The bus this function sits on; the machine's topology fills it in. */
   busNode: { number(): number } | undefined;
-  listener: MappingListener | undefined;
   /** QEMU model name and qdev id, for reports. */
   model = '';
   qdevId = '';
@@ -167,9 +173,9 @@ export class PciFunction {
     return this.get32(off);
   }
 
-  /** Guest config write through the write mask; tells the listener when decoding may have changed. */
-  configWrite(off: number, width: 1 | 2 | 4, value: number): void {
-    if (off + width > this.cfg.length) return;
+  /** Guest config write through the write mask; returns what it may have changed in the machine's maps. */
+  configWrite(off: number, width: 1 | 2 | 4, value: number): ConfigWriteResult {
+    if (off + width > this.cfg.length) return CONFIG_WRITE_NONE;
     const c = this.cfg;
     const m = this.wmask;
     for (let i = 0; i < width; i++) {
@@ -177,16 +183,16 @@ export class PciFunction {
       const mi = m[off + i]!;
       c[off + i] = (c[off + i]! & ~mi) | (b & mi);
     }
-    if (this.listener !== undefined && this.affectsMapping(off, width)) this.listener(this);
+    return this.writeEffect(off, width);
   }
 
-  /** Whether a write to [off, off+width) can change what this function decodes. */
-  protected affectsMapping(off: number, width: number): boolean {
+  /** What a write to [off, off+width) can change in the machine's maps. */
+  protected writeEffect(off: number, width: number): ConfigWriteResult {
     const end = off + width;
-    if (off < PCI_COMMAND + 2 && end > PCI_COMMAND) return true;
-    if (off < 0x28 && end > PCI_BASE_ADDRESS_0) return true; // BAR0..BAR5
+    if (off < PCI_COMMAND + 2 && end > PCI_COMMAND) return CONFIG_WRITE_REMAP;
+    if (off < 0x28 && end > PCI_BASE_ADDRESS_0) return CONFIG_WRITE_REMAP; // BAR0..BAR5
     const rom = this.romOffset;
-    return off < rom + 4 && end > rom;
+    return off < rom + 4 && end > rom ? CONFIG_WRITE_REMAP : CONFIG_WRITE_NONE;
   }
 
   /** The guest-physical (or port) address BAR `index` decodes at, or -1 when it decodes nothing (QEMU pci_bar_address). */

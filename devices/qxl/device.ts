@@ -2,7 +2,7 @@ import type { PropValue } from '../../vmm/config/spec.js';
 import type { DmaPort } from '../../vmm/iommu/types.js';
 import { GuestMemory } from '../../vmm/memory/guest-memory.js';
 import { romBarSize } from '../catalogue/build.js';
-import { PciFunction, ROM_BAR } from '../pci/function.js';
+import { PciFunction, ROM_BAR, type ConfigWriteResult } from '../pci/function.js';
 import type { CommandHost } from './commands.js';
 import {
   PCI_CLASS_DISPLAY_OTHER, PCI_CLASS_DISPLAY_VGA, QEMU_SUBSYSTEM_ID, QEMU_SUBSYSTEM_VENDOR, QXL_COMMAND_RING_SIZE,
@@ -228,9 +228,10 @@ export class QxlDevice extends PciFunction implements CommandHost, MemslotHost, 
     return this.vgaBios;
   }
 
-  override configWrite(off: number, width: 1 | 2 | 4, value: number): void {
-    super.configWrite(off, width, value);
+  override configWrite(off: number, width: 1 | 2 | 4, value: number): ConfigWriteResult {
+    const effect = super.configWrite(off, width, value);
     this.checkMappings();
+    return effect;
   }
 
   /** A BAR holding memslots moved or stopped decoding: those slots and the host state inside them go. */

@@ -126,8 +126,9 @@ describe('config → MachineSpec', () => {
     expect(errors('machine: { type: q35, slots: 2 }')).toEqual(['t.yaml:1:23: machine.slots needs machine.maxmem (QEMU: -m slots= without maxmem=)']);
   });
 
-  it('keeps name, workload and an empty firmware section', () => {
+  it('keeps name, the validated workload and an empty firmware section', () => {
     const spec = ok('name: vm\nmachine: { type: pc }\nworkload: { steps: [poll, poll] }\n');
-    expect(spec).toEqual({ name: 'vm', machine: { type: 'pc', memory: 128 * 2 ** 20 }, devices: [], firmware: {}, traps: [], workload: { steps: ['poll', 'poll'] } });
+    const workload = { steps: [{ kind: 'poll', path: ['steps', 0] }, { kind: 'poll', path: ['steps', 1] }], executedSteps: 2 };
+    expect(spec).toEqual({ name: 'vm', machine: { type: 'pc', memory: 128 * 2 ** 20 }, devices: [], firmware: {}, traps: [], workload });
   });
 });

@@ -47,15 +47,22 @@ describe('compareStrategies', () => {
     expect(col('uefi-reserved').hazards.map((h) => h.id)).toContain('gen11-stolen-reserved');
   });
 
-  it('renders one column per strategy and every hazard with its reason', () => {
+  it('renders one column per strategy, in blocks of at most 100 characters, and every hazard with its reason', () => {
     const text = renderComparison(cmp);
     const lines = text.split('\n');
     expect(lines[0]).toBe("IGD strategies for t.yaml (gen 12); changes against 'none'");
-    expect(lines[1]!.split(/\s+/).filter(Boolean)).toEqual([...IGD_STRATEGY_NAMES]);
-    expect(lines.find((l) => l.startsWith('BDSM (guest)'))!.split(/\s+/).slice(2)).toEqual([
+    expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(100);
+    // Eight strategies do not fit 100 columns: two blocks, each with its header line and a BDSM line.
+    const headers = lines.filter((_, i) => lines[i + 1]?.trimStart().startsWith('---'));
+    expect(headers.map((l) => l.split(/\s+/).filter(Boolean))).toEqual([IGD_STRATEGY_NAMES.slice(0, 6), IGD_STRATEGY_NAMES.slice(6)]);
+    expect(lines.filter((l) => l.startsWith('BDSM (guest)')).flatMap((l) => l.split(/\s+/).slice(2))).toEqual([
       '-', '0x7b300000', '0xf0000000', '0xf8000000', '0xf0000000', '0x4c800000', '-', '-',
     ]);
-    expect(text).toContain('  identity: identity-leaks-host-layout: identity placement leaks the host physical layout: guest stolen memory sits at the host\'s 0x4c800000\n');
+    expect(lines.filter((l) => l.startsWith('e820 changes ')).flatMap((l) => l.split(/\s+/).slice(2))).toEqual(['2', '2', '0', '0', '0', '2', '0', '0']);
+    expect(text).toContain('\ne820 changes:\n  e820-reserved: 0x7b300000-0x7ef00000 ram→reserved\n');
+    expect(text).toContain('  identity: identity-leaks-host-layout: identity placement leaks the host physical layout: guest\n      stolen memory sits at the host\'s 0x4c800000\n');
+    // The same table unwrapped on a wide terminal: one block.
+    expect(renderComparison(cmp, { width: 200 }).split('\n').filter((l) => /^\s+-{4}/.test(l))).toHaveLength(1);
     expect(JSON.parse(comparisonJson(cmp))).toEqual(JSON.parse(JSON.stringify(cmp)));
   });
 });
@@ -69,6 +76,6 @@ describe('helpers', () => {
   });
 
   it('prints sizes people read', () => {
-    expect(['0x0', '0x2000', '0x3c00000', '0x40000000', '0x4002000', '0x11'].map(humanSize)).toEqual(['0', '8K', '60M', '1G', '65544K', '17']);
+    expect(['0x0', '0x2000', '0x3c00000', '0x40000000', '0x4002000', '0x3fe000', '0x11'].map(humanSize)).toEqual(['0', '8K', '60M', '1G', '64M + 8K', '4M - 8K', '17']);
   });
 });

@@ -39,11 +39,12 @@ describe('lpc-bars: fake BARs on the LPC bridge', () => {
 
   it('follows the guest when it moves the BAR, counting the move as the hazard it is; unmaps while decode is off', () => {
     const m = bootYaml(igdYaml('q35', '4G', '{ generation: skl }'), 'lpc-bars');
-    const lpc = m.machine.pci.root.slots[0xf8]!;
-    lpc.configWrite(0x04, 2, 0); // Linux sizing: decode off
+    // The guest's config cycles to 00:1f.0 (through the host, which applies what each write changed).
+    const cfg = (off: number, width: 1 | 2 | 4, v: number): void => m.machine.pci.configWrite(0, 0xf8, off, width, v);
+    cfg(0x04, 2, 0); // Linux sizing: decode off
     expect(stolenMapping(m)).toBeUndefined();
-    lpc.configWrite(0x10, 4, 0xe800_0000);
-    lpc.configWrite(0x04, 2, 0x7);
+    cfg(0x10, 4, 0xe800_0000);
+    cfg(0x04, 2, 0x7);
     expect(m.igd.guestBdsm()).toBe(0xe800_0000);
     expect(stolenMapping(m)).toMatchObject({ iova: 0xe800_0000 });
     expect(igdReport(m.machine)!.hazards.map((h) => h.id)).toContain('fake-bar-moved');

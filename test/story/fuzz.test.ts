@@ -23,7 +23,7 @@ function run(seed: number, ops: number, strategy: string, yaml: string): Record<
   const s = story(specOf(yaml), { strategy, vbios: 'cached-host-bdsm', trace: 1 << 16 });
   const m = s.machine;
   const igd = m.pci.find(0, 0x10) as IgdFunction;
-  const dma = m.dmaFactory(0x10);
+  const dma = m.dmaPort(0x10);
   const r = rng(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
   const u32 = (): number => (r() * 0x1_0000_0000) >>> 0;

@@ -1,12 +1,11 @@
 import { registerAllModels } from '../../devices/index.js';
 import { registerIgd } from '../../devices/igd/index.js';
-import { post, type FirmwareResult } from '../../firmware/index.js';
-import { resolveIgdStrategy } from '../../firmware/igd/index.js';
+import type { FirmwareResult } from '../../firmware/index.js';
+import { buildMachine, devicesAct, preparePassthrough, runFirmware, type BootOptions } from '../../vmm/boot/index.js';
 import { parseConfig } from '../../vmm/config/index.js';
 import type { MachineSpec } from '../../vmm/config/spec.js';
-import { finishIgdMachine, prepareIgdMachine } from '../../vmm/igd/prepare.js';
-import { Machine } from '../../vmm/machine/machine.js';
-import { installPassthrough, type Passthrough, type PassthroughOptions, type PassthroughSections } from '../../vmm/traps/index.js';
+import type { Machine } from '../../vmm/machine/machine.js';
+import type { Passthrough, PassthroughSections } from '../../vmm/traps/index.js';
 
 export function specOf(yaml: string): MachineSpec {
   registerAllModels();
@@ -16,9 +15,7 @@ export function specOf(yaml: string): MachineSpec {
   return r.spec;
 }
 
-export interface StoryOptions extends PassthroughOptions {
-  readonly strategy?: string;
-}
+export type StoryOptions = BootOptions;
 
 export interface Story {
   readonly machine: Machine;
@@ -27,14 +24,12 @@ export interface Story {
   readonly sections: PassthroughSections;
 }
 
-/** The boot pipeline's passthrough path: spec → Machine → IGD prepare → traps → POST (+ ROMs) → IOMMU + scan-out. */
+/** The boot pipeline's stages (vmm/boot) up to the devices acting, keeping the passthrough layer for later frames. */
 export function story(spec: MachineSpec, o: StoryOptions = {}): Story {
-  const machine = new Machine(spec);
-  prepareIgdMachine(machine, o.strategy);
-  const pt = installPassthrough(machine, o);
-  const strategy = resolveIgdStrategy(spec.firmware.igdStrategy, o.strategy);
-  const firmware = post(machine.cpu, { ...(strategy.firmware ? { igdSetup: strategy.firmware } : {}), runOptionRom: pt.runOptionRom });
-  finishIgdMachine(machine, firmware);
-  if (firmware.panic === null) pt.afterFirmware();
+  const machine = buildMachine(spec, o.profile);
+  const prepared = preparePassthrough(machine, o);
+  const firmware = runFirmware(machine, prepared);
+  devicesAct(machine, firmware, prepared);
+  const pt = prepared.passthrough;
   return { machine, firmware, pt, sections: pt.sections() };
 }

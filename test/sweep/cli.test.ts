@@ -3,18 +3,17 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildCompiled, ROOT } from './compiled.js';
+import { compiled as compile, type Compiled, ROOT } from '../helpers/compiled.js';
 
-// The real CLI (vmm/cli/main.ts) runs in a child process from a fresh compiled copy (see compiled.ts),
+// The real CLI (vmm/cli/main.ts) runs in a child process from a fresh compiled copy (see test/helpers/compiled.ts),
 // so --jobs 2 uses real worker threads.
-let compiled: ReturnType<typeof buildCompiled> | undefined;
+let compiled: Compiled | undefined;
 let work = '';
-beforeAll(() => {
-  compiled = buildCompiled();
+beforeAll(async () => {
+  compiled = await compile();
   work = mkdtempSync(join(tmpdir(), 'vfio-sim-cli-'));
 }, 120_000);
 afterAll(() => {
-  compiled?.cleanup();
   rmSync(work, { recursive: true, force: true });
 });
 

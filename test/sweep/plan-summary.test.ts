@@ -74,14 +74,19 @@ describe('sweep rows from reports', () => {
   it('counts faults and corruption, takes the strategy and hazard ids from report.igd', () => {
     const r = rowFromReport(combo, 'm.yaml', report({
       igd: { strategy: 'none', guestBdsm: null, guestAsls: '0x7b7fe000', hazards: [{ id: 'h1', message: 'x' }, { id: 'h2', message: 'y' }] },
-      iommu: { faults: [{ address: '0x8b800000' }, { address: '0x8b801000' }], corruption: [{ source: '00:02.0', start: '0x1000', end: '0x2000' }] },
+      iommu: { faults: [{ address: '0x8b800000' }, { address: '0x8b801000' }], faultCount: 2, corruption: [{ source: '00:02.0', start: '0x1000', end: '0x2000' }] },
     }));
     expect(r).toMatchObject({ status: 'faulted', strategy: 'none', faults: 2, corruption: 1, hazards: ['h1', 'h2'], guestBdsm: null, guestAsls: '0x7b7fe000' });
   });
 
   it('is failed on a firmware panic, even with faults', () => {
-    const r = rowFromReport(combo, 'm.yaml', report({ iommu: { faults: [{}], corruption: [] } }, 'out of memory'));
+    const r = rowFromReport(combo, 'm.yaml', report({ iommu: { faults: [{}], faultCount: 1, corruption: [] } }, 'out of memory'));
     expect(r).toMatchObject({ status: 'failed', panic: 'out of memory', faults: 1 });
+  });
+
+  it('counts every fault (faultCount), not the capped list of details', () => {
+    const r = rowFromReport(combo, 'm.yaml', report({ iommu: { faults: [{ address: '0x8b800000' }], faultCount: 766, corruption: [] } }));
+    expect(r).toMatchObject({ status: 'faulted', faults: 766 });
   });
 });
 

@@ -1,10 +1,10 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfigFile } from '../../vmm/config/index.js';
 import type { MachineSpec } from '../../vmm/config/spec.js';
 import { buildPlan, planSize, rowToJsonLine, runSweep, type SweepPlan, type SweepRow } from '../../vmm/sweep/index.js';
-import { buildCompiled, ROOT } from './compiled.js';
+import { compiled as compile, type Compiled, ROOT } from '../helpers/compiled.js';
 
 const SEABIOS = join(ROOT, 'test/fixtures/seabios');
 const OWN = join(ROOT, 'test/sweep/fixtures');
@@ -23,11 +23,10 @@ async function collect(plan: SweepPlan, specs: { spec: MachineSpec }[], jobs: nu
   return rows;
 }
 
-let compiled: ReturnType<typeof buildCompiled> | undefined;
-beforeAll(() => {
-  compiled = buildCompiled();
+let compiled: Compiled | undefined;
+beforeAll(async () => {
+  compiled = await compile();
 }, 120_000);
-afterAll(() => compiled?.cleanup());
 
 const IGD = join(OWN, 'igd');
 const STRATEGIES = ['none', 'e820-reserved', 'lpc-bars'];

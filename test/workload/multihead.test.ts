@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfigFile } from '../../vmm/config/index.js';
 import { bootSpec } from '../../vmm/boot/index.js';
 import type { QxlDevice } from '../../devices/qxl/device.js';
-import { runWorkload } from '../../vmm/workload/index.js';
+import { runCheckedWorkload, runWorkload } from '../../vmm/workload/index.js';
 import { boot, TWO_HEADS } from './helpers.js';
 
 // After SeaBIOS: gpu0 (00:01.0) BAR0 0xec000000, BAR1 0xf0000000; gpu1 (00:02.0) BAR0 0xf4000000, BAR1 0xf8000000.
@@ -14,7 +14,7 @@ describe('configs/qxl-multihead.yaml', () => {
     if (!r.ok) throw new Error(JSON.stringify(r.errors));
     // Boot without the workload (bootSpec would run it), then run it here to see every section.
     const { machine } = bootSpec({ ...r.spec, workload: undefined });
-    const wl = runWorkload(machine, r.spec.workload);
+    const wl = runCheckedWorkload(machine, r.spec.workload);
     expect(wl.dirty).toEqual([
       // ramfb, 800x600 at 64 MiB (stride 3200): rows 0..99 end at byte 320000, pages 0..78.
       { range: range(0x400_0000, 0x41d_5000), pages: 79 },

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { QxlDevice } from '../../devices/qxl/device.js';
 import { MAX_EVENTS } from '../../devices/qxl/events.js';
-import { LISTED_PER_KIND, qxlReportSection, runWorkload } from '../../vmm/workload/index.js';
+import { LISTED_PER_KIND, qxlReportSection, runCheckedWorkload, runWorkload } from '../../vmm/workload/index.js';
 import { boot, TWO_HEADS } from './helpers.js';
 
 describe('the qxl report section', () => {
@@ -128,7 +128,7 @@ describe('a machine whose firmware placed nothing', () => {
     const r = loadConfigFile('configs/qxl-multihead.yaml');
     if (!r.ok) throw new Error('bundled config refused');
     const machine = new Machine(r.spec); // no firmware: BARs unprogrammed, decoding off
-    const run = runWorkload(machine, r.spec.workload);
+    const run = runCheckedWorkload(machine, r.spec.workload);
     const kinds = new Set(run.workload?.events.map((e) => e.kind));
     expect([...kinds].sort()).toEqual(['bad-rom', 'init-failed', 'monitor', 'no-session']);
     expect(run.workload?.events.slice(0, 2)).toEqual([

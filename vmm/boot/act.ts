@@ -5,7 +5,7 @@
  */
 import type { FirmwareResult } from '../../firmware/index.js';
 import type { Machine } from '../machine/machine.js';
-import { runWorkload, type WorkloadRun } from '../workload/index.js';
+import { runCheckedWorkload, type WorkloadRun } from '../workload/index.js';
 import type { Prepared } from './prepare.js';
 
 export interface Acted {
@@ -21,5 +21,5 @@ export function devicesAct(machine: Machine, firmware: FirmwareResult, prepared:
   passthrough.afterFirmware();
   const iommuBeforeWorkload = machine.dma.isBuilt;
   if (passthrough.fatal !== null) return { workload: undefined, iommuBeforeWorkload };
-  return { workload: runWorkload(machine, machine.spec.workload).sections, iommuBeforeWorkload };
+  return { workload: runCheckedWorkload(machine, machine.spec.workload).sections, iommuBeforeWorkload };
 }

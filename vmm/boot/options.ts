@@ -2,7 +2,7 @@ import type { FirmwareResult } from '../../firmware/index.js';
 import type { Machine } from '../machine/machine.js';
 import type { ProfileOverrides } from '../profile/profile.js';
 import type { BootReport } from '../report/types.js';
-import type { Passthrough } from '../traps/index.js';
+import type { Passthrough, QuirkRelocation } from '../traps/index.js';
 
 /** What a caller may ask of one boot besides the config itself (the CLI's flags, a test's choices). */
 export interface BootOptions {
@@ -14,8 +14,12 @@ export interface BootOptions {
   readonly vbios?: string;
   /** false = QEMU 10.0 behaviour: no built-in IGD BAR4 quirk (`--no-quirks`). */
   readonly quirks?: boolean;
-  /** Keep every trap hit for `--trace FILE`. */
-  readonly trace?: boolean;
+  /** Keep trap hits for `--trace FILE`: true, or the most hits to keep. */
+  readonly trace?: boolean | number;
+  /** Which values the IGD BAR4 quirk relocates (default 'host-range'; 'all' = QEMU's literal formula). */
+  readonly quirkRelocation?: QuirkRelocation;
+  /** The mode the IGD vBIOS program sets (default 1024x768x32). */
+  readonly mode?: { readonly width: number; readonly height: number; readonly bpp: number };
   /** Overrides of the machine profile (`--qemu`, `--firmware`). */
   readonly profile?: ProfileOverrides;
 }

@@ -21,7 +21,9 @@ export function preparePassthrough(machine: Machine, options: BootOptions): Prep
     ...(options.quirks !== undefined ? { quirks: options.quirks } : {}),
     ...(options.vbios !== undefined ? { vbios: options.vbios } : {}),
     ...(options.configPath !== undefined ? { configPath: options.configPath } : {}),
-    ...(options.trace === true ? { trace: true } : {}),
+    ...(options.trace !== undefined && options.trace !== false ? { trace: options.trace } : {}),
+    ...(options.quirkRelocation !== undefined ? { quirkRelocation: options.quirkRelocation } : {}),
+    ...(options.mode !== undefined ? { mode: options.mode } : {}),
   });
   return { strategy, passthrough };
 }

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { IGD_STRATEGY_NAMES } from '../../firmware/igd/types.js';
 import { bootSpec } from '../boot/index.js';
+import { IGD_MODEL } from '../config/index.js';
 import { comparisonJson, compareQemuVersions, compareStrategies, renderComparison, renderQemuComparison } from '../igd/index.js';
 import { isQemuVersion, QEMU_VERSIONS, type QemuVersion } from '../profile/qemu.js';
 import { renderMapHtml } from '../map/index.js';
@@ -37,6 +38,10 @@ export function registerCompareCommand(program: Command, setCode: (c: number) =>
       strategies.forEach(checkStrategy);
       const specs = loadSpecs([path]);
       if (specs === undefined) return setCode(EXIT_USAGE);
+      // Every strategy boots a machine without an IGD the same way: a table of dashes would answer nothing.
+      if (!specs[0]!.spec.devices.some((d) => d.model === IGD_MODEL)) {
+        throw new UsageError(`compare: ${path} has no ${IGD_MODEL} device, so there are no IGD stolen-memory strategies to compare`);
+      }
       const reports = new Map<string, BootReport>();
       const cmp = compareStrategies(specs[0]!.spec, strategies, (spec, o) => {
         const r = bootSpec(spec, {

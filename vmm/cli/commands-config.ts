@@ -18,7 +18,7 @@ export function registerConfigCommands(program: Command, setCode: (c: number) =>
     .command('qemu-args')
     .description('print the QEMU 7.2 command line that boots the same topology')
     .argument('<config>', 'YAML machine config')
-    .option('--shell', 'one shell-quoted line instead of one argument per line')
+    .option('--shell', 'quote each argument for a POSIX shell, so the line can be pasted (default: arguments joined by spaces, unquoted)')
     .action((path: string, opts: { shell?: boolean }) => {
       const specs = loadSpecs([path]);
       if (specs === undefined) return setCode(EXIT_USAGE);

@@ -1,3 +1,4 @@
+import type { IoHandler } from '../bus/address-space.js';
 import type { Command } from 'commander';
 import type { PciFunction } from '../../devices/pci/function.js';
 import { ROM_BAR } from '../../devices/pci/function.js';
@@ -29,7 +30,7 @@ function parseNumber(name: string, text: string): number {
 }
 
 /** The bytes of BAR `bar` in [offset, offset+length) after boot, as the guest sees them. */
-export function dumpBar(fn: PciFunction, bar: number, offset: number, length: number | undefined): Uint8Array {
+export function dumpBar(fn: PciFunction, bar: number, offset: number, length: number | undefined, access?: IoHandler): Uint8Array {
   const size = bar === ROM_BAR ? fn.romSize : (fn.bars[bar]?.size ?? 0);
   if (size === 0) throw new UsageError(`${fn.bdf} has no BAR ${bar}`);
   if (offset >= size) throw new UsageError(`--offset 0x${offset.toString(16)} is past the end of BAR ${bar} (size 0x${size.toString(16)})`);
@@ -41,8 +42,10 @@ export function dumpBar(fn: PciFunction, bar: number, offset: number, length: nu
     out.set(image.subarray(offset, offset + len));
     return out;
   }
+  // Through the machine's decorators when given (a fake BAR reads its backing memory, as the guest would).
+  const h = access ?? { read: (o: number, w: 1 | 2 | 4) => fn.barRead(bar, o, w) };
   const out = new Uint8Array(len);
-  for (let i = 0; i < len; i++) out[i] = fn.barRead(bar, offset + i, 1);
+  for (let i = 0; i < len; i++) out[i] = h.read(offset + i, 1);
   return out;
 }
 
@@ -55,11 +58,11 @@ export function registerDumpCommand(program: Command, setCode: (c: number) => vo
     .requiredOption('--bar <n>', 'BAR index 0..5, or 6 for the expansion ROM')
     .option('--offset <x>', 'start offset inside the BAR (decimal or 0x hex)', '0')
     .option('--length <n>', 'number of bytes (default: to the end of the BAR)')
-    .option('--format <fmt>', 'hex (lowercase, 32 bytes a line) or raw', 'hex')
+    .option('--format <fmt>', 'hex (offset column, 32 bytes a line in 4-byte groups), plain (bare lowercase hex, as xxd -p, to diff against QEMU) or raw', 'hex')
     .action((path: string, opts: DumpOptions) => {
       const specs = loadSpecs([path]);
       if (specs === undefined) return setCode(EXIT_USAGE);
-      if (opts.format !== 'hex' && opts.format !== 'raw') throw new UsageError(`--format must be hex or raw, not ${opts.format}`);
+      if (opts.format !== 'hex' && opts.format !== 'plain' && opts.format !== 'raw') throw new UsageError(`--format must be hex, plain or raw, not ${opts.format}`);
       if (!/^[0-9a-f]{2}:[0-1][0-9a-f]\.[0-7]$/i.test(opts.bdf)) throw new UsageError(`--bdf must look like 00:02.0, not ${opts.bdf}`);
       const bar = parseNumber('bar', opts.bar);
       if (bar > 6) throw new UsageError('--bar must be 0..6');
@@ -67,14 +70,34 @@ export function registerDumpCommand(program: Command, setCode: (c: number) => vo
       const fn = [...machine.pci.functions()].find((f) => f.bdf === opts.bdf.toLowerCase());
       if (fn === undefined) throw new UsageError(`no function at ${opts.bdf} after boot`);
       const length = opts.length === undefined ? undefined : parseNumber('length', opts.length);
-      const bytes = dumpBar(fn, bar, parseNumber('offset', opts.offset ?? '0'), length);
+      const offset = parseNumber('offset', opts.offset ?? '0');
+      const bytes = dumpBar(fn, bar, offset, length, machine.pci.barAccess(fn, bar));
+      // An I/O BAR is ports, not memory: each byte is what the guest's inb would read (QXL answers 0xff).
+      if (bar !== ROM_BAR && fn.bars[bar]?.space === 'io') {
+        const base = fn.barAddress(bar);
+        process.stderr.write(`${fn.bdf} BAR${bar} is I/O space (ports 0x${base.toString(16)}-0x${(base + fn.bars[bar]!.size - 1).toString(16)}): each byte is a port read as the guest would do it\n`);
+      }
       if (opts.format === 'raw') process.stdout.write(bytes);
-      else process.stdout.write(hexLines(bytes));
+      else if (opts.format === 'plain') process.stdout.write(hexLines(bytes));
+      else process.stdout.write(offsetHexLines(bytes, offset));
     });
 }
 
 function hexLines(bytes: Uint8Array): string {
   const lines: string[] = [];
   for (let i = 0; i < bytes.length; i += 32) lines.push(Buffer.from(bytes.subarray(i, i + 32)).toString('hex'));
+  return lines.join('\n') + (lines.length > 0 ? '\n' : '');
+}
+
+/** `OFFSET:  xxxxxxxx xxxxxxxx ...`, 32 bytes a line; offsets are from the start of the BAR, as --offset counts. */
+export function offsetHexLines(bytes: Uint8Array, start: number): string {
+  const end = start + bytes.length;
+  const digits = Math.max(4, (end > 0 ? end - 1 : 0).toString(16).length);
+  const lines: string[] = [];
+  for (let i = 0; i < bytes.length; i += 32) {
+    const groups: string[] = [];
+    for (let g = i; g < Math.min(i + 32, bytes.length); g += 4) groups.push(Buffer.from(bytes.subarray(g, Math.min(g + 4, i + 32, bytes.length))).toString('hex'));
+    lines.push(`0x${(start + i).toString(16).padStart(digits, '0')}:  ${groups.join(' ')}`);
+  }
   return lines.join('\n') + (lines.length > 0 ? '\n' : '');
 }

@@ -10,6 +10,7 @@ import { registerMapCommands } from './commands-map.js';
 import { registerRomCommand } from './commands-rom.js';
 import { registerSweepCommands } from './commands-sweep.js';
 import { EXIT_USAGE, UsageError } from './errors.js';
+import { packageVersion } from './version.js';
 
 /** vfio-sim's command line. Exit codes: 0 success, 1 a boot failed or faulted (with --fail-on-fault), 2 bad usage or config. */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -17,6 +18,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   program
     .name('vfio-sim')
     .description('Boot VFIO passthrough machines the way QEMU + SeaBIOS does, and show what the devices did.')
+    .version(packageVersion(), '-V, --version', 'print the vfio-sim version')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   let code = 0;
@@ -34,7 +36,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (e) {
     if (e instanceof CommanderError) {
-      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return 0;
+      // `vfio-sim` with no command: commander prints the usage to stderr as an error (exitCode 1); that is bad usage.
+      if (e.code === 'commander.help') return e.exitCode === 0 ? 0 : EXIT_USAGE;
       return EXIT_USAGE;
     }
     if (e instanceof UsageError) {

@@ -1,4 +1,6 @@
 import type { BarReport, BootReport, DeviceReport } from '../report/types.js';
+import { formatSize } from '../format.js';
+import type { MonitorReport } from '../workload/monitors.js';
 
 /** Human summary of one boot: an `lspci -tv`-like tree with BARs and windows, then the e820 map. */
 export function renderBootText(r: BootReport): string {
@@ -46,7 +48,8 @@ function sectionLines(r: BootReport): string[] {
   const out: string[] = [];
   const igd = r.igd;
   if (igd !== undefined) {
-    out.push(`  IGD (${igd.generationName}, gen ${igd.generation}), strategy ${igd.strategy}, QEMU ${igd.qemuLine} IGD code${igd.legacyMode ? ', legacy mode' : ''}:`);
+    out.push(`  IGD (${igd.generationName}, gen ${igd.generation}), strategy ${igd.strategy}:`);
+    out.push(`    QEMU behaviour ${igd.qemuLine} (the IGD code of that QEMU version), legacy mode ${igd.legacyMode ? 'on' : 'off'}`);
     if (igd.skipped !== null) out.push(`    QEMU did no IGD setup: ${igd.skipped}`);
     out.push(`    host BDSM ${igd.hostBdsm}  guest BDSM ${igd.guestBdsm ?? 'unset'}  guest ASLS ${igd.guestAsls ?? 'unset'}`);
     out.push(`    stolen ${sizeText(Number(igd.stolenSize))}, GTT ${sizeText(Number(igd.gttSize))}, etc/igd-bdsm-size ${igd.fwcfg['etc/igd-bdsm-size'] ?? 'absent'}`);
@@ -72,8 +75,20 @@ function sectionLines(r: BootReport): string[] {
     for (const c of io.corruption) out.push(`    corruption: ${c.source} ${c.access} [${c.start}, ${c.end})`);
   }
   const dirty = r.dirty;
-  for (const d of dirty ?? []) out.push(`  dirty framebuffer [${d.range.start}, ${d.range.end}): ${d.pages} pages`);
+  const monitors = r.workload?.monitors ?? [];
+  for (const d of dirty ?? []) {
+    // A span is the monitors plugged on exactly that range (one span can serve several plugs of the same size).
+    const on = monitors.filter((m) => m.range.start === d.range.start && m.range.end === d.range.end);
+    const who = on.length === 0 ? '' : ` (${[...new Set(on.map(monitorText))].join('; ')})`;
+    out.push(`  dirty framebuffer [${d.range.start}, ${d.range.end}): ${d.pages} pages${who}`);
+  }
   return out;
+}
+
+/** x-igd-behaviour in words: which QEMU releases behave so. */
+function monitorText(m: MonitorReport): string {
+  const where = m.device !== undefined ? ` on ${m.device}` : '';
+  return `monitor ${m.id}, ${m.kind} ${m.width}x${m.height}${where}`;
 }
 
 function barText(b: BarReport): string {
@@ -82,13 +97,5 @@ function barText(b: BarReport): string {
   return `${name} ${b.type.padEnd(7)} ${(b.address ?? 'unassigned').padStart(12)}  size ${sizeText(Number(b.size))}${flags ? ` (${flags})` : ''}`;
 }
 
-export function sizeText(n: number): string {
-  const units: [number, string][] = [
-    [2 ** 40, 'T'],
-    [2 ** 30, 'G'],
-    [2 ** 20, 'M'],
-    [2 ** 10, 'K'],
-  ];
-  for (const [u, s] of units) if (n >= u && n % u === 0) return `${n / u}${s}`;
-  return `${n}`;
-}
+/** Exact sizes in text output (1G, 512M; plain bytes otherwise). */
+export const sizeText = (n: number): string => formatSize(n);

@@ -1,4 +1,5 @@
 import type { MachineSpec } from './spec.js';
+import { atPosition } from '../format.js';
 
 /** One problem in a config file, at a 1-based line and column. */
 export interface ConfigError {
@@ -12,7 +13,7 @@ export type ConfigResult = { readonly ok: true; readonly spec: MachineSpec } | {
 
 /** `FILE:LINE:COL: message`, the one-line form every tool (editors, CI) understands. */
 export function formatConfigError(e: ConfigError): string {
-  return `${e.file}:${e.line}:${e.col}: ${e.message}`;
+  return atPosition(e, e.message);
 }
 
 /** Sorted by position, duplicates (same place, same text) dropped. */

@@ -1,7 +1,8 @@
-import { ggmsValid, gmchFields, gmsEncodable, gmsRangeText, IGD_GENERATIONS, IGD_LMEMBAR_PLATFORMS, mtlGmsSize } from '../../devices/igd/tables.js';
+import { ggmsMax, ggmsValid, gmchFields, gmsEncodable, gmsRangeText, IGD_GENERATIONS, IGD_LMEMBAR_PLATFORMS, mtlGmsSize } from '../../devices/igd/tables.js';
 import type { HostIgdSpec } from './spec.js';
 import { parseHexInt, parseSize } from './size.js';
 import type { PathSeg } from './yaml-doc.js';
+import { hex } from '../format.js';
 
 /**
  * host.igd validity rules of issue 7 item 1. The generation tables (names, GMCH fields, what GMS each
@@ -15,13 +16,23 @@ export const IGD_DEVFN = 0x10; // 00:02.0
 const MiB = 0x10_0000;
 const FOUR_GIB = 0x1_0000_0000;
 
+/**
+ * vfio-pci properties users bring from QEMU command lines that vfio-igd does not take, with where the same fact
+ * lives in a vfio-sim config (the hint replaces "did you mean").
+ */
+const HOST_IGD_POINTER = ": the assigned IGD is always the host's 00:02.0, described under host.igd (generation, device-id, gms, bdsm, ...)";
+export const IGD_PROP_POINTERS: Readonly<Record<string, string>> = {
+  host: HOST_IGD_POINTER,
+  sysfsdev: HOST_IGD_POINTER,
+  'x-vga': ": vfio-sim does not pass legacy VGA ranges through; IGD legacy mode follows machine.qemu (x-igd-legacy-mode from QEMU 10.0), and the host GPU is under host.igd",
+};
+
 export interface Problem {
   readonly path: readonly PathSeg[];
   readonly message: string;
   readonly prefer?: 'key' | 'value';
 }
 
-const hex = (n: number): string => `0x${n.toString(16)}`;
 const BASE = ['host', 'igd'] as const;
 
 /** Normalizes host.igd (already shape-checked by the schema) and applies the IGD validity rules. */
@@ -68,8 +79,9 @@ export function checkHostIgd(raw: unknown): { spec?: HostIgdSpec; problems: Prob
     const at = r['gms'] !== undefined ? 'gms' : 'gmch';
     problems.push({ path: [...BASE, at], message: `host.igd.${at}: GMS ${hex(gms)} cannot be encoded on gen ${generation} (valid: ${gmsRangeText(generation)})` });
   }
-  if (ggms !== undefined && !ggmsValid(generation, ggms)) {
-    problems.push({ path: [...BASE, r['ggms'] !== undefined ? 'ggms' : 'gmch'], message: `host.igd.ggms: GGMS 3 is reserved on gen ${generation} (valid: 0..2)` });
+  // Values past the 2-bit field are the schema's error already (maximum 3); here only what the generation reserves.
+  if (ggms !== undefined && Number.isInteger(ggms) && ggms >= 0 && ggms <= 3 && !ggmsValid(generation, ggms)) {
+    problems.push({ path: [...BASE, r['ggms'] !== undefined ? 'ggms' : 'gmch'], message: `host.igd.ggms: GGMS ${ggms} is reserved on gen ${generation} (valid: 0..${ggmsMax(generation)})` });
   }
   if (bdsm !== undefined && bdsm % MiB !== 0) {
     problems.push({ path: [...BASE, 'bdsm'], message: `host.igd.bdsm: ${hex(bdsm)} is not 1 MiB aligned` });

@@ -3,12 +3,14 @@ import { registerAllModels } from '../../devices/index.js';
 import { sortErrors, type ConfigError, type ConfigResult } from './errors.js';
 import { checkHostIgd, type Problem } from './igd.js';
 import { schemaProblems } from './schema-check.js';
-import { parseHexInt, parseSize } from './size.js';
-import type { FirmwareSpec, HostIgdSpec, MachineSpec, MachineType, TrapRuleSpec } from './spec.js';
+import { parseSize } from './size.js';
+import type { FirmwareSpec, HostIgdSpec, MachineSpec, MachineType } from './spec.js';
+import { parseTrapRules } from './trap-rule.js';
 import { checkDevices } from './topology.js';
 import { romRefProblems } from '../rom/check.js';
 import { YamlSource, type PathSeg } from './yaml-doc.js';
 import { validateWorkload } from '../workload/validate.js';
+import type { Workload } from '../workload/types.js';
 import { firmwareVersions } from '../../firmware/index.js';
 import { isQemuVersion, parseMachineTypeName } from '../profile/qemu.js';
 
@@ -52,7 +54,12 @@ function machineOf(m: unknown, problems: Problem[]): MachineSpec['machine'] | un
   const qemu = typeof m['qemu'] === 'string' && isQemuVersion(m['qemu']) ? m['qemu'] : undefined;
   const cpu = cpuOf(m['cpu']);
   const memory = m['memory'] === undefined ? DEFAULT_MEMORY : parseSize(m['memory']);
-  if (memory !== undefined && memory < MIN_MEMORY) problems.push({ path: ['machine', 'memory'], message: `machine.memory: ${memory} bytes is too small (at least 1M)` });
+  if (memory !== undefined && memory < MIN_MEMORY) {
+    // QEMU's -m reads a bare number as MiB; here it is bytes, so `memory: 4096` most likely meant 4096M.
+    const bare = typeof m['memory'] === 'number' || (typeof m['memory'] === 'string' && /^\d+$/.test(m['memory']));
+    const hint = bare && memory > 0 ? ` — a bare number is bytes here (QEMU's -m reads MiB): did you mean ${memory}M?` : '';
+    problems.push({ path: ['machine', 'memory'], message: `machine.memory: ${memory} bytes is too small (at least 1M)${hint}` });
+  }
   const maxmem = m['maxmem'] === undefined ? undefined : parseSize(m['maxmem']);
   const slots = typeof m['slots'] === 'number' ? m['slots'] : undefined;
   if (slots !== undefined && slots > 0 && m['maxmem'] === undefined) {
@@ -103,34 +110,6 @@ function firmwareOf(f: unknown): FirmwareSpec {
   };
 }
 
-function trapsOf(t: unknown): TrapRuleSpec[] {
-  if (!Array.isArray(t)) return [];
-  const pair = (v: unknown): readonly [number, number] | undefined => {
-    if (!Array.isArray(v)) return undefined;
-    const a = parseHexInt(v[0]);
-    const b = parseHexInt(v[1]);
-    return a !== undefined && b !== undefined ? [a, b] : undefined;
-  };
-  return t.filter(isObj).map((r) => {
-    const offset = pair(r['offset']);
-    const from = pair(r['from']);
-    const to = parseHexInt(r['to']);
-    return {
-      bdf: String(r['bdf']).toLowerCase(),
-      action: r['action'] as TrapRuleSpec['action'],
-      ...(typeof r['bar'] === 'number' ? { bar: r['bar'] } : {}),
-      ...(typeof r['config'] === 'boolean' ? { config: r['config'] } : {}),
-      ...(offset !== undefined ? { offset } : {}),
-      ...(r['width'] === 1 || r['width'] === 2 || r['width'] === 4 ? { width: r['width'] } : {}),
-      ...(typeof r['direction'] === 'string' ? { direction: r['direction'] as TrapRuleSpec['direction'] & string } : {}),
-      ...(from !== undefined ? { from } : {}),
-      ...(to !== undefined ? { to } : {}),
-      ...(r['field'] === 'value' || r['field'] === 'offset' ? { field: r['field'] } : {}),
-      ...(typeof r['name'] === 'string' ? { name: r['name'] } : {}),
-    };
-  });
-}
-
 /** Parses and validates a config's text; `fileName` is what error lines start with. Never throws on bad input. */
 export function parseConfig(text: string, fileName: string): ConfigResult {
   registerAllModels();
@@ -159,9 +138,11 @@ export function parseConfig(text: string, fileName: string): ConfigResult {
     problems.push(...r.problems);
     igd = r.spec;
   }
+  let workload: Workload | undefined;
   if (root['workload'] !== undefined) {
     const wl = validateWorkload(root['workload'], { devices: topo.devices });
     if (!wl.ok) problems.push(...wl.errors.map((e) => ({ ...e, path: ['workload', ...e.path] })));
+    else workload = wl.workload;
   }
   if (problems.length > 0 || machine === undefined) {
     const errors = problems.map((p) => err(src.locate(p.path as PathSeg[], p.prefer ?? 'value'), p.message));
@@ -174,8 +155,8 @@ export function parseConfig(text: string, fileName: string): ConfigResult {
     devices: topo.devices,
     ...(igd !== undefined ? { host: { igd } } : {}),
     firmware: firmwareOf(root['firmware']),
-    traps: trapsOf(root['traps']),
-    ...(root['workload'] !== undefined ? { workload: root['workload'] } : {}),
+    traps: parseTrapRules(root['traps']),
+    ...(workload !== undefined ? { workload } : {}),
   };
   return { ok: true, spec };
 }

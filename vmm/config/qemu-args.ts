@@ -1,6 +1,7 @@
 import { lookupModel } from '../../devices/registry.js';
 import { formatSize } from './size.js';
 import type { DeviceSpec, MachineSpec, PropValue } from './spec.js';
+import { devfnText } from '../format.js';
 
 /** The binary and fixed options the SeaBIOS fixtures were recorded with (seabios-pci.md §0 RUN; fixtures' qemu_args). */
 export const QEMU_BINARY = 'qemu-system-x86_64';
@@ -20,9 +21,7 @@ function propText(model: string, name: string, v: PropValue): string {
   return escape(v);
 }
 
-function addrText(devfn: number): string {
-  return `${(devfn >> 3).toString(16).padStart(2, '0')}.${(devfn & 7).toString(16)}`;
-}
+const addrText = devfnText;
 
 /** `-device` argument: driver, id, bus, addr, then the props in the config's order. */
 export function deviceArg(d: DeviceSpec): string {

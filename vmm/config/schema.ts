@@ -5,6 +5,7 @@ import { SIZE_DESCRIPTION } from './size.js';
 import { IGD_GENERATION_NAMES } from './igd.js';
 import { workloadSchema } from '../workload/schema.js';
 import { QEMU_VERSIONS } from '../profile/qemu.js';
+import { trapRuleSchema } from './trap-rule.js';
 
 /**
  * The config format as JSON Schema (draft-07). `validation` is what ajv checks (props are free-form
@@ -27,10 +28,6 @@ const size = (title?: string): JsonSchema => ({
 const hexInt = (what: string): JsonSchema => ({
   description: `${what}: an integer or a 0x-hex string`,
   anyOf: [{ type: 'integer', minimum: 0 }, { type: 'string', pattern: HEX_RE }],
-});
-const pair = (what: string): JsonSchema => ({
-  description: `${what}: [start, end) as two integers`,
-  type: 'array', minItems: 2, maxItems: 2, items: hexInt('bound'),
 });
 const obj = (properties: Record<string, JsonSchema>, required: string[] = []): JsonSchema => ({
   type: 'object', additionalProperties: false, properties, ...(required.length > 0 ? { required } : {}),
@@ -70,29 +67,6 @@ function igdSchema(): JsonSchema {
     },
     ['generation'],
   );
-}
-
-function trapSchema(): JsonSchema {
-  return {
-    ...obj(
-      {
-        bdf: { type: 'string', pattern: '^[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\\.[0-7]$', description: 'bus:device.function, e.g. "00:02.0"' },
-        bar: { type: 'integer', minimum: 0, maximum: 6 },
-        config: { type: 'boolean' },
-        offset: pair('offset range inside the region'),
-        width: { enum: [1, 2, 4] },
-        direction: { enum: ['read', 'write', 'both'] },
-        action: { enum: ['log', 'drop', 'rewrite-range'] },
-        from: pair('values to rewrite'),
-        to: hexInt('rewritten base value'),
-        field: { enum: ['value', 'offset'], description: "what rewrite-range rewrites: the value (default) or the access's offset" },
-        name: { type: 'string' },
-      },
-      ['bdf', 'action'],
-    ),
-    if: { properties: { action: { const: 'rewrite-range' } }, required: ['action'] },
-    then: { required: ['from', 'to'] },
-  };
 }
 
 function propSchema(d: PropDef): JsonSchema {
@@ -167,7 +141,7 @@ export function configSchema(opts: { validation?: boolean } = {}): JsonSchema {
           'igd-strategy': { enum: [...IGD_STRATEGIES], description: 'how firmware gives the IGD stolen memory and the OpRegion' },
           vbios: { type: 'string', minLength: 1, description: 'reads-bdsm | cached-host-bdsm | a path to a vBIOS program' },
         }),
-        traps: { type: ['array', 'null'], items: trapSchema() },
+        traps: { type: ['array', 'null'], items: trapRuleSchema() },
         // Checked by vmm/workload's validateWorkload (step paths in messages); editors get its schema.
         workload: opts.validation === true ? { description: 'scripted display activity; checked by vmm/workload' } : workloadSchema(),
       },

@@ -21,13 +21,7 @@ export function parseSize(v: unknown): number | undefined {
   return Number.isSafeInteger(n) ? n : undefined;
 }
 
-/** The shortest exact spelling with a suffix (1G, 512M, 1536M); plain bytes when no suffix divides it. */
-export function formatSize(bytes: number, bytesSuffix = ''): string {
-  for (const [s, m] of [['T', 2 ** 40], ['G', 2 ** 30], ['M', 2 ** 20], ['K', 2 ** 10]] as const) {
-    if (bytes >= m && bytes % m === 0) return `${bytes / m}${s}`;
-  }
-  return `${bytes}${bytesSuffix}`;
-}
+export { formatSize } from '../format.js';
 
 /** Integers written as YAML ints or 0x-hex strings ("0x8b800000"); undefined otherwise. */
 export function parseHexInt(v: unknown): number | undefined {

@@ -1,3 +1,5 @@
+import type { Workload } from '../workload/types.js';
+
 /**
  * The validated machine description every layer reads (output of vmm/config's loader).
  * Plain data: no classes, so it crosses worker threads and JSON unchanged.
@@ -41,19 +43,9 @@ export interface HostIgdSpec {
   readonly sriovVf?: boolean;
 }
 
-export interface TrapRuleSpec {
-  readonly bdf: string;
-  readonly bar?: number;
-  readonly config?: boolean;
-  readonly offset?: readonly [number, number]; // [start, end) inside the region
-  readonly width?: 1 | 2 | 4;
-  readonly direction?: 'read' | 'write' | 'both';
-  readonly action: 'log' | 'drop' | 'rewrite-range';
-  readonly from?: readonly [number, number]; // rewrite-range: values in [from0, from1) ...
-  readonly to?: number; // ... become to + (value - from0)
-  readonly field?: 'value' | 'offset'; // what rewrite-range rewrites (default the value; 'offset' redirects the access)
-  readonly name?: string;
-}
+/** A parsed trap rule: its fields are defined once, in trap-rule.ts. */
+export type { TrapRuleSpec } from './trap-rule.js';
+import type { TrapRuleSpec } from './trap-rule.js';
 
 export interface FirmwareSpec {
   /** seabios | ovmf; default seabios. */
@@ -82,6 +74,6 @@ export interface MachineSpec {
   readonly host?: { readonly igd?: HostIgdSpec };
   readonly firmware: FirmwareSpec;
   readonly traps: readonly TrapRuleSpec[];
-  /** Free-form scenario for devices (QXL driver scripts, monitor plug/unplug); interpreted by vmm/workload. */
-  readonly workload?: unknown;
+  /** The display workload (QXL driver scripts, monitor plug/unplug), validated once by the loader (vmm/workload). */
+  readonly workload?: Workload;
 }

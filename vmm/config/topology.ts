@@ -3,10 +3,12 @@ import { PC_BUILTINS, Q35_BUILTINS } from '../../devices/chipset/index.js';
 import { PCI_HEADER_TYPE, PCI_HEADER_TYPE_MULTI_FUNCTION } from '../../devices/pci/regs.js';
 import { lookupModel, modelNames, type ModelDef } from '../../devices/registry.js';
 import { didYouMean } from './errors.js';
-import { IGD_DEVFN, IGD_MODEL, type Problem } from './igd.js';
+import { IGD_DEVFN, IGD_MODEL, IGD_PROP_POINTERS, type Problem } from './igd.js';
+import { unknownModelHint } from './model-class.js';
 import { badPropMessage, normalizeProp } from './prop-values.js';
 import type { DeviceSpec, MachineType, PropValue } from './spec.js';
 import type { PathSeg } from './yaml-doc.js';
+import { hex2 } from '../format.js';
 
 /**
  * The device list checked the way QEMU realizes -device options, in order: model and props, bus
@@ -27,7 +29,6 @@ interface Bus {
   readonly slots: Map<number, Occupant>;
 }
 
-const hex2 = (n: number): string => n.toString(16).padStart(2, '0');
 const fmtAddr = (devfn: number): string => `${hex2(devfn >> 3)}.${(devfn & 7).toString(16)}`;
 const ADDR_RE = /^([0-9a-f]{1,2})(?:\.([0-9a-f]))?$/i;
 /** QEMU's names for the root bus (pc: pci.0, q35: pcie.0). */
@@ -79,7 +80,7 @@ export function checkDevices(input: TopologyInput): { devices: DeviceSpec[]; pro
     const model = typeof d['model'] === 'string' ? d['model'] : undefined;
     const def = model !== undefined ? lookupModel(model) : undefined;
     if (model !== undefined && def === undefined) {
-      const hint = didYouMean(model, modelNames()) || ` (known models: ${modelNames().join(', ')})`;
+      const hint = unknownModelHint(model, modelNames());
       add(at('model'), `unknown model '${model}'${hint}`);
     }
     if (def?.machines !== undefined && input.machineType !== undefined && !def.machines.includes(input.machineType)) {
@@ -138,7 +139,8 @@ export function checkDevices(input: TopologyInput): { devices: DeviceSpec[]; pro
       const pd = def.props[k];
       if (pd === undefined) {
         propsOk = false;
-        add(at('props', k), `${def.name}: unknown property '${k}'${didYouMean(k, Object.keys(def.props))}`, 'key');
+        const pointer = model === IGD_MODEL ? IGD_PROP_POINTERS[k] : undefined;
+        add(at('props', k), `${def.name}: unknown property '${k}'${pointer ?? didYouMean(k, Object.keys(def.props))}`, 'key');
         continue;
       }
       const nv = normalizeProp(pd, v);

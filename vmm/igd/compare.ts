@@ -4,8 +4,20 @@ import { hex, type BootReport, type E820Report, type Hex } from '../report/types
 import type { IgdHazard } from './hazards.js';
 import type { IgdReport } from './report.js';
 
-/** Boots one spec with one strategy (the lead's `boot(spec, {strategy})`), returning its report. */
-export type BootFn = (spec: MachineSpec, options: { strategy: string }) => BootReport;
+/**
+ * Boots one spec with one strategy. `bootSpec` itself fits (it returns `{report, machine, ...}`); so does
+ * a function returning just the report, e.g. one that adds the CLI's `vbios` or `configPath` options.
+ */
+export type BootFn = (spec: MachineSpec, options: { strategy: string }) => BootReport | { readonly report: BootReport };
+
+function reportOf(r: BootReport | { readonly report: BootReport }): BootReport {
+  const report: BootReport = 'report' in r && !('e820' in r) ? (r as { readonly report: BootReport }).report : (r as BootReport);
+  // A plain-JavaScript caller can pass anything: name the contract instead of failing deep inside the diff.
+  if (report === null || typeof report !== 'object' || !Array.isArray((report as Partial<BootReport>).e820)) {
+    throw new TypeError('compareStrategies: bootFn must return a boot report or a BootResult ({ report })');
+  }
+  return report;
+}
 
 /** One address range whose e820 type differs from the `none` baseline (null = not in the map). */
 export interface E820Change {
@@ -135,14 +147,15 @@ export function strategyColumn(strategy: string, base: BootReport, r: BootReport
 /**
  * Boots `spec` once per strategy (and once with `none`, the baseline every difference is measured
  * against) and lines the results up: BDSM/ASLS, RAM and PCI space consumed, waste, e820 changes,
- * faults and hazards. `strategies` defaults to every strategy.
+ * faults and hazards. `strategies` defaults to every strategy (pass `undefined`).
+ * Library use: `compareStrategies(spec, ['e820-reserved', 'lpc-bars'], bootSpec)`.
  */
 export function compareStrategies(spec: MachineSpec, strategies: readonly string[] = IGD_STRATEGY_NAMES, bootFn: BootFn): StrategyComparison {
   const reports = new Map<string, BootReport>();
   const bootOnce = (s: string): BootReport => {
     let r = reports.get(s);
     if (r === undefined) {
-      r = bootFn(spec, { strategy: s });
+      r = reportOf(bootFn(spec, { strategy: s }));
       reports.set(s, r);
     }
     return r;

@@ -1,6 +1,7 @@
 import { IGD_LPC_MODEL, LPC_DEVFN, makeIgdLpcBridge, type IgdFunction } from '../../devices/igd/index.js';
 import { PciFunction } from '../../devices/pci/function.js';
 import type { FakeBarCarrier } from '../../firmware/igd/index.js';
+import type { IoHandler } from '../bus/address-space.js';
 import type { Machine } from '../machine/machine.js';
 import { GuestMemory } from '../memory/guest-memory.js';
 import type { FakeBar, IgdMachineState } from './state.js';
@@ -35,16 +36,9 @@ function firstFreeSlot(m: Machine): number {
   return -1;
 }
 
-/** Routes a function's fake BARs to their backing memory, keeping its own BARs. */
-function attachBacking(fn: PciFunction, igd: IgdFunction, bar: number, mem: GuestMemory): void {
-  if (fn === igd) {
-    igd.bar5 = { read: (o, w) => mem.read(o, w), write: (o, w, v) => mem.write(o, w, v) };
-    return;
-  }
-  const read = fn.barRead.bind(fn);
-  const write = fn.barWrite.bind(fn);
-  fn.barRead = (i, o, w) => (i === bar ? mem.read(o, w) : read(i, o, w));
-  fn.barWrite = (i, o, w, v) => (i === bar ? mem.write(o, w, v) : write(i, o, w, v));
+/** A fake BAR's backing memory as a region handler (what the VMM maps where the guest put the BAR). */
+function backing(mem: GuestMemory): IoHandler {
+  return { read: (o, w) => mem.read(o, w), write: (o, w, v) => mem.write(o, w, v) };
 }
 
 /**
@@ -53,10 +47,18 @@ function attachBacking(fn: PciFunction, igd: IgdFunction, bar: number, mem: Gues
  * is off (so device DMA to an undecoded or moved fake BAR faults).
  */
 function follow(m: Machine, igd: IgdFunction, fn: PciFunction, bars: FakeBar[], stolenBytes: number, mems: Map<FakeBar, GuestMemory>): void {
-  const prev = fn.listener;
   const lastDecoded = new Map<FakeBar, number>();
-  fn.listener = (f) => {
-    prev?.(f);
+  // The fake BARs' backing memory sits beneath every other decorator (registered first: traps wrap it), and
+  // BDSM/ASLS and the IOMMU mapping follow the BARs whenever the carrier's decoding changes.
+  const byBar = new Map(bars.map((fb) => [fb.bar, backing(mems.get(fb)!)]));
+  m.intercept({
+    name: 'igd-fake-bars',
+    ...(fn === igd ? {} : { bar: (f, bar, inner) => (f === fn ? byBar.get(bar) ?? inner : inner) }),
+    mappingChanged: (f) => {
+      if (f === fn) moved();
+    },
+  });
+  const moved = (): void => {
     for (const fb of bars) {
       const a = fn.barAddress(fb.bar);
       if (a === fb.address) continue;
@@ -123,7 +125,8 @@ export function setupFakeBars(m: Machine, st: IgdMachineState, carrier: FakeBarC
     const fb: FakeBar = { fn, bar: p.bar, size: p.size, stolenOffset: p.stolenOffset, opregionOffset: p.opregionOffset, address: -1, moves: 0, firstAddress: -1 };
     const mem = new GuestMemory();
     if (p.opregionOffset >= 0) mem.writeBytes(p.opregionOffset, op);
-    attachBacking(fn, igd, p.bar, mem);
+    // BAR5 on the IGD itself is a device feature (vfio-igd's BAR5 carrier); other carriers get a decorator.
+    if (fn === igd) igd.bar5 = backing(mem);
     mems.set(fb, mem);
     bars.push(fb);
   }

@@ -1,6 +1,7 @@
 import type { IgdFunction } from '../../devices/igd/index.js';
 import type { Machine } from '../machine/machine.js';
 import type { IgdMachineState } from './state.js';
+import { hex } from '../format.js';
 
 /** A guest-compatibility risk a boot carries, with a one-line reason (issue 7 item 5). */
 export interface IgdHazard {
@@ -8,7 +9,6 @@ export interface IgdHazard {
   readonly message: string;
 }
 
-const hex = (n: number): string => `0x${n.toString(16)}`;
 const mib = (n: number): string => (n >= 0x10_0000 ? `${n / 0x10_0000} MiB` : `${n / 1024} KiB`);
 const id4 = (n: number): string => n.toString(16).padStart(4, '0');
 

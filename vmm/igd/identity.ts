@@ -2,9 +2,9 @@ import { FWCFG_STOLEN_BASE, le64 } from '../../devices/igd/index.js';
 import type { Machine } from '../machine/machine.js';
 import { decodeE820, E820_RESERVED, encodeE820 } from '../machine/e820.js';
 import type { IgdMachineState } from './state.js';
+import { hex } from '../format.js';
 
 const MiB = 0x10_0000;
-const hex = (n: number): string => `0x${n.toString(16)}`;
 
 /**
  * identity (bhyve GVT-d, EVE; igd.md §7): the guest's stolen memory is the host's range itself.

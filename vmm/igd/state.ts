@@ -1,7 +1,7 @@
 import type { IgdFeatures, IgdFunction } from '../../devices/igd/index.js';
 import type { PciFunction } from '../../devices/pci/function.js';
 import type { IgdStrategy } from '../../firmware/igd/index.js';
-import type { Machine } from '../machine/machine.js';
+import { StateKey, type Machine } from '../machine/machine.js';
 import type { RomfileReport } from './romfile.js';
 
 /** One fake BAR the VMM added: where it is declared and what part of it holds what. */
@@ -47,13 +47,14 @@ export interface IgdMachineState {
   romfile?: RomfileReport;
 }
 
-const states = new WeakMap<Machine, IgdMachineState>();
+/** Where a machine keeps its IGD state (the machine owns it; no module-level map). */
+const IGD_STATE = new StateKey<IgdMachineState>('igd');
 
 export function setIgdState(m: Machine, s: IgdMachineState): void {
-  states.set(m, s);
+  m.setState(IGD_STATE, s);
 }
 
 /** The IGD state of a machine prepareIgdMachine ran on, or undefined. */
 export function igdState(m: Machine): IgdMachineState | undefined {
-  return states.get(m);
+  return m.state(IGD_STATE);
 }

@@ -1,19 +1,14 @@
 import { DMA_FAULT_REASONS } from './constants.js';
 import type { DmaAccess, DmarFault } from './types.js';
+import { bdfOfSourceId, hex2 } from '../format.js';
 
 /** Source id = bus << 8 | devfn (doc §2.3). */
 export function sourceIdOf(bus: number, device: number, fn: number): number {
   return ((bus & 0xff) << 8) | ((device & 0x1f) << 3) | (fn & 7);
 }
 
-function hex2(n: number): string {
-  return n.toString(16).padStart(2, '0');
-}
-
 /** "00:02.0": bus and device as two hex digits, function as one digit (Linux %02x:%02x.%d). */
-export function formatBdf(sourceId: number): string {
-  return `${hex2((sourceId >>> 8) & 0xff)}:${hex2((sourceId >>> 3) & 0x1f)}.${sourceId & 7}`;
-}
+export const formatBdf = bdfOfSourceId;
 
 /** Linux dma_remap_fault_reasons[] lookup; out-of-table reasons print "Unknown" as dmar_get_fault_reason does. */
 export function faultReasonString(reason: number): string {
@@ -48,6 +43,4 @@ export function formatFaultStatus(fsts: number): string {
   return `DMAR: DRHD: handling fault status reg ${(fsts >>> 0).toString(16)}`;
 }
 
-export function hex(n: number): string {
-  return `0x${n.toString(16)}`;
-}
+export { hex } from '../format.js';

@@ -3,7 +3,7 @@ import type { ExtraRegion } from '../iommu/build-domain.js';
 import { VFIO_DMA_MAP_FLAG_READ, VFIO_DMA_MAP_FLAG_WRITE } from '../iommu/constants.js';
 import type { DmaPort } from '../iommu/types.js';
 import type { GuestMemory } from '../memory/guest-memory.js';
-import { FOUR_GIB, type RamLayout } from './layout.js';
+import type { RamLayout } from './layout.js';
 
 /**
  * The host IOMMU domain every device of the guest DMAs through, built as VFIO type1 does for an
@@ -27,7 +27,7 @@ export class DmaDomain {
     if (this.built === undefined) {
       const iommu = new Iommu();
       const ranges = [{ start: 0, size: this.layout.below4g }];
-      if (this.layout.above4g > 0) ranges.push({ start: FOUR_GIB, size: this.layout.above4g });
+      if (this.layout.above4g > 0) ranges.push({ start: this.layout.above4gStart, size: this.layout.above4g });
       const { container, errors } = buildDomain(iommu, { guestRam: this.ram, ram: ranges, extras: [...this.extras.values()] });
       if (errors.length > 0) throw new Error(`bug: guest RAM did not map into the IOMMU domain: ${errors[0]!.message}`);
       this.built = { iommu, container };

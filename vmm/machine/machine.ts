@@ -11,11 +11,18 @@ import type { DmaPort } from '../iommu/types.js';
 import { GuestMemory } from '../memory/guest-memory.js';
 import { PCI_CONFIG_ADDRESS_PORT, PciHost } from '../pci/host.js';
 import { DebugCon } from './debugcon.js';
+import { Interceptors, type Interceptor } from './intercept.js';
 import { DmaDomain } from './dma-domain.js';
 import { FOUR_GIB, HT_HOLE_END, HT_HOLE_START, Q35_MMCONFIG_SIZE, ramLayout, type RamLayout } from './layout.js';
 import { E820_RAM, E820_RESERVED, encodeE820 } from './e820.js';
 import { cpuidOf } from '../profile/cpu.js';
 import { resolveProfile, type MachineProfile } from '../profile/profile.js';
+
+/** A typed key for a layer's per-machine state (`machine.state(KEY)`): the layer owns the key and its type. */
+export class StateKey<T> {
+  declare private readonly type: T;
+  constructor(readonly name: string) {}
+}
 
 /** Something a guest did wrong that a device contained (QXL guest bugs, IGD quirk errors, ...). */
 export interface MachineEvent {
@@ -31,7 +38,9 @@ export interface MachineEvent {
 export class Machine {
   readonly ram = new GuestMemory();
   readonly layout: RamLayout;
-  readonly pci = new PciHost();
+  /** Region decorators (traps, quirks, fake-BAR backing, mapping followers), in registration order. */
+  private readonly interceptors = new Interceptors();
+  readonly pci = new PciHost(this.interceptors, (fn) => this.mappingChanged(fn));
   readonly io: AddressSpace;
   readonly mmio: AddressSpace;
   readonly fwcfg: FwCfg;
@@ -42,10 +51,8 @@ export class Machine {
   readonly specOf = new Map<PciFunction, DeviceSpec>();
   /** The IOMMU domain of the guest's devices (VFIO type1 over all guest RAM), built on first DMA. */
   readonly dma: DmaDomain;
-  /** How a device gets its DMA port: through the IOMMU domain, bound to its requester id. */
-  dmaFactory: (sourceId: number) => DmaPort;
-  /** Lets the trap layer wrap every BAR handler as the PCI view is rebuilt. */
-  barWrapper: ((fn: PciFunction, bar: number, h: IoHandler) => IoHandler) | undefined;
+  /** Per-machine state of the layers above the core (IGD preparation, ...), by key: no module-level maps. */
+  private readonly layerState = new Map<StateKey<unknown>, unknown>();
   private ecamBase = -1;
 
   constructor(
@@ -53,19 +60,24 @@ export class Machine {
     /** The QEMU version, machine type, vCPU and firmware this machine models (vmm/profile). */
     readonly profile: MachineProfile = resolveProfile(spec),
   ) {
-    this.layout = ramLayout(spec.machine.type, spec.machine.memory);
-    this.io = new AddressSpace('io', () => this.pci.regions(true, this.barWrapper));
-    this.mmio = new AddressSpace('mmio', () => this.pci.regions(false, this.barWrapper));
-    this.pci.onMappingChange = (fn) => this.mappingChanged(fn);
+    const { maxmem, slots } = spec.machine;
+    this.layout = ramLayout(spec.machine.type, spec.machine.memory, {
+      cpu: profile.cpu,
+      machineVersion: profile.machine.version,
+      ...(maxmem !== undefined ? { maxmem } : {}),
+      ...(slots !== undefined ? { slots } : {}),
+    });
+    this.io = new AddressSpace('io', () => this.pci.regions(true));
+    this.mmio = new AddressSpace('mmio', () => this.pci.regions(false));
     this.dma = new DmaDomain(this.ram, this.layout);
-    this.dmaFactory = (sid) => this.dma.port(sid);
     const ramHandler: IoHandler = {
       read: (o, w) => this.ram.read(o, w),
       write: (o, w, v) => this.ram.write(o, w, v),
     };
     this.mmio.addRam(0, this.layout.below4g, ramHandler, 'ram-below-4g');
     if (this.layout.above4g > 0) {
-      this.mmio.addRam(FOUR_GIB, this.layout.above4g, { read: (o, w) => this.ram.read(o + FOUR_GIB, w), write: (o, w, v) => this.ram.write(o + FOUR_GIB, w, v) }, 'ram-above-4g');
+      const start = this.layout.above4gStart;
+      this.mmio.addRam(start, this.layout.above4g, { read: (o, w) => this.ram.read(o + start, w), write: (o, w, v) => this.ram.write(o + start, w, v) }, 'ram-above-4g');
     }
     this.io.addFixed(PCI_CONFIG_ADDRESS_PORT, 8, this.pci.configPorts, 'pci-conf');
     this.io.addFixed(PORT_DEBUGCON, 1, this.debugcon, 'debugcon');
@@ -80,10 +92,10 @@ export class Machine {
   private setupFwCfg(): void {
     const { below4g, above4g } = this.layout;
     const entries = [{ start: 0, size: below4g, type: E820_RAM }];
-    if (above4g > 0) entries.push({ start: FOUR_GIB, size: above4g, type: E820_RAM });
+    if (above4g > 0) entries.push({ start: this.layout.above4gStart, size: above4g, type: E820_RAM });
     // QEMU reserves AMD's HyperTransport range below 1 TiB only for an AMD vCPU (hw/i386/pc.c pc_memory_init,
-    // IS_AMD_CPU && enforce_amd_1tb_hole): an Intel guest's e820 has no such entry.
-    if (this.profile.cpu.vendor === 'amd') entries.push({ start: HT_HOLE_START, size: HT_HOLE_END - HT_HOLE_START, type: E820_RESERVED });
+    // IS_AMD_CPU && enforce_amd_1tb_hole, phys-bits >= 40): an Intel guest's e820 has no such entry (vmm/machine/layout).
+    if (this.layout.htHoleReserved) entries.push({ start: HT_HOLE_START, size: HT_HOLE_END - HT_HOLE_START, type: E820_RESERVED });
     this.fwcfg.addFile('etc/e820', encodeE820(entries));
     const ramSize = new Uint8Array(8);
     new DataView(ramSize.buffer).setBigUint64(0, BigInt(this.spec.machine.memory), true);
@@ -94,7 +106,7 @@ export class Machine {
     if (maxmem !== undefined && slots !== undefined && slots > 0 && maxmem > this.spec.machine.memory) {
       // Device-memory region after above-4G RAM, 1 GiB aligned, sized maxmem - memory (+1 GiB per slot of QEMU's alignment
       // slack), end rounded to 1 GiB (QEMU pc_memory_init; seabios-pci.md §7.3 verified examples).
-      const start = Math.ceil((FOUR_GIB + above4g) / 0x4000_0000) * 0x4000_0000;
+      const start = Math.ceil((this.layout.above4gStart + above4g) / 0x4000_0000) * 0x4000_0000;
       const size = maxmem - this.spec.machine.memory + slots * 0x4000_0000;
       const end = Math.ceil((start + size) / 0x4000_0000) * 0x4000_0000;
       const buf = new Uint8Array(8);
@@ -136,7 +148,7 @@ export class Machine {
       pcieBus,
       rootBus: bus.bridge === undefined,
       ...(this.spec.host?.igd !== undefined ? { hostIgd: this.spec.host.igd } : {}),
-      dma: () => this.dmaFactory(((bus.number() & 0xff) << 8) | devfn),
+      dma: () => this.dmaPort(((bus.number() & 0xff) << 8) | devfn),
     };
     const fn = def.create(spec, ctx);
     fn.model = spec.model;
@@ -148,10 +160,37 @@ export class Machine {
     return fn;
   }
 
+  /** How a device gets its DMA port: through the IOMMU domain, bound to its requester id. */
+  dmaPort(sourceId: number): DmaPort {
+    return this.dma.port(sourceId);
+  }
+
+  /** Registers a region decorator (after those already there: it wraps them); the CPU's views are rebuilt. */
+  intercept(i: Interceptor): void {
+    this.interceptors.add(i);
+    this.io.invalidatePci();
+    this.mmio.invalidatePci();
+  }
+
+  /** Whether some decorator takes config cycles (else they reach functions directly). */
+  get interceptsConfigSpace(): boolean {
+    return this.interceptors.wrapsConfig;
+  }
+
+  /** State a layer keeps for this machine (see StateKey). */
+  state<T>(key: StateKey<T>): T | undefined {
+    return this.layerState.get(key) as T | undefined;
+  }
+
+  setState<T>(key: StateKey<T>, value: T): void {
+    this.layerState.set(key, value);
+  }
+
   private mappingChanged(fn: PciFunction): void {
     this.io.invalidatePci();
     this.mmio.invalidatePci();
     if (this.spec.machine.type === 'q35' && fn === this.pci.root.slots[0]) this.updateEcam();
+    this.interceptors.mappingChanged(fn);
   }
 
   /** q35: PCIEXBAR (MCH 0x60) bit 0 enables ECAM at the programmed base (256 MiB, 256 buses). */
@@ -200,7 +239,8 @@ export class Machine {
   isRam(addr: number, len: number): boolean {
     const { below4g, above4g } = this.layout;
     const inLow = addr + len <= below4g;
-    const inHigh = addr >= FOUR_GIB && addr + len <= FOUR_GIB + above4g;
+    const start = this.layout.above4gStart;
+    const inHigh = addr >= start && addr + len <= start + above4g;
     if (!inLow && !inHigh) return false;
     return this.ecamBase < 0 || addr + len <= this.ecamBase || addr >= this.ecamBase + Q35_MMCONFIG_SIZE;
   }

@@ -1,4 +1,5 @@
 import type { BootReport } from '../report/types.js';
+import { formatSizeApprox, hex } from '../format.js';
 
 /**
  * What the address-map picture shows, extracted from a BootReport: regions of guest physical
@@ -53,16 +54,24 @@ function arr(x: unknown): unknown[] {
   return Array.isArray(x) ? x : [];
 }
 
-export function sizeText(n: number): string {
-  const units: [number, string][] = [[2 ** 40, 'T'], [2 ** 30, 'G'], [2 ** 20, 'M'], [2 ** 10, 'K']];
-  for (const [u, s] of units) {
-    if (n < u) continue;
-    const v = n / u;
-    return Number.isInteger(v) || v >= 100 ? `${Math.round(v)}${s}` : `${v.toFixed(1)}${s}`;
-  }
-  return `${n}B`;
-}
-const hx = (n: number): string => '0x' + n.toString(16);
+export const sizeText = formatSizeApprox;
+const hx = hex;
+
+/**
+ * Reserved e820 ranges every boot of a machine type has, by exact [start, end): the map names them instead of
+ * showing a bare "reserved". Sources: SeaBIOS src/fw/pciinit.c mch_mmconfig_setup (q35 ECAM at QEMU's default
+ * PCIEXBAR 0xb0000000, 256 MiB) and ich9_lpc_setup (RCBA 0xfed1c000, 16 KiB); src/fw/shadow.c / e820 of the
+ * BIOS ROM (256 KiB below 4 GiB) and the 0xf0000 BIOS area; src/memmap.h EBDA below 640 KiB; QEMU hw/i386/pc.c
+ * AMD_HT_START..AMD_HT_END.
+ */
+const KNOWN_RESERVED: readonly { start: number; end: number; label: string; what: string }[] = [
+  { start: 0x9_fc00, end: 0xa_0000, label: 'EBDA', what: 'extended BIOS data area' },
+  { start: 0xf_0000, end: 0x10_0000, label: 'BIOS', what: 'SeaBIOS in the 0xf0000 segment' },
+  { start: 0xb000_0000, end: 0xc000_0000, label: 'MMCONFIG', what: 'q35 PCIe ECAM (MMCONFIG), 256 buses' },
+  { start: 0xfed1_c000, end: 0xfed2_0000, label: 'ICH9 RCRB', what: 'ICH9 root complex register block (RCBA)' },
+  { start: 0xfffc_0000, end: 0x1_0000_0000, label: 'BIOS ROM', what: 'the BIOS flash image below 4 GiB' },
+  { start: 0xfd_0000_0000, end: 0x100_0000_0000, label: 'AMD HT hole', what: "AMD's HyperTransport range, reserved by QEMU for an AMD vCPU" },
+];
 
 export function buildMapModel(r: BootReport): MapModel {
   const regions: MapRegion[] = [];
@@ -75,7 +84,8 @@ export function buildMapModel(r: BootReport): MapModel {
   for (const e of r.e820 ?? []) {
     const s = num(e.start);
     const en = num(e.end);
-    add('e820', e.type, s, en === null ? null : exclusiveEnd(en), e.type === 'ram' ? 'RAM' : e.type, `e820 ${e.type}`);
+    const known = e.type === 'reserved' ? KNOWN_RESERVED.find((k) => k.start === s && k.end === en) : undefined;
+    add('e820', e.type, s, en === null ? null : exclusiveEnd(en), known?.label ?? (e.type === 'ram' ? 'RAM' : e.type), known === undefined ? `e820 ${e.type}` : `e820 reserved: ${known.what}`);
   }
   const w = r.pci?.windows;
   if (w?.mem32) add('windows', 'window32', num(w.mem32[0]), exclusiveEnd(num(w.mem32[1]) ?? 0), 'PCI 32-bit', 'PCI 32-bit MMIO window');

@@ -1,16 +1,14 @@
 import { PciBridge, PciBus } from '../../devices/pci/bridge.js';
-import { PciFunction, ROM_BAR } from '../../devices/pci/function.js';
+import { CONFIG_WRITE_NONE, CONFIG_WRITE_REROUTE, PciFunction, ROM_BAR, type ConfigWriteResult } from '../../devices/pci/function.js';
 import type { IoHandler, RegionDesc } from '../bus/address-space.js';
+import type { ConfigAccess, Interceptors } from '../machine/intercept.js';
 
 /** Legacy configuration mechanism #1 ports (PCI Local Bus 3.0 §3.2.2.3.2). */
 export const PCI_CONFIG_ADDRESS_PORT = 0xcf8;
 export const PCI_CONFIG_DATA_PORT = 0xcfc;
 
-/** Intercepts config cycles (the trap layer, vmm/traps); `bdf` is bus << 8 | devfn as the cycle addressed it. */
-export interface ConfigTrap {
-  configRead(fn: PciFunction, bdf: number, off: number, width: 1 | 2 | 4): number;
-  configWrite(fn: PciFunction, bdf: number, off: number, width: 1 | 2 | 4, value: number): void;
-}
+/** Where the host reports a config write that changed what a function decodes (the machine applies it). */
+export type MappingChanged = (fn: PciFunction, effect: ConfigWriteResult) => void;
 
 /**
  * The PCI host: the root bus, routing of config cycles to functions by the bus numbers firmware
@@ -22,21 +20,37 @@ export class PciHost {
   private readonly busCache: (PciBus | null | undefined)[] = new Array(256).fill(undefined);
   private busCacheValid = true;
   private configAddress = 0;
-  /** Called whenever a function's decoding may have changed (BARs, COMMAND, windows, bus numbers). */
-  onMappingChange: (fn: PciFunction) => void = () => {};
-  /** Config cycles go through this when set (vmm/traps installs it only when some rule targets config space). */
-  configTrap: ConfigTrap | undefined;
+  /** Decorated config views by addressed bdf, rebuilt when the interceptors change or the bdf reaches another function. */
+  private readonly cfgViews: ({ fn: PciFunction; view: ConfigAccess | undefined; generation: number } | undefined)[] = [];
+
+  constructor(
+    /** The machine's region decorators (config cycles go through those that take config space). */
+    private readonly interceptors: Interceptors,
+    private readonly mappingChanged: MappingChanged,
+  ) {}
 
   plug(bus: PciBus, devfn: number, fn: PciFunction): void {
     this.fnList = undefined;
     bus.slots[devfn] = fn;
     fn.devfn = devfn;
     fn.busNode = bus;
-    fn.listener = (f) => {
-      // Only bridges' bus numbers route config cycles; BAR sizing on endpoints must not flush the cache.
-      if (f instanceof PciBridge) this.busCacheValid = false;
-      this.onMappingChange(f);
-    };
+  }
+
+  /** Applies what a config write returned: bus routing first, then the machine's maps. */
+  private apply(fn: PciFunction, effect: ConfigWriteResult): void {
+    if (effect === CONFIG_WRITE_NONE) return;
+    // Only bridges' bus numbers route config cycles; BAR sizing or window writes keep the cache.
+    if ((effect & CONFIG_WRITE_REROUTE) !== 0) this.busCacheValid = false;
+    this.mappingChanged(fn, effect);
+  }
+
+  private configView(fn: PciFunction, bdf: number): ConfigAccess | undefined {
+    const g = this.interceptors.generation;
+    const c = this.cfgViews[bdf];
+    if (c !== undefined && c.fn === fn && c.generation === g) return c.view;
+    const view = this.interceptors.configAccess(fn, bdf);
+    this.cfgViews[bdf] = { fn, view, generation: g };
+    return view;
   }
 
   /** The bus config cycles for `nr` reach, or undefined when no bridge routes it. */
@@ -59,16 +73,15 @@ export class PciHost {
   configRead(bus: number, devfn: number, off: number, width: 1 | 2 | 4): number {
     const fn = this.findBus(bus)?.slots[devfn];
     if (fn === undefined) return width === 4 ? 0xffffffff : (1 << (8 * width)) - 1;
-    const t = this.configTrap;
-    return t === undefined ? fn.configRead(off, width) : t.configRead(fn, (bus << 8) | devfn, off, width);
+    const v = this.interceptors.wrapsConfig ? this.configView(fn, (bus << 8) | devfn) : undefined;
+    return v === undefined ? fn.configRead(off, width) : v.read(off, width);
   }
 
   configWrite(bus: number, devfn: number, off: number, width: 1 | 2 | 4, value: number): void {
     const fn = this.findBus(bus)?.slots[devfn];
     if (fn === undefined) return;
-    const t = this.configTrap;
-    if (t === undefined) fn.configWrite(off, width, value);
-    else t.configWrite(fn, (bus << 8) | devfn, off, width, value);
+    const v = this.interceptors.wrapsConfig ? this.configView(fn, (bus << 8) | devfn) : undefined;
+    this.apply(fn, v === undefined ? fn.configWrite(off, width, value) : v.write(off, width, value));
   }
 
   /** CF8/CFC: CF8 latches an address (bit 31 enable), CFC..CFF carry the data. */
@@ -110,11 +123,18 @@ export class PciHost {
     return this.fnList;
   }
 
-  /** Memory (`io=false`) or IO regions decoded by BARs, clipped to what the bridges above forward. */
-  regions(io: boolean, wrap?: (fn: PciFunction, bar: number, h: IoHandler) => IoHandler): RegionDesc[] {
+  /** Memory (`io=false`) or IO regions decoded by BARs, clipped to what the bridges above forward, each through the decorators. */
+  regions(io: boolean): RegionDesc[] {
     const out: RegionDesc[] = [];
+    const wrap = this.interceptors.wrapsBars ? this.interceptors : undefined;
     collect(this.root, io, [{ base: 0, limit: Number.MAX_SAFE_INTEGER }], out, wrap);
     return out;
+  }
+
+  /** BAR `bar` of `fn` as the CPU reaches it (through the decorators), wherever it decodes. */
+  barAccess(fn: PciFunction, bar: number): IoHandler {
+    const h = barHandler(fn, bar);
+    return this.interceptors.wrapsBars ? this.interceptors.wrapBar(fn, bar, h) : h;
   }
 }
 
@@ -154,7 +174,7 @@ function collect(
   io: boolean,
   allowed: readonly Range[],
   out: RegionDesc[],
-  wrap: ((fn: PciFunction, bar: number, h: IoHandler) => IoHandler) | undefined,
+  wrap: Interceptors | undefined,
 ): void {
   for (const fn of bus.slots) {
     if (fn === undefined) continue;
@@ -165,7 +185,7 @@ function collect(
       if (a < 0) continue;
       if (!allowed.some((r) => a >= r.base && a + spec.size - 1 <= r.limit)) continue;
       const h = barHandler(fn, i);
-      out.push({ start: a, size: spec.size, handler: wrap ? wrap(fn, i, h) : h, name: `${fn.bdf} BAR${i}` });
+      out.push({ start: a, size: spec.size, handler: wrap ? wrap.wrapBar(fn, i, h) : h, name: `${fn.bdf} BAR${i}` });
     }
     if (fn instanceof PciBridge) {
       let inner: Range[] = [];

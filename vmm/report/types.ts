@@ -11,7 +11,8 @@ import type { TrapsReport } from '../traps/report.js';
 import type { QxlReport } from '../workload/qxl-report.js';
 import type { WorkloadSection } from '../workload/run.js';
 
-export type Hex = string;
+export type { Hex } from '../format.js';
+import type { Hex } from '../format.js';
 
 export interface BarReport {
   bar: number; // 0..5, 6 = ROM BAR
@@ -82,6 +83,4 @@ export interface BootReport {
   workload?: WorkloadSection;
 }
 
-export function hex(n: number): Hex {
-  return '0x' + n.toString(16);
-}
+export { hex } from '../format.js';

@@ -7,6 +7,7 @@ import { dirname } from 'node:path';
 import { resolveRomProgram } from './resolve.js';
 import { didYouMean } from '../config/errors.js';
 import { BUNDLED_ROMS } from './bundled.js';
+import { atPosition } from '../format.js';
 
 export interface RomRefProblem {
   readonly path: readonly (string | number)[];
@@ -26,7 +27,7 @@ function check(ref: string, baseDir: string | undefined, path: (string | number)
   const message =
     e.message === 'no such file'
       ? `${what}: '${ref}' is neither a bundled ROM program (${Object.keys(BUNDLED_ROMS).join(', ')}) nor a file (${e.file})${didYouMean(ref, Object.keys(BUNDLED_ROMS))}`
-      : `${what}: ROM program '${ref}' is invalid: ${e.file}:${e.line}:${e.col}: ${e.message}${more}`;
+      : `${what}: ROM program '${ref}' is invalid: ${atPosition(e, e.message)}${more}`;
   return [{ path, message }];
 }
 

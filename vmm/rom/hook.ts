@@ -14,6 +14,7 @@ import { igdPreOsProgram } from '../igd/pre-os.js';
 import type { RomStopSignal } from './compile.js';
 import { resolveRomProgram } from './resolve.js';
 import { romBusOf, runRomProgram, type RomRunResult } from './run.js';
+import { atPosition } from '../format.js';
 
 export const DEFAULT_VBIOS = 'reads-bdsm';
 const IGD_MODEL = 'vfio-igd';
@@ -67,7 +68,7 @@ export function romHook(machine: Machine, options: RomHookOptions = {}): RomHook
     const loaded = resolveRomProgram(ref, baseDir);
     if (!loaded.ok) {
       const e = loaded.errors[0]!;
-      const message = `option ROM '${ref}' did not load: ${e.file}:${e.line}:${e.col}: ${e.message}`;
+      const message = `option ROM '${ref}' did not load: ${atPosition(e, e.message)}`;
       machine.recordEvent({ source: fn.bdf, kind: 'rom-error', message });
       runs.push({ bdf: fn.bdf, program: ref, ok: false, iterations: 0, vars: {}, error: e });
       return;
@@ -75,7 +76,7 @@ export function romHook(machine: Machine, options: RomHookOptions = {}): RomHook
     const vars = { ...(isIgd ? igdVars(fn) : {}), ...options.vars };
     const r = runRomProgram(loaded.program, romBusOf(ctx, machine.io), { bdf, romAddr, romSize }, { vars, ...(options.stop ? { stop: options.stop } : {}) });
     if (r.error !== undefined) {
-      machine.recordEvent({ source: fn.bdf, kind: 'rom-fault', message: `option ROM ${r.program}: ${r.error.file}:${r.error.line}:${r.error.col}: ${r.error.message}` });
+      machine.recordEvent({ source: fn.bdf, kind: 'rom-fault', message: `option ROM ${r.program}: ${atPosition(r.error, r.error.message)}` });
     }
     runs.push({ bdf: fn.bdf, ...r });
   };

@@ -7,7 +7,7 @@
 import type { PciFunction } from '../../devices/pci/function.js';
 import type { IoHandler } from '../bus/address-space.js';
 import type { TrapRuleSpec } from '../config/spec.js';
-import type { ConfigTrap } from '../pci/host.js';
+import type { ConfigAccess } from '../machine/intercept.js';
 import { RuleHandler } from './rule-handler.js';
 import { compileRules, defaultRuleName, REGION_CONFIG, type RuleSet } from './rules.js';
 import { TrapTrace } from './trace.js';
@@ -46,7 +46,6 @@ export class TrapEngine {
   private readonly rules: Map<number, RuleSet>;
   private readonly quirks: RegionQuirk[] = [];
   private readonly cfgRules: (RuleSet | undefined)[] = [];
-  private readonly cfgHandlers: (RuleHandler | undefined)[] = [];
   /** Called once with the fatal message (the installer records it as a machine event). */
   onFatal: ((source: PciFunction, message: string) => void) | undefined;
 
@@ -74,7 +73,7 @@ export class TrapEngine {
     return this.cfgRules.length > 0;
   }
 
-  /** machine.barWrapper: the handler the CPU reaches BAR `bar` of `fn` through. */
+  /** Interceptor.bar: the handler the CPU reaches BAR `bar` of `fn` through. */
   wrapBar(fn: PciFunction, bar: number, h: IoHandler): IoHandler {
     let out = h;
     for (const q of this.quirks) if (q.fn === fn && q.bar === bar) out = q.wrap(out);
@@ -83,32 +82,24 @@ export class TrapEngine {
     return rs === undefined ? out : new RuleHandler(out, this, bdf, bar, rs);
   }
 
-  /** PciHost.configTrap, or undefined when no rule targets config space (then config cycles are untouched). */
-  configTrap(): ConfigTrap | undefined {
-    if (!this.hasConfigRules) return undefined;
-    return {
-      configRead: (fn, bdf, off, width) => {
-        const h = this.cfgHandler(fn, bdf);
-        return h === undefined ? fn.configRead(off, width) : h.read(off, width);
-      },
-      configWrite: (fn, bdf, off, width, value) => {
-        const h = this.cfgHandler(fn, bdf);
-        if (h === undefined) fn.configWrite(off, width, value);
-        else h.write(off, width, value);
-      },
-    };
-  }
-
-  private cfgHandler(fn: PciFunction, bdf: number): RuleHandler | undefined {
+  /**
+   * Interceptor.config: the view of `fn`'s config space at `bdf` through its rules, or undefined when none targets
+   * it. A write returns what the device's own write returned (a dropped write changes nothing).
+   */
+  configAccess(fn: PciFunction, bdf: number, inner: ConfigAccess): ConfigAccess | undefined {
     const rs = this.cfgRules[bdf];
     if (rs === undefined) return undefined;
-    let h = this.cfgHandlers[bdf];
-    if (h === undefined || h.target !== fn) {
-      const inner: IoHandler = { read: (o, w) => fn.configRead(o, w), write: (o, w, v) => fn.configWrite(o, w, v) };
-      h = new RuleHandler(inner, this, bdf, REGION_CONFIG, rs, fn);
-      this.cfgHandlers[bdf] = h;
-    }
-    return h;
+    let effect = 0;
+    const io: IoHandler = { read: (o, w) => inner.read(o, w as 1 | 2 | 4), write: (o, w, v) => void (effect |= inner.write(o, w as 1 | 2 | 4, v)) };
+    const h = new RuleHandler(io, this, bdf, REGION_CONFIG, rs, fn);
+    return {
+      read: (off, width) => h.read(off, width),
+      write: (off, width, value) => {
+        effect = 0;
+        h.write(off, width, value);
+        return effect;
+      },
+    };
   }
 
   /** Counts (and traces) one hit of rule `rule`; `after` is ignored when `dropped`. */

@@ -63,10 +63,11 @@ export function installTraps(machine: Machine, options: TrapOptions = {}): Insta
     }
   }
   engine.onFatal = (fn, message) => machine.recordEvent({ source: fn.bdf, kind: 'fatal', message });
-  // No rule and no quirk on any BAR: leave the PCI view unwrapped (zero cost for ordinary machines).
-  machine.barWrapper = engine.wrapsBars ? (fn, bar, h) => engine.wrapBar(fn, bar, h) : undefined;
-  machine.pci.configTrap = engine.configTrap();
-  machine.io.invalidatePci();
-  machine.mmio.invalidatePci();
+  // No rule and no quirk on any BAR (or in config space): leave that path undecorated (zero cost for ordinary machines).
+  machine.intercept({
+    name: 'traps',
+    ...(engine.wrapsBars ? { bar: (fn, bar, h) => engine.wrapBar(fn, bar, h) } : {}),
+    ...(engine.hasConfigRules ? { config: (fn, bdf, inner) => engine.configAccess(fn, bdf, inner) } : {}),
+  });
   return { engine, igdQuirk };
 }

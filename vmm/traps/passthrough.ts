@@ -22,6 +22,7 @@ import { bdfOf } from './engine.js';
 import type { QuirkRelocation } from './igd-bar4.js';
 import { installTraps, type InstalledTraps } from './install.js';
 import { trapsReport, type TrapsReport } from './report.js';
+import { atPosition, hex } from '../format.js';
 
 export interface PassthroughOptions {
   /** false = QEMU 10.0: no built-in IGD BAR4 quirk (`--no-quirks`). */
@@ -67,7 +68,6 @@ export interface PassthroughSections {
   iommu?: IommuReport;
 }
 
-const hex = (n: number): string => `0x${n.toString(16)}`;
 
 export function displayReport(bdf: string, r: ScanoutResult): DisplayReport {
   return {
@@ -132,7 +132,7 @@ export class Passthrough {
     this.wiring?.refreshGiven();
     for (const fn of this.machine.pci.functions()) {
       if (!(fn instanceof IgdFunction)) continue;
-      const result = igdScanOut(fn, this.machine.dmaFactory(bdfOf(fn)));
+      const result = igdScanOut(fn, this.machine.dmaPort(bdfOf(fn)));
       if (result.enabled) frame.push({ bdf: fn.bdf, result });
     }
     this.scanouts.push(...frame);
@@ -145,7 +145,7 @@ export class Passthrough {
       program: r.program,
       ok: r.ok,
       iterations: r.iterations,
-      ...(r.error !== undefined ? { error: `${r.error.file}:${r.error.line}:${r.error.col}: ${r.error.message}` } : {}),
+      ...(r.error !== undefined ? { error: atPosition(r.error, r.error.message) } : {}),
       ...(r.stoppedBy !== undefined ? { stoppedBy: r.stoppedBy } : {}),
     }));
     return {

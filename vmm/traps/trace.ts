@@ -4,6 +4,7 @@
  */
 import { bdfString } from '../../devices/pci/regs.js';
 import { regionName } from './rules.js';
+import { hex } from '../format.js';
 
 /** One trap hit as `--trace FILE` writes it (one JSON object per line). */
 export interface TrapRecord {
@@ -88,7 +89,6 @@ export class TrapTrace {
 
   record(i: number, ruleNames: readonly string[]): TrapRecord {
     const f = this.flags[i]!;
-    const hex = (n: number): string => `0x${n.toString(16)}`;
     const bdf = this.bdfs[i]!;
     return {
       step: this.steps[i]!,

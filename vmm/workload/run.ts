@@ -12,7 +12,7 @@ import { WorkloadEvents, type WorkloadEvent } from './events.js';
 import { Monitors, type LiveMonitor, type MonitorReport } from './monitors.js';
 import { qxlDevices, qxlReportSection, type QxlReport } from './qxl-report.js';
 import { QxlSessions } from './sessions.js';
-import type { DrawTarget, WorkloadPath, WorkloadRect, WorkloadStep } from './types.js';
+import type { DrawTarget, Workload, WorkloadPath, WorkloadRect, WorkloadStep } from './types.js';
 import { validateWorkload } from './validate.js';
 
 /** The `workload` report section: what ran and what could not be done. */
@@ -44,17 +44,29 @@ export interface RunOptions {
   readonly tracker?: DirtyTrackerOptions;
 }
 
+/**
+ * Runs a workload given as a raw value (the library's entry: a script built in code). It is validated first;
+ * an invalid one runs nothing and its problems are the workload section's events.
+ */
 export function runWorkload(machine: Machine, workload: unknown, options: RunOptions = {}): WorkloadRun {
+  if (workload === undefined) return runCheckedWorkload(machine, undefined, options);
+  const checked = validateWorkload(workload, { devices: machine.spec.devices });
+  if (!checked.ok) {
+    const events = new WorkloadEvents();
+    for (const e of checked.errors) events.add(e.path, 'invalid', e.message);
+    return finish(machine, [], { steps: 0, polls: 0, monitors: [], events: events.list, omitted: events.omitted });
+  }
+  return runCheckedWorkload(machine, checked.workload, options);
+}
+
+/** Runs a workload the config loader already validated (MachineSpec.workload): no second validation. */
+export function runCheckedWorkload(machine: Machine, workload: Workload | undefined, options: RunOptions = {}): WorkloadRun {
   if (workload === undefined) {
     const qxl = qxlReportSection(machine);
     return { dirty: [], qxl, workload: undefined, sections: qxl.length > 0 ? { qxl } : {} };
   }
   const events = new WorkloadEvents();
-  const checked = validateWorkload(workload, { devices: machine.spec.devices });
-  if (!checked.ok) {
-    for (const e of checked.errors) events.add(e.path, 'invalid', e.message);
-    return finish(machine, [], { steps: 0, polls: 0, monitors: [], events: events.list, omitted: events.omitted });
-  }
+  const checked = { workload };
   const tracker = new DirtyTracker(options.tracker);
   const fbs = new FramebufferTracker(tracker);
   const detach = [tracker.attach(machine.ram), ...qxlDevices(machine).map((d) => hookVram(d, tracker))];
