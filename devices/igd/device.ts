@@ -3,7 +3,7 @@ import { igdFeatures, type IgdFeatures, type IgdProps, type LegacyFacts } from '
 import { Gtt } from './gtt.js';
 import { HOST_SUBSYSTEM, type HostIgd } from './host.js';
 import {
-  BAR4_DATA, BAR4_GTT_SELECT, BAR4_INDEX, bar0Size, BDSM_MASK, bdsmRegister, ggmsSize, gmchFields, gmsSize, gttOffset,
+  BAR4_DATA, BAR4_GTT_SELECT, BAR4_INDEX, bar0Size, BDSM_MASK, bdsmRegister, gttOffset, platformGmch,
   IGD_APERTURE_SIZE, IGD_ASLS, IGD_BAR_APERTURE, IGD_BAR_IO, IGD_BAR_MMIO, IGD_BDSM, IGD_BDSM_GEN11, IGD_BGSM, IGD_GMCH,
   IGD_IO_BAR_SIZE, IGD_ROM_SIZE, MMIO_BDSM, MMIO_BGSM, MMIO_GGC, MMIO_STOLEN_RESERVED,
 } from './tables.js';
@@ -39,7 +39,7 @@ export class IgdFunction extends PciFunction {
 
   constructor(readonly host: HostIgd, readonly props: IgdProps, facts: LegacyFacts) {
     super({
-      vendor: 0x8086, device: host.deviceId, classCode: 0x0300, revision: host.revision,
+      vendor: 0x8086, device: host.deviceId, classCode: host.classCode, revision: host.revision,
       subsystemVendor: HOST_SUBSYSTEM.vendor, subsystem: HOST_SUBSYSTEM.id, interruptPin: 1,
     });
     this.bar0Bytes = bar0Size(host.gen);
@@ -81,11 +81,10 @@ export class IgdFunction extends PciFunction {
     const hw = bdsmRegister(h.gen);
     this.setReg(IGD_BDSM, 4, 0, false);
     this.setReg(IGD_BDSM_GEN11, 8, 0, false);
-    this.setReg(hw.offset, hw.width, h.bdsm, false);
-    if (f.emulateBdsm) {
-      const q = bdsmRegister(f.qgen);
-      this.setReg(q.offset, q.width, 0, true);
-    }
+    // MTL and later have no BDSM register (the DSM is found through LMEMBAR).
+    if (!h.dsmInLmembar) this.setReg(hw.offset, hw.width, h.bdsm, false);
+    if (f.bdsmEmulatedAt !== null) this.setReg(f.bdsmEmulatedAt, f.bdsmEmulatedAt === IGD_BDSM_GEN11 ? 8 : 4, 0, true);
+    this.set16(0x0a, f.classCode); // x-pci-class-code
     this.setReg(IGD_ASLS, 4, f.emulateAsls ? 0 : h.asls, f.emulateAsls);
     if (h.gen >= 11) this.setReg(IGD_BGSM, 8, h.bgsm, false);
   }
@@ -122,12 +121,14 @@ export class IgdFunction extends PciFunction {
 
   /** DSM bytes the guest's GMCH announces. */
   stolenSize(): number {
-    return gmsSize(this.host.gen, gmchFields(this.host.gen, this.guestGmch()).gms);
+    const d = platformGmch(this.host.name, this.host.gen);
+    return d.dsm(d.fields(this.guestGmch()).gms);
   }
 
   /** GTT (GSM) bytes the guest's GMCH announces. */
   gttSize(): number {
-    return ggmsSize(this.host.gen, gmchFields(this.host.gen, this.guestGmch()).ggms);
+    const d = platformGmch(this.host.name, this.host.gen);
+    return d.gsm(d.fields(this.guestGmch()).ggms);
   }
 
   /** VMM-owned stolen registers (fake-BAR and zero-gms strategies): set the value, the guest cannot write it. */

@@ -1,7 +1,6 @@
 import type { HostIgdSpec } from '../../vmm/config/spec.js';
-import {
-  encodeGmch, GENERATION_DEFAULT_NAME, ggmsSize, gmchFields, gmsSize, MiB,
-} from './tables.js';
+import { EXTENDED_VBT_SIZE } from './opregion.js';
+import { GENERATION_DEFAULT_NAME, MiB, mtlGmsSize, platformGmch } from './tables.js';
 
 /** PCI IDs of a host function QEMU copies into the guest (igd.md §1.4). */
 export interface HostPciIds {
@@ -23,6 +22,8 @@ interface PlatformDefaults {
   readonly bdsm: number;
   readonly hostBridge: readonly [number, number]; // device, revision of 00:00.0 on a matching board
   readonly lpc: readonly [number, number]; // device, revision of the PCH LPC/eSPI at 00:1f.0
+  /** Stolen memory (DSM) inside LMEMBAR at BAR2 + 8 MiB, no BDSM register (i915 HAS_LMEMBAR_SMEM_STOLEN: MTL and later). */
+  readonly lmembar?: true;
 }
 
 /**
@@ -43,6 +44,18 @@ const PLATFORMS: Readonly<Record<string, PlatformDefaults>> = {
   icl: { gen: 11, deviceId: 0x8a52, revision: 0x07, gms: 0xfe, ggms: 3, bdsm: 0x4c80_0000, hostBridge: [0x8a12, 0x03], lpc: [0x3482, 0x30] },
   tgl: { gen: 12, deviceId: 0x9a49, revision: 0x01, gms: 0xfe, ggms: 3, bdsm: 0x4c80_0000, hostBridge: [0x9a14, 0x01], lpc: [0xa082, 0x20] },
   adl: { gen: 12, deviceId: 0x4680, revision: 0x0c, gms: 0xfe, ggms: 3, bdsm: 0x4c80_0000, hostBridge: [0x4660, 0x02], lpc: [0x7a84, 0x11] },
+  // Cherryview (Atom x5/x7, Braswell): GMS/GGMS at the SNB positions, its own GMS table (chvGmsSize).
+  chv: { gen: 8, deviceId: 0x22b0, revision: 0x21, gms: 0x02, ggms: 3, bdsm: 0x7b80_0000, hostBridge: [0x2280, 0x21], lpc: [0x229c, 0x21] },
+  // Alder Lake-N (N100: 0x46D1, i915_pciids.h INTEL_ADLN_IDS).
+  'adl-n': { gen: 12, deviceId: 0x46d1, revision: 0x00, gms: 0xfe, ggms: 3, bdsm: 0x7c80_0000, hostBridge: [0x461c, 0x00], lpc: [0x5481, 0x00] },
+  // Raptor Lake-S (INTEL_RPLS_IDS 0xA780).
+  rpl: { gen: 12, deviceId: 0xa780, revision: 0x04, gms: 0xfe, ggms: 3, bdsm: 0x7c80_0000, hostBridge: [0xa700, 0x01], lpc: [0x7a86, 0x11] },
+  // Meteor Lake (INTEL_MTL_IDS 0x7D55), Arrow Lake (INTEL_ARL_IDS 0x7D51), Lunar Lake (INTEL_LNL_IDS 0x64A0),
+  // Panther Lake (INTEL_PTL_IDS 0xB080): DSM inside LMEMBAR, GGMS 3 (mtl_get_gms_size), GMS 0x02 = 64 MiB.
+  mtl: { gen: 12, deviceId: 0x7d55, revision: 0x08, gms: 0x02, ggms: 3, bdsm: 0x40_0080_0000, hostBridge: [0x7d14, 0x04], lpc: [0x7e02, 0x10], lmembar: true },
+  arl: { gen: 12, deviceId: 0x7d51, revision: 0x06, gms: 0x02, ggms: 3, bdsm: 0x40_0080_0000, hostBridge: [0x7d1c, 0x04], lpc: [0x7702, 0x10], lmembar: true },
+  lnl: { gen: 20, deviceId: 0x64a0, revision: 0x04, gms: 0x02, ggms: 3, bdsm: 0x40_0080_0000, hostBridge: [0x6400, 0x04], lpc: [0xa807, 0x10], lmembar: true },
+  ptl: { gen: 30, deviceId: 0xb080, revision: 0x04, gms: 0x02, ggms: 3, bdsm: 0x40_0080_0000, hostBridge: [0xb000, 0x04], lpc: [0xe302, 0x10], lmembar: true },
 };
 
 const INTEL = 0x8086;
@@ -52,6 +65,9 @@ export const HOST_SUBSYSTEM = { vendor: INTEL, id: 0x2212 } as const;
 const DEFAULT_STOLEN_RESERVED = 2 * MiB;
 /** The host OpRegion sits in ACPI NVS this far below the GSM (vfio-sim default; + SeaBIOS-like 0x18 offset). */
 const HOST_ASLS_BELOW_GSM = 0xc0_2000;
+
+/** MTL+ hosts: the DSM is above 4 GiB in LMEMBAR, the OpRegion stays in ACPI NVS below 4 GiB (vfio-sim default). */
+const LMEMBAR_HOST_ASLS = 0x7b7f_e018;
 
 /** A host IGD with every value resolved (what the device model, fw_cfg and strategies read). */
 export interface HostIgd {
@@ -71,12 +87,21 @@ export interface HostIgd {
   readonly bgsm: number;
   readonly asls: number;
   readonly opregionVersion: '2.0' | '2.1';
+  /** Bytes of the extended VBT behind RVDA (0: the VBT fits mailbox 4). 2.0 hosts hold an absolute RVDA. */
+  readonly extendedVbt: number;
   /** Gen 11+: the reserved area GuC/HuC reach by host address (igd.md §7, §8.4); null before gen 11. */
   readonly stolenReserved: { readonly base: number; readonly size: number } | null;
   /** GEN6_STOLEN_RESERVED (BAR0 0x1082C0) as the host reads it. */
   readonly stolenReservedReg: number;
   readonly hostBridge: HostPciIds;
   readonly lpc: HostPciIds;
+  /** Class code as the host enumerates it (base << 8 | subclass): 0x0300 VGA, or 0x0380 on some iGPUs. */
+  readonly classCode: number;
+  /** The host kernel exposes an OpRegion region (false: host ASLS 0, or an SR-IOV VF). */
+  readonly opregionPresent: boolean;
+  readonly sriovVf: boolean;
+  /** MTL and later: DSM inside LMEMBAR (BAR2 + 8 MiB), no BDSM register. */
+  readonly dsmInLmembar: boolean;
 }
 
 /** STOLEN_RESERVED gen 11+ encoding: base bits 63:20, size code bits 8:7 (1/2/4/8 MiB), enable bits 2:0 as igd.md §12.9. */
@@ -96,22 +121,24 @@ export function resolveHostIgd(spec: HostIgdSpec | undefined): HostIgd {
   const name = platformName(s);
   const p = PLATFORMS[name] ?? PLATFORMS['skl']!;
   const gen = s.generation;
+  const dec = platformGmch(name, gen);
   let gms = s.gms ?? p.gms;
   let ggms = s.ggms ?? p.ggms;
   let gmch: number;
   if (s.gmch !== undefined) {
     gmch = s.gmch;
-    const f = gmchFields(gen, gmch);
+    const f = dec.fields(gmch);
     gms = s.gms ?? f.gms;
     ggms = s.ggms ?? f.ggms;
-    gmch = encodeGmch(gen, gms, ggms, gmch);
-  } else gmch = encodeGmch(gen, gms, ggms);
-  const dsmSize = gmsSize(gen, gms);
-  const gsmSize = ggmsSize(gen, ggms);
+    gmch = dec.encode(gms, ggms, gmch);
+  } else gmch = dec.encode(gms, ggms);
+  const dsmSize = p.lmembar === true ? Math.max(0, mtlGmsSize(gms)) : dec.dsm(gms);
+  const gsmSize = dec.gsm(ggms);
   const bdsm = s.bdsm ?? p.bdsm;
   const bgsm = bdsm - gsmSize;
   let stolenReserved: HostIgd['stolenReserved'] = null;
-  if (gen >= 11) {
+  // bdw/chv/icl_get_stolen_reserved (i915_gem_stolen.c) read GEN6_STOLEN_RESERVED from gen 8: hosts set it up there too.
+  if (gen >= 8 && p.lmembar !== true) {
     stolenReserved = s.stolenReserved ?? (dsmSize >= 2 * DEFAULT_STOLEN_RESERVED ? { base: bdsm + dsmSize - DEFAULT_STOLEN_RESERVED, size: DEFAULT_STOLEN_RESERVED } : null);
   }
   const ids = (device: number, revision: number): HostPciIds => ({
@@ -129,11 +156,17 @@ export function resolveHostIgd(spec: HostIgdSpec | undefined): HostIgd {
     gsmSize,
     bdsm,
     bgsm,
-    asls: bgsm - HOST_ASLS_BELOW_GSM + 0x18,
+    asls: s.asls ?? (s.sriovVf === true ? 0 : p.lmembar === true ? LMEMBAR_HOST_ASLS : bgsm - HOST_ASLS_BELOW_GSM + 0x18),
     opregionVersion: s.opregion?.version ?? '2.0',
+    extendedVbt: s.opregion?.vbtSize ?? (s.opregion?.version === '2.1' ? EXTENDED_VBT_SIZE : 0),
     stolenReserved,
     stolenReservedReg: stolenReserved === null ? 0 : encodeStolenReserved(stolenReserved.base, stolenReserved.size),
     hostBridge: ids(p.hostBridge[0], p.hostBridge[1]),
     lpc: ids(p.lpc[0], p.lpc[1]),
+    classCode: s.classCode ?? 0x0300,
+    // vfio_pci_igd.c registers the OpRegion region only when the host ASLS is neither 0 nor all ones; VFs have none.
+    opregionPresent: s.sriovVf !== true && s.asls !== 0 && s.asls !== 0xffffffff,
+    sriovVf: s.sriovVf === true,
+    dsmInLmembar: p.lmembar === true,
   };
 }

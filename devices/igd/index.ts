@@ -6,7 +6,8 @@ import { igdProps } from './behaviour.js';
 import { IgdFunction } from './device.js';
 import { resolveHostIgd } from './host.js';
 
-export { igdFeatures, igdProps, DEFAULT_IGD_BEHAVIOUR, HOST_DEVICE_NAME, IGD_LPC_MODEL } from './behaviour.js';
+export { igdFeatures, igdProps, lineOf, HOST_DEVICE_NAME, IGD_LPC_MODEL } from './behaviour.js';
+export { IGD_QEMU_LINES, IGD_QEMU_LINE_NAMES, igdQemuLine, lineGen, legacyGenOk, gmsOverrideRange, type IgdQemuLine, type IgdQemuBehaviour } from './qemu-lines.js';
 export type { IgdFeatures, IgdProps, LegacyFacts, QemuLevel, QemuMessage } from './behaviour.js';
 export { IgdFunction, type BarBacking } from './device.js';
 export { Gtt } from './gtt.js';
@@ -21,15 +22,17 @@ export { IGD_DEVFN, IGD_MODEL };
 /** vfio-pci's IGD properties (igd.md §3.5) plus vfio-sim's choice of QEMU behaviour. */
 const IGD_PROPS: Readonly<Record<string, PropDef>> = {
   ...PCI_COMMON_PROPS,
+  // Compatibility only (configs from before the behaviour followed machine.qemu): legacy = the 9.2 line, qemu10 = 10.1.
   'x-igd-behaviour': {
     type: 'enum', values: ['qemu10', 'legacy'],
-    description: "QEMU's IGD semantics: qemu10 (QEMU 10.0, default) or legacy (2016..9.x: legacy mode carries the quirks, bdsm-size includes the GTT)",
+    description: "deprecated: the IGD behaviour follows machine.qemu; legacy pins QEMU 9.2's, qemu10 QEMU 10.1's",
   },
-  'x-igd-opregion': bool('copy the host OpRegion into fw_cfg etc/igd-opregion (vfio-sim default on; QEMU default off)'),
-  'x-igd-lpc': bool('QEMU 10.0: create the LPC bridge at 1f.0 and copy host-bridge IDs (i440fx only)'),
-  'x-igd-legacy-mode': onOffAuto('QEMU 10.0: legacy mode (auto: gen 6..9 VGA at 00:02.0 on i440fx)'),
+  'x-igd-opregion': bool('copy the host OpRegion into fw_cfg etc/igd-opregion (QEMU default: off before 10.1, on from 10.1)'),
+  'x-igd-lpc': bool('QEMU 10.0+: create the LPC bridge at 1f.0 and copy host-bridge IDs (i440fx only)'),
+  'x-igd-legacy-mode': onOffAuto('QEMU 10.0+: legacy mode (auto: gen 6..9 VGA at 00:02.0 on i440fx)'),
   'x-igd-gms': int(0, 0xff, 'override the GMS field of the guest GMCH (0 = the host value)'),
   'romfile-drivers': str('vfio-sim: the EFI drivers inside romfile, comma-separated (e.g. IgdAssignmentDxe,PlatformGopPolicy,IntelGopDriver); OVMF runs IgdAssignmentDxe only from there'),
+  'x-pci-class-code': int(0, 0xffffff, 'QEMU 10.1+: the class code the guest sees (e.g. 0x030000 makes a 0x0380 iGPU VGA)'),
 };
 
 function igdModel(): ModelDef {

@@ -68,25 +68,31 @@ export function buildVbt(host: HostIgd, size: number): Uint8Array {
   return v;
 }
 
-/** The bytes of the kernel's OpRegion region (what QEMU copies into `etc/igd-opregion`). */
+/**
+ * The bytes of the kernel's OpRegion region (what QEMU copies into `etc/igd-opregion`). With an extended VBT the
+ * kernel exposes OpRegion and VBT as one contiguous range in the 2.1 layout whatever the host has: a 2.0 host's
+ * absolute RVDA becomes version 0x0201 with RVDA = 0x2000 relative (drivers/vfio/pci/vfio_pci_igd.c
+ * vfio_pci_igd_opregion_init: "only contiguous VBT after OpRegion with version 2.1+ is exposed"). So the file is
+ * 0x2000 bytes, or 0x2000 + RVDS (0x4200 for an 8.5 KiB VBT).
+ */
 export function buildOpRegion(host: HostIgd): Uint8Array {
-  const extended = host.opregionVersion === '2.1';
-  const total = OPREGION_SIZE + (extended ? EXTENDED_VBT_SIZE : 0);
+  const vbt = host.extendedVbt;
+  const extended = vbt > 0;
+  const total = OPREGION_SIZE + vbt;
   const op = new Uint8Array(total);
   const dv = new DataView(op.buffer);
   ascii(op, 0, OPREGION_SIGNATURE, 16);
   dv.setUint32(OPREGION_SIZE_FIELD, OPREGION_SIZE / 1024, true);
   op[OPREGION_OVER + 1] = 0; // revision
-  op[OPREGION_OVER + 2] = extended ? 1 : 0; // minor
+  op[OPREGION_OVER + 2] = extended || host.opregionVersion === '2.1' ? 1 : 0; // minor
   op[OPREGION_OVER + 3] = 2; // major
   ascii(op, OPREGION_SVER, 'vfio-sim host BIOS', 32);
   ascii(op, OPREGION_VVER, `vBIOS ${host.name}`, 16);
   dv.setUint32(OPREGION_MBOX, MBOX_ACPI | MBOX_SWSCI | MBOX_ASLE | MBOX_VBT | (extended ? MBOX_ASLE_EXT : 0), true);
   if (extended) {
-    // The kernel reports RVDA relative to the OpRegion (0x2000) and appends RVDS bytes (igd.md §4).
     dv.setBigUint64(OPREGION_RVDA, BigInt(OPREGION_SIZE), true);
-    dv.setUint32(OPREGION_RVDS, EXTENDED_VBT_SIZE, true);
-    op.set(buildVbt(host, EXTENDED_VBT_SIZE), OPREGION_SIZE);
+    dv.setUint32(OPREGION_RVDS, vbt, true);
+    op.set(buildVbt(host, vbt), OPREGION_SIZE);
   } else {
     op.set(buildVbt(host, 0x200), OPREGION_VBT);
   }

@@ -50,11 +50,15 @@ export const GTT_PAGE = 0x1000;
 
 /** Config names ↔ i915 generation (igd.md §2.4; the config loader's `generation:`). */
 export const IGD_GENERATIONS: Readonly<Record<string, number>> = {
-  snb: 6, ivb: 7, hsw: 7, bdw: 8, skl: 9, kbl: 9, cfl: 9, icl: 11, tgl: 12, adl: 12,
+  snb: 6, ivb: 7, hsw: 7, bdw: 8, chv: 8, skl: 9, kbl: 9, cfl: 9, icl: 11, tgl: 12, adl: 12, 'adl-n': 12, rpl: 12,
+  // Graphics IP 12.70 (MTL, ARL), Xe2 (LNL, 20) and Xe3 (PTL, 30): i915_pci.c / xe_pci.c graphics versions.
+  mtl: 12, arl: 12, lnl: 20, ptl: 30,
 };
+/** Platforms whose stolen memory lives in LMEMBAR (i915 HAS_LMEMBAR_SMEM_STOLEN). */
+export const IGD_LMEMBAR_PLATFORMS: readonly string[] = ['mtl', 'arl', 'lnl', 'ptl'];
 export const IGD_GENERATION_NAMES: readonly string[] = Object.keys(IGD_GENERATIONS);
 /** The platform a bare generation number stands for (gen 10 has no config name: Cannon Lake). */
-export const GENERATION_DEFAULT_NAME: Readonly<Record<number, string>> = { 6: 'snb', 7: 'ivb', 8: 'bdw', 9: 'skl', 10: 'cnl', 11: 'icl', 12: 'tgl' };
+export const GENERATION_DEFAULT_NAME: Readonly<Record<number, string>> = { 6: 'snb', 7: 'ivb', 8: 'bdw', 9: 'skl', 10: 'cnl', 11: 'icl', 12: 'tgl', 20: 'lnl', 30: 'ptl' };
 
 /** GMS/GGMS field positions: SNB layout for gen 6/7, BDW layout from gen 8. igd.md §2.1. */
 export function gmchFields(gen: number, gmch: number): { gms: number; ggms: number } {
@@ -78,6 +82,36 @@ export function chvGmsSize(gms: number): number {
   if (gms < 0x11) return gms * 32 * MiB;
   if (gms < 0x17) return (8 + (gms - 0x11) * 4) * MiB;
   return (36 + (gms - 0x17) * 4) * MiB;
+}
+
+/** How a platform's hardware and i915 decode its GGC: fields, sizes, and the inverse. */
+export interface GmchDecoder {
+  fields(gmch: number): { gms: number; ggms: number };
+  encode(gms: number, ggms: number, base?: number): number;
+  dsm(gms: number): number;
+  gsm(ggms: number): number;
+}
+
+/**
+ * The GGC decoder of one platform. Cherryview is gen 8 but keeps the SNB field positions (GMS bits 7:3, GGMS 9:8)
+ * with its own GMS table and a power-of-two GGMS (early-quirks.c chv_stolen_size, i915 chv_get_total_gtt_size);
+ * QEMU knows it only as "gen 8" and reads the BDW positions — the mismatch the guest view reports.
+ */
+export function platformGmch(name: string, gen: number): GmchDecoder {
+  if (name === 'chv') {
+    return {
+      fields: (gmch) => gmchFields(6, gmch),
+      encode: (gms, ggms, base = 0) => encodeGmch(6, gms, ggms, base),
+      dsm: chvGmsSize,
+      gsm: (ggms) => (ggms === 0 ? 0 : (1 << ggms) * MiB),
+    };
+  }
+  return {
+    fields: (gmch) => gmchFields(gen, gmch),
+    encode: (gms, ggms, base = 0) => encodeGmch(gen, gms, ggms, base),
+    dsm: (gms) => gmsSize(gen, gms),
+    gsm: (ggms) => ggmsSize(gen, ggms),
+  };
 }
 
 /** MTL (DSM in LMEMBAR): 0..4 ×32 MiB, 0xF0..0xFE ×4 MiB, else invalid (-1, i915 -EIO). igd.md §2.2. */
@@ -159,10 +193,7 @@ export function gttMaxIndex(gen: number, gsmBytes: number): number {
   return (gsmBytes / GTT_PAGE) * pteSize(gen);
 }
 
-/** QEMU's IGD behaviours (vfio-igd prop x-igd-behaviour): 10.0 (QN) or 2016..9.x (Q16/Q24). */
-export type IgdBehaviour = 'qemu10' | 'legacy';
-
-/** QEMU 10.0's igd_gen (QN): IDs matched with mask 0xFF00, Broxton first; unknown = -1. igd.md §2.4. */
+/** QEMU 10.x's igd_gen (i915-aligned IDs, mask 0xFF00, Broxton first; unknown = -1). The per-version tables are qemu-lines.ts's. */
 export function qemu10Gen(deviceId: number): number {
   if ((deviceId & 0xffe) === 0xa84) return 9;
   switch (deviceId & 0xff00) {
@@ -174,38 +205,6 @@ export function qemu10Gen(deviceId: number): number {
     case 0x9a00: case 0x4c00: case 0x4600: case 0xa700: return 12;
     default: return -1;
   }
-}
-
-/** QEMU 9.x's igd_gen (Q24): HSW/VLV count as 6, SKL/KBL as 8; ICL, ADL and RKL unknown. igd.md §2.4. */
-export function legacyQemuGen(deviceId: number): number {
-  if ((deviceId & 0xfff) === 0xa84) return 8;
-  switch (deviceId & 0xff00) {
-    case 0x0100: case 0x0400: case 0x0a00: case 0x0c00: case 0x0d00: case 0x0f00: return 6;
-    case 0x1600: case 0x1900: case 0x2200: case 0x5900: return 8;
-    case 0x3e00: return 9;
-    case 0x4500: return 11;
-    case 0x9a00: return 12;
-    default: return -1;
-  }
-}
-
-export function qemuGen(behaviour: IgdBehaviour, deviceId: number): number {
-  return behaviour === 'qemu10' ? qemu10Gen(deviceId) : legacyQemuGen(deviceId);
-}
-
-/**
- * The DSM bytes QEMU computes from GMS with its own generation (igd_stolen_memory_size): QN decodes
- * like i915; Q24 returned 0 for GMS > 0x10 below gen 9 ("Unsupported IGD GMS value"). igd.md §2.2, §3.7.
- */
-export function qemuGmsSize(behaviour: IgdBehaviour, qgen: number, gms: number): { size: number; unsupported: boolean } {
-  if (qgen < 0) return { size: 0, unsupported: false };
-  if (behaviour === 'legacy' && qgen < 9 && gms > 0x10) return { size: 0, unsupported: true };
-  return { size: gmsSize(qgen, gms), unsupported: false };
-}
-
-/** x-igd-gms values QEMU 10.0 accepts for a generation (igd.md §3.5). */
-export function qemu10GmsOverrideValid(qgen: number, gms: number): boolean {
-  return qgen > 0 && gmsEncodable(qgen, gms);
 }
 
 /**

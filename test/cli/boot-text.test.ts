@@ -4,9 +4,9 @@ import { runCli } from './run-cli.js';
 describe('vfio-sim boot text', () => {
   it('states the IGD QEMU behaviour and legacy mode the JSON carries', async () => {
     const legacy = await runCli('boot', 'configs/igd-bdw-pc.yaml');
-    expect(legacy.stdout).toContain('\n    QEMU behaviour legacy (QEMU 2016..9.x), legacy mode on\n');
+    expect(legacy.stdout).toContain('\n    QEMU behaviour 9.2 (the IGD code of that QEMU version), legacy mode on\n');
     const q10 = await runCli('boot', 'configs/igd-skl-q35.yaml');
-    expect(q10.stdout).toContain('\n    QEMU behaviour qemu10 (QEMU 10.0), legacy mode off\n');
+    expect(q10.stdout).toContain('\n    QEMU behaviour 10.1+ (the IGD code of that QEMU version), legacy mode off\n');
   });
 
   it('names the monitor behind each dirty framebuffer span', async () => {

@@ -4,8 +4,8 @@ import { IgdFunction } from '../../devices/igd/device.js';
 import { resolveHostIgd } from '../../devices/igd/host.js';
 import type { HostIgdSpec } from '../../vmm/config/spec.js';
 
-const PC: LegacyFacts = { machineType: 'pc', atIgdAddress: true, slot1f: undefined };
-const Q35: LegacyFacts = { machineType: 'q35', atIgdAddress: true, slot1f: 'ICH9-LPC' };
+const PC: LegacyFacts = { machineType: 'pc', atIgdAddress: true, slot1f: undefined, qemu: '10.1' };
+const Q35: LegacyFacts = { machineType: 'q35', atIgdAddress: true, slot1f: 'ICH9-LPC', qemu: '10.1' };
 
 function igd(spec: HostIgdSpec, props: Record<string, string | number | boolean> = {}, facts: LegacyFacts = PC): IgdFunction {
   return new IgdFunction(resolveHostIgd(spec), igdProps(props), facts);
@@ -60,7 +60,7 @@ describe('vfio-igd config space as QEMU virtualizes it', () => {
     expect(f.guestAsls()).toBe(0x7fff_e000);
   });
 
-  it('passes BDSM through when QEMU 9.x has no legacy mode (q35): the guest reads the host base, writes are lost', () => {
+  it('passes BDSM through when QEMU 9.2 has no legacy mode (q35): the guest reads the host base, writes are lost', () => {
     const f = skl({ 'x-igd-behaviour': 'legacy' }, Q35);
     expect(f.features.legacyMode).toBe(false);
     expect(f.configRead(0x5c, 4)).toBe(0x8b80_0000);
@@ -85,7 +85,7 @@ describe('vfio-igd config space as QEMU virtualizes it', () => {
 });
 
 describe('BAR0 mirrors (igd.md §1.3)', () => {
-  it('QEMU 10.0 mirrors BDSM at 0x1080C0 (4 bytes before gen 11) in both directions', () => {
+  it('QEMU 10.1 mirrors BDSM at 0x1080C0 (4 bytes before gen 11) in both directions', () => {
     const f = skl();
     f.configWrite(0x5c, 4, 0x7af0_0000);
     expect(f.barRead(0, 0x10_80c0, 4)).toBe(0x7af0_0000);
@@ -93,13 +93,13 @@ describe('BAR0 mirrors (igd.md §1.3)', () => {
     expect(f.configRead(0x5c, 4)).toBe(0x6000_0000);
   });
 
-  it('QEMU 10.0 mirrors the 64-bit BDSM on gen 11+', () => {
+  it('QEMU 10.1 mirrors the 64-bit BDSM on gen 11+', () => {
     const f = tgl();
     f.configWrite(0xc0, 4, 0x7b30_0000);
     expect([f.barRead(0, 0x10_80c0, 4), f.barRead(0, 0x10_80c4, 4)]).toEqual([0x7b30_0000, 0]);
   });
 
-  it('QEMU 9.x mirrors BDSM only from gen 11: on SKL the mirror shows the host base', () => {
+  it('QEMU 9.2 mirrors BDSM only from gen 11: on SKL the mirror shows the host base', () => {
     const f = skl({ 'x-igd-behaviour': 'legacy' });
     f.configWrite(0x5c, 4, 0x7af0_0000);
     expect(f.barRead(0, 0x10_80c0, 4)).toBe(0x8b80_0000);
@@ -114,7 +114,7 @@ describe('BAR0 mirrors (igd.md §1.3)', () => {
     expect(f.barRead(0, 0x10_82c0, 4)).toBe(0x5020_0087);
   });
 
-  it('mirrors GGC from the emulated config only with x-igd-gms (QEMU 10.0)', () => {
+  it('mirrors GGC from the emulated config only with x-igd-gms (QEMU 10.1)', () => {
     expect(skl({ 'x-igd-gms': 1 }).barRead(0, 0x10_8040, 2)).toBe(0x01c0);
     expect(skl().barRead(0, 0x10_8040, 2)).toBe(0x02c0);
   });

@@ -16,14 +16,28 @@ const EXPECT: Record<string, { stolen: number; reg: number; opType: 'reserved' |
   'igd-skl-q35.yaml': { stolen: 64 * MiB, reg: 0x5c, opType: 'reserved', legacy: false },
   'igd-tgl-pc.yaml': { stolen: 60 * MiB, reg: 0xc0, opType: 'nvs', legacy: false },
   'igd-tgl-q35.yaml': { stolen: 60 * MiB, reg: 0xc0, opType: 'nvs', legacy: false },
+  'igd-adln-q35.yaml': { stolen: 60 * MiB, reg: 0xc0, opType: 'nvs', legacy: false },
 };
+/** Meteor Lake: no BDSM register, the DSM is in LMEMBAR (guest-view.test.ts); only the OpRegion is placed. */
+const OPREGION_ONLY: Record<string, 'reserved' | 'nvs'> = { 'igd-mtl-q35.yaml': 'reserved' };
 
 describe('bundled IGD machines', () => {
-  it('cover snb, bdw, skl and tgl on pc and q35', () => {
-    expect(NAMES).toEqual(Object.keys(EXPECT).sort());
+  it('cover snb, bdw, skl and tgl on pc and q35, Alder Lake-N and Meteor Lake', () => {
+    expect(NAMES).toEqual([...Object.keys(EXPECT), ...Object.keys(OPREGION_ONLY)].sort());
   });
 
-  for (const name of NAMES) {
+  for (const [name, opType] of Object.entries(OPREGION_ONLY)) {
+    it(`${name} boots with no errors: the OpRegion placed and announced, no BDSM`, () => {
+      const b = bootIgd(specOf(readFileSync(DIR + name, 'utf8')));
+      expect(b.fw.panic).toBeNull();
+      expect(b.report.events.filter((e) => /error|refused/.test(e.kind))).toEqual([]);
+      const asls = b.igd.guestAsls();
+      expect(b.fw.e820.some((e) => e.type === opType && e.start <= asls && asls < e.end)).toBe(true);
+      expect([b.igd.guestBdsm(), b.report.igd.fwcfg['etc/igd-bdsm-size']]).toEqual([0, '0x0']);
+    });
+  }
+
+  for (const name of Object.keys(EXPECT)) {
     it(`${name} boots with no errors: stolen memory and OpRegion placed and announced`, () => {
       const b = bootIgd(specOf(readFileSync(DIR + name, 'utf8')));
       const x = EXPECT[name]!;

@@ -23,8 +23,8 @@ export function specOf(yaml: string): MachineSpec {
   return r.spec;
 }
 
-/** An IGD machine in a few words: machine type, memory, host.igd flow mapping, vfio-igd props; QEMU 7.2 unless named. */
-export function igdYaml(type: 'pc' | 'q35', memory: string, host: string, props = '', extra = '', qemu = '7.2'): string {
+/** An IGD machine in a few words: machine type, memory, host.igd flow mapping, vfio-igd props; QEMU 10.1 unless named. */
+export function igdYaml(type: 'pc' | 'q35', memory: string, host: string, props = '', extra = '', qemu = '10.1'): string {
   return `machine: { type: ${type}, memory: ${memory}, qemu: '${qemu}' }\nhost:\n  igd: ${host}\ndevices:\n  - model: vfio-igd${props ? `\n    props: ${props}` : ''}\n${extra}`;
 }
 

@@ -1,7 +1,9 @@
+import { IGD_QEMU_LINES, lineGen } from '../../devices/igd/qemu-lines.js';
+import { platformGmch } from '../../devices/igd/tables.js';
 import { describe, expect, it } from 'vitest';
 import {
   bar0Size, bdsmRegister, chvGmsSize, decodePte, encodeGmch, encodePte, ggmsSize, gmchFields, gmsEncodable, gmsSize,
-  gttMaxIndex, gttOffset, IGD_GENERATIONS, legacyQemuGen, mtlGmsSize, pteSize, qemu10Gen, qemuGmsSize,
+  gttMaxIndex, gttOffset, IGD_GENERATIONS, mtlGmsSize, pteSize, qemu10Gen, 
 } from '../../devices/igd/tables.js';
 import { resolveHostIgd } from '../../devices/igd/host.js';
 
@@ -110,13 +112,7 @@ describe("QEMU's device-ID → generation (igd.md §2.4)", () => {
       [0x0412, 6], [0x0a84, 8], [0x1a85, -1], [0x1616, 8], [0x1912, 8], [0x5912, 8], [0x3e92, 9], [0x4571, 11],
       [0x9a49, 12], [0x8a52, -1], [0x4680, -1], [0x3184, -1],
     ];
-    for (const [id, gen] of ids) expect(legacyQemuGen(id), id.toString(16)).toBe(gen);
-  });
-
-  it('QEMU 9.x sizes GMS above 0x10 below gen 9 as 0 (unsupported), QEMU 10.0 does not', () => {
-    expect(qemuGmsSize('legacy', 8, 0x20)).toEqual({ size: 0, unsupported: true });
-    expect(qemuGmsSize('qemu10', 8, 0x20)).toEqual({ size: 1024 * MiB, unsupported: false });
-    expect(qemuGmsSize('qemu10', -1, 0x02)).toEqual({ size: 0, unsupported: false });
+    for (const [id, gen] of ids) expect(lineGen(IGD_QEMU_LINES['9.2'], id), id.toString(16)).toBe(gen);
   });
 });
 
@@ -124,12 +120,19 @@ describe('host defaults', () => {
   it('fills every value from the generation name alone, with IDs QEMU recognises', () => {
     for (const name of Object.keys(GEN_OF)) {
       const h = resolveHostIgd({ generation: GEN_OF[name]!, generationName: name });
-      expect(qemu10Gen(h.deviceId) > 0, name).toBe(true);
+      // MTL and later are unknown to QEMU's igd_gen (OpRegion-only setup in 10.1).
+      expect(qemu10Gen(h.deviceId) > 0, name).toBe(!h.dsmInLmembar);
       expect(gmsEncodable(h.gen, h.gms), name).toBe(true);
       expect(h.bdsm % MiB, name).toBe(0);
       expect(h.bgsm, name).toBe(h.bdsm - h.gsmSize);
-      expect(gmchFields(h.gen, h.gmch), name).toEqual({ gms: h.gms, ggms: h.ggms });
+      expect(platformGmch(name, h.gen).fields(h.gmch), name).toEqual({ gms: h.gms, ggms: h.ggms });
     }
+  });
+
+  it('Cherryview keeps the SNB field positions with its own sizes (GMS 0x02 = 64 MiB, GGMS 3 = 8 MiB at bits 9:8)', () => {
+    const h = resolveHostIgd({ generation: 8, generationName: 'chv' });
+    expect([h.deviceId, h.gmch, h.dsmSize, h.gsmSize]).toEqual([0x22b0, 0x0310, 64 * MiB, 8 * MiB]);
+    expect(gmchFields(8, h.gmch)).toEqual({ gms: 3, ggms: 0 }); // what QEMU's gen-8 decode reads
   });
 
   it('defaults skl to 8086:1912, 64 MiB DSM, 8 MiB GTT at 0x8b800000 (issue 7 example)', () => {

@@ -134,6 +134,6 @@ describe('README examples', () => {
     for (const method of ['expect', 'getAndClearInto', 'pagesDirtied', 'poll', 'track', 'untrack']) called.delete(method);
     const exported = vfioSim as Record<string, unknown>;
     expect([...called].filter((f) => typeof exported[f] !== 'function')).toEqual([]);
-    expect([...called].sort()).toEqual(['bootSpec', 'qxlReportSection', 'runWorkload', 'trackDirtyVram', 'validateWorkload', 'workloadSchema']);
+    expect([...called].sort()).toEqual(['bootSpec', 'compareQemuVersions', 'qxlReportSection', 'runWorkload', 'trackDirtyVram', 'validateWorkload', 'workloadSchema']);
   });
 });

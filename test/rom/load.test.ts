@@ -55,7 +55,7 @@ describe('config-time ROM references', () => {
     expect(romRefProblems({ devices: [], firmware: { vbios: 'cached-hots-bdsm' } }, cfg)[0]!.message).toMatch(/\(did you mean 'cached-host-bdsm'\?\)$/);
     expect(romRefProblems({ devices: [{}, { rom: 'bad.yaml' }], firmware: { vbios: 'nope' } }, cfg)).toEqual([
       { path: ['devices', 1, 'rom'], message: `devices[1].rom: ROM program 'bad.yaml' is invalid: ${join(dir, 'bad.yaml')}:3:15: set a: expression ends too early in '1 +'` },
-      { path: ['firmware', 'vbios'], message: `firmware.vbios: 'nope' is neither a bundled ROM program (reads-bdsm, cached-host-bdsm, fill-gtt) nor a file (${join(dir, 'nope')})` },
+      { path: ['firmware', 'vbios'], message: `firmware.vbios: 'nope' is neither a bundled ROM program (reads-bdsm, cached-host-bdsm, fill-gtt, intel-gop) nor a file (${join(dir, 'nope')})` },
     ]);
   });
 });
@@ -67,8 +67,8 @@ describe('ROM references in machine configs', () => {
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.errors.map(formatConfigError)).toEqual([
-      "/cfg/m.yaml:4:10: devices[0].rom: 'missing.yaml' is neither a bundled ROM program (reads-bdsm, cached-host-bdsm, fill-gtt) nor a file (/cfg/missing.yaml)",
-      "/cfg/m.yaml:5:20: firmware.vbios: 'reads-bdms' is neither a bundled ROM program (reads-bdsm, cached-host-bdsm, fill-gtt) nor a file (/cfg/reads-bdms) (did you mean 'reads-bdsm'?)",
+      "/cfg/m.yaml:4:10: devices[0].rom: 'missing.yaml' is neither a bundled ROM program (reads-bdsm, cached-host-bdsm, fill-gtt, intel-gop) nor a file (/cfg/missing.yaml)",
+      "/cfg/m.yaml:5:20: firmware.vbios: 'reads-bdms' is neither a bundled ROM program (reads-bdsm, cached-host-bdsm, fill-gtt, intel-gop) nor a file (/cfg/reads-bdms) (did you mean 'reads-bdsm'?)",
     ]);
   });
 });

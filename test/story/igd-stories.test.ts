@@ -12,7 +12,7 @@ const HOST_BDSM = 0x8b80_0000; // skl host default (devices/igd/host.ts)
 const DMAR_FIRST = 'DMAR: [DMA Read NO_PASID] Request device [00:02.0] fault addr 0x8b800000 [fault reason 0x06] PTE Read access is not set';
 
 const CONFIGS = new URL('../../configs/', import.meta.url);
-/** A bundled config's text. igd-bdw-pc is QEMU 9.x (x-igd-behaviour: legacy) on i440fx: its legacy mode carries the BAR4 quirk. */
+/** A bundled config's text. igd-bdw-pc is QEMU 9.2 on i440fx: its legacy mode carries the BAR4 quirk. */
 const text = (name: string): string => readFileSync(new URL(`${name}.yaml`, CONFIGS), 'utf8');
 const config = (name: string): ReturnType<typeof specOf> => specOf(text(name));
 const igdOf = (s: ReturnType<typeof story>): IgdFunction => s.machine.pci.find(0, 0x10) as IgdFunction;
@@ -74,17 +74,18 @@ describe('e820-reserved (SeaBIOS intel_igd_setup)', () => {
     }
   });
 
-  it('+ reads-bdsm + the quirk: clean while the guest range does not overlap the host stolen range', () => {
+  it('+ reads-bdsm + the quirk (QEMU 9.2): every guest address is relocated again, past the guest stolen memory (why 10.0 removed it)', () => {
     const s = story(config('igd-bdw-pc'), { vbios: 'reads-bdsm' });
-    expect(igdOf(s).guestBdsmBase()).toBe(0xba70_0000); // host: [0x8b800000, +64 MiB)
-    expect(s.sections.traps).toEqual({ hits: 2 * FB_PAGES, rewrites: 0, drops: 0, fatal: null });
-    expect(s.sections).toHaveNoIommuFaults();
-    expect(s.sections).toHaveNoDmaCorruption();
+    const g = igdOf(s).guestBdsmBase();
+    expect(g).toBe(0xba70_0000); // host: [0x8b800000, +64 MiB)
+    expect(s.sections.traps).toEqual({ hits: 2 * FB_PAGES, rewrites: FB_PAGES, drops: 0, fatal: null });
+    expect(igdOf(s).gtt.pageAddress(0)).toBe(2 * g - HOST_BDSM);
+    expect(s.sections.display![0]!.readPages).not.toBe(FB_PAGES);
   });
 
   it('+ reads-bdsm + the quirk: the double relocation is caught as faults when the guest range lies inside the host one', () => {
-    // igd-bdw-pc with a 512 MiB host DSM at 0xa0000000 that covers the guest's 32 MiB (x-igd-gms 1).
-    const yaml = text('igd-bdw-pc').replace('gmch: 0x02c0', 'gmch: 0x10c0').replace('bdsm: 0x8b800000', 'bdsm: 0xa0000000').replace('x-igd-behaviour: legacy', 'x-igd-behaviour: legacy, x-igd-gms: 1');
+    // igd-bdw-pc on QEMU 9.1 (x-igd-gms exists there) with a 512 MiB host DSM at 0xa0000000 that covers the guest's 32 MiB (x-igd-gms 1).
+    const yaml = text('igd-bdw-pc').replace('gmch: 0x02c0', 'gmch: 0x10c0').replace('bdsm: 0x8b800000', 'bdsm: 0xa0000000').replace('qemu: "9.2"', 'qemu: "9.1"').replace("vfio-igd          # the host's IGD, always at 00:02.0", 'vfio-igd\n    props: { x-igd-gms: 1 }');
     const s = story(specOf(yaml), { vbios: 'reads-bdsm' });
     const g = igdOf(s).guestBdsmBase();
     expect(g).toBe(0xbc70_0000);
@@ -100,7 +101,9 @@ describe('e820-reserved (SeaBIOS intel_igd_setup)', () => {
 });
 
 describe('every bundled IGD config with its own strategy', () => {
-  const names = readdirSync(CONFIGS).filter((f) => f.startsWith('igd-')).map((f) => f.replace(/\.yaml$/, ''));
+  // igd-bdw-pc is QEMU 9.2, whose BAR4 quirk relocates a clean vBIOS's addresses again (tested above); Meteor Lake has
+  // no BDSM for a vBIOS to read (its DSM is in LMEMBAR: test/igd/guest-view.test.ts).
+  const names = readdirSync(CONFIGS).filter((f) => f.startsWith('igd-') && f !== 'igd-bdw-pc.yaml' && f !== 'igd-mtl-q35.yaml').map((f) => f.replace(/\.yaml$/, ''));
   it.each(names)('%s: a clean vBIOS (reads-bdsm) scans out without a bad DMA', (name) => {
     const spec = config(name);
     const s = story(spec, { vbios: 'reads-bdsm' });

@@ -62,8 +62,8 @@ describe('QEMU <= 9.x IGD BAR4 quirk', () => {
     expect(gttWrite(m, igd, 0x801, HOST + 1)).toBe(HOST + 1);
   });
 
-  it('moves only values inside the host stolen range by default; a guest address is double-relocated only where the ranges overlap', () => {
-    const { m, igd } = bootStandIn(9, 0x8b800000, GEN8_GMCH_8M); // host DSM [0x8b800000, +64 MiB)
+  it("with relocation 'host-range' (a what-if) moves only values inside the host stolen range; a guest address is double-relocated only where the ranges overlap", () => {
+    const { m, igd } = bootStandIn(9, 0x8b800000, GEN8_GMCH_8M, { quirkRelocation: 'host-range' }); // host DSM [0x8b800000, +64 MiB)
     setBdsm(m, GUEST);
     expect(gttWrite(m, igd, 1, GUEST + 1)).toBe(GUEST + 1);
     setBdsm(m, 0x8a000000); // guest range overlaps the host's from 0x8b800000 on
@@ -71,10 +71,11 @@ describe('QEMU <= 9.x IGD BAR4 quirk', () => {
     expect(gttWrite(m, igd, 0x11, 0x8b800001)).toBe(0x8a000001); // relocated again: now the wrong page
   });
 
-  it("with relocation 'all' applies QEMU's formula to every value", () => {
-    const { m, igd } = bootStandIn(9, 0x8b800000, GEN8_GMCH_8M, { quirkRelocation: 'all' });
+  it("by default applies QEMU's formula to every classified value (vfio_igd_quirk_data_write: data - host BDSM + guest BDSM)", () => {
+    const { m, igd } = bootStandIn(9, 0x8b800000, GEN8_GMCH_8M);
     setBdsm(m, GUEST);
     expect(gttWrite(m, igd, 1, GUEST + 1)).toBe((GUEST + 1 - 0x8b800000 + GUEST) >>> 0);
+    expect(gttWrite(m, igd, 9, 0x8b800001)).toBe(GUEST + 1);
   });
 
   it('forgets the index after any read and after a data write', () => {

@@ -16,7 +16,7 @@ export interface Prepared {
 
 export function preparePassthrough(machine: Machine, options: BootOptions): Prepared {
   const strategy = resolveIgdStrategy(machine.spec.firmware.igdStrategy, options.strategy);
-  prepareIgdMachine(machine, strategy);
+  prepareIgdMachine(machine, strategy, options.configPath);
   const passthrough = installPassthrough(machine, {
     ...(options.quirks !== undefined ? { quirks: options.quirks } : {}),
     ...(options.vbios !== undefined ? { vbios: options.vbios } : {}),

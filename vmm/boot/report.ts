@@ -35,6 +35,8 @@ export function buildReport(configLabel: string, machine: Machine, firmware: Fir
   }
   const igd = igdReport(machine, firmware);
   if (igd !== null) report.igd = igd;
+  // vfio-pci realize failed: QEMU exits before the guest runs, so the boot ends there (boot exits 1).
+  if (igd?.refused != null) report.panic = igd.refused;
   const { iommu, ...sections } = passthrough.sections();
   Object.assign(report, sections);
   // The IOMMU section sits where it first existed: after scan-out when a device DMA'd by then, else after the workload's.

@@ -4,7 +4,8 @@ import { IGD_STRATEGY_NAMES } from '../../firmware/igd/types.js';
 import { bootSpec } from '../boot/index.js';
 import { IGD_MODEL } from '../config/index.js';
 import { compareProfiles, DEFAULT_QEMU, parseProfileList, QEMU_RELEASES, renderProfileComparison } from '../profile/index.js';
-import { comparisonJson, compareStrategies, renderComparison, type StrategyComparison } from '../igd/index.js';
+import { comparisonJson, compareQemuVersions, compareStrategies, renderComparison, renderQemuComparison, type StrategyComparison } from '../igd/index.js';
+import { isQemuVersion, QEMU_VERSIONS, type QemuVersion } from '../profile/qemu.js';
 import { renderMapHtml } from '../map/index.js';
 import type { BootReport } from '../report/types.js';
 import { checkStrategy } from './commands-map.js';
@@ -20,6 +21,7 @@ interface CompareOptions {
   html?: string;
   vbios?: string;
   quirks?: boolean;
+  qemu?: string;
 }
 
 export function registerCompareCommand(program: Command, setCode: (c: number) => void): void {
@@ -34,8 +36,10 @@ export function registerCompareCommand(program: Command, setCode: (c: number) =>
     .option('--html <file>', 'write a page with the table and each strategy\'s address map')
     .option('--vbios <name>', 'IGD video BIOS behaviour: reads-bdsm | cached-host-bdsm | a ROM program path')
     .option('--no-quirks', 'turn the built-in IGD BAR4 quirk off (QEMU 10.0 behaviour)')
+    .option('--qemu <list>', `compare QEMU versions instead of strategies (${QEMU_VERSIONS.join(',')}): what each version's IGD code does to this machine`)
     .action((path: string, opts: CompareOptions) => {
       if (opts.profiles !== undefined) return compareProfilesCommand(path, opts.profiles, opts.json === true, setCode);
+      if (opts.qemu !== undefined) return compareQemu(path, opts, setCode);
       const strategies = opts.strategies === undefined ? [...IGD_STRATEGY_NAMES] : opts.strategies.split(',').map((s) => s.trim()).filter((s) => s !== '');
       if (strategies.length === 0) throw new UsageError('--strategies: name at least one strategy');
       strategies.forEach(checkStrategy);
@@ -94,4 +98,24 @@ function compareProfilesCommand(path: string, list: string, json: boolean, setCo
   });
   const cmp = compareProfiles(path, choices, reports);
   process.stdout.write(json ? JSON.stringify(cmp, null, 2) + '\n' : renderProfileComparison(cmp));
+}
+
+/** `compare --qemu 9.1,9.2,10.0,10.1 CONFIG`: one machine (its own strategy, or the one --strategies names) per QEMU version. */
+function compareQemu(path: string, opts: CompareOptions, setCode: (c: number) => void): void {
+  const versions = opts.qemu!.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  if (versions.length === 0) throw new UsageError('--qemu: name at least one QEMU version');
+  for (const v of versions) if (!isQemuVersion(v)) throw new UsageError(`--qemu: unknown QEMU version ${v} (known: ${QEMU_VERSIONS.join(', ')})`);
+  const strategies = opts.strategies?.split(',').map((s) => s.trim()).filter((s) => s !== '') ?? [];
+  if (strategies.length > 1) throw new UsageError('--qemu compares versions under one strategy: give --strategies at most one name');
+  strategies.forEach(checkStrategy);
+  const specs = loadSpecs([path]);
+  if (specs === undefined) return setCode(EXIT_USAGE);
+  const cmp = compareQemuVersions(specs[0]!.spec, versions as QemuVersion[], (spec, qemu) => bootSpec(spec, {
+    configPath: path,
+    profile: { qemu },
+    ...(strategies[0] !== undefined ? { strategy: strategies[0] } : {}),
+    ...(opts.vbios !== undefined ? { vbios: opts.vbios } : {}),
+    quirks: opts.quirks !== false,
+  }).report);
+  process.stdout.write(opts.json ? JSON.stringify(cmp, null, 2) + '\n' : renderQemuComparison(cmp));
 }

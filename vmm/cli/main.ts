@@ -11,6 +11,7 @@ import { registerHostCommands } from './commands-host.js';
 import { registerImportCommand } from './commands-import.js';
 import { registerMapCommands } from './commands-map.js';
 import { registerQxlCommands } from './commands-qxl.js';
+import { registerRomCommand } from './commands-rom.js';
 import { registerSweepCommands } from './commands-sweep.js';
 import { EXIT_USAGE, UsageError } from './errors.js';
 import { packageVersion } from './version.js';
@@ -38,6 +39,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerImportCommand(program, setCode);
   registerHostCommands(program, setCode);
   registerDoctorCommand(program, setCode);
+  registerRomCommand(program, setCode);
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (e) {

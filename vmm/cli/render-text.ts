@@ -12,7 +12,7 @@ export function renderBootText(r: BootReport): string {
     out.push(`  profile: QEMU ${p.qemu} (${p.machine}), vCPU ${p.cpu.model} ${p.cpu.vendor} ${p.cpu['phys-bits']} phys-bits, ${p.firmware.type} ${p.firmware.version}`);
     for (const h of p.hazards ?? []) out.push(`  hazard ${h.id}: ${h.message}`);
   }
-  if (r.panic !== null) out.push(`  FIRMWARE PANIC: ${r.panic}`);
+  if (r.panic !== null) out.push(r.igd?.refused === r.panic ? `  ${r.panic}` : `  FIRMWARE PANIC: ${r.panic}`);
   const w = r.pci.windows;
   const winLabel = r.uefi !== undefined ? `OVMF ${r.profile?.firmware.version ?? ''} apertures` : 'PCI windows';
   out.push(`  ${winLabel}: io ${w.io ? `${w.io[0]}-${w.io[1]}` : 'none'}, 32-bit ${w.mem32[0]}-${w.mem32[1]}, 64-bit ${w.mem64 ? `${w.mem64[0]}-${w.mem64[1]}` : 'none'}`);
@@ -59,10 +59,17 @@ function sectionLines(r: BootReport): string[] {
   const igd = r.igd;
   if (igd !== undefined) {
     out.push(`  IGD (${igd.generationName}, gen ${igd.generation}), strategy ${igd.strategy}:`);
-    out.push(`    QEMU behaviour ${igd.behaviour} (${IGD_BEHAVIOUR_TEXT[igd.behaviour]}), legacy mode ${igd.legacyMode ? 'on' : 'off'}`);
+    out.push(`    QEMU behaviour ${igd.qemuLine} (the IGD code of that QEMU version), legacy mode ${igd.legacyMode ? 'on' : 'off'}`);
+    if (igd.skipped !== null) out.push(`    QEMU did no IGD setup: ${igd.skipped}`);
     out.push(`    host BDSM ${igd.hostBdsm}  guest BDSM ${igd.guestBdsm ?? 'unset'}  guest ASLS ${igd.guestAsls ?? 'unset'}`);
     out.push(`    stolen ${sizeText(Number(igd.stolenSize))}, GTT ${sizeText(Number(igd.gttSize))}, etc/igd-bdsm-size ${igd.fwcfg['etc/igd-bdsm-size'] ?? 'absent'}`);
     for (const h of igd.hazards) out.push(`    hazard ${h.id}: ${h.message}`);
+    const rf = igd.romfile;
+    if (rf !== undefined) {
+      out.push(`    romfile ${rf.path}: ${rf.found ? `${rf.holds.join(', ') || 'nothing usable'}; ${rf.matches === true ? 'claims' : 'does NOT claim'} ${igd.deviceId}` : 'not found here'}`);
+      for (const n of rf.notes) out.push(`      note: ${n}`);
+    }
+    for (const g of igd.guest) out.push(`    guest ${g.driver}: ${g.message}${g.conditional !== undefined ? ` (${g.conditional})` : ''} — ${g.cause}`);
   }
   const traps = r.traps;
   if (traps !== undefined && (traps.hits > 0 || traps.fatal !== null)) {
@@ -89,8 +96,6 @@ function sectionLines(r: BootReport): string[] {
 }
 
 /** x-igd-behaviour in words: which QEMU releases behave so. */
-const IGD_BEHAVIOUR_TEXT: Readonly<Record<'qemu10' | 'legacy', string>> = { qemu10: 'QEMU 10.0', legacy: 'QEMU 2016..9.x' };
-
 function monitorText(m: MonitorReport): string {
   const where = m.device !== undefined ? ` on ${m.device}` : '';
   return `monitor ${m.id}, ${m.kind} ${m.width}x${m.height}${where}`;

@@ -1,4 +1,4 @@
-import { ggmsMax, ggmsValid, gmchFields, gmsEncodable, gmsRangeText, IGD_GENERATIONS } from '../../devices/igd/tables.js';
+import { ggmsMax, ggmsValid, gmchFields, gmsEncodable, gmsRangeText, IGD_GENERATIONS, IGD_LMEMBAR_PLATFORMS, mtlGmsSize } from '../../devices/igd/tables.js';
 import type { HostIgdSpec } from './spec.js';
 import { parseHexInt, parseSize } from './size.js';
 import type { PathSeg } from './yaml-doc.js';
@@ -24,17 +24,8 @@ const HOST_IGD_POINTER = ": the assigned IGD is always the host's 00:02.0, descr
 export const IGD_PROP_POINTERS: Readonly<Record<string, string>> = {
   host: HOST_IGD_POINTER,
   sysfsdev: HOST_IGD_POINTER,
-  'x-vga': ": vfio-sim does not pass legacy VGA ranges through; IGD legacy mode is x-igd-legacy-mode (QEMU 10.0) or x-igd-behaviour: legacy, and the host GPU is under host.igd",
+  'x-vga': ": vfio-sim does not pass legacy VGA ranges through; IGD legacy mode follows machine.qemu (x-igd-legacy-mode from QEMU 10.0), and the host GPU is under host.igd",
 };
-
-/**
- * vfio-igd's romfile. QEMU loads a ROM image from it; vfio-sim runs no ROM images, only ROM programs, so a
- * non-empty romfile would be accepted and then ignored. `romfile: ""` (QEMU's "no ROM") stays valid.
- */
-export function igdRomfileProblem(value: unknown): string | undefined {
-  if (typeof value !== 'string' || value === '') return undefined;
-  return `${IGD_MODEL}: romfile '${value}' is a ROM image, which vfio-sim cannot run: the IGD's video BIOS is a ROM program, firmware.vbios (reads-bdsm | cached-host-bdsm) or the device's rom: key`;
-}
 
 export interface Problem {
   readonly path: readonly PathSeg[];
@@ -51,6 +42,12 @@ export function checkHostIgd(raw: unknown): { spec?: HostIgdSpec; problems: Prob
   const r = raw as Record<string, unknown>;
   const g = r['generation'];
   const generation = typeof g === 'string' ? IGD_GENERATIONS[g] : typeof g === 'number' && g >= 6 && g <= 12 ? g : undefined;
+  if (typeof g === 'string' && IGD_LMEMBAR_PLATFORMS.includes(g)) {
+    // DSM in LMEMBAR: GGMS must be 3 and GMS 0..4 or 0xF0..0xFE (i915 mtl_get_gms_size, else "invalid MTL GGC register setting").
+    const gmsRaw = parseHexInt(r['gms']);
+    if (gmsRaw !== undefined && mtlGmsSize(gmsRaw) < 0) problems.push({ path: [...BASE, 'gms'], message: `host.igd.gms: ${hex(gmsRaw)} is not a valid ${g.toUpperCase()} GMS (valid: 0x00..0x04 or 0xf0..0xfe)` });
+    if (typeof r['ggms'] === 'number' && r['ggms'] !== 3) problems.push({ path: [...BASE, 'ggms'], message: `host.igd.ggms: ${g.toUpperCase()} requires GGMS 3 (8 MiB)` });
+  }
   if (generation === undefined) return { problems }; // the schema already said why
   const num = (k: string, max: number): number | undefined => {
     const v = parseHexInt(r[k]);
@@ -94,11 +91,17 @@ export function checkHostIgd(raw: unknown): { spec?: HostIgdSpec; problems: Prob
   if (typeof sr === 'object' && sr !== null) {
     const base = parseHexInt((sr as Record<string, unknown>)['base']);
     const sz = parseSize((sr as Record<string, unknown>)['size']);
-    if (generation < 11) {
-      problems.push({ path: [...BASE, 'stolen-reserved'], prefer: 'key', message: `host.igd.stolen-reserved exists only on gen 11+ (this is gen ${generation})` });
+    if (generation < 8) {
+      problems.push({ path: [...BASE, 'stolen-reserved'], prefer: 'key', message: `host.igd.stolen-reserved exists only on gen 8+ (this is gen ${generation})` });
     } else if (base !== undefined && sz !== undefined) stolenReserved = { base, size: sz };
   }
-  const version = (r['opregion'] as { version?: unknown } | undefined)?.version;
+  const opr = r['opregion'] as { version?: unknown; 'vbt-size'?: unknown } | undefined;
+  const version = opr?.version;
+  const vbtSize = opr?.['vbt-size'] === undefined ? undefined : parseSize(opr['vbt-size']);
+  if (vbtSize !== undefined && vbtSize > 0xffff) problems.push({ path: [...BASE, 'opregion', 'vbt-size'], message: `host.igd.opregion.vbt-size: ${hex(vbtSize)} is larger than a VBT can be (its size field is 16-bit)` });
+  const classCode = num('class', 0xffff);
+  const asls = num('asls', 0xffffffff);
+  const sriovVf = r['sriov-vf'] === true;
   const spec: HostIgdSpec = {
     generation,
     ...(typeof g === 'string' ? { generationName: g } : {}),
@@ -107,8 +110,11 @@ export function checkHostIgd(raw: unknown): { spec?: HostIgdSpec; problems: Prob
     ...(gmch !== undefined ? { gmch } : {}),
     ...(ggms !== undefined ? { ggms } : {}),
     ...(bdsm !== undefined ? { bdsm } : {}),
-    ...(version === '2.0' || version === '2.1' ? { opregion: { version } } : {}),
+    ...(version === '2.0' || version === '2.1' ? { opregion: { version, ...(vbtSize !== undefined && vbtSize <= 0xffff ? { vbtSize } : {}) } } : {}),
     ...(stolenReserved !== undefined ? { stolenReserved } : {}),
+    ...(classCode !== undefined ? { classCode } : {}),
+    ...(asls !== undefined ? { asls } : {}),
+    ...(sriovVf ? { sriovVf } : {}),
   };
   return { spec, problems };
 }

@@ -84,8 +84,11 @@ function igdSchema(): JsonSchema {
       gmch: hexInt('raw GMCH/GGC register value'),
       ggms: { type: 'integer', minimum: 0, maximum: 3, description: 'GTT-size field (GGMS), 0..3' },
       bdsm: hexInt("base of the host's stolen memory"),
-      opregion: obj({ version: { type: 'string', enum: ['2.0', '2.1'], title: 'OpRegion version' } }),
+      opregion: obj({ version: { type: 'string', enum: ['2.0', '2.1'], title: 'OpRegion version' }, 'vbt-size': size('extended VBT size behind RVDA') }),
       'stolen-reserved': obj({ base: hexInt('STOLEN_RESERVED base'), size: size() }, ['base', 'size']),
+      class: hexInt('class code as the host enumerates it: 0x0300 (VGA) or 0x0380 (display)'),
+      asls: hexInt('host ASLS (0xFC): 0 = the host has no OpRegion'),
+      'sriov-vf': { type: 'boolean', description: 'the assigned function is an SR-IOV VF (no OpRegion)' },
     },
     ['generation'],
   );

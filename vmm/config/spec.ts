@@ -4,6 +4,8 @@ import type { Workload } from '../workload/types.js';
  * The validated machine description every layer reads (output of vmm/config's loader).
  * Plain data: no classes, so it crosses worker threads and JSON unchanged.
  */
+import type { QemuVersion } from '../profile/qemu.js';
+
 export type MachineType = 'q35' | 'pc';
 
 export type PropValue = string | number | boolean;
@@ -42,8 +44,15 @@ export interface HostIgdSpec {
   readonly gmch?: number;
   readonly ggms?: number;
   readonly bdsm?: number;
-  readonly opregion?: { readonly version: '2.0' | '2.1' };
+  /** The host OpRegion: version, and the size of an extended VBT behind RVDA (0x2200 gives the 0x4200 region seen in the wild). */
+  readonly opregion?: { readonly version: '2.0' | '2.1'; readonly vbtSize?: number };
   readonly stolenReserved?: { readonly base: number; readonly size: number };
+  /** Class code the host enumerates (0x0300 VGA, 0x0380 display); default 0x0300. */
+  readonly classCode?: number;
+  /** The host ASLS: 0 = no OpRegion (the kernel exposes no OpRegion region). */
+  readonly asls?: number;
+  /** The assigned function is an SR-IOV VF (no OpRegion). */
+  readonly sriovVf?: boolean;
 }
 
 /** A parsed trap rule: its fields are defined once, in trap-rule.ts. */
@@ -70,8 +79,8 @@ export interface MachineSpec {
     readonly smp?: number;
     /** -machine max-ram-below-4g= (bytes): caps the RAM QEMU maps below 4 GiB. */
     readonly maxRamBelow4g?: number;
-    /** QEMU version ("7.2", "10.0"); default vmm/profile's DEFAULT_QEMU. */
-    readonly qemu?: '7.2' | '10.0';
+    /** QEMU version (vmm/profile QEMU_VERSIONS); default vmm/profile's DEFAULT_QEMU. */
+    readonly qemu?: QemuVersion;
     /** A versioned machine type's version (`pc-q35-9.0` → "9.0"); default the QEMU version. */
     readonly version?: string;
     /** The vCPU (-cpu); default qemu64 (AMD, 40 physical address bits). */

@@ -6,7 +6,7 @@ import { PC_BUILTINS, Q35_BUILTINS } from '../../devices/chipset/index.js';
 import { PCI_HEADER_TYPE, PCI_HEADER_TYPE_MULTI_FUNCTION } from '../../devices/pci/regs.js';
 import { lookupModel, modelNames, type ModelDef } from '../../devices/registry.js';
 import { didYouMean } from './errors.js';
-import { IGD_DEVFN, IGD_MODEL, IGD_PROP_POINTERS, igdRomfileProblem, type Problem } from './igd.js';
+import { IGD_DEVFN, IGD_MODEL, IGD_PROP_POINTERS, type Problem } from './igd.js';
 import { unknownModelHint } from './model-class.js';
 import { badPropMessage, normalizeProp } from './prop-values.js';
 import type { DeviceSpec, MachineType, PropValue } from './spec.js';
@@ -164,9 +164,6 @@ export function checkDevices(input: TopologyInput): { devices: DeviceSpec[]; pro
       if (nv === undefined) {
         propsOk = false;
         add(at('props', k), badPropMessage(def.name, k, pd, v));
-      } else if (model === IGD_MODEL && k === 'romfile' && igdRomfileProblem(nv) !== undefined) {
-        propsOk = false;
-        add(at('props', k), igdRomfileProblem(nv)!);
       } else props[k] = nv;
     }
     const ctx = { machineType: input.machineType ?? 'q35', pcieBus: bus?.pciePort ?? false, rootBus: bus?.root ?? true };

@@ -27,7 +27,7 @@ function modeReason(spec: MachineSpec, report: BootReport, igd: IgdFunction): st
   const props = spec.devices.find((d) => d.model === 'vfio-igd')?.props ?? {};
   const lm = props['x-igd-legacy-mode'];
   if (igd.features.legacyMode) {
-    return igd.features.behaviour === 'legacy'
+    return igd.features.line === '9.1' || igd.features.line === '9.2'
       ? 'legacy mode: QEMU ≤ 9.x enables it for an IGD at 00:02.0 on i440fx with 00:1f.0 free'
       : `legacy mode: ${lm === 'on' ? 'x-igd-legacy-mode=on' : `auto: gen ${igd.gen} VGA-class IGD at 00:02.0 on i440fx`}`;
   }
@@ -53,7 +53,7 @@ function igdFacts(spec: MachineSpec, report: BootReport, igd: IgdFunction): IgdF
     generation: r.generation,
     platform: r.generationName,
     deviceId: r.deviceId,
-    behaviour: r.behaviour,
+    behaviour: r.qemuLine,
     legacyMode: r.legacyMode,
     modeReason: modeReason(spec, report, igd),
     strategy: r.strategy,

@@ -53,7 +53,7 @@ function registerHazards(m: Machine, st: IgdMachineState, igd: IgdFunction, out:
   const bdsm = igd.guestBdsmBase();
   const size = igd.stolenSize();
   const zeroGms = st.strategy.vmm.zeroGms === true; // its own hazards say it
-  if (!zeroGms && size > 0 && bdsm === 0) {
+  if (!zeroGms && size > 0 && bdsm === 0 && !h.dsmInLmembar) {
     if (h.gen >= 11 && st.strategy.firmwareKind === 'seabios' && st.fwcfg.has('etc/igd-bdsm-size') && st.fakeBars.length === 0) {
       out.push({ id: 'bdsm-0xc0-unset', message: `SeaBIOS writes BDSM at 0x5C only; gen ${h.gen} drivers read the 64-bit BDSM at 0xC0, which stays 0 (the memory it reserved is never used)` });
     } else {
@@ -61,8 +61,9 @@ function registerHazards(m: Machine, st: IgdMachineState, igd: IgdFunction, out:
     }
   }
   const identityOk = st.identity !== undefined && !('refused' in st.identity);
-  if (bdsm === h.bdsm && !identityOk) {
-    out.push({ id: 'host-bdsm-visible', message: `QEMU does not emulate BDSM here (${st.features.qgen < 0 ? `QEMU knows no generation for ${id4(h.deviceId)}` : 'legacy mode is off'}): the guest reads the host's ${hex(h.bdsm)}, which is not guest stolen memory` });
+  if (bdsm === h.bdsm && !identityOk && !h.dsmInLmembar) {
+    const why = st.features.skipped ?? (st.features.qgen < 0 ? `QEMU knows no generation for ${id4(h.deviceId)}` : st.features.bdsmEmulatedAt !== null ? `QEMU emulates 0x${st.features.bdsmEmulatedAt.toString(16)}, the driver reads 0x${igd.bdsmOffset.toString(16)}` : 'legacy mode is off');
+    out.push({ id: 'host-bdsm-visible', message: `QEMU does not emulate BDSM here (${why}): the guest reads the host's ${hex(h.bdsm)}, which is not guest stolen memory` });
   }
   if (h.gen >= 11 && h.stolenReserved !== null && bdsm !== h.bdsm) {
     const r = h.stolenReserved;
@@ -70,6 +71,9 @@ function registerHazards(m: Machine, st: IgdMachineState, igd: IgdFunction, out:
   }
   if (size > 0 && size !== h.dsmSize) {
     out.push({ id: 'stolen-size-mismatch', message: `the guest's ${mib(size)} of stolen memory differs from the host BIOS's ${mib(h.dsmSize)}: the Windows driver crashes when they differ` });
+  }
+  if (igd.guestAsls() !== 0 && igd.guestAsls() === h.asls) {
+    out.push({ id: 'host-asls-visible', message: `QEMU does not emulate ASLS here: the guest reads the host's OpRegion address ${hex(h.asls)}, which is not an OpRegion in guest memory` });
   }
   if (igd.guestAsls() === 0) out.push({ id: 'no-opregion', message: 'no OpRegion (ASLS reads 0): the Windows driver fails (Code 43) and i915 runs without the VBT' });
   const lpc = m.pci.root.slots[0xf8];

@@ -6,3 +6,7 @@ export { DUMMY_MODEL, DUMMY_IDS, FAKE_STOLEN_LABEL } from './fake-bars.js';
 export { OPREGION_MMIO_NAME } from './zero-gms.js';
 export { compareStrategies, strategyColumn, e820Diff, type BootFn, type StrategyColumn, type StrategyComparison, type E820Change } from './compare.js';
 export { renderComparison, comparisonJson, humanSize } from './compare-render.js';
+export { guestView, type GuestMessage, type GuestDriver } from './guest-view.js';
+export { compareQemuVersions, renderQemuComparison, type QemuBootFn, type QemuColumn, type QemuComparison } from './compare-qemu.js';
+export { inspectIgdRomfile, type RomfileReport } from './romfile.js';
+export { igdPreOsProgram, GOP_PROGRAM, type PreOsChoice } from './pre-os.js';

@@ -8,6 +8,7 @@ import { ensureLpcBridge, setupFakeBars } from './fake-bars.js';
 import { setupIdentity } from './identity.js';
 import { igdState, setIgdState, type IgdMachineState } from './state.js';
 import { placeZeroGmsOpRegion, setupZeroGms } from './zero-gms.js';
+import { inspectIgdRomfile } from './romfile.js';
 
 /** Event source for everything the IGD layer records. */
 export const IGD_EVENT_SOURCE = 'vfio-igd 00:02.0';
@@ -19,6 +20,7 @@ function legacyFacts(m: Machine, devfn: number, onRoot: boolean): LegacyFacts {
     machineType: m.spec.machine.type,
     atIgdAddress: onRoot && devfn === IGD_DEVFN,
     slot1f: at1f === undefined ? undefined : at1f.model || 'unknown',
+    qemu: m.profile.qemu,
   };
 }
 
@@ -29,7 +31,7 @@ function legacyFacts(m: Machine, devfn: number, onRoot: boolean): LegacyFacts {
  * files, and set up fake BARs / identity reservation / the zero-GMS quirk. Returns the state, or
  * undefined when the machine has no vfio-igd.
  */
-export function prepareIgdMachine(m: Machine, strategy: IgdStrategy | string | undefined): IgdMachineState | undefined {
+export function prepareIgdMachine(m: Machine, strategy: IgdStrategy | string | undefined, configPath?: string): IgdMachineState | undefined {
   const igd = findIgd(m.pci.functions());
   if (igd === undefined) return undefined;
   const s = typeof strategy === 'object' ? strategy : resolveIgdStrategy(strategy ?? m.spec.firmware.igdStrategy);
@@ -44,7 +46,7 @@ export function prepareIgdMachine(m: Machine, strategy: IgdStrategy | string | u
     strategy: s, igd, features, fwcfg: new Map(), lpcIdsCopied: false, hostBridgeIdsCopied: false, lpc: m.pci.root.slots[LPC_DEVFN],
     fakeBars: [], dummy: undefined, identity: undefined, opregionMmio: undefined, refused: undefined, opregion: buildOpRegion(igd.host),
   };
-  if (features.lpc) {
+  if (features.lpc && features.refused === null) {
     const lpc = ensureLpcBridge(m, igd);
     if (lpc !== undefined && lpc.model === IGD_LPC_MODEL) {
       copyLpcIds(lpc, igd.host.lpc);
@@ -57,13 +59,21 @@ export function prepareIgdMachine(m: Machine, strategy: IgdStrategy | string | u
       st.hostBridgeIdsCopied = true;
     }
   }
-  if (s.vmm.fwcfg) {
+  if (s.vmm.fwcfg && features.refused === null) {
     for (const [name, data] of fwCfgFilesOf(igd.host, features)) {
       m.fwcfg.addFile(name, data);
       st.fwcfg.set(name, data);
     }
   }
+  const rom = inspectIgdRomfile(igd, configPath);
+  if (rom !== undefined) st.romfile = rom;
   setIgdState(m, st);
+  if (features.refused !== null) {
+    // vfio-pci realize failed: QEMU prints the error and exits; nothing else of the IGD setup happens.
+    m.recordEvent({ source: IGD_EVENT_SOURCE, kind: 'qemu-refused', message: `QEMU refuses to start: ${features.refused}` });
+    return st;
+  }
+  if (features.skipped !== null) m.recordEvent({ source: IGD_EVENT_SOURCE, kind: 'qemu-skipped', message: features.skipped });
   if (s.vmm.fakeBars !== undefined) setupFakeBars(m, st, s.vmm.fakeBars);
   st.lpc = m.pci.root.slots[LPC_DEVFN];
   if (s.vmm.identity === true) setupIdentity(m, st);

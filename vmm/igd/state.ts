@@ -2,6 +2,7 @@ import type { IgdFeatures, IgdFunction } from '../../devices/igd/index.js';
 import type { PciFunction } from '../../devices/pci/function.js';
 import type { IgdStrategy } from '../../firmware/igd/index.js';
 import { StateKey, type Machine } from '../machine/machine.js';
+import type { RomfileReport } from './romfile.js';
 
 /** One fake BAR the VMM added: where it is declared and what part of it holds what. */
 export interface FakeBar {
@@ -42,6 +43,8 @@ export interface IgdMachineState {
   refused: string | undefined;
   /** OpRegion bytes (the kernel region copy) whatever the strategy does with them. */
   readonly opregion: Uint8Array;
+  /** The user's romfile, parsed, when the IGD names one. */
+  romfile?: RomfileReport;
 }
 
 /** Where a machine keeps its IGD state (the machine owns it; no module-level map). */

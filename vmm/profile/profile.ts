@@ -47,6 +47,8 @@ export function resolveProfile(spec: MachineSpec, overrides: ProfileOverrides = 
 /** The profile as the report states it. */
 export interface ProfileReport {
   qemu: string;
+  /** Only for a version without recordings of its own: the recorded QEMU version whose PCI placement it uses (10.1 → 10.0). */
+  placement?: string;
   machine: string;
   cpu: { model: string; vendor: string; 'phys-bits': number };
   firmware: { type: string; version: string };
@@ -58,6 +60,7 @@ export function profileReport(p: MachineProfile): ProfileReport {
   const name = `pc-${p.machine.type === 'q35' ? 'q35' : 'i440fx'}-${p.machine.version}`;
   return {
     qemu: p.qemu,
+    ...(QEMU_RELEASES[p.qemu].placement !== p.qemu ? { placement: QEMU_RELEASES[p.qemu].placement } : {}),
     machine: name,
     cpu: { model: p.cpu.model, vendor: p.cpu.vendor, 'phys-bits': p.cpu.physBits },
     firmware: { type: p.firmware.type, version: p.firmware.version },

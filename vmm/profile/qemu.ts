@@ -5,19 +5,32 @@
  */
 import type { FirmwareType } from '../../firmware/index.js';
 
-export const QEMU_VERSIONS = ['7.2', '10.0'] as const;
+export const QEMU_VERSIONS = ['7.2', '9.1', '9.2', '10.0', '10.1'] as const;
 export type QemuVersion = (typeof QEMU_VERSIONS)[number];
+
+/** The QEMU versions vfio-sim holds recordings of (PCI placement, device catalogue, firmware). */
+export type RecordedQemu = '7.2' | '10.0';
 
 export interface QemuRelease {
   readonly version: QemuVersion;
+  /**
+   * The recorded version whose PCI placement facts this version uses. 9.1 and 9.2 are modelled for their IGD
+   * behaviour: their machine types and device models match the ≤ 9.2 side of every recorded difference (the only
+   * device change, virtio-balloon-pci's MSI-X BAR, arrives with machine type 10.0), so they place like 7.2 and get
+   * 7.2's recorded firmware; 10.1 places like 10.0.
+   */
+  readonly placement: RecordedQemu;
   /** The firmware Debian ships with this QEMU (Debian 12: QEMU 7.2 + SeaBIOS 1.16.2 + edk2 2022.11;
    *  Debian 13: QEMU 10.0 + SeaBIOS 1.16.3 + edk2 2025.02). */
   readonly firmware: Readonly<Record<FirmwareType, string>>;
 }
 
 export const QEMU_RELEASES: Readonly<Record<QemuVersion, QemuRelease>> = {
-  '7.2': { version: '7.2', firmware: { seabios: '1.16.2', ovmf: '2022.11' } },
-  '10.0': { version: '10.0', firmware: { seabios: '1.16.3', ovmf: '2025.02' } },
+  '7.2': { version: '7.2', placement: '7.2', firmware: { seabios: '1.16.2', ovmf: '2022.11' } },
+  '9.1': { version: '9.1', placement: '7.2', firmware: { seabios: '1.16.2', ovmf: '2022.11' } },
+  '9.2': { version: '9.2', placement: '7.2', firmware: { seabios: '1.16.2', ovmf: '2022.11' } },
+  '10.0': { version: '10.0', placement: '10.0', firmware: { seabios: '1.16.3', ovmf: '2025.02' } },
+  '10.1': { version: '10.1', placement: '10.0', firmware: { seabios: '1.16.3', ovmf: '2025.02' } },
 };
 
 /**

@@ -122,10 +122,53 @@ steps:
             - io-write: { port: data, value: "(bdsm + ((k << 12) & 0x3ffffff)) | 1" }
 `;
 
+/**
+ * The UEFI GOP of a gen 11+ romfile (IntelGopDriver with PlatformGopPolicy, next to IgdAssignmentDxe): no legacy VBIOS
+ * exists from gen 11 and the I/O BAR does not work there, so it reads the 64-bit BDSM (0xC0/0xC4) and ASLS the firmware
+ * set up and programs the GTT and plane A through BAR0 (GTT in BAR0's second half, 64-bit PTEs). BDSM 0: no mode set.
+ */
+const INTEL_GOP = `name: intel-gop
+description: >-
+  Intel UEFI GOP (gen 11+): framebuffer in stolen memory at the guest BDSM, GTT and plane written through BAR0 MMIO.
+vars:
+  gen: 12
+  hostBdsm: 0
+  width: 1024
+  height: 768
+  bpp: 32
+steps:
+  - config-read: { bdf: "00:02.0", offset: 0xc0, width: 4, into: bdsmLo }
+  - config-read: { bdf: "00:02.0", offset: 0xc4, width: 4, into: bdsmUp }
+  - set: { bdsm: "bdsmUp * 0x100000000 + (bdsmLo & 0xfff00000)" }
+  - config-read: { offset: 0x10, width: 4, into: bar0Lo }
+  - config-read: { offset: 0x14, width: 4, into: bar0Hi }
+  - set: { mmio: "bar0Hi * 0x100000000 + (bar0Lo & 0xfffffff0)" }
+  - if: "bdsm == 0"
+    then:
+      - log: "IntelGopDriver: no stolen memory (BDSM 0), no mode set\\n"
+    else:
+      - set:
+          stride: "width * (bpp / 8)"
+          pages: "(width * (bpp / 8) * height + 4095) >> 12"
+          gtt: "mmio + 0x800000"
+      - loop:
+          var: k
+          count: pages
+          do:
+            - mem-write: { addr: "gtt + k * 8", width: 4, value: "(bdsm + (k << 12)) | 1" }
+            - mem-write: { addr: "gtt + k * 8 + 4", width: 4, value: "(bdsm + (k << 12)) >> 32" }
+      - mem-write: { addr: "mmio + 0x6001c", width: 4, value: "((width - 1) << 16) | (height - 1)" }
+      - mem-write: { addr: "mmio + 0x70188", width: 4, value: stride }
+      - mem-write: { addr: "mmio + 0x7019c", width: 4, value: 0 }
+      - mem-write: { addr: "mmio + 0x70180", width: 4, value: 0x98000000 }
+      - log: "IntelGopDriver: mode {width}x{height} at GTT 0, stolen base {bdsm}\\n"
+`;
+
 export const BUNDLED_ROMS: Readonly<Record<string, string>> = {
   'reads-bdsm': READS_BDSM,
   'cached-host-bdsm': CACHED_HOST_BDSM,
   'fill-gtt': FILL_GTT,
+  'intel-gop': INTEL_GOP,
 };
 
 /** The vBIOS behaviours `firmware.vbios` / `--vbios` name. */

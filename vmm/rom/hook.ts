@@ -10,6 +10,7 @@ import type { OptionRomHook } from '../../firmware/igd-hook.js';
 import type { Machine } from '../machine/machine.js';
 import { IgdFunction } from '../../devices/igd/device.js';
 import { igdQuirkInfo } from '../traps/install.js';
+import { igdPreOsProgram } from '../igd/pre-os.js';
 import type { RomStopSignal } from './compile.js';
 import { resolveRomProgram } from './resolve.js';
 import { romBusOf, runRomProgram, type RomRunResult } from './run.js';
@@ -56,7 +57,13 @@ export function romHook(machine: Machine, options: RomHookOptions = {}): RomHook
     const fn = machine.pci.find(bdf >> 8, bdf & 0xff);
     if (fn === undefined) return;
     const isIgd = fn.model === IGD_MODEL || fn instanceof IgdFunction;
-    const ref = machine.specOf.get(fn)?.rom ?? (isIgd ? (options.vbios ?? machine.spec.firmware.vbios ?? DEFAULT_VBIOS) : undefined);
+    let ref = machine.specOf.get(fn)?.rom;
+    if (ref === undefined && fn instanceof IgdFunction) {
+      // Gen 11+ has no legacy VBIOS: the GOP under UEFI, else nothing (vmm/igd/pre-os.ts).
+      const choice = igdPreOsProgram(machine, fn, options.vbios ?? machine.spec.firmware.vbios);
+      if (choice.note !== undefined) machine.recordEvent({ source: fn.bdf, kind: 'igd-pre-os', message: choice.note });
+      ref = choice.program ?? undefined;
+    } else if (ref === undefined && isIgd) ref = options.vbios ?? machine.spec.firmware.vbios ?? DEFAULT_VBIOS;
     if (ref === undefined) return;
     const loaded = resolveRomProgram(ref, baseDir);
     if (!loaded.ok) {

@@ -6,11 +6,11 @@
  * the guest's BDSM (low dwords), or forces 0 (gen 8+ high dwords). With the guest BDSM still 0 QEMU
  * calls hw_error() and the VM dies: here that is a recorded fatal error and every later access is dropped.
  *
- * Which values move: QEMU's code applies `data - host BDSM + guest BDSM` to every classified low
- * dword; the quirk exists for values inside the host stolen range (what a host-shadow vBIOS writes),
- * and by default only those move (`relocation: 'host-range'`), so a vBIOS that already writes guest
- * addresses is double-relocated only where the guest range overlaps the host's. `'all'` is the
- * literal formula applied to every value.
+ * Which values move: exactly QEMU's formula (vfio_igd_quirk_data_write, hw/vfio/igd.c ≤ v9.2): every classified
+ * low dword (index % 4 == 1 and index < vfio_igd_gtt_max(); on gen 8+ index % 8 == 1) becomes
+ * `data - host BDSM + guest BDSM`, whatever range `data` lies in — so a vBIOS that already writes guest
+ * addresses is relocated twice (the reason 5aed8b0f0be2 removed the quirk for 10.0). `relocation: 'host-range'`
+ * is a what-if that moves only values inside the host stolen range.
  */
 import type { PciFunction } from '../../devices/pci/function.js';
 import type { IoHandler } from '../bus/address-space.js';
@@ -50,7 +50,7 @@ export interface IgdQuirkParams {
   readonly hostBdsm: number;
   /** Bytes of the host's data stolen memory (from the host GMCH): the range values are relocated from. */
   readonly hostStolenSize: number;
-  /** Which low dwords move (default 'host-range'; see the file comment). */
+  /** Which low dwords move (default 'all', QEMU's formula; see the file comment). */
   readonly relocation?: QuirkRelocation;
 }
 
@@ -67,7 +67,7 @@ export class IgdBar4Quirk implements RegionQuirk {
   constructor(readonly fn: PciFunction, readonly params: IgdQuirkParams) {
     this.hostBdsm = params.hostBdsm - (params.hostBdsm % BDSM_ALIGN);
     this.hostEnd = this.hostBdsm + params.hostStolenSize;
-    this.relocateAll = params.relocation === 'all';
+    this.relocateAll = params.relocation !== 'host-range';
   }
 
   attach(engine: TrapEngine): void {

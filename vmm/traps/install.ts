@@ -31,14 +31,14 @@ interface HasQuirkInfo {
 }
 
 /**
- * The vfio-igd model: QEMU 2016..9.x installed the quirk as part of legacy mode only (its probe
- * returns early otherwise: 1f.0 taken, unknown generation, no ROM, ...); QEMU 10.0 has none. The
+ * The vfio-igd model: QEMU ≤ 9.2 installed the quirk as part of legacy mode only (its probe
+ * returns early otherwise: 1f.0 taken, unknown generation, no ROM, ...); QEMU 10.0 removed it (5aed8b0f0be2). The
  * generation is QEMU's own (igd_gen: HSW counts as 6, SKL as 8), since that is what the quirk used.
  */
 export function igdQuirkInfo(fn: PciFunction): IgdQuirkInfo | undefined {
   if (fn instanceof IgdFunction) {
     const f = fn.features;
-    return { generation: f.qgen, hostBdsm: fn.host.bdsm, hostStolenSize: fn.host.dsmSize, bar4Quirk: f.behaviour === 'legacy' && f.legacyMode };
+    return { generation: f.qgen, hostBdsm: fn.host.bdsm, hostStolenSize: fn.host.dsmSize, bar4Quirk: f.bar4Quirk };
   }
   const maybe = fn as unknown as Partial<HasQuirkInfo>;
   return typeof maybe.igdQuirkInfo === 'function' ? maybe.igdQuirkInfo() : undefined;
