@@ -3,8 +3,8 @@ import type { Topology } from './boot.js';
 
 /**
  * End-to-end sweep throughput (boots/s) as `vfio-sim sweep --jobs N` runs it, over the fixture
- * topologies repeated `repeat` times: jobs 1 is the inline path, more jobs include starting the
- * piscina pool and the workers loading the configs by path.
+ * topologies repeated `repeat` times: jobs 1 is the inline path; more jobs include starting the
+ * worker threads (module load, a cold JIT) and shipping them the parsed specs.
  */
 export async function benchSweep(topologies: readonly Topology[], jobs: number, repeat = 40): Promise<{ boots: number; perS: number }> {
   const list: Topology[] = [];
