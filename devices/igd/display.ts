@@ -32,7 +32,9 @@ const FNV_PRIME_POW_PAGE = ((): number => {
 
 /** True when the page in `words` (a Uint32Array view of the scratch page) is all zero: a word at a time. */
 function zeroPage(words: Uint32Array): boolean {
-  for (let i = 0; i < words.length; i++) if (words[i] !== 0) return false;
+  for (let i = 0; i < words.length; i += 8) {
+    if ((words[i]! | words[i + 1]! | words[i + 2]! | words[i + 3]! | words[i + 4]! | words[i + 5]! | words[i + 6]! | words[i + 7]!) !== 0) return false;
+  }
   return true;
 }
 
