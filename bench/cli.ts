@@ -21,6 +21,32 @@ function runOnce(args: readonly string[]): number {
   return ms;
 }
 
+/**
+ * CPU ms (user + system) of one `node dist/vmm/cli/main.js ...args` run, from bash's `times` for its
+ * children: unlike wall time it does not grow with what else the machine runs.
+ */
+export function cpuOnce(args: readonly string[]): number {
+  const quoted = [process.execPath, cliPath(), ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+  const r = spawnSync('bash', ['-c', `${quoted} >/dev/null 2>&1; times`], { encoding: 'utf8', cwd: repoRoot(), timeout: 120_000 });
+  const m = /\n(\d+)m([\d.]+)s (\d+)m([\d.]+)s\s*$/.exec(r.stdout ?? '');
+  if (m === null) throw new Error(`bench: no CPU times from bash for vfio-sim ${args[0] ?? ''}`);
+  return (Number(m[1]) * 60 + Number(m[2]) + Number(m[3]) * 60 + Number(m[4])) * 1000;
+}
+
+/** Median CPU ms of `vfio-sim boot configs/q35-desktop.yaml`, `runs` fresh processes. */
+export function benchCliStartCpu(runs = 15): { ms: number; nodeMs: number } {
+  const args = ['boot', join('configs', 'q35-desktop.yaml')];
+  const ms = median(Array.from({ length: runs }, () => cpuOnce(args)));
+  const nodeMs = median(
+    Array.from({ length: runs }, () => {
+      const r = spawnSync('bash', ['-c', `'${process.execPath}' -e 0; times`], { encoding: 'utf8' });
+      const m = /\n(\d+)m([\d.]+)s (\d+)m([\d.]+)s\s*$/.exec(r.stdout ?? '');
+      return m === null ? NaN : (Number(m[1]) * 60 + Number(m[2]) + Number(m[3]) * 60 + Number(m[4])) * 1000;
+    }),
+  );
+  return { ms, nodeMs };
+}
+
 /** Median wall ms of `vfio-sim boot configs/q35-desktop.yaml` (text report), `runs` fresh processes after one warm-up. */
 export function benchCliStart(runs = 15): { ms: number; nodeMs: number; note: string } {
   const args = ['boot', join('configs', 'q35-desktop.yaml')];

@@ -9,7 +9,7 @@ import { shipSpecs, type WorkerMessage, type WorkerStart } from './protocol.js';
 export interface SweepRunOptions {
   /** 1 = inline in this thread (no pool); default: inline below AUTO_POOL_MIN combinations, else os.availableParallelism(). */
   readonly jobs?: number;
-  /** Combinations per task; default from the plan size (64–512 on big sweeps, peers-style.md §3.3). */
+  /** Combinations per task; default from the plan size (defaultChunkSize). */
   readonly chunkSize?: number;
   /** Specs by plan config index, parsed once here; workers get them with their start data. */
   readonly specs: SpecSource;
@@ -35,10 +35,15 @@ export interface SweepStats {
  */
 export const AUTO_POOL_MIN = 2048;
 
+/**
+ * About 32 chunks per thread, 16-256 combinations each: claiming a chunk is one Atomics.add, so
+ * small chunks cost nothing and keep the tail short (the last chunk decides when the sweep ends,
+ * and one chunk of a slow topology on a loaded machine is most of a second at 128 or more).
+ */
 export function defaultChunkSize(total: number, jobs: number): number {
-  const spread = Math.ceil(total / (jobs * 8)); // about 8 tasks per thread so the tail balances
-  const floor = Math.min(64, Math.max(1, Math.ceil(total / (jobs * 2))));
-  return Math.min(512, Math.max(floor, spread));
+  const spread = Math.ceil(total / (jobs * 32));
+  const floor = Math.min(16, Math.max(1, Math.ceil(total / (jobs * 2))));
+  return Math.min(256, Math.max(floor, spread));
 }
 
 /**
