@@ -28,13 +28,15 @@ export function fixtureTopologies(): Topology[] {
  * Per topology: `warmup` boots, then `rounds` timed boots, interleaved across topologies so a GC
  * pause does not land on one topology only (config parsing is not timed). medianMs: median over
  * topologies of each one's median; meanMs: mean of every timed boot (GC pauses included);
+ * cpuMeanMs: the process's CPU time over the loop per boot (what the boots cost, not what the
+ * scheduler of a shared machine added to their wall time, GC helper threads included);
  * gcShare: time in garbage collection (PerformanceObserver 'gc' entries) over the timed loop's time.
  */
 export async function benchBoot(
   topologies: readonly Topology[],
   rounds = 31,
   warmup = 10,
-): Promise<{ medianMs: number; meanMs: number; gcShare: number; perTopologyMs: number[] }> {
+): Promise<{ medianMs: number; meanMs: number; cpuMeanMs: number; gcShare: number; perTopologyMs: number[] }> {
   for (let w = 0; w < warmup; w++) for (const t of topologies) bootSpec(t.spec, { configPath: t.path });
   const times = topologies.map(() => [] as number[]);
   let gcMs = 0;
@@ -43,6 +45,7 @@ export async function benchBoot(
   });
   obs.observe({ entryTypes: ['gc'] });
   let sum = 0;
+  const c0 = process.cpuUsage();
   const l0 = performance.now();
   for (let r = 0; r < rounds; r++) {
     topologies.forEach((t, i) => {
@@ -54,9 +57,10 @@ export async function benchBoot(
     });
   }
   const loopMs = performance.now() - l0;
+  const cpu = process.cpuUsage(c0);
   // gc entries are delivered asynchronously: let them arrive before reading the sum.
   await new Promise((resolve) => setTimeout(resolve, 50));
   obs.disconnect();
   const perTopologyMs = times.map(median);
-  return { medianMs: median(perTopologyMs), meanMs: sum / (rounds * topologies.length), gcShare: gcMs / loopMs, perTopologyMs };
+  return { medianMs: median(perTopologyMs), meanMs: sum / (rounds * topologies.length), cpuMeanMs: (cpu.user + cpu.system) / 1000 / (rounds * topologies.length), gcShare: gcMs / loopMs, perTopologyMs };
 }
