@@ -78,3 +78,12 @@ export function benchCliBatch(topologyPaths: readonly string[], count = 1000, ru
     note: `${count} configs (${topologyPaths.length} recorded SeaBIOS topologies repeated) in one process: ${all.toFixed(0)} ms, one config ${one.toFixed(0)} ms; (batch − one) / ${count - 1}, median of ${runs}`,
   };
 }
+
+/** The same batch in CPU time (user + system of the child, bash `times`): (batch − one config) / (count − 1), median of `runs`. */
+export function benchCliBatchCpu(topologyPaths: readonly string[], count = 1000, runs = 3): { msPerConfig: number } {
+  const paths: string[] = [];
+  for (let i = 0; paths.length < count; i++) paths.push(topologyPaths[i % topologyPaths.length]!);
+  const one = median(Array.from({ length: runs }, () => cpuOnce(['boot', '--json', paths[0]!])));
+  const all = median(Array.from({ length: runs }, () => cpuOnce(['boot', '--json', ...paths])));
+  return { msPerConfig: (all - one) / (count - 1) };
+}
