@@ -7,7 +7,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /**
- * Piscina workers are plain Node threads: they cannot load the TypeScript sources vitest runs.
+ * Sweep workers are plain Node threads: they cannot load the TypeScript sources vitest runs.
  * So the sweep tests compile the project (tsconfig.build.json, ~3 s) into a fresh temp folder and
  * point the pool at that worker. A fresh build, unlike a possibly stale dist/, always matches
  * the sources under test. tsc still emits when someone else's in-progress file has type errors.
