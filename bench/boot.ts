@@ -1,4 +1,5 @@
 import { readdirSync } from 'node:fs';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { bootSpec } from '../vmm/boot/index.js';
 import { loadConfigFile } from '../vmm/config/index.js';
@@ -24,20 +25,42 @@ export function fixtureTopologies(): Topology[] {
 }
 
 /**
- * Median over topologies of each topology's median boot time (ms), one process, warm: every
- * topology boots `warmup` times first, then `rounds` timed boots (config parsing is not timed).
+ * Per topology: `warmup` boots, then `rounds` timed boots, interleaved across topologies so a GC
+ * pause does not land on one topology only (config parsing is not timed). medianMs: median over
+ * topologies of each one's median; meanMs: mean of every timed boot (GC pauses included);
+ * cpuMeanMs: the process's CPU time over the loop per boot (what the boots cost, not what the
+ * scheduler of a shared machine added to their wall time, GC helper threads included);
+ * gcShare: time in garbage collection (PerformanceObserver 'gc' entries) over the timed loop's time.
  */
-export function benchBoot(topologies: readonly Topology[], rounds = 31, warmup = 10): { medianMs: number; perTopologyMs: number[] } {
+export async function benchBoot(
+  topologies: readonly Topology[],
+  rounds = 31,
+  warmup = 10,
+): Promise<{ medianMs: number; meanMs: number; cpuMeanMs: number; gcShare: number; perTopologyMs: number[] }> {
   for (let w = 0; w < warmup; w++) for (const t of topologies) bootSpec(t.spec, { configPath: t.path });
   const times = topologies.map(() => [] as number[]);
-  // Interleave topologies across rounds so a GC pause does not land on one topology only.
+  let gcMs = 0;
+  const obs = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) gcMs += e.duration;
+  });
+  obs.observe({ entryTypes: ['gc'] });
+  let sum = 0;
+  const c0 = process.cpuUsage();
+  const l0 = performance.now();
   for (let r = 0; r < rounds; r++) {
     topologies.forEach((t, i) => {
       const t0 = performance.now();
       bootSpec(t.spec, { configPath: t.path });
-      times[i]!.push(performance.now() - t0);
+      const dt = performance.now() - t0;
+      times[i]!.push(dt);
+      sum += dt;
     });
   }
+  const loopMs = performance.now() - l0;
+  const cpu = process.cpuUsage(c0);
+  // gc entries are delivered asynchronously: let them arrive before reading the sum.
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  obs.disconnect();
   const perTopologyMs = times.map(median);
-  return { medianMs: median(perTopologyMs), perTopologyMs };
+  return { medianMs: median(perTopologyMs), meanMs: sum / (rounds * topologies.length), cpuMeanMs: (cpu.user + cpu.system) / 1000 / (rounds * topologies.length), gcShare: gcMs / loopMs, perTopologyMs };
 }

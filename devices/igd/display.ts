@@ -17,6 +17,26 @@ export const DSPASURF = 0x7019c; // graphics address of the surface (4 KiB align
 export const DSPCNTR_ENABLE = 0x8000_0000;
 
 const PAGE = 4096;
+const FNV_PRIME = 0x01000193;
+
+/**
+ * FNV-1a over a zero byte is h = h * prime (xor with 0 is a no-op), so a whole zero page is one
+ * multiplication by prime^4096 mod 2^32: the fingerprint of a never-written page (most of a fresh
+ * framebuffer) without touching its 4096 bytes one by one.
+ */
+const FNV_PRIME_POW_PAGE = ((): number => {
+  let m = 1;
+  for (let i = 0; i < PAGE; i++) m = Math.imul(m, FNV_PRIME);
+  return m;
+})();
+
+/** True when the page in `words` (a Uint32Array view of the scratch page) is all zero: a word at a time. */
+function zeroPage(words: Uint32Array): boolean {
+  for (let i = 0; i < words.length; i += 8) {
+    if ((words[i]! | words[i + 1]! | words[i + 2]! | words[i + 3]! | words[i + 4]! | words[i + 5]! | words[i + 6]! | words[i + 7]!) !== 0) return false;
+  }
+  return true;
+}
 
 /** The GTT as the display engine reads it (devices/igd/gtt.ts Gtt satisfies this). */
 export interface GttView {
@@ -77,6 +97,7 @@ export function scanOutFrame(gtt: GttView, dma: DmaPort, mode: DisplayMode, scra
   const bytes = mode.enabled ? mode.stride * mode.height : 0;
   const first = Math.floor(mode.surface / PAGE);
   const pages = Math.ceil(((mode.surface % PAGE) + bytes) / PAGE);
+  const words = scratch.byteOffset % 4 === 0 ? new Uint32Array(scratch.buffer, scratch.byteOffset, PAGE / 4) : undefined;
   for (let i = 0; i < pages; i++) {
     const idx = first + i;
     if (idx >= gtt.entries) {
@@ -91,7 +112,8 @@ export function scanOutFrame(gtt: GttView, dma: DmaPort, mode: DisplayMode, scra
     firstPage ??= a;
     if (dma.readBytes(a, scratch)) readPages++;
     else faultedPages++;
-    for (let b = 0; b < PAGE; b++) h = Math.imul(h ^ scratch[b]!, 0x01000193);
+    if (words !== undefined && zeroPage(words)) h = Math.imul(h, FNV_PRIME_POW_PAGE);
+    else for (let b = 0; b < PAGE; b++) h = Math.imul(h ^ scratch[b]!, FNV_PRIME);
   }
   return { ...mode, pages, readPages, faultedPages, invalidEntries, outOfRange, firstPage, fingerprint: h >>> 0 };
 }

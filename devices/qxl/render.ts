@@ -122,6 +122,8 @@ export function toXrgb(format: number, v: number): number {
 
 /** Pixels painted per row chunk (bounds the row buffer whatever width a guest declares). */
 const ROW_CHUNK = 16384;
+/** Typed arrays use the host's byte order; a 32 bpp row is written a word at a time only where that is little-endian (QXL's). */
+const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 /** Whether the model reads and writes this format's pixels (16 and 32 bpp). */
 export function paintable(format: number): boolean {
@@ -153,6 +155,7 @@ export function paint(s: SurfaceView, r: Rect, readDest: boolean, value: (x: num
   if (!paintable(s.format)) return true;
   const bytesPP = surfaceBpp(s.format) / 8;
   const buf = new Uint8Array(Math.min(ROW_CHUNK, r.right - r.left) * bytesPP);
+  if (bytesPP === 4 && HOST_LITTLE_ENDIAN) return paint32(s, r, readDest, value, buf);
   let ok = true;
   for (let y = r.top; y < r.bottom; y++) {
     for (let x0 = r.left; x0 < r.right; x0 += ROW_CHUNK) {
@@ -169,6 +172,27 @@ export function paint(s: SurfaceView, r: Rect, readDest: boolean, value: (x: num
           row[p + 2] = v >>> 16;
           row[p + 3] = v >>> 24;
         }
+      }
+      if (!s.target.writeBytes(off, row)) ok = false;
+    }
+  }
+  return ok;
+}
+
+/** paint() for 32 bpp on a little-endian host: each pixel is one Uint32 store (and load), not four bytes. */
+function paint32(s: SurfaceView, r: Rect, readDest: boolean, value: (x: number, y: number, dst: number) => number, buf: Uint8Array): boolean {
+  const words = new Uint32Array(buf.buffer, buf.byteOffset, buf.length >>> 2);
+  let ok = true;
+  for (let y = r.top; y < r.bottom; y++) {
+    for (let x0 = r.left; x0 < r.right; x0 += ROW_CHUNK) {
+      const w = Math.min(ROW_CHUNK, r.right - x0);
+      const row = buf.subarray(0, w * 4);
+      const off = rowOffset(s, y) + x0 * 4;
+      if (readDest) {
+        s.target.readBytes(off, row);
+        for (let i = 0; i < w; i++) words[i] = value(x0 + i, y, words[i]!);
+      } else {
+        for (let i = 0; i < w; i++) words[i] = value(x0 + i, y, 0);
       }
       if (!s.target.writeBytes(off, row)) ok = false;
     }

@@ -59,12 +59,16 @@ describe('sweep engine', () => {
     expect(rows.map((r) => [r.status, r.strategy, r.faults, r.corruption])).toEqual(Array(12).fill(['clean', null, 0, 0]));
   });
 
-  it('records a config the worker cannot load as a failed row instead of stopping the sweep', async () => {
+  it('records a config that did not load as a failed row, on the main thread and in the worker', async () => {
     const specs = load(paths.slice(0, 2));
-    const plan: SweepPlan = { quirks: true, configs: [...plan2(specs), { path: join(OWN, 'no-such.yaml'), strategies: [null], vbios: [null] }] };
-    const rows = await collect(plan, [...specs, specs[0]!], 2, { chunkSize: 1, workerFile: compiled!.workerFile });
-    expect(rows.map((r) => r.status)).toEqual(['clean', 'clean', 'failed']);
-    expect(rows[2]!.error).toMatch(/^config error: /);
+    const plan: SweepPlan = { quirks: true, configs: [...plan2(specs), { path: join(OWN, 'no-such.yaml'), strategies: [null], vbios: [null] }, ...plan2(specs)] };
+    const source = (i: number): MachineSpec | string => (i === 2 ? 'config error: no such file' : specs[i % 3]!.spec);
+    for (const jobs of [1, 2]) {
+      const rows: SweepRow[] = [];
+      await runSweep(plan, { jobs, chunkSize: 1, specs: source, workerFile: compiled!.workerFile, onRows: (r) => rows.push(...r) });
+      expect(rows.map((r) => r.status)).toEqual(['clean', 'clean', 'failed', 'clean', 'clean']);
+      expect(rows[2]!.error).toBe('config error: no such file');
+    }
   });
 });
 

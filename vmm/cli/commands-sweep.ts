@@ -46,7 +46,7 @@ export function registerSweepCommands(program: Command, setCode: (c: number) => 
     .option('--strategies <list>', `comma-separated IGD strategies for IGD machines (${IGD_STRATEGIES.join(', ')}); default each config's own`)
     .option('--vbios <list>', "comma-separated vBIOS behaviours for IGD machines (reads-bdsm, cached-host-bdsm, a ROM program path); default each config's own")
     .option('--jobs <n>', `worker threads; 1 runs inline (default: inline below ${AUTO_POOL_MIN} runs, else ${availableParallelism()})`)
-    .option('--chunk <n>', 'combinations per worker task (default: from the sweep size, 64-512 on big sweeps)')
+    .option('--chunk <n>', 'combinations per worker task (default: from the sweep size, 16-256 on big sweeps)')
     .option('--json <file>', 'write one JSON line per combination, in index order')
     .option('--csv <file>', 'write one CSV row per combination, in index order')
     .option('--html <file>', 'write the summary and the address maps of representative runs as one HTML page')

@@ -2,19 +2,39 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
-import { registerBootCommands } from './commands-boot.js';
-import { registerCompareCommand } from './commands-compare.js';
-import { registerConfigCommands } from './commands-config.js';
-import { registerDoctorCommand } from './commands-doctor.js';
-import { registerDumpCommand } from './commands-dump.js';
-import { registerHostCommands } from './commands-host.js';
-import { registerImportCommand } from './commands-import.js';
-import { registerMapCommands } from './commands-map.js';
-import { registerQxlCommands } from './commands-qxl.js';
-import { registerRomCommand } from './commands-rom.js';
-import { registerSweepCommands } from './commands-sweep.js';
 import { EXIT_USAGE, UsageError } from './errors.js';
 import { packageVersion } from './version.js';
+
+type Register = (program: Command, setCode: (c: number) => void) => void;
+
+/**
+ * Command name → its module, imported only when that command runs (a `boot` never loads the map
+ * renderer, the sweep engine or the dump code); help and unknown commands load them all so the
+ * usage text lists every command.
+ */
+const COMMAND_MODULES: Readonly<Record<string, () => Promise<Register>>> = {
+  boot: async () => (await import('./commands-boot.js')).registerBootCommands,
+  validate: async () => (await import('./commands-config.js')).registerConfigCommands,
+  'qemu-args': async () => (await import('./commands-config.js')).registerConfigCommands,
+  schema: async () => (await import('./commands-config.js')).registerConfigCommands,
+  compare: async () => (await import('./commands-compare.js')).registerCompareCommand,
+  dump: async () => (await import('./commands-dump.js')).registerDumpCommand,
+  map: async () => (await import('./commands-map.js')).registerMapCommands,
+  sweep: async () => (await import('./commands-sweep.js')).registerSweepCommands,
+  'qxl-replay': async () => (await import('./commands-qxl.js')).registerQxlCommands,
+  'qxl-size': async () => (await import('./commands-qxl.js')).registerQxlCommands,
+  import: async () => (await import('./commands-import.js')).registerImportCommand,
+  host: async () => (await import('./commands-host.js')).registerHostCommands,
+  doctor: async () => (await import('./commands-doctor.js')).registerDoctorCommand,
+  rom: async () => (await import('./commands-rom.js')).registerRomCommand,
+};
+
+async function commandsFor(name: string | undefined): Promise<Register[]> {
+  const one = name !== undefined ? COMMAND_MODULES[name] : undefined;
+  if (one !== undefined) return [await one()];
+  const all = await Promise.all(Object.values(COMMAND_MODULES).map((load) => load()));
+  return [...new Set(all)];
+}
 
 /** vfio-sim's command line. Exit codes: 0 success, 1 a boot failed or faulted (with --fail-on-fault), 2 bad usage or config. */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -29,17 +49,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const setCode = (c: number): void => {
     code = Math.max(code, c);
   };
-  registerBootCommands(program, setCode);
-  registerConfigCommands(program, setCode);
-  registerCompareCommand(program, setCode);
-  registerDumpCommand(program, setCode);
-  registerMapCommands(program, setCode);
-  registerSweepCommands(program, setCode);
-  registerQxlCommands(program, setCode);
-  registerImportCommand(program, setCode);
-  registerHostCommands(program, setCode);
-  registerDoctorCommand(program, setCode);
-  registerRomCommand(program, setCode);
+  for (const register of await commandsFor(argv[0])) register(program, setCode);
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (e) {

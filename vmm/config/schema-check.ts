@@ -1,21 +1,15 @@
-import AjvModule, { type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { didYouMean, show } from './errors.js';
 import { SIZE_DESCRIPTION } from './size.js';
 import type { Problem } from './igd.js';
-import { configSchema } from './schema.js';
+import { loadConfigValidator } from './validator.js';
 import type { PathSeg } from './yaml-doc.js';
-
-// ajv is CommonJS: under NodeNext its default export arrives as the module object.
-type AjvClass = typeof AjvModule.default;
-const Ajv: AjvClass = (AjvModule as unknown as { default?: AjvClass }).default ?? (AjvModule as unknown as AjvClass);
 
 let validator: ValidateFunction | undefined;
 
+/** Loaded on first use (precompiled at build time when dist/ has it), not at import. */
 function compiled(): ValidateFunction {
-  if (validator === undefined) {
-    const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, strictRequired: false, allowUnionTypes: true });
-    validator = ajv.compile(configSchema({ validation: true }));
-  }
+  validator ??= loadConfigValidator().validate;
   return validator;
 }
 

@@ -11,6 +11,8 @@ import { HOST_WINDOW_SIZE } from './host-tables.js';
 const TWO32 = 0x1_0000_0000;
 /** 4 KiB frames covered by one entry at level 1, 2, 3. */
 const FRAMES = [0, 1, 512, 262144] as const;
+/** Entries of the direct-mapped front (a power of two). */
+const L1_SIZE = 64;
 
 export class Iotlb {
   /** (sourceId << 2 | level) + 1; 0 marks an empty slot. */
@@ -29,6 +31,14 @@ export class Iotlb {
   private readonly perLevel = new Int32Array(4);
   size = 0;
   fullFlushes = 0;
+  /**
+   * A direct-mapped front of L1_SIZE entries by 4 KiB frame: (frame * 2^16 + source id + 1) → slot,
+   * so a hit on a recently used page skips the hash and the per-level probes. Slots never move
+   * while entries are only added or replaced (linear probing without deletion); every removal goes
+   * through flushAll, which empties the front too. Answers are the hash table's, only sooner.
+   */
+  private readonly l1Key = new Float64Array(L1_SIZE);
+  private readonly l1Slot = new Int32Array(L1_SIZE);
 
   // scratch for rebuilds after selective invalidation
   private readonly sTag: Int32Array;
@@ -77,6 +87,18 @@ export class Iotlb {
   /** Slot caching the page that holds 4 KiB frame `pfn` for `sourceId`, or -1. */
   lookup(sourceId: number, pfn: number): number {
     if (this.size === 0) return -1;
+    const key = pfn * 65536 + sourceId + 1;
+    const j = pfn & (L1_SIZE - 1);
+    if (this.l1Key[j] === key) return this.l1Slot[j]!;
+    const s = this.probe(sourceId, pfn);
+    if (s >= 0) {
+      this.l1Key[j] = key;
+      this.l1Slot[j] = s;
+    }
+    return s;
+  }
+
+  private probe(sourceId: number, pfn: number): number {
     const base = (sourceId << 2) + 1;
     if (this.perLevel[1] !== 0) {
       const s = this.find(base + 1, pfn);
@@ -132,6 +154,7 @@ export class Iotlb {
   flushAll(): void {
     if (this.size === 0) return;
     this.tag.fill(0);
+    this.l1Key.fill(0);
     this.perLevel.fill(0);
     this.size = 0;
   }

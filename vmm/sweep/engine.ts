@@ -4,13 +4,14 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { runChunk, type SpecSource } from './chunk.js';
 import { planSize, planStarts, type SweepPlan } from './plan.js';
 import type { SweepRow } from './row.js';
+import { shipSpecs, type WorkerMessage, type WorkerStart } from './protocol.js';
 
 export interface SweepRunOptions {
   /** 1 = inline in this thread (no pool); default: inline below AUTO_POOL_MIN combinations, else os.availableParallelism(). */
   readonly jobs?: number;
-  /** Combinations per task; default from the plan size (64–512 on big sweeps, peers-style.md §3.3). */
+  /** Combinations per task; default from the plan size (defaultChunkSize). */
   readonly chunkSize?: number;
-  /** Specs for the inline path (index = plan config index); workers load their own by path. */
+  /** Specs by plan config index, parsed once here; workers get them with their start data. */
   readonly specs: SpecSource;
   /** Rows in index order, a chunk at a time, as soon as every earlier chunk is done. */
   readonly onRows?: (rows: readonly SweepRow[]) => void;
@@ -29,15 +30,20 @@ export interface SweepStats {
 }
 
 /**
- * Below this many combinations the default is inline: starting workers (module load, config
- * parsing, a cold JIT) costs a few hundred ms, more than a small sweep takes on one thread.
+ * Below this many combinations the default is inline: a worker's start (loading the boot path,
+ * a cold JIT) costs 100-200 ms of CPU, more than a small sweep gains from a second thread.
  */
 export const AUTO_POOL_MIN = 2048;
 
+/**
+ * About 32 chunks per thread, 16-256 combinations each: claiming a chunk is one Atomics.add, so
+ * small chunks cost nothing and keep the tail short (the last chunk decides when the sweep ends,
+ * and one chunk of a slow topology on a loaded machine is most of a second at 128 or more).
+ */
 export function defaultChunkSize(total: number, jobs: number): number {
-  const spread = Math.ceil(total / (jobs * 8)); // about 8 tasks per thread so the tail balances
-  const floor = Math.min(64, Math.max(1, Math.ceil(total / (jobs * 2))));
-  return Math.min(512, Math.max(floor, spread));
+  const spread = Math.ceil(total / (jobs * 32));
+  const floor = Math.min(16, Math.max(1, Math.ceil(total / (jobs * 2))));
+  return Math.min(256, Math.max(floor, spread));
 }
 
 /**
@@ -62,8 +68,7 @@ export function resolveWorkerFile(): string | null {
 
 /**
  * Runs every combination of the plan. Rows are delivered in index order whatever the completion
- * order, so output files are identical for any --jobs. At most 2 tasks per thread are in flight
- * (back-pressure instead of queueing every chunk at once).
+ * order, so output files are identical for any --jobs.
  */
 export async function runSweep(plan: SweepPlan, opts: SweepRunOptions): Promise<SweepStats> {
   const total = planSize(plan);
@@ -96,20 +101,39 @@ export async function runSweep(plan: SweepPlan, opts: SweepRunOptions): Promise<
 
   const workerFile = opts.workerFile ?? resolveWorkerFile();
   if (workerFile === null) throw new Error('no compiled sweep worker (dist/vmm/sweep/worker.js): run `npm run build`, or use --jobs 1');
-  const { Piscina } = await import('piscina');
-  const pool = new Piscina({ filename: workerFile, minThreads: jobs, maxThreads: jobs, idleTimeout: 60_000, workerData: plan });
-  let next = 0;
-  const lane = async (): Promise<void> => {
-    while (next < nChunks) {
-      const c = next++;
-      const rows = (await pool.run(range(c), opts.signal ? { signal: opts.signal } : {})) as SweepRow[];
-      deliver(c, rows);
-    }
-  };
+  // jobs threads in all: this one boots too, beside jobs - 1 workers; every thread claims the next
+  // chunk from one shared counter, so a slow start (a worker's module load) or a slow chunk only
+  // shifts work to the others.
+  const counter = new Int32Array(new SharedArrayBuffer(4));
+  const start: WorkerStart = { plan, specs: shipSpecs(plan, opts.specs), counter: counter.buffer as SharedArrayBuffer, chunkSize, total };
+  const { Worker } = await import('node:worker_threads');
+  const workers = Array.from({ length: jobs - 1 }, () => new Worker(new URL(workerFile), { workerData: start }));
+  const finished = workers.map(
+    (w) =>
+      new Promise<void>((resolve, reject) => {
+        w.on('message', (m: WorkerMessage) => (m.chunk < 0 ? resolve() : deliver(m.chunk, m.rows)));
+        w.on('error', reject);
+        w.on('exit', (code) => reject(new Error(`sweep worker exited (code ${code}) before finishing`)));
+      }),
+  );
+  // A failed worker must not leave the others claiming chunks nobody waits for.
+  const stopAll = (): void => void Atomics.store(counter, 0, nChunks);
+  finished.forEach((f) => f.catch(stopAll));
   try {
-    await Promise.all(Array.from({ length: Math.min(nChunks, jobs * 2) }, lane));
+    for (let c = Atomics.add(counter, 0, 1); c < nChunks; c = Atomics.add(counter, 0, 1)) {
+      if (opts.signal?.aborted) {
+        stopAll();
+        throw new Error('sweep aborted');
+      }
+      deliver(c, runChunk(plan, starts, opts.specs, range(c)));
+      // Let the workers' finished chunks in between ours (progress, and rows written as they come).
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    await Promise.all(finished);
+    if (opts.signal?.aborted) throw new Error('sweep aborted');
     return { total, jobs, chunkSize, ms: performance.now() - t0 };
   } finally {
-    await pool.destroy();
+    stopAll();
+    await Promise.all(workers.map((w) => w.terminate()));
   }
 }

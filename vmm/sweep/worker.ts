@@ -1,27 +1,20 @@
-import Piscina from 'piscina';
-import { loadConfigFile } from '../config/index.js';
-import type { MachineSpec } from '../config/spec.js';
-import { runChunk, type ChunkTask } from './chunk.js';
-import { planStarts, type SweepPlan } from './plan.js';
-import type { SweepRow } from './row.js';
+/**
+ * A sweep worker thread. It imports the boot path only (no YAML parser, no schema validator, no
+ * CLI): the main thread parsed every config once and the specs arrive with the start data. Chunks
+ * are claimed from the shared counter until none is left, each posted back as soon as it is booted.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { runChunk } from './chunk.js';
+import { planStarts } from './plan.js';
+import { shippedSource, type WorkerStart } from './protocol.js';
 
-/** piscina worker: the plan arrives once as workerData; configs are loaded by path on first use. */
-const plan = Piscina.workerData as SweepPlan;
-const starts = planStarts(plan);
-/** By path: a plan may list one file several times (a bench repeating topologies). */
-const cache = new Map<string, MachineSpec | string>();
-
-function spec(i: number): MachineSpec | string {
-  const path = plan.configs[i]!.path;
-  let s = cache.get(path);
-  if (s === undefined) {
-    const r = loadConfigFile(path);
-    s = r.ok ? r.spec : `config error: ${r.errors.map((e) => e.message).join('; ')}`;
-    cache.set(path, s);
-  }
-  return s;
+const start = workerData as WorkerStart;
+const counter = new Int32Array(start.counter);
+const starts = planStarts(start.plan);
+const specs = shippedSource(start.specs);
+const nChunks = Math.ceil(start.total / start.chunkSize);
+for (let c = Atomics.add(counter, 0, 1); c < nChunks; c = Atomics.add(counter, 0, 1)) {
+  const from = c * start.chunkSize;
+  parentPort!.postMessage({ chunk: c, rows: runChunk(start.plan, starts, specs, { from, to: Math.min(start.total, from + start.chunkSize) }) });
 }
-
-export default function sweepChunk(task: ChunkTask): SweepRow[] {
-  return runChunk(plan, starts, spec, task);
-}
+parentPort!.postMessage({ chunk: -1, rows: [] });
