@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT } from './compiled.js';
+import { ROOT } from '../helpers/compiled.js';
 
 /** Every module a source file reaches through static imports (relative ones by path, packages by name). */
 function closure(entry: string): { files: Set<string>; packages: Set<string> } {
