@@ -1,10 +1,10 @@
 // Starts each config's `vfio-sim qemu-args` line in the real QEMU of its profile (paused with -S, stopped after
-// 2 s) and prints one JSON line per config: accepted, or QEMU's first error line. QEMU 7.2 is the host's, 10.0 runs
-// in the trixie chroot ($QEMU10_ROOT, default /srv/chroot/trixie). Usage: node scripts/check-qemu-args.mjs CONFIG...
+// 2 s) and prints one JSON line per config: accepted, or QEMU's first error line. QEMU 7.2 is the host's (also for
+// 9.x profiles), 10.0 runs in the trixie chroot (also for 10.1) ($QEMU10_ROOT, default /srv/chroot/trixie). Usage: node scripts/check-qemu-args.mjs CONFIG...
 import { spawnSync } from 'node:child_process';
 import { registerAllModels } from '../dist/devices/index.js';
 import { formatConfigError, loadConfigFile, qemuCommandLine } from '../dist/vmm/config/index.js';
-import { DEFAULT_QEMU } from '../dist/vmm/profile/index.js';
+import { DEFAULT_QEMU, QEMU_RELEASES } from '../dist/vmm/profile/index.js';
 
 registerAllModels();
 for (const path of process.argv.slice(2)) {
@@ -14,7 +14,9 @@ for (const path of process.argv.slice(2)) {
     continue;
   }
   const qemu = loaded.spec.machine.qemu ?? DEFAULT_QEMU;
-  const root = qemu === '7.2' ? (process.env.QEMU72_ROOT ?? '/') : (process.env.QEMU10_ROOT ?? '/srv/chroot/trixie');
+  // The QEMU of the profile's recorded placement: 7.2 (host, Debian 12) for 7.2 and 9.x, 10.0 (trixie) for 10.x.
+  const placement = QEMU_RELEASES[qemu].placement;
+  const root = placement === '7.2' ? (process.env.QEMU72_ROOT ?? '/') : (process.env.QEMU10_ROOT ?? '/srv/chroot/trixie');
   const { args, dropped } = qemuCommandLine(loaded.spec);
   const cmd = [...(root === '/' ? [] : ['chroot', root]), 'timeout', '2', ...args, '-S'];
   const r = spawnSync(cmd[0], cmd.slice(1), { encoding: 'utf8' });

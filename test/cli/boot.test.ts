@@ -121,6 +121,6 @@ describe('vfio-sim compare', () => {
     expect(cmp.columns[0]!.guestBdsm).toBe('0x7af00000');
     expect(cmp.columns[1]!.e820Changes).toEqual([]);
     const text = await runCli('compare', 'configs/igd-skl-q35.yaml', '--strategies', 'e820-reserved,lpc-bars');
-    expect(text.stdout).toMatch(/BDSM \(guest\)\s+0x7af00000\s+0xf0000000/);
+    expect(text.stdout).toMatch(/BDSM \(guest\)\s+0x7af00000\s+0xf8000000/);
   });
 });

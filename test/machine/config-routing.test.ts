@@ -20,10 +20,12 @@ devices:
   return new Machine(r.spec);
 }
 
+/** Firmware's config cycles to a bridge's bus numbers (through the host, which applies what each write changed). */
 function number(m: Machine, id: string, sec: number, sub: number): void {
   const br = m.byId.get(id)!;
-  br.configWrite(PCI_SECONDARY_BUS, 1, sec);
-  br.configWrite(PCI_SUBORDINATE_BUS, 1, sub);
+  const bus = br.busNode!.number();
+  m.pci.configWrite(bus, br.devfn, PCI_SECONDARY_BUS, 1, sec);
+  m.pci.configWrite(bus, br.devfn, PCI_SUBORDINATE_BUS, 1, sub);
 }
 
 describe("config cycles reach the bus QEMU's pci_find_bus_nr picks", () => {

@@ -118,7 +118,7 @@ describe('README examples', () => {
       expect.stringMatching(/^\s+e820-reserved\s+lpc-bars$/),
       expect.stringMatching(/^\s+-+\s+-+$/),
     ]);
-    expect(table).toMatch(/^BDSM \(guest\)\s+0x7af00000\s+0xf0000000$/m);
+    expect(table).toMatch(/^BDSM \(guest\)\s+0x7af00000\s+0xf8000000$/m);
   });
 
   it('the machine config example is a valid config', () => {

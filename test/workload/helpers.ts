@@ -2,6 +2,7 @@ import { parseConfig, formatConfigError } from '../../vmm/config/index.js';
 import type { MachineSpec } from '../../vmm/config/spec.js';
 import { bootSpec } from '../../vmm/boot/index.js';
 import type { Machine } from '../../vmm/machine/machine.js';
+import type { Workload } from '../../vmm/workload/types.js';
 
 /** Two QXL heads on q35 at fixed slots (BAR0s at 0xec000000 and 0xf4000000 after SeaBIOS), then `workload`. */
 export const TWO_HEADS = `machine: { type: q35, memory: 2G }
@@ -18,7 +19,7 @@ export function spec(yaml: string): MachineSpec {
 }
 
 /** Boots the YAML (firmware placement included) and returns the machine and the workload as written. */
-export function boot(yaml: string): { machine: Machine; workload: unknown } {
+export function boot(yaml: string): { machine: Machine; workload: Workload | undefined } {
   const s = spec(yaml);
   // The caller runs the workload itself, so the boot must not run it first.
   return { machine: bootSpec({ ...s, workload: undefined }).machine, workload: s.workload };

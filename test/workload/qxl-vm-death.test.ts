@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { qxlDevices } from '../../vmm/workload/qxl-report.js';
-import { runWorkload } from '../../vmm/workload/run.js';
+import { runCheckedWorkload } from '../../vmm/workload/run.js';
 import { boot } from './helpers.js';
 
 const ONE_HEAD = (props = '') => `machine: { type: q35, memory: 1G }
@@ -20,7 +20,7 @@ describe('a VM a guest action killed', () => {
     const { machine, workload } = boot(ONE_HEAD());
     const dev = qxlDevices(machine)[0]!;
     dev.fatal('bad-command-type', '0'); // as if the guest had pushed a NOP command before the workload
-    const run = runWorkload(machine, workload);
+    const run = runCheckedWorkload(machine, workload);
     expect(run.workload?.steps).toBe(0);
     expect(run.sections['vm']).toEqual({
       status: 'dead',
@@ -32,7 +32,7 @@ describe('a VM a guest action killed', () => {
 
   it('revision 2: destroy-surface no longer uses the sync DESTROY_SURFACE_WAIT that aborts QEMU; all steps run', () => {
     const { machine, workload } = boot(ONE_HEAD(', props: { revision: 2 }'));
-    const run = runWorkload(machine, workload);
+    const run = runCheckedWorkload(machine, workload);
     expect(run.sections['vm']).toBeUndefined();
     expect(run.workload?.steps).toBe(6);
     expect(run.workload?.events.filter((e) => e.kind === 'vm-dead')).toEqual([]);
