@@ -1,4 +1,4 @@
-/** Dirty-VRAM tracking of several framebuffers (issue 5). Semantics: README-section.md in this directory. */
+/** Dirty-VRAM tracking of several framebuffers: semantics in the README (Dirty-VRAM tracking) and docs/qxl.md. */
 export { DirtyTracker } from './tracker.js';
 export { FramebufferTracker } from './framebuffers.js';
 export type { FramebufferSpec, FramebufferDirtyReport, FramebufferPoll } from './framebuffers.js';

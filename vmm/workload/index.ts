@@ -1,4 +1,4 @@
-/** Scripted display activity after boot (issue 5 item 3, issue 4's report): format in README-section.md. */
+/** Scripted display activity after boot: the format is documented in the README (Workloads), the design in docs/qxl.md. */
 export { runWorkload, runCheckedWorkload, type RunOptions, type WorkloadRun, type WorkloadSection } from './run.js';
 export { qxlReportSection, LISTED_PER_KIND, type QxlReport, type QxlReportEvent } from './qxl-report.js';
 export { validateWorkload, type ValidateOptions } from './validate.js';

@@ -1,5 +1,5 @@
 /**
- * The workload format (README-section.md in this directory): scripted display activity run after boot.
+ * The workload format (README: Workloads): scripted display activity run after boot.
  * `validateWorkload` turns the YAML value into these shapes; `runWorkload` executes them.
  */
 
