@@ -31,6 +31,7 @@ function modeReason(spec: MachineSpec, report: BootReport, igd: IgdFunction): st
       ? 'legacy mode: QEMU ≤ 9.x enables it for an IGD at 00:02.0 on i440fx with 00:1f.0 free'
       : `legacy mode: ${lm === 'on' ? 'x-igd-legacy-mode=on' : `auto: gen ${igd.gen} VGA-class IGD at 00:02.0 on i440fx`}`;
   }
+  if (report.igd?.skipped != null) return `not legacy mode: ${report.igd.skipped}`;
   if (lm === 'off' || lm === false) return 'not legacy mode: x-igd-legacy-mode=off (UPT mode: the guest sees the IGD as a plain device)';
   if (spec.machine.type === 'q35') return 'not legacy mode: on q35 00:1f.0 holds the ICH9 LPC, so QEMU cannot create its LPC bridge there ("cannot support legacy mode due to existing devices at address 1f.0")';
   if (igd.gen >= 10) return `not legacy mode: QEMU's automatic legacy mode covers gen 6..9 only (this is gen ${igd.gen})`;
@@ -53,7 +54,7 @@ function igdFacts(spec: MachineSpec, report: BootReport, igd: IgdFunction): IgdF
     generation: r.generation,
     platform: r.generationName,
     deviceId: r.deviceId,
-    behaviour: r.qemuLine,
+    qemuLine: r.qemuLine,
     legacyMode: r.legacyMode,
     modeReason: modeReason(spec, report, igd),
     strategy: r.strategy,
@@ -65,23 +66,18 @@ function igdFacts(spec: MachineSpec, report: BootReport, igd: IgdFunction): IgdF
   };
 }
 
-/**
- * QEMU errors that do not stop QEMU: in automatic legacy mode a failed precondition only skips IGD setup (the
- * error is followed by "IGD legacy mode disabled"), and QEMU 10.0 reports a bad x-igd-gms and keeps the host's GMS
- * (hw/vfio/igd.c vfio_pci_igd_setup / vfio_probe_igd_config_quirk). Every other error fails the device's realize,
- * and QEMU exits with it.
- */
-const NON_FATAL = [/^Unsupported IGD GMS value/, /^x-igd-gms is not supported/];
+/** The boot report's "QEMU refuses to start: …" prefix; the fact carries QEMU's own message. */
+const REFUSED_PREFIX = 'QEMU refuses to start: ';
 
+/**
+ * QEMU's realize error when it exits before the guest runs: the IGD report's `refused` (devices/igd/behaviour.ts
+ * decides it per QEMU line; hw/vfio/igd.c error paths). Errors in automatic legacy mode only skip IGD setup
+ * (`igd.skipped`) and a bad x-igd-gms is reported and ignored: neither stops QEMU, so neither is a refusal.
+ */
 function qemuRefusal(report: BootReport): string | undefined {
-  const q = report.events.filter((e) => e.kind.startsWith('qemu-'));
-  for (let i = 0; i < q.length; i++) {
-    const e = q[i]!;
-    if (e.kind !== 'qemu-error' || NON_FATAL.some((r) => r.test(e.message))) continue;
-    if (q[i + 1]?.message === 'IGD legacy mode disabled') continue;
-    return e.message;
-  }
-  return undefined;
+  const r = report.igd?.refused;
+  if (r === undefined || r === null) return undefined;
+  return r.startsWith(REFUSED_PREFIX) ? r.slice(REFUSED_PREFIX.length) : r;
 }
 
 export function collectFacts(spec: MachineSpec, boot: BootResult): DoctorFacts {
@@ -98,7 +94,7 @@ export function collectFacts(spec: MachineSpec, boot: BootResult): DoctorFacts {
     firmware: profile !== undefined ? `${profile.firmware.type} ${profile.firmware.version}` : (spec.firmware.type ?? 'seabios'),
     cpu: { vendor: profile?.cpu.vendor ?? 'amd', physBits: profile?.cpu['phys-bits'] ?? 40 },
     qemuRefuses: refusal ?? null,
-    qemuMessages: report.events.filter((e) => e.kind.startsWith('qemu-') && e.message !== refusal).map((e) => `${e.kind.slice(5)}: ${e.message}`),
+    qemuMessages: report.events.filter((e) => e.kind.startsWith('qemu-') && e.kind !== 'qemu-refused').map((e) => `${e.kind.slice(5)}: ${e.message}`),
     fwcfg: m.fwcfg.fileNames().map((name) => ({ name, size: m.fwcfg.file(name)?.length ?? 0 })),
     igd: igd !== undefined && report.igd !== undefined ? igdFacts(spec, report, igd) : null,
     iommuFaults: report.iommu?.faultCount ?? 0,

@@ -24,6 +24,7 @@ const HAZARD_FIXES: Readonly<Record<string, string>> = {
   'gen11-stolen-reserved': 'GuC/HuC reach STOLEN_RESERVED by host address: boot with i915.enable_guc=0 (Linux) or expect Code 43 on Windows; identity placement of stolen memory avoids it where the host range is guest RAM',
   'stolen-size-mismatch': 'keep the guest GMS equal to the host BIOS value: drop x-igd-gms, or set the BIOS "DVMT pre-allocated" to the size you need',
   'no-opregion': 'add x-igd-opregion=on to the vfio-pci device (QEMU < 10.1 defaults it off)',
+  'host-asls-visible': 'add x-igd-opregion=on to the vfio-pci device (QEMU < 10.1 defaults it off): QEMU then emulates ASLS and points it at its copy',
   'lpc-ids-missing': 'use machine pc with x-igd-lpc=on (or legacy mode) so QEMU copies the host PCH IDs to 00:1f.0',
   'fake-bar-moves': 'keep the guest from moving the BAR (pci=realloc=off on Linux), or use e820-reserved stolen memory instead of a BAR',
   'fake-bar-moved': 'use e820-reserved stolen memory: a BAR the guest moves leaves BDSM and the GTT pointing at the old address',
@@ -43,6 +44,7 @@ const HAZARD_TITLES: Readonly<Record<string, string>> = {
   'host-bdsm-visible': "the guest reads the host's BDSM, which is not its stolen memory",
   'stolen-size-mismatch': "the guest's stolen size differs from the host BIOS's",
   'no-opregion': 'no OpRegion: Windows fails with Code 43, i915 runs without the VBT',
+  'host-asls-visible': "the guest reads the host's ASLS: no OpRegion in guest memory",
   'lpc-ids-missing': "00:1f.0 does not carry the host PCH's IDs",
   'fake-bar-moves': 'stolen memory sits in a BAR the guest may move',
   'fake-bar-moved': 'the stolen-memory BAR moved after the GTT was programmed',
@@ -65,7 +67,8 @@ export const refusal: Rule = ({ facts }) => {
 };
 
 export const firmwarePanic: Rule = ({ report }) => {
-  if (report.panic === null) return [];
+  // QEMU's own refusal also ends the boot with a panic line; the refusal rule reports it.
+  if (report.panic === null || report.panic === report.igd?.refused) return [];
   const oom = /out of (32|64)bit address space/.test(report.panic);
   return [{
     id: 'firmware-panic', severity: 'fail', title: `the firmware stops: ${report.panic}`,
@@ -79,7 +82,7 @@ export const igdMode: Rule = ({ facts }) => {
   if (g === null) return [];
   const files = facts.fwcfg.filter((f) => f.name.startsWith('etc/igd-')).map((f) => `${f.name} (${f.size} bytes)`);
   return [{
-    id: 'igd-mode', severity: 'info', title: `${g.legacyMode ? 'IGD legacy mode' : 'IGD in UPT mode (not legacy)'} — ${g.platform}, gen ${g.generation}, QEMU behaviour ${g.behaviour}`,
+    id: 'igd-mode', severity: 'info', title: `${g.legacyMode ? 'IGD legacy mode' : 'IGD in UPT mode (not legacy)'} — ${g.platform}, gen ${g.generation}, QEMU behaviour ${g.qemuLine}`,
     cause: `${g.modeReason}; fw_cfg: ${files.length > 0 ? files.join(', ') : 'no etc/igd-* files'}`,
     fix: null,
   }];
@@ -198,7 +201,7 @@ export const guestMessages: Rule = ({ facts, report }) => {
   if (g.opregion === null) {
     out.push({
       id: 'guest-no-vbt', severity: 'warn', title: g.generation >= 12 ? 'xe/i915: "Failed to find VBIOS tables (VBT)"' : 'i915 runs without the VBT (no OpRegion)',
-      cause: 'ASLS reads 0, so the driver finds no OpRegion mailbox with the VBT: outputs and panel timings are guessed',
+      cause: `${big(g.guestReads['0xfc']) === 0 ? 'ASLS reads 0' : `ASLS reads the host's OpRegion address ${g.guestReads['0xfc']}, not a copy in guest memory`}, so the driver finds no OpRegion mailbox with the VBT: outputs and panel timings are guessed`,
       fix: HAZARD_FIXES['no-opregion']!,
     });
   }

@@ -32,7 +32,8 @@ export interface IgdFacts {
   readonly generation: number;
   readonly platform: string;
   readonly deviceId: Hex;
-  readonly behaviour: string;
+  /** The QEMU IGD line applied (the report's igd.qemuLine: '9.1' | '9.2' | '10.0' | '10.1'). */
+  readonly qemuLine: string;
   readonly legacyMode: boolean;
   /** Why QEMU picked (or refused) legacy mode. */
   readonly modeReason: string;
