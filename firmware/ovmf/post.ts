@@ -27,6 +27,8 @@ export interface OvmfDetails {
 const DXE_FREE_BOTTOM = 0x180_0000;
 const INTEL = 0x8086;
 const IGD_DRIVER = 'IgdAssignmentDxe';
+/** VfioIgdPkg's GOP: IntelGopDriver (with PlatformGopPolicy) in the same romfile, a UEFI driver BDS connects. */
+const GOP_DRIVER = 'IntelGopDriver';
 
 /** An Intel display function as IgdAssignmentDxe's PciIoNotify checks it (VGA 0x0300 prog-if 0, or 0x0380). */
 function isIntelDisplay(cfg: PciConfig, d: OvmfDevice): boolean {
@@ -113,8 +115,8 @@ export function ovmfPost(release: OvmfRelease, io: FirmwareIo, options: PostOpti
   place(n.mem64, p.mmio64, '64-bit MMIO');
   place(n.pmem64, p.mmio64, '64-bit prefetchable');
 
-  // Option ROMs are read (and their EFI drivers dispatched); Debian's OVMF has no CSM, so legacy ROM code (a vBIOS,
-  // PostOptions.runOptionRom) never runs.
+  // Option ROMs are read (and their EFI drivers dispatched); Debian's OVMF has no CSM, so legacy ROM code (a vBIOS)
+  // never runs. The one ROM program that does run is an EFI GOP driver (IntelGopDriver), at BDS below.
 
   if (romSize > 0) readOptionRoms(cfg, roots, rom.base);
 
@@ -132,6 +134,15 @@ export function ovmfPost(release: OvmfRelease, io: FirmwareIo, options: PostOpti
 
   // BDS connects every device; each ends with IO, memory and bus-master decoding (observed 0x0007 everywhere).
   for (const d of ctx.all) cfg.write16(d.bdf, 0x04, 0x7);
+
+  // BDS ConnectController starts the GOP of an Intel display whose romfile carries IntelGopDriver (VfioIgdPkg): it
+  // runs after IgdAssignmentDxe (whose PciIo notify ran at enumeration) and reads the BDSM/OpRegion it set up. The
+  // pre-OS program it runs is the VMM's choice (PostOptions.runOptionRom, vmm/igd/pre-os.ts).
+  if (options.runOptionRom !== undefined) {
+    for (const d of displays) {
+      if (d.romSize > 0 && (options.optionRomDrivers?.(d.bdf) ?? []).includes(GOP_DRIVER)) options.runOptionRom(dxe.ctx, d.bdf, rom.base, d.romSize);
+    }
+  }
 
   const placements: Placement[] = [];
   for (const x of programmed) {

@@ -13,8 +13,10 @@ describe('firmware on the command line', () => {
     expect(cmp.columns.map((c) => [c.strategy, c.guestBdsm])).toEqual([
       ['e820-reserved@seabios', null],
       ['uefi-reserved@seabios', null],
-      ['e820-reserved@ovmf', '0x7ae00000'],
-      ['uefi-reserved@ovmf', '0x7ae00000'],
+      // igd-tgl-q35 is QEMU 10.1 with its OVMF 2025.02: IgdAssignmentDxe (from the romfile, whatever the strategy)
+      // allocates below DXE's free top 0x7e93f000 (0x80000000 - 0x16c1000).
+      ['e820-reserved@ovmf', '0x7ad00000'],
+      ['uefi-reserved@ovmf', '0x7ad00000'],
     ]);
   });
 

@@ -54,7 +54,9 @@ describe('compareStrategies', () => {
     const headers = lines.filter((_, i) => lines[i + 1]?.trimStart().startsWith('---'));
     expect(headers.map((l) => l.split(/\s+/).filter(Boolean))).toEqual([IGD_STRATEGY_NAMES.slice(0, 6), IGD_STRATEGY_NAMES.slice(6)]);
     expect(lines.filter((l) => l.startsWith('BDSM (guest)')).flatMap((l) => l.split(/\s+/).slice(2))).toEqual([
-      '-', '-', '0xf0000000', '0xf8000000', '0xf0000000', '0x4c800000', '-', '-',
+      // SeaBIOS 1.16.3 (QEMU 10.1) puts the IGD's 64-bit BARs above 4 GiB (q35 4G has RAM there): the 32-bit fake
+      // BARs of lpc-bars, igd-bar5 and dummy-device each get the top of the 32-bit window.
+      '-', '-', '0xf8000000', '0xf8000000', '0xf8000000', '0x4c800000', '-', '-',
     ]);
     expect(lines.filter((l) => l.startsWith('e820 changes ')).flatMap((l) => l.split(/\s+/).slice(2))).toEqual(['2', '0', '0', '0', '0', '2', '0', '0']);
     expect(text).toContain('\ne820 changes:\n  e820-reserved: 0x7b300000-0x7ef00000 ram→reserved\n');

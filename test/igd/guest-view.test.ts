@@ -23,11 +23,13 @@ describe("the guest driver's view, predicted per boot", () => {
   });
 
   it('a BDSM in usable RAM or over a BAR: "conflict detected with stolen region"', () => {
-    const b = bootYaml(igdYaml('pc', '4G', '{ generation: skl }'), 'none');
+    // 2G: no RAM above 4 GiB, so SeaBIOS 1.16.3 keeps the 64-bit BARs below 4 GiB where a 32-bit BDSM can point at them.
+    const b = bootYaml(igdYaml('pc', '2G', '{ generation: skl }'), 'none');
     b.igd.configWrite(0x5c, 4, 0x4000_0000); // a guest that points BDSM at RAM no firmware reserved
     const g = guestView(b.machine, igdState(b.machine)!, b.fw.e820);
     expect(g).toContainEqual({ driver: 'i915', message: 'conflict detected with stolen region: [mem 0x40000000-0x43ffffff]', cause: 'the stolen range is usable RAM in the e820 map (no firmware reserved it)' });
     const bar = b.igd.barAddress(2); // the aperture
+    expect(bar).toBeLessThan(0x1_0000_0000);
     b.igd.configWrite(0x5c, 4, bar);
     expect(guestView(b.machine, igdState(b.machine)!, b.fw.e820).find((m) => m.message.startsWith('conflict'))?.cause).toBe('the stolen range overlaps 00:02.0 BAR2');
   });
@@ -60,7 +62,9 @@ describe("the guest driver's view, predicted per boot", () => {
   it('gen 11+ under SeaBIOS: no legacy VBIOS, no pre-OS display; under VfioIgdPkg the GOP uses the guest BDSM', () => {
     const sea = bootYaml(igdYaml('pc', '4G', '{ generation: tgl }'), 'e820-reserved').report.igd.guest;
     expect(said(sea, 'firmware')).toEqual(['no pre-OS display (no legacy VBIOS exists for gen 11+)']);
-    const efi = bootYaml(igdYaml('q35', '4G', '{ generation: tgl }'), 'uefi-reserved').report;
+    // VfioIgdPkg: OVMF with IgdAssignmentDxe and the GOP in the romfile.
+    const efi = bootYaml(igdYaml('q35', '4G', '{ generation: tgl }', '{ romfile-drivers: "IgdAssignmentDxe,PlatformGopPolicy,IntelGopDriver" }', 'firmware: { type: ovmf }\n'), 'uefi-reserved').report;
+    expect(efi.igd.guestBdsm).not.toBeNull();
     expect(said(efi.igd.guest, 'firmware')).toEqual([`GOP: framebuffer in stolen memory at ${efi.igd.guestBdsm}`]);
   });
 });
@@ -79,20 +83,22 @@ describe("Cherryview's GGC encoding", () => {
 
 describe('bundled 2026 machines', () => {
   it('igd-adln-q35 (N100, QEMU 10.1, VfioIgdPkg): 60 MiB DSM at 0xC0, OpRegion 2.1 copied, BDSM mirrored, GGC not', () => {
+    // OVMF 2025.02 (QEMU 10.1's): IgdAssignmentDxe allocates top-down below DXE's free top (0x80000000 - 0x16c1000).
     const r = bootSpec(specOf(config('igd-adln-q35'))).report;
     expect(r.panic).toBeNull();
     expect(r.igd).toMatchObject({
-      deviceId: '0x46d1', qemuLine: '10.1+', legacyMode: false, mirrors: { ggc: false, bdsm: true }, guestBdsm: '0x7b300000',
+      deviceId: '0x46d1', qemuLine: '10.1+', legacyMode: false, mirrors: { ggc: false, bdsm: true }, guestBdsm: '0x7ad00000',
       stolenSize: '0x3c00000', fwcfg: { 'etc/igd-bdsm-size': '0x3c00000' }, opregionSize: '0x4400',
     });
     expect(r.events.filter((e) => e.kind.startsWith('qemu-')).map((e) => e.message)).toEqual(['OpRegion detected on Intel display 46d1.']);
   });
 
   it('igd-mtl-q35 (Meteor Lake, QEMU 10.1): OpRegion only, bdsm-size 0, DSM at LMEMBAR + 8 MiB, xe as the driver', () => {
+    // 8G puts RAM above 4 GiB, so SeaBIOS 1.16.3 (QEMU 10.x) places the 64-bit LMEMBAR (BAR2) in the 64-bit window.
     const r = bootSpec(specOf(config('igd-mtl-q35'))).report;
-    expect(r.igd).toMatchObject({ deviceId: '0x7d55', guestBdsm: null, fwcfg: { 'etc/igd-bdsm-size': '0x0' }, lmembarDsm: '0xe0800000' });
+    expect(r.igd).toMatchObject({ deviceId: '0x7d55', guestBdsm: null, fwcfg: { 'etc/igd-bdsm-size': '0x0' }, lmembarDsm: '0x7040800000' });
     expect(r.igd?.hazards.map((h) => h.id)).toEqual(['lpc-ids-missing']);
-    expect(said(r.igd!.guest, 'xe')).toEqual(['stolen memory at [mem 0xe0800000-0xe47fffff] (LMEMBAR + 8 MiB)']);
+    expect(said(r.igd!.guest, 'xe')).toEqual(['stolen memory at [mem 0x7040800000-0x70447fffff] (LMEMBAR + 8 MiB)']);
   });
 
   it('a Meteor Lake host must have GGMS 3 and a GMS mtl_get_gms_size accepts: FILE:LINE:COL messages', () => {

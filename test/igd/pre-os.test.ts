@@ -3,8 +3,11 @@ import { IgdFunction } from '../../devices/igd/index.js';
 import { bootSpec } from '../../vmm/boot/index.js';
 import { igdYaml, specOf } from './helpers.js';
 
+// uefi-reserved is VfioIgdPkg under OVMF: the romfile carries IgdAssignmentDxe and the GOP (IntelGopDriver).
+const VFIO_IGD_PKG = ['{ romfile-drivers: "IgdAssignmentDxe,PlatformGopPolicy,IntelGopDriver" }', 'firmware: { type: ovmf }\n'] as const;
 const boot = (host: string, strategy: string, vbios?: string) => {
-  const res = bootSpec(specOf(igdYaml('q35', '4G', host)), { strategy, ...(vbios !== undefined ? { vbios } : {}) });
+  const yaml = strategy === 'uefi-reserved' ? igdYaml('q35', '4G', host, ...VFIO_IGD_PKG) : igdYaml('q35', '4G', host);
+  const res = bootSpec(specOf(yaml), { strategy, ...(vbios !== undefined ? { vbios } : {}) });
   const igd = [...res.machine.pci.functions()].find((f) => f instanceof IgdFunction) as IgdFunction;
   return { r: res.report, igd, notes: res.report.events.filter((e) => e.kind === 'igd-pre-os').map((e) => e.message) };
 };

@@ -48,26 +48,29 @@ describe('e820-reserved: SeaBIOS intel_igd_setup', () => {
 });
 
 describe('uefi-reserved: OVMF + VfioIgdPkg IgdAssignmentDxe', () => {
-  // The real path: OVMF runs IgdAssignmentDxe from the IGD's romfile (vfio-sim's OVMF model, firmware/ovmf).
+  // The real path: OVMF runs IgdAssignmentDxe from the IGD's romfile (vfio-sim's OVMF model, firmware/ovmf), on a
+  // QEMU that publishes etc/igd-opregion by default and emulates the 64-bit BDSM at 0xC0 (10.1), with the OVMF Debian
+  // ships with it (2025.02). On QEMU 7.2 (the <= 9.1 line) there is no etc/igd-opregion without x-igd-opregion=on
+  // and 0xC0 is not emulated: IgdAssignmentDxe would return EFI_UNSUPPORTED.
   const ovmfYaml = (type: 'pc' | 'q35', host: string, props = ''): string =>
-    `machine: { type: ${type}, memory: 4G, qemu: '7.2' }\nhost:\n  igd: ${host}\ndevices:\n  - model: vfio-igd\n    props: { romfile-drivers: IgdAssignmentDxe${props} }\n` +
-    "firmware: { type: ovmf, version: '2022.11', igd-strategy: uefi-reserved }\n";
+    `machine: { type: ${type}, memory: 4G, qemu: '10.1' }\nhost:\n  igd: ${host}\ndevices:\n  - model: vfio-igd\n    props: { romfile-drivers: IgdAssignmentDxe${props} }\n` +
+    "firmware: { type: ovmf, version: '2025.02', igd-strategy: uefi-reserved }\n";
 
   it('puts the OpRegion in ACPI NVS pages and the stolen memory in reserved memory, 1 MiB aligned, below 4 GiB', () => {
     const b = bootYaml(ovmfYaml('q35', '{ generation: skl }'));
-    expect(b.igd.guestAsls()).toBe(0x7ea9_e000);
-    expect(e820At(b, 0x7ea9_e000)).toEqual({ start: 0x7ea9_e000, end: 0x7eaa_0000, type: 'nvs' });
-    expect(cpuBytes(b, 0x7ea9_e000, skl.length)).toEqual(skl);
-    expect(b.igd.guestBdsm()).toBe(0x7aa0_0000);
+    expect(b.igd.guestAsls()).toBe(0x7e93_d000);
+    expect(e820At(b, 0x7e93_d000)).toEqual({ start: 0x7e93_d000, end: 0x7e93_f000, type: 'nvs' });
+    expect(cpuBytes(b, 0x7e93_d000, skl.length)).toEqual(skl);
+    expect(b.igd.guestBdsm()).toBe(0x7a90_0000);
     expect(b.igd.guestBdsm() % MiB).toBe(0);
-    expect(e820At(b, 0x7aa0_0000)).toEqual({ start: 0x7aa0_0000, end: 0x7ea0_0000, type: 'reserved' });
-    expect(b.fw.log).toContain('SetupOpRegion: 0000:00:02.0: OpRegion @ 0x7ea9e000 size 0x2000 version 2.0.0\n');
+    expect(e820At(b, 0x7a90_0000)).toEqual({ start: 0x7a90_0000, end: 0x7e90_0000, type: 'reserved' });
+    expect(b.fw.log).toContain('SetupOpRegion: 0000:00:02.0: OpRegion @ 0x7e93d000 size 0x2000 version 2.0.0\n');
   });
 
   it('writes a 64-bit BDSM at 0xC0 on gen 11+', () => {
     const b = bootYaml(ovmfYaml('pc', '{ generation: tgl }'));
-    expect([b.igd.configRead(0xc0, 4), b.igd.configRead(0xc4, 4)]).toEqual([0xbae0_0000, 0]);
-    expect(b.fw.log).toContain('SetupStolenMemory: 0000:00:02.0: stolen memory @ 0xbae00000, size 60 MB\n');
+    expect([b.igd.configRead(0xc0, 4), b.igd.configRead(0xc4, 4)]).toEqual([0xbad0_0000, 0]);
+    expect(b.fw.log).toContain('SetupStolenMemory: 0000:00:02.0: stolen memory @ 0xbad00000, size 60 MB\n');
   });
 
   it("sizes the stolen memory from the device's GMCH, not from etc/igd-bdsm-size", () => {

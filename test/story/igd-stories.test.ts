@@ -107,9 +107,17 @@ describe('every bundled IGD config with its own strategy', () => {
   it.each(names)('%s: a clean vBIOS (reads-bdsm) scans out without a bad DMA', (name) => {
     const spec = config(name);
     const s = story(spec, { vbios: 'reads-bdsm' });
-    // A legacy vBIOS runs only under SeaBIOS; OVMF has no CSM, so nothing programs the display at boot.
-    if (spec.firmware.type === 'ovmf') expect(s.sections.display).toBeUndefined();
-    else expect(s.sections.display![0]!.readPages).toBe(FB_PAGES);
+    // A legacy vBIOS runs only under SeaBIOS; OVMF has no CSM, so it never runs there: at most the UEFI GOP a gen 11+
+    // romfile carries (IntelGopDriver, VfioIgdPkg) programs the display at boot, from the guest BDSM.
+    if (spec.firmware.type === 'ovmf') {
+      const romRuns = s.sections.rom;
+      expect(romRuns.map((r) => r.program)).not.toContain('reads-bdsm');
+      const drivers = String(spec.devices.find((d) => d.model === 'vfio-igd')?.props?.['romfile-drivers'] ?? '');
+      if (igdOf(s).gen >= 11 && drivers.includes('IntelGopDriver')) {
+        expect(romRuns.map((r) => r.program)).toEqual(['intel-gop']);
+        expect(s.sections.display![0]).toMatchObject({ readPages: FB_PAGES, faultedPages: 0, firstPage: `0x${igdOf(s).guestBdsmBase().toString(16)}` });
+      } else expect(s.sections.display).toBeUndefined();
+    } else expect(s.sections.display![0]!.readPages).toBe(FB_PAGES);
     expect(s.sections).toHaveNoIommuFaults();
     expect(s.sections).toHaveNoDmaCorruption();
   });

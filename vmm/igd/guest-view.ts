@@ -108,7 +108,7 @@ export function guestView(m: Machine, st: IgdMachineState, e820: readonly E820Ra
   if (h.dsmInLmembar) {
     out.push({ driver: 'xe', message: lmembar >= 0 ? `stolen memory at ${res(dsm, size)} (LMEMBAR + 8 MiB)` : 'no stolen memory: LMEMBAR (BAR2) is not placed', cause: 'Meteor Lake and later find the DSM inside BAR2, not through BDSM' });
   }
-  gopView(st, igd, dsm, out);
+  gopView(m, igd, dsm, out);
   return out;
 }
 
@@ -116,11 +116,18 @@ export function guestView(m: Machine, st: IgdMachineState, e820: readonly E820Ra
  * Pre-OS display: gen 11+ has no legacy VBIOS, only the UEFI GOP in the romfile (IntelGopDriver + PlatformGopPolicy
  * next to IgdAssignmentDxe). The GOP reads the BDSM and OpRegion the firmware set up.
  */
-function gopView(st: IgdMachineState, igd: IgdFunction, dsm: number, out: GuestMessage[]): void {
+function gopView(m: Machine, igd: IgdFunction, dsm: number, out: GuestMessage[]): void {
   const h = igd.host;
   if (h.gen < 11) return;
-  if (st.strategy.firmwareKind !== 'ovmf') {
+  // What runs is decided by the firmware that booted, not the strategy's name: OVMF connects the GOP of a romfile
+  // carrying IntelGopDriver (firmware/ovmf/post.ts); SeaBIOS runs no UEFI driver (a UEFI strategy there runs nothing).
+  if (m.profile.firmware.type !== 'ovmf') {
     out.push({ driver: 'firmware', message: 'no pre-OS display (no legacy VBIOS exists for gen 11+)', cause: `a legacy (SeaBIOS) setup was chosen for a gen ${h.gen} device: only the UEFI GOP in the romfile can light the screen before the OS` });
+    return;
+  }
+  const drivers = m.specOf.get(igd)?.props['romfile-drivers'];
+  if (typeof drivers !== 'string' || !drivers.split(',').map((x) => x.trim()).includes('IntelGopDriver')) {
+    out.push({ driver: 'firmware', message: 'no pre-OS display (no IntelGopDriver in the romfile)', cause: `no legacy VBIOS exists for gen ${h.gen} and OVMF has no CSM: only a GOP carried in the romfile can light the screen before the OS` });
     return;
   }
   if (dsm === 0 && !h.dsmInLmembar) out.push({ driver: 'firmware', message: 'GOP: no framebuffer (BDSM reads 0)', cause: 'the GOP allocates its framebuffer in stolen memory at the guest BDSM' });
