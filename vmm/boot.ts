@@ -2,6 +2,7 @@ import { post, type FirmwareResult } from '../firmware/index.js';
 import { resolveIgdStrategy } from '../firmware/igd/index.js';
 import { registerAllModels } from '../devices/index.js';
 import type { MachineSpec } from './config/spec.js';
+import type { BudgetLimits } from './budget/budget.js';
 import { finishIgdMachine, igdReport, prepareIgdMachine } from './igd/index.js';
 import { iommuReport } from './iommu/index.js';
 import { Machine } from './machine/machine.js';
@@ -21,6 +22,8 @@ export interface BootOptions {
   readonly quirks?: boolean;
   /** Keep every trap hit for `--trace FILE`. */
   readonly trace?: boolean;
+  /** Limits of this boot (`--budget`); unset quantities keep DEFAULT_BUDGET's value. */
+  readonly budget?: Partial<BudgetLimits>;
 }
 
 export interface BootResult {
@@ -40,7 +43,7 @@ export interface BootResult {
  */
 export function bootSpec(spec: MachineSpec, options: BootOptions = {}): BootResult {
   registerAllModels();
-  const machine = new Machine(spec);
+  const machine = new Machine(spec, options.budget ?? {});
   const strategy = resolveIgdStrategy(spec.firmware.igdStrategy, options.strategy);
   prepareIgdMachine(machine, strategy);
   const passthrough = installPassthrough(machine, {
