@@ -13,6 +13,8 @@ import { validateWorkload } from '../workload/validate.js';
 /** QEMU's default -m (hw/core/machine.c: 128 MiB). */
 export const DEFAULT_MEMORY = 128 * 0x10_0000;
 const MIN_MEMORY = 0x10_0000;
+/** Problems reported per config (the rest are counted). */
+const MAX_REPORTED = 100;
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -93,11 +95,16 @@ function trapsOf(t: unknown): TrapRuleSpec[] {
 /** Parses and validates a config's text; `fileName` is what error lines start with. Never throws on bad input. */
 export function parseConfig(text: string, fileName: string): ConfigResult {
   registerAllModels();
+  const file = typeof fileName === 'string' ? fileName : '<config>';
+  const err = (p: { line: number; col: number }, message: string): ConfigError => ({ file, line: p.line, col: p.col, message });
+  // Documented never to throw: JavaScript callers can pass anything.
+  if (typeof text !== 'string') return { ok: false, errors: [err({ line: 1, col: 1 }, `expected the config's text (a string), got ${text === null ? 'null' : typeof text}`)] };
   const src = new YamlSource(text);
-  const err = (p: { line: number; col: number }, message: string): ConfigError => ({ file: fileName, line: p.line, col: p.col, message });
   const syntax = src.syntaxErrors();
   if (syntax.length > 0) return { ok: false, errors: sortErrors(syntax.map((e) => err(e.pos, e.message))) };
   const data = src.toJS();
+  const expandError = data === undefined ? src.toJSError() : undefined;
+  if (expandError !== undefined) return { ok: false, errors: [err({ line: 1, col: 1 }, expandError)] };
   if (data === null || data === undefined) {
     return { ok: false, errors: [err({ line: 1, col: 1 }, "empty config: expected a mapping with 'machine' and 'devices'")] };
   }
@@ -122,7 +129,10 @@ export function parseConfig(text: string, fileName: string): ConfigResult {
     if (!wl.ok) problems.push(...wl.errors.map((e) => ({ ...e, path: ['workload', ...e.path] })));
   }
   if (problems.length > 0 || machine === undefined) {
-    const errors = problems.map((p) => err(src.locate(p.path as PathSeg[], p.prefer ?? 'value'), p.message));
+    // Locating a problem walks the document: report the first MAX_REPORTED, never thousands.
+    const shown = problems.slice(0, MAX_REPORTED);
+    const errors = shown.map((p) => err(src.locate(p.path as PathSeg[], p.prefer ?? 'value'), p.message));
+    if (problems.length > shown.length) errors.push(err(src.locate(problems[MAX_REPORTED]!.path as PathSeg[], 'key'), `${problems.length - shown.length} more problems not shown`));
     if (errors.length === 0) errors.push(err({ line: 1, col: 1 }, 'the config has no valid machine section'));
     return { ok: false, errors: sortErrors(errors) };
   }

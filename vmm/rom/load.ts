@@ -20,6 +20,7 @@ const ADDR_KEY: Readonly<Record<string, string>> = {
 };
 const OPS = [...READ_OPS, ...WRITE_OPS, 'set', 'loop', 'if', 'log'];
 const TOP_KEYS = ['name', 'description', 'vars', 'steps'];
+const MAX_REPORTED = 100;
 
 class Checker {
   readonly problems: { path: PathSeg[]; message: string; prefer?: 'key' }[] = [];
@@ -161,12 +162,14 @@ export function parseRomProgram(text: string, file: string): RomLoadResult {
   const syntax = src.syntaxErrors();
   if (syntax.length > 0) return { ok: false, errors: sortErrors(syntax.map((e) => err(e.pos, e.message))) };
   const data = src.toJS();
+  const expandError = data === undefined ? src.toJSError() : undefined;
+  if (expandError !== undefined) return { ok: false, errors: [err({ line: 1, col: 1 }, expandError)] };
   const c = new Checker(src);
   if (!isObj(data)) return { ok: false, errors: [err({ line: 1, col: 1 }, "a ROM program is a mapping with 'name' and 'steps'")] };
   c.unknownKeys(data, TOP_KEYS, [], 'ROM program');
   const name = typeof data['name'] === 'string' ? data['name'] : '';
   if (name === '') c.problem(['name'], "ROM program: 'name' (a non-empty string) is required");
-  const vars: Record<string, number> = {};
+  const vars = Object.create(null) as Record<string, number>; // a var may be named __proto__
   if (data['vars'] !== undefined && data['vars'] !== null) {
     if (!isObj(data['vars'])) c.problem(['vars'], 'vars: expected a mapping of names to integers');
     else {
@@ -183,7 +186,8 @@ export function parseRomProgram(text: string, file: string): RomLoadResult {
   for (const { path, e, what } of c.uses) {
     for (const v of exprVars(e.expr)) if (!c.defined.has(v)) c.problem(path, `${what}: unknown variable '${v}' in '${e.src}' (not a built-in, a var, or assigned anywhere)`);
   }
-  if (c.problems.length > 0) return { ok: false, errors: sortErrors(c.problems.map((p) => err(src.locate(p.path, p.prefer ?? 'value'), p.message))) };
+  // Locating walks the document: the first MAX_REPORTED problems only.
+  if (c.problems.length > 0) return { ok: false, errors: sortErrors(c.problems.slice(0, MAX_REPORTED).map((p) => err(src.locate(p.path, p.prefer ?? 'value'), p.message))) };
   const description = typeof data['description'] === 'string' ? data['description'] : '';
   return { ok: true, program: { name, description, file, vars, steps } };
 }
