@@ -1,3 +1,4 @@
+import { own } from '../../vmm/config/own.js';
 import type { HostIgdSpec } from '../../vmm/config/spec.js';
 import {
   encodeGmch, GENERATION_DEFAULT_NAME, ggmsSize, gmchFields, gmsSize, MiB,
@@ -94,7 +95,7 @@ export function platformName(spec: Pick<HostIgdSpec, 'generation' | 'generationN
 export function resolveHostIgd(spec: HostIgdSpec | undefined): HostIgd {
   const s: HostIgdSpec = spec ?? { generation: 9, generationName: 'skl' };
   const name = platformName(s);
-  const p = PLATFORMS[name] ?? PLATFORMS['skl']!;
+  const p = own(PLATFORMS, name) ?? PLATFORMS['skl']!;
   const gen = s.generation;
   let gms = s.gms ?? p.gms;
   let ggms = s.ggms ?? p.ggms;

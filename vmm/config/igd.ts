@@ -2,6 +2,7 @@ import { ggmsValid, gmchFields, gmsEncodable, gmsRangeText, IGD_GENERATIONS } fr
 import type { HostIgdSpec } from './spec.js';
 import { parseHexInt, parseSize } from './size.js';
 import type { PathSeg } from './yaml-doc.js';
+import { own } from './own.js';
 
 /**
  * host.igd validity rules of issue 7 item 1. The generation tables (names, GMCH fields, what GMS each
@@ -30,7 +31,7 @@ export function checkHostIgd(raw: unknown): { spec?: HostIgdSpec; problems: Prob
   if (typeof raw !== 'object' || raw === null) return { problems };
   const r = raw as Record<string, unknown>;
   const g = r['generation'];
-  const generation = typeof g === 'string' ? IGD_GENERATIONS[g] : typeof g === 'number' && g >= 6 && g <= 12 ? g : undefined;
+  const generation = typeof g === 'string' ? own(IGD_GENERATIONS, g) : typeof g === 'number' && g >= 6 && g <= 12 ? g : undefined;
   if (generation === undefined) return { problems }; // the schema already said why
   const num = (k: string, max: number): number | undefined => {
     const v = parseHexInt(r[k]);

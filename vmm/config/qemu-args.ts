@@ -1,3 +1,4 @@
+import { own } from './own.js';
 import { lookupModel } from '../../devices/registry.js';
 import { formatSize } from './size.js';
 import type { DeviceSpec, MachineSpec, PropValue } from './spec.js';
@@ -26,7 +27,7 @@ function addrText(devfn: number): string {
 
 /** `-device` argument: driver, id, bus, addr, then the props in the config's order. */
 export function deviceArg(d: DeviceSpec): string {
-  const q = QEMU_DRIVERS[d.model];
+  const q = own(QEMU_DRIVERS, d.model);
   const parts = [q?.driver ?? d.model, ...(q?.fixed ?? [])];
   if (d.id !== '') parts.push(`id=${escape(d.id)}`);
   if (d.bus !== undefined) parts.push(`bus=${escape(d.bus)}`);

@@ -7,6 +7,7 @@ import { IGD_DEVFN, IGD_MODEL, type Problem } from './igd.js';
 import { badPropMessage, normalizeProp } from './prop-values.js';
 import type { DeviceSpec, MachineType, PropValue } from './spec.js';
 import type { PathSeg } from './yaml-doc.js';
+import { own } from './own.js';
 
 /**
  * The device list checked the way QEMU realizes -device options, in order: model and props, bus
@@ -30,6 +31,8 @@ interface Bus {
 const hex2 = (n: number): string => n.toString(16).padStart(2, '0');
 const fmtAddr = (devfn: number): string => `${hex2(devfn >> 3)}.${(devfn & 7).toString(16)}`;
 const ADDR_RE = /^([0-9a-f]{1,2})(?:\.([0-9a-f]))?$/i;
+/** Bridges one machine may have: one per bus number 1..255. */
+const MAX_BRIDGES = 255;
 /** QEMU's names for the root bus (pc: pci.0, q35: pcie.0). */
 const ROOT_BUS_NAMES = new Set(['pci.0', 'pcie.0']);
 
@@ -67,6 +70,7 @@ export function checkDevices(input: TopologyInput): { devices: DeviceSpec[]; pro
     if (typeof id === 'string' && !firstIdIndex.has(id)) firstIdIndex.set(id, i);
   });
   const chassisSlots = new Map<string, number>();
+  let bridges = 0;
   let firstIgd: number | undefined;
 
   input.devices.forEach((raw, i) => {
@@ -135,7 +139,7 @@ export function checkDevices(input: TopologyInput): { devices: DeviceSpec[]; pro
         continue;
       }
       if (def === undefined) continue;
-      const pd = def.props[k];
+      const pd = own(def.props, k);
       if (pd === undefined) {
         propsOk = false;
         add(at('props', k), `${def.name}: unknown property '${k}'${didYouMean(k, Object.keys(def.props))}`, 'key');
@@ -230,6 +234,12 @@ export function checkDevices(input: TopologyInput): { devices: DeviceSpec[]; pro
         }
         if (ok) bus.slots.set(place, { label: `${def.name} (devices[${i}], line ${input.lineOf(i)})`, multifunction: mf });
       }
+    }
+    // PCI bus numbers are 8 bits (PCI-to-PCI Bridge spec 1.2 §3.2.5.3): SeaBIOS's
+    // pci_bios_init_bus_rec numbers secondaries 1..255 and, past that, wraps onto buses it already
+    // numbered and recurses without end. QEMU starts such a machine; no firmware can enumerate it.
+    if (def?.kind === 'bridge' && ++bridges === MAX_BRIDGES + 1) {
+      add(at('model'), `more than ${MAX_BRIDGES} bridges: PCI bus numbers are 8 bits, so bus ${MAX_BRIDGES + 1} cannot exist`);
     }
     if (def?.kind === 'bridge' && id !== undefined && ids.get(id)?.index === i) {
       buses.set(id, { name: id, pciePort: def.pciePort === true, shpc: hasShpc(def.name, props), root: false, slots: new Map() });
