@@ -118,25 +118,50 @@ export class PciHost {
   }
 }
 
-function searchBus(bus: PciBus, nr: number): PciBus | undefined {
-  for (const fn of bus.slots) {
-    if (!(fn instanceof PciBridge)) continue;
-    const sec = fn.secondaryBus();
-    const sub = fn.subordinateBus();
-    if (sec === nr) return fn.secondary;
-    if (sec < nr && nr <= sub) {
-      const found = searchBus(fn.secondary, nr);
-      if (found !== undefined) return found;
+/**
+ * QEMU pci_find_bus_nr's depth-first search, without recursion: a chain of hundreds of bridges (bus
+ * numbers wrap past 255 in SeaBIOS's numbering) must not overflow the stack. Bridges are tried in slot
+ * order; a bridge whose range holds `nr` is searched before its later siblings.
+ */
+function searchBus(root: PciBus, nr: number): PciBus | undefined {
+  // Entries either search a bus or, when reached, are the answer (a bridge whose secondary is `nr`).
+  const stack: { bus: PciBus; found: boolean }[] = [{ bus: root, found: false }];
+  const seen = new Set<PciBus>();
+  while (stack.length > 0) {
+    const { bus, found } = stack.pop()!;
+    if (found) return bus;
+    if (seen.has(bus)) continue;
+    seen.add(bus);
+    const next: { bus: PciBus; found: boolean }[] = [];
+    for (const fn of bus.slots) {
+      if (!(fn instanceof PciBridge)) continue;
+      const sec = fn.secondaryBus();
+      const sub = fn.subordinateBus();
+      if (sec === nr) {
+        next.push({ bus: fn.secondary, found: true });
+        break; // nothing after it in slot order is ever looked at
+      }
+      if (sec < nr && nr <= sub) next.push({ bus: fn.secondary, found: false });
     }
+    // Reversed onto the stack so the first bridge in slot order is tried first.
+    for (let i = next.length - 1; i >= 0; i--) stack.push(next[i]!);
   }
   return undefined;
 }
 
-function walk(bus: PciBus, out: PciFunction[]): void {
-  for (const fn of bus.slots) {
+/** Every function in depth-first slot order (each bridge's secondary bus right after the bridge), iteratively. */
+function walk(root: PciBus, out: PciFunction[]): void {
+  const stack: { bus: PciBus; slot: number }[] = [{ bus: root, slot: 0 }];
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1]!;
+    if (top.slot >= top.bus.slots.length) {
+      stack.pop();
+      continue;
+    }
+    const fn = top.bus.slots[top.slot++];
     if (fn === undefined) continue;
     out.push(fn);
-    if (fn instanceof PciBridge) walk(fn.secondary, out);
+    if (fn instanceof PciBridge) stack.push({ bus: fn.secondary, slot: 0 });
   }
 }
 
