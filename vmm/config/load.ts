@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { registerAllModels } from '../../devices/index.js';
 import { sortErrors, type ConfigError, type ConfigResult } from './errors.js';
 import { checkHostIgd, type Problem } from './igd.js';
@@ -8,6 +7,7 @@ import type { FirmwareSpec, HostIgdSpec, MachineSpec, MachineType, TrapRuleSpec 
 import { checkDevices } from './topology.js';
 import { romRefProblems } from '../rom/check.js';
 import { YamlSource, type PathSeg } from './yaml-doc.js';
+import { readInputFile } from './read-input.js';
 import { validateWorkload } from '../workload/validate.js';
 
 /** QEMU's default -m (hw/core/machine.c: 128 MiB). */
@@ -148,15 +148,9 @@ export function parseConfig(text: string, fileName: string): ConfigResult {
   return { ok: true, spec };
 }
 
-/** Reads and validates a config file; an unreadable file is one error at 1:1. */
+/** Reads and validates a config file; an unreadable file (or not a regular file) is one error at 1:1. */
 export function loadConfigFile(path: string): ConfigResult {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : `cannot read (${code ?? String(e)})`;
-    return { ok: false, errors: [{ file: path, line: 1, col: 1, message: why }] };
-  }
-  return parseConfig(text, path);
+  const r = readInputFile(path);
+  if (!r.ok) return { ok: false, errors: [{ file: String(path), line: 1, col: 1, message: r.message }] };
+  return parseConfig(r.text, path);
 }
