@@ -7,6 +7,7 @@ import { renderMapHtml } from '../map/index.js';
 import type { BootReport } from '../report/types.js';
 import { checkStrategy } from './commands-map.js';
 import { EXIT_USAGE, UsageError } from './errors.js';
+import { checkOutputs, checkVbios } from './guard.js';
 import { loadSpecs } from './load.js';
 
 interface CompareOptions {
@@ -31,6 +32,8 @@ export function registerCompareCommand(program: Command, setCode: (c: number) =>
       const strategies = opts.strategies === undefined ? [...IGD_STRATEGY_NAMES] : opts.strategies.split(',').map((s) => s.trim()).filter((s) => s !== '');
       if (strategies.length === 0) throw new UsageError('--strategies: name at least one strategy');
       strategies.forEach(checkStrategy);
+      const vbios = opts.vbios !== undefined ? checkVbios(opts.vbios) : undefined;
+      checkOutputs({ '--html': opts.html }, [path]);
       const specs = loadSpecs([path]);
       if (specs === undefined) return setCode(EXIT_USAGE);
       const reports = new Map<string, BootReport>();
@@ -38,7 +41,7 @@ export function registerCompareCommand(program: Command, setCode: (c: number) =>
         const r = bootSpec(spec, {
           configPath: path,
           strategy: o.strategy,
-          ...(opts.vbios !== undefined ? { vbios: opts.vbios } : {}),
+          ...(vbios !== undefined ? { vbios } : {}),
           quirks: opts.quirks !== false,
         }).report;
         reports.set(o.strategy, r);

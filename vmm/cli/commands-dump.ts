@@ -3,6 +3,9 @@ import type { PciFunction } from '../../devices/pci/function.js';
 import { ROM_BAR } from '../../devices/pci/function.js';
 import { bootSpec } from '../boot.js';
 import { EXIT_USAGE, UsageError } from './errors.js';
+import { once } from 'node:events';
+import { DEFAULT_BUDGET } from '../budget/budget.js';
+import { budgetOption } from './guard.js';
 import { loadSpecs } from './load.js';
 
 interface DumpOptions {
@@ -11,6 +14,7 @@ interface DumpOptions {
   offset?: string;
   length?: string;
   format?: string;
+  budget?: string;
 }
 
 /** A device that can hand out the raw bytes behind a BAR (QXL's RAM, VRAM and ROM). */
@@ -46,6 +50,21 @@ export function dumpBar(fn: PciFunction, bar: number, offset: number, length: nu
   return out;
 }
 
+/** Bytes per read of a dump: output streams in pieces this big, whatever the BAR's size. */
+const DUMP_CHUNK = 1 << 20;
+
+/**
+ * The bytes of BAR `bar` in [offset, offset+length), DUMP_CHUNK at a time: a dump of a multi-GiB BAR
+ * holds one chunk in memory, not the whole BAR.
+ */
+export function* dumpBarChunks(fn: PciFunction, bar: number, offset: number, length: number | undefined): Generator<Uint8Array> {
+  const size = bar === ROM_BAR ? fn.romSize : (fn.bars[bar]?.size ?? 0);
+  if (size === 0) throw new UsageError(`${fn.bdf} has no BAR ${bar}`);
+  if (offset >= size) throw new UsageError(`--offset 0x${offset.toString(16)} is past the end of BAR ${bar} (size 0x${size.toString(16)})`);
+  const end = offset + Math.min(length ?? size - offset, size - offset);
+  for (let at = offset; at < end; at += DUMP_CHUNK) yield dumpBar(fn, bar, at, Math.min(DUMP_CHUNK, end - at));
+}
+
 export function registerDumpCommand(program: Command, setCode: (c: number) => void): void {
   program
     .command('dump')
@@ -56,20 +75,29 @@ export function registerDumpCommand(program: Command, setCode: (c: number) => vo
     .option('--offset <x>', 'start offset inside the BAR (decimal or 0x hex)', '0')
     .option('--length <n>', 'number of bytes (default: to the end of the BAR)')
     .option('--format <fmt>', 'hex (lowercase, 32 bytes a line) or raw', 'hex')
-    .action((path: string, opts: DumpOptions) => {
-      const specs = loadSpecs([path]);
-      if (specs === undefined) return setCode(EXIT_USAGE);
+    .option('--budget <list>', 'limits of the boot and the dump, e.g. bytes=1G (steps, bytes, pixels, pages, log, ms)')
+    .action(async (path: string, opts: DumpOptions) => {
       if (opts.format !== 'hex' && opts.format !== 'raw') throw new UsageError(`--format must be hex or raw, not ${opts.format}`);
       if (!/^[0-9a-f]{2}:[0-1][0-9a-f]\.[0-7]$/i.test(opts.bdf)) throw new UsageError(`--bdf must look like 00:02.0, not ${opts.bdf}`);
       const bar = parseNumber('bar', opts.bar);
       if (bar > 6) throw new UsageError('--bar must be 0..6');
-      const { machine } = bootSpec(specs[0]!.spec, { configPath: path });
+      const length = opts.length === undefined ? undefined : parseNumber('length', opts.length);
+      const offset = parseNumber('offset', opts.offset ?? '0');
+      const budget = { ...DEFAULT_BUDGET, ...budgetOption(opts.budget) };
+      const specs = loadSpecs([path]);
+      if (specs === undefined) return setCode(EXIT_USAGE);
+      const { machine } = bootSpec(specs[0]!.spec, { configPath: path, budget });
       const fn = [...machine.pci.functions()].find((f) => f.bdf === opts.bdf.toLowerCase());
       if (fn === undefined) throw new UsageError(`no function at ${opts.bdf} after boot`);
-      const length = opts.length === undefined ? undefined : parseNumber('length', opts.length);
-      const bytes = dumpBar(fn, bar, parseNumber('offset', opts.offset ?? '0'), length);
-      if (opts.format === 'raw') process.stdout.write(bytes);
-      else process.stdout.write(hexLines(bytes));
+      const size = bar === ROM_BAR ? fn.romSize : (fn.bars[bar]?.size ?? 0);
+      const total = Math.max(0, Math.min(length ?? size - offset, size - offset));
+      // Reading a BAR costs time per byte: the bytes budget bounds one dump as it bounds one copy.
+      if (total > budget.bytes) throw new UsageError(`dumping ${total} bytes exceeds the bytes budget of ${budget.bytes}: give --length, or raise it with --budget bytes=N`);
+      for (const bytes of dumpBarChunks(fn, bar, offset, length)) {
+        const out = opts.format === 'raw' ? bytes : hexLines(bytes);
+        // Backpressure: a slow reader must not make the whole dump pile up in stdout's buffer.
+        if (!process.stdout.write(out)) await once(process.stdout, 'drain');
+      }
     });
 }
 

@@ -43,7 +43,9 @@ export function rowFromReport(combo: Combo, configPath: string, report: BootRepo
   const hazards = arr(igd?.['hazards'])
     .map((h) => str(obj(h)?.['id']) ?? String(h))
     .filter((s) => s !== '');
-  const status: SweepStatus = report.panic !== null ? 'failed' : faults > 0 || corruption > 0 ? 'faulted' : 'clean';
+  // A run stopped by its budget did not finish: it fails, and says which budget.
+  const overrun = arr(report.events).map(obj).find((e) => e?.['kind'] === 'budget-exceeded');
+  const status: SweepStatus = report.panic !== null || overrun !== undefined ? 'failed' : faults > 0 || corruption > 0 ? 'faulted' : 'clean';
   return {
     index: combo.index,
     config: configPath,
@@ -52,7 +54,7 @@ export function rowFromReport(combo: Combo, configPath: string, report: BootRepo
     vbios: combo.vbios,
     status,
     panic: report.panic,
-    error: null,
+    error: overrun !== undefined ? `budget-exceeded: ${str(overrun['message']) ?? ''}` : null,
     faults,
     corruption,
     hazards,
@@ -61,12 +63,12 @@ export function rowFromReport(combo: Combo, configPath: string, report: BootRepo
   };
 }
 
-export function errorRow(combo: Combo, configPath: string, error: string): SweepRow {
+export function errorRow(combo: Combo, configPath: string, error: string, strategy: string | null = combo.strategy): SweepRow {
   return {
     index: combo.index,
     config: configPath,
     name: null,
-    strategy: combo.strategy,
+    strategy,
     vbios: combo.vbios,
     status: 'failed',
     panic: null,
