@@ -3,6 +3,7 @@ import { resolveIgdStrategy } from '../firmware/igd/index.js';
 import { registerAllModels } from '../devices/index.js';
 import type { MachineSpec } from './config/spec.js';
 import type { BudgetLimits } from './budget/budget.js';
+import { assertBootable } from './spec-check.js';
 import { finishIgdMachine, igdReport, prepareIgdMachine } from './igd/index.js';
 import { iommuReport } from './iommu/index.js';
 import { Machine } from './machine/machine.js';
@@ -43,6 +44,8 @@ export interface BootResult {
  */
 export function bootSpec(spec: MachineSpec, options: BootOptions = {}): BootResult {
   registerAllModels();
+  // Specs built in code never met the config validator: the same rules apply here (InvalidSpecError).
+  assertBootable(spec, options.strategy);
   const machine = new Machine(spec, options.budget ?? {});
   const strategy = resolveIgdStrategy(spec.firmware.igdStrategy, options.strategy);
   prepareIgdMachine(machine, strategy);

@@ -3,6 +3,7 @@ import { sortErrors, type ConfigError, type ConfigResult } from './errors.js';
 import { checkHostIgd, type Problem } from './igd.js';
 import { schemaProblems } from './schema-check.js';
 import { parseHexInt, parseSize } from './size.js';
+import { FOUR_GIB, ramLayout } from '../machine/layout.js';
 import type { FirmwareSpec, HostIgdSpec, MachineSpec, MachineType, TrapRuleSpec } from './spec.js';
 import { checkDevices } from './topology.js';
 import { romRefProblems } from '../rom/check.js';
@@ -13,6 +14,17 @@ import { validateWorkload } from '../workload/validate.js';
 /** QEMU's default -m (hw/core/machine.c: 128 MiB). */
 export const DEFAULT_MEMORY = 128 * 0x10_0000;
 const MIN_MEMORY = 0x10_0000;
+/**
+ * Highest guest-physical address RAM may reach: QEMU 7.2's TCG CPUs have 40 physical address bits
+ * (target/i386/cpu.h TCG_PHYS_ADDR_BITS), and pc_memory_init (hw/i386/pc.c) refuses a machine whose
+ * RAM or hotplug region ends above 1 << phys-bits. Also keeps every address far below 2^53.
+ */
+const MAX_RAM_END = 2 ** 40;
+/** Where RAM ends: below 4 GiB, then the rest from 4 GiB (vmm/machine/layout.ts ramLayout). */
+const ramEnd = (type: MachineType, memory: number): number => {
+  const { below4g, above4g } = ramLayout(type, memory);
+  return above4g > 0 ? FOUR_GIB + above4g : below4g;
+};
 /** Problems reported per config (the rest are counted). */
 const MAX_REPORTED = 100;
 
@@ -40,9 +52,23 @@ function restoreTextScalars(data: Obj, src: YamlSource): void {
 function machineOf(m: unknown, problems: Problem[]): MachineSpec['machine'] | undefined {
   if (!isObj(m)) return undefined;
   const type = m['type'] === 'q35' || m['type'] === 'pc' ? (m['type'] as MachineType) : undefined;
-  const memory = m['memory'] === undefined ? DEFAULT_MEMORY : parseSize(m['memory']);
+  let memory = m['memory'] === undefined ? DEFAULT_MEMORY : parseSize(m['memory']);
+  if (memory === undefined && typeof m['memory'] === 'number') {
+    problems.push({ path: ['machine', 'memory'], message: `machine.memory: ${String(m['memory'])} is not a whole number of bytes below 2^53` });
+  }
   if (memory !== undefined && memory < MIN_MEMORY) problems.push({ path: ['machine', 'memory'], message: `machine.memory: ${memory} bytes is too small (at least 1M)` });
-  const maxmem = m['maxmem'] === undefined ? undefined : parseSize(m['maxmem']);
+  if (memory !== undefined && type !== undefined && ramEnd(type, memory) > MAX_RAM_END) {
+    problems.push({ path: ['machine', 'memory'], message: `machine.memory: ${String(m['memory'])} puts guest RAM past 1 TiB (QEMU: "Address space limit 0x10000000000 < ... phys-bits too low (40)")` });
+    memory = undefined;
+  }
+  let maxmem = m['maxmem'] === undefined ? undefined : parseSize(m['maxmem']);
+  if (maxmem === undefined && typeof m['maxmem'] === 'number') {
+    problems.push({ path: ['machine', 'maxmem'], message: `machine.maxmem: ${String(m['maxmem'])} is not a whole number of bytes below 2^53` });
+  }
+  if (maxmem !== undefined && type !== undefined && ramEnd(type, maxmem) > MAX_RAM_END) {
+    problems.push({ path: ['machine', 'maxmem'], message: `machine.maxmem: ${String(m['maxmem'])} puts the memory hotplug region past 1 TiB (QEMU's default 40 physical address bits)` });
+    maxmem = undefined;
+  }
   const slots = typeof m['slots'] === 'number' ? m['slots'] : undefined;
   if (slots !== undefined && slots > 0 && m['maxmem'] === undefined) {
     problems.push({ path: ['machine', 'slots'], prefer: 'key', message: 'machine.slots needs machine.maxmem (QEMU: -m slots= without maxmem=)' });
