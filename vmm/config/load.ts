@@ -6,6 +6,7 @@ import { parseHexInt, parseSize } from './size.js';
 import { FOUR_GIB, ramLayout } from '../machine/layout.js';
 import type { FirmwareSpec, HostIgdSpec, MachineSpec, MachineType, TrapRuleSpec } from './spec.js';
 import { checkDevices } from './topology.js';
+import { trapProblems } from './traps-check.js';
 import { romRefProblems } from '../rom/check.js';
 import { YamlSource, type PathSeg } from './yaml-doc.js';
 import { readInputFile } from './read-input.js';
@@ -143,6 +144,7 @@ export function parseConfig(text: string, fileName: string): ConfigResult {
   problems.push(...topo.problems);
   // rom: and firmware.vbios must name a bundled ROM program or a program file that validates.
   problems.push(...romRefProblems({ devices: topo.devices, firmware: firmwareOf(root['firmware']) }, fileName));
+  problems.push(...trapProblems(root['traps'], topo.devices, machine?.type));
   let igd: HostIgdSpec | undefined;
   const host = root['host'];
   if (isObj(host) && host['igd'] !== undefined) {
