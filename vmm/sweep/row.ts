@@ -38,7 +38,8 @@ function str(x: unknown): string | null {
 export function rowFromReport(combo: Combo, configPath: string, report: BootReport): SweepRow {
   const igd = obj(report['igd']);
   const iommu = obj(report['iommu']);
-  const faults = arr(iommu?.['faults']).length;
+  const count = iommu?.['faultCount'];
+  const faults = typeof count === 'number' ? count : arr(iommu?.['faults']).length;
   const corruption = arr(iommu?.['corruption']).length;
   const hazards = arr(igd?.['hazards'])
     .map((h) => str(obj(h)?.['id']) ?? String(h))
