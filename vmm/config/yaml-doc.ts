@@ -44,7 +44,9 @@ export class YamlSource {
       this.limitError = { pos: { line: 1, col: 1 }, message: `the file is ${text.length} bytes; the limit is ${YAML_LIMITS.bytes}` };
       return;
     }
-    this.doc = parseDocument(text, { lineCounter: this.lc, prettyErrors: false, uniqueKeys: true });
+    // Key uniqueness is checked in checkLimits with a set: yaml's own check compares each key with
+    // every earlier one, which is quadratic (40000 keys: over a minute).
+    this.doc = parseDocument(text, { lineCounter: this.lc, prettyErrors: false, uniqueKeys: false });
     this.limitError = this.doc.errors.length > 0 ? undefined : this.checkLimits();
   }
 
@@ -82,11 +84,18 @@ export class YamlSource {
       if (isMap(node) && node.items.length > YAML_LIMITS.keys) return { pos: at(node), message: `a mapping with ${node.items.length} keys; the limit is ${YAML_LIMITS.keys}` };
       if (isMap(node) || isSeq(node)) {
         if (depth >= YAML_LIMITS.depth) return { pos: at(node), message: `nesting is deeper than ${YAML_LIMITS.depth} levels` };
+        const keys = new Set<string>();
         for (const item of node.items) {
-          if (isPair(item)) {
-            if (item.key !== null && !isScalar(item.key)) return { pos: at(item.key), message: 'a key must be a plain scalar, not a mapping, list or alias' };
-            stack.push({ node: item.value, depth: depth + 1 });
-          } else stack.push({ node: item, depth: depth + 1 });
+          if (!isPair(item)) continue;
+          if (item.key !== null && !isScalar(item.key)) return { pos: at(item.key), message: 'a key must be a plain scalar, not a mapping, list or alias' };
+          const k = keyText(item.key);
+          if (keys.has(k)) return { pos: at(item.key), message: 'YAML syntax error: Map keys must be unique' };
+          keys.add(k);
+        }
+        // Children pushed last-first, so they are visited (and limits reported) in document order.
+        for (let i = node.items.length - 1; i >= 0; i--) {
+          const item = node.items[i];
+          stack.push({ node: isPair(item) ? item.value : item, depth: depth + 1 });
         }
       }
     }

@@ -172,12 +172,12 @@ function build(kind: StepKind, a: Args, path: WorkloadPath, ctx: Ctx): WorkloadS
     case 'repeat': {
       const times = a.int('times', 0, MAX_EXECUTED_STEPS);
       // Validation walks a repeat body up to twice per level: nesting is bounded so it stays cheap.
+      const raw = a.raw('steps', true);
       const depth = path.filter((p) => p === 'repeat').length;
       if (depth > MAX_REPEAT_NESTING) {
         ctx.errors.push({ path, message: `${label(path)}: repeats nest deeper than ${MAX_REPEAT_NESTING} levels` });
         return undefined;
       }
-      const raw = a.raw('steps', true);
       const steps = raw === undefined ? [] : parseSteps(raw, [...a.path, 'steps'], ctx);
       return times === undefined || raw === undefined ? undefined : { kind, path, times, steps };
     }
