@@ -44,9 +44,11 @@ export function specProblems(spec: MachineSpec, strategy?: string): string[] {
     if (s !== undefined && !(IGD_STRATEGY_NAMES as readonly string[]).includes(s)) out.push(`unknown IGD strategy '${s}' (known: ${IGD_STRATEGY_NAMES.join(', ')})`);
   }
   // Back to the config's shape, then through the config's own topology checks.
-  const raw = spec.devices.map((d) => {
+  const raw = spec.devices.map((d, i) => {
     const devfn = d.devfn;
-    const addr = devfn === undefined ? undefined : Number.isInteger(devfn) && devfn >= 0 && devfn <= 0xff ? `${hex2(devfn >> 3)}.${(devfn & 7).toString(16)}` : `devfn ${String(devfn)}`;
+    const valid = devfn === undefined || (Number.isInteger(devfn) && devfn >= 0 && devfn <= 0xff);
+    if (!valid) out.push(`devices[${i}].devfn ${String(devfn)} is not a device/function number 0..255`);
+    const addr = devfn === undefined || !valid ? undefined : `${hex2(devfn >> 3)}.${(devfn & 7).toString(16)}`;
     return { model: d.model, ...(d.id !== '' && d.id !== undefined ? { id: d.id } : {}), ...(d.bus !== undefined ? { bus: d.bus } : {}), ...(addr !== undefined ? { addr } : {}), props: d.props ?? {}, ...(d.rom !== undefined ? { rom: d.rom } : {}) };
   });
   const topo = checkDevices({ devices: raw, machineType: m?.type === 'q35' || m?.type === 'pc' ? m.type : undefined, lineOf: () => 0 });
