@@ -69,5 +69,7 @@ export function bootSpec(spec: MachineSpec, options: BootOptions = {}): BootResu
   Object.assign(report, passthrough.sections());
   if (firmware.panic === null && passthrough.fatal === null) Object.assign(report, runWorkload(machine, spec.workload).sections);
   if (machine.dma.isBuilt) report['iommu'] = iommuReport(machine.dma.iommu);
+  // Events recorded after the base report (a workload's budget overrun) belong in it too.
+  if (machine.events.length > report.events.length) report.events = machine.events.map((e) => ({ source: e.source, kind: e.kind, message: e.message }));
   return { report, machine, firmware, passthrough };
 }

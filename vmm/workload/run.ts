@@ -8,6 +8,7 @@ import type { QxlDriver } from '../../devices/qxl/driver.js';
 import { DirtyTracker, FramebufferTracker, type DirtyTrackerOptions, type FramebufferDirtyReport } from '../dirty/index.js';
 import { PAGE_SIZE } from '../memory/guest-memory.js';
 import type { Machine } from '../machine/machine.js';
+import { label } from './args.js';
 import { WorkloadEvents, type WorkloadEvent } from './events.js';
 import { Monitors, type LiveMonitor, type MonitorReport } from './monitors.js';
 import { qxlDevices, qxlReportSection, type QxlReport } from './qxl-report.js';
@@ -119,7 +120,7 @@ class Runner {
       }
       const at: WorkloadPath = [...s.path, s.kind];
       const budget = this.machine.budget;
-      if (!budget.charge('steps', 1, `workload stopped before ${at.join('.')}`) || !budget.inTime(`workload stopped before ${at.join('.')}`)) {
+      if (!budget.charge('steps', 1, `workload stopped before ${label(at)}`) || !budget.inTime(`workload stopped before ${label(at)}`)) {
         this.stop(at);
         return;
       }
@@ -137,7 +138,7 @@ class Runner {
   /** Charges the pixels a step renders; false (and the workload stops) past the pixel budget. */
   private pixels(at: WorkloadPath, rect: WorkloadRect): boolean {
     const n = Math.max(0, rect.right - rect.left) * Math.max(0, rect.bottom - rect.top);
-    if (this.machine.budget.charge('pixels', n, `workload stopped at ${at.join('.')}`)) return true;
+    if (this.machine.budget.charge('pixels', n, `workload stopped at ${label(at)}`)) return true;
     this.stop(at);
     return false;
   }
