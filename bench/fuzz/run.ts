@@ -19,6 +19,8 @@ import { cliTarget, configTarget, romTarget, workloadTarget, type Verdict } from
 const HANG_MS = 30_000;
 /** An input that finished but took this long broke "ends in time". */
 const SLOW_MS = 10_000;
+/** Room for the in-flight input (longer inputs are kept truncated). */
+const INFLIGHT_BYTES = 4 << 20;
 /** Heap of the worker: past it the worker dies, which counts as unbounded memory. */
 const HEAP_MB = 2048;
 
@@ -91,7 +93,8 @@ function cliArgs(rng: Rng, tmp: string, configFiles: readonly string[]): string[
   return argv;
 }
 
-async function worker(o: Options, beat: Int32Array): Promise<Stats> {
+async function worker(o: Options, beat: Int32Array, inflight: Uint8Array): Promise<Stats> {
+  const encoder = new TextEncoder();
   const rng = mulberry32(o.seed);
   const { configs, roms, workloads } = corpus(o.root);
   const tmp = mkdtempSync(join(tmpdir(), 'vfio-fuzz-'));
@@ -130,8 +133,10 @@ async function worker(o: Options, beat: Int32Array): Promise<Stats> {
       input = JSON.stringify(argv);
       run = () => cliTarget(argv);
     }
-    // The in-flight input, for the watchdog to save if this one never ends.
-    writeFileSync(join(o.out, 'inflight.txt'), `seed ${o.seed} index ${i} kind ${kind}\n${input}`);
+    // The in-flight input, in shared memory for the watchdog to save if this one never ends (a file
+    // write per input costs more than most inputs).
+    const written = encoder.encodeInto(`seed ${o.seed} index ${i} kind ${kind}\n${input}`, inflight).written;
+    Atomics.store(beat, 1, written);
     const start = performance.now();
     const verdict = await run();
     const ms = performance.now() - start;
@@ -156,7 +161,6 @@ async function worker(o: Options, beat: Int32Array): Promise<Stats> {
   stats.maxHeapMb = Math.max(stats.maxHeapMb, process.memoryUsage().heapUsed / 2 ** 20);
   stats.ms = performance.now() - t0;
   rmSync(tmp, { recursive: true, force: true });
-  rmSync(join(o.out, 'inflight.txt'), { force: true });
   return stats;
 }
 
@@ -170,8 +174,15 @@ function parseArgs(argv: readonly string[]): Options {
 
 async function mainThread(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
-  const beat = new Int32Array(new SharedArrayBuffer(4));
-  const w = new Worker(fileURLToPath(import.meta.url), { workerData: { o, beat }, resourceLimits: { maxOldGenerationSizeMb: HEAP_MB } });
+  const beat = new Int32Array(new SharedArrayBuffer(8));
+  const inflight = new Uint8Array(new SharedArrayBuffer(INFLIGHT_BYTES));
+  const saveInflight = (): string => {
+    const file = join(o.out, 'inflight.txt');
+    mkdirSync(o.out, { recursive: true });
+    writeFileSync(file, Buffer.from(inflight.slice(0, Atomics.load(beat, 1))));
+    return file;
+  };
+  const w = new Worker(fileURLToPath(import.meta.url), { workerData: { o, beat, inflight }, resourceLimits: { maxOldGenerationSizeMb: HEAP_MB } });
   let last = 0;
   let lastChange = Date.now();
   const dog = setInterval(() => {
@@ -180,7 +191,7 @@ async function mainThread(): Promise<void> {
       last = now;
       lastChange = Date.now();
     } else if (Date.now() - lastChange > HANG_MS) {
-      process.stderr.write(`fuzz: HANG: no input finished for ${HANG_MS} ms; the input is in ${join(o.out, 'inflight.txt')}\n`);
+      process.stderr.write(`fuzz: HANG: no input finished for ${HANG_MS} ms; the input is in ${saveInflight()}\n`);
       void w.terminate();
       process.exitCode = 1;
     }
@@ -198,7 +209,7 @@ async function mainThread(): Promise<void> {
     }
   });
   w.on('error', (e) => {
-    process.stderr.write(`fuzz: worker died (${e.message}); the input is in ${join(o.out, 'inflight.txt')}\n`);
+    process.stderr.write(`fuzz: worker died (${e.message}); the input is in ${saveInflight()}\n`);
     process.exitCode = 1;
   });
   w.on('exit', () => clearInterval(dog));
@@ -207,6 +218,6 @@ async function mainThread(): Promise<void> {
 if (isMainThread) {
   void mainThread();
 } else {
-  const { o, beat } = workerData as { o: Options; beat: Int32Array };
-  void worker(o, beat).then((stats) => parentPort?.postMessage({ stats }));
+  const { o, beat, inflight } = workerData as { o: Options; beat: Int32Array; inflight: Uint8Array };
+  void worker(o, beat, inflight).then((stats) => parentPort?.postMessage({ stats }));
 }
