@@ -9,6 +9,7 @@ import { IGD_STRATEGY_NAMES } from '../firmware/igd/types.js';
 import { registerAllModels } from '../devices/index.js';
 import type { MachineSpec } from './config/spec.js';
 import { checkDevices } from './config/topology.js';
+import { isMarkedValidated } from './config/validated.js';
 import { FOUR_GIB, ramLayout } from './machine/layout.js';
 
 /** bootSpec's refusal of a spec that does not validate. */
@@ -58,6 +59,11 @@ export function specProblems(spec: MachineSpec, strategy?: string): string[] {
 
 /** Throws InvalidSpecError when `spec` does not validate. */
 export function assertBootable(spec: MachineSpec, strategy?: string): void {
-  const problems = specProblems(spec, strategy);
+  // parseConfig's specs passed the same checks; only the strategy override is new.
+  const problems = isMarkedValidated(spec)
+    ? strategy !== undefined && !(IGD_STRATEGY_NAMES as readonly string[]).includes(strategy)
+      ? [`unknown IGD strategy '${strategy}' (known: ${IGD_STRATEGY_NAMES.join(', ')})`]
+      : []
+    : specProblems(spec, strategy);
   if (problems.length > 0) throw new InvalidSpecError(problems);
 }

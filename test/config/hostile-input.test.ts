@@ -56,7 +56,8 @@ describe('YAML limits hold for configs, workloads and ROM programs', () => {
     const e = errors(some);
     expect(e).toHaveLength(101);
     expect(e[100]).toBe('h.yaml:102:1: 898 more problems not shown');
-    expect(Date.now() - t0).toBeLessThan(5000);
+    // Quadratic key handling took 87 s for 40000 keys; linear takes well under a second (slack for a loaded machine).
+    expect(Date.now() - t0).toBeLessThan(30_000);
   });
 
   it('points a null key at its line and refuses a complex key without a process warning', () => {

@@ -7,6 +7,7 @@ import { FOUR_GIB, ramLayout } from '../machine/layout.js';
 import type { FirmwareSpec, HostIgdSpec, MachineSpec, MachineType, TrapRuleSpec } from './spec.js';
 import { checkDevices } from './topology.js';
 import { trapProblems } from './traps-check.js';
+import { markValidated } from './validated.js';
 import { romRefProblems } from '../rom/check.js';
 import { YamlSource, type PathSeg } from './yaml-doc.js';
 import { readInputFile } from './read-input.js';
@@ -173,7 +174,7 @@ export function parseConfig(text: string, fileName: string): ConfigResult {
     traps: trapsOf(root['traps']),
     ...(root['workload'] !== undefined ? { workload: root['workload'] } : {}),
   };
-  return { ok: true, spec };
+  return { ok: true, spec: markValidated(spec) };
 }
 
 /** Reads and validates a config file; an unreadable file (or not a regular file) is one error at 1:1. */
