@@ -73,6 +73,20 @@ devices:
     expect(budgetEvents(report.events)).toEqual([expect.stringMatching(/^steps budget of 1000 exceeded: ROM long-loop stopped at .*long-loop\.yaml:4:5 \(raise it with --budget steps=N\)$/)]);
   });
 
+  it('ends a long ROM loop on the wall-clock budget, checked every 65536 iterations', () => {
+    const s = spec(`machine: { type: q35 }
+devices:
+  - model: e1000
+    rom: ${JSON.stringify(new URL('./long-loop.yaml', import.meta.url).pathname)}
+`);
+    const t0 = Date.now();
+    const { report } = bootSpec(s, { configPath: 'b.yaml', budget: { steps: 2e9, ms: 50 } });
+    expect(Date.now() - t0).toBeLessThan(10_000);
+    expect(budgetEvents(report.events)).toEqual(['ms budget of 50 ms exceeded: ROM long-loop stopped (raise it with --budget ms=N)']);
+    const rom = (report['rom'] as { ok: boolean; error?: string }[])[0]!;
+    expect(rom).toMatchObject({ ok: false, error: expect.stringMatching(/long-loop\.yaml:4:5: ROM ran out of its wall-clock budget$/) });
+  });
+
   it('drops ROM log output past the log budget instead of growing a string without end', () => {
     const s = spec(`machine: { type: q35 }
 devices:
