@@ -8,7 +8,7 @@
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { BUNDLED_ROMS } from '../../vmm/rom/bundled.js';
@@ -169,11 +169,16 @@ function parseArgs(argv: readonly string[]): Options {
     const i = argv.indexOf(`--${name}`);
     return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1]! : def;
   };
-  return { seed: Number(get('seed', '1')), count: Number(get('count', '100000')), out: get('out', join(ROOT, 'fuzz-out')), root: ROOT };
+  return { seed: Number(get('seed', '1')), count: Number(get('count', '100000')), out: resolve(get('out', join(ROOT, 'fuzz-out'))), root: ROOT };
 }
 
 async function mainThread(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
+  // Fuzzed command lines write files wherever their arguments say (`sweep --json --csv` writes
+  // ./--csv): they run in a scratch folder, never in the repository. Worker threads share the cwd.
+  const scratch = mkdtempSync(join(tmpdir(), 'vfio-fuzz-cwd-'));
+  process.chdir(scratch);
+  process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));
   const beat = new Int32Array(new SharedArrayBuffer(8));
   const inflight = new Uint8Array(new SharedArrayBuffer(INFLIGHT_BYTES));
   const saveInflight = (): string => {
