@@ -65,7 +65,9 @@ describe('YAML limits hold for configs, workloads and ROM programs', () => {
       "h.yaml:3:1: unknown key '' in the config (expected one of: name, machine, devices, host, firmware, traps, workload)",
     ]);
     const warn = vi.spyOn(process, 'emitWarning');
-    expect(errors('machine: { type: q35 }\n? [a, b]\n: 3\n')).toEqual(['h.yaml:2:3: a key must be a plain scalar, not a mapping, list or alias']);
+    expect(errors('machine: { type: q35 }\n? [a, b]\n: 3\n')).toEqual(['h.yaml:2:3: a key must be a plain scalar, not a mapping, list, alias or binary']);
+    // Found by `npm run fuzz` (seed 101): a !!binary key reached toJS and printed a Node warning.
+    expect(errors('machine: { type: q35 }\n!!binary aGVsbG8=: 1\n')).toEqual(['h.yaml:2:10: a key must be a plain scalar, not a mapping, list, alias or binary']);
     expect(warn).not.toHaveBeenCalled();
   });
 

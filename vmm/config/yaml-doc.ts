@@ -87,7 +87,11 @@ export class YamlSource {
         const keys = new Set<string>();
         for (const item of node.items) {
           if (!isPair(item)) continue;
-          if (item.key !== null && !isScalar(item.key)) return { pos: at(item.key), message: 'a key must be a plain scalar, not a mapping, list or alias' };
+          // A tagged scalar such as `!!binary` is a Uint8Array key: as bad as a collection.
+          const k0 = item.key;
+          if (k0 !== null && (!isScalar(k0) || (typeof k0.value === 'object' && k0.value !== null))) {
+            return { pos: at(k0), message: 'a key must be a plain scalar, not a mapping, list, alias or binary' };
+          }
           const k = keyText(item.key);
           if (keys.has(k)) return { pos: at(item.key), message: 'YAML syntax error: Map keys must be unique' };
           keys.add(k);
