@@ -61,7 +61,8 @@ export function registerBootCommands(program: Command, setCode: (c: number) => v
           });
           process.stdout.write(opts.json ? JSON.stringify(report) + '\n' : printableText(renderBootText(report)) + '\n\n');
           if (fd !== undefined) writeTrace(fd, passthrough.traceLines());
-          if (report.panic !== null) setCode(EXIT_FAILED);
+          // A run its budget stopped did not finish: like a panic, exit 1 (a sweep counts it failed).
+          if (report.panic !== null || report.events.some((e) => e.kind === 'budget-exceeded')) setCode(EXIT_FAILED);
           if (opts.failOnFault && !dmaVerdict(report).clean) setCode(EXIT_FAILED);
         }
       } finally {
