@@ -6,6 +6,7 @@ import {
   DEFAULT_SUBSYSTEM, DEFAULT_SUBSYSTEM_VENDOR, ROM_BAR_SIZES, type BarFact, type EndpointFacts,
 } from './facts.js';
 import { PCI_COMMON_PROPS, propNum, propStr } from './props.js';
+import { own } from '../../vmm/config/own.js';
 
 /** The identity a function gets from a facts row, with QEMU's default subsystem IDs filled in. */
 export function identityOf(f: EndpointFacts, pcie: boolean): PciIdentity {
@@ -41,7 +42,7 @@ export function romBarSize(props: Props, defaultRomfile: string | undefined): nu
   if (propNum(props, 'rombar', 1) === 0) return 0;
   const file = propStr(props, 'romfile') ?? defaultRomfile;
   if (file === undefined || file === '') return 0;
-  return ROM_BAR_SIZES[file] ?? 0;
+  return own(ROM_BAR_SIZES, file) ?? 0;
 }
 
 export function applyRom(fn: PciFunction, props: Props, defaultRomfile: string | undefined): void {
@@ -52,7 +53,7 @@ export function applyRom(fn: PciFunction, props: Props, defaultRomfile: string |
 /** A romfile we cannot size is a config error: its ROM BAR would be unknown. */
 function romfileProblems(props: Props): PropProblem[] {
   const file = propStr(props, 'romfile');
-  if (file === undefined || file === '' || ROM_BAR_SIZES[file] !== undefined) return [];
+  if (file === undefined || file === '' || own(ROM_BAR_SIZES, file) !== undefined) return [];
   return [{ prop: 'romfile', message: `unknown romfile '${file}' (modelled: ${Object.keys(ROM_BAR_SIZES).join(', ')}, or '' for none)` }];
 }
 

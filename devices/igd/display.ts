@@ -63,6 +63,8 @@ export interface ScanoutResult extends DisplayMode {
   /** Entries with the valid bit clear (nothing fetched) and entries past the GTT's end. */
   readonly invalidEntries: number;
   readonly outOfRange: number;
+  /** Entries inside the GTT left unfetched because the frame passed the page budget (0 normally). */
+  readonly unfetched: number;
   /** First page address the frame fetched from, or null (for reports). */
   readonly firstPage: number | null;
   /** FNV-1a over every byte fetched (faulted pages read as 0xff): a frame fingerprint for tests. */
@@ -82,12 +84,17 @@ export function planeMode(readReg: (offset: number) => number): DisplayMode {
 }
 
 /** The assigned IGD's scan-out: the mode its registers hold, through its GTT, DMA'd through `dma`. */
-export function igdScanOut(igd: Pick<IgdFunction, 'gtt' | 'bar0Dword'>, dma: DmaPort): ScanoutResult {
-  return scanOutFrame(igd.gtt, dma, planeMode((off) => igd.bar0Dword(off)));
+export function igdScanOut(igd: Pick<IgdFunction, 'gtt' | 'bar0Dword'>, dma: DmaPort, maxPages = Infinity): ScanoutResult {
+  return scanOutFrame(igd.gtt, dma, planeMode((off) => igd.bar0Dword(off)), new Uint8Array(PAGE), maxPages);
 }
 
-/** Fetches one frame of `mode`: for each 4 KiB of the surface, the GTT entry's page, read through `dma`. */
-export function scanOutFrame(gtt: GttView, dma: DmaPort, mode: DisplayMode, scratch = new Uint8Array(PAGE)): ScanoutResult {
+/**
+ * Fetches one frame of `mode`: for each 4 KiB of the surface, the GTT entry's page, read through `dma`.
+ * At most `maxPages` entries are fetched (the boot's page budget): a vBIOS can program PIPEASRC and
+ * DSPASTRIDE to 0xffffffff, a 2^48-byte "frame" no display engine would scan. The rest of such a
+ * frame counts as `unfetched`; entries past the GTT's end are counted without a loop.
+ */
+export function scanOutFrame(gtt: GttView, dma: DmaPort, mode: DisplayMode, scratch = new Uint8Array(PAGE), maxPages = Infinity): ScanoutResult {
   let readPages = 0;
   let faultedPages = 0;
   let invalidEntries = 0;
@@ -98,12 +105,11 @@ export function scanOutFrame(gtt: GttView, dma: DmaPort, mode: DisplayMode, scra
   const first = Math.floor(mode.surface / PAGE);
   const pages = Math.ceil(((mode.surface % PAGE) + bytes) / PAGE);
   const words = scratch.byteOffset % 4 === 0 ? new Uint32Array(scratch.buffer, scratch.byteOffset, PAGE / 4) : undefined;
-  for (let i = 0; i < pages; i++) {
+  const inGtt = Math.max(0, Math.min(pages, gtt.entries - first));
+  outOfRange = pages - inGtt;
+  const fetched = Math.min(inGtt, maxPages);
+  for (let i = 0; i < fetched; i++) {
     const idx = first + i;
-    if (idx >= gtt.entries) {
-      outOfRange++;
-      continue;
-    }
     const a = gtt.pageAddress(idx);
     if (a < 0) {
       invalidEntries++;
@@ -115,5 +121,5 @@ export function scanOutFrame(gtt: GttView, dma: DmaPort, mode: DisplayMode, scra
     if (words !== undefined && zeroPage(words)) h = Math.imul(h, FNV_PRIME_POW_PAGE);
     else for (let b = 0; b < PAGE; b++) h = Math.imul(h ^ scratch[b]!, FNV_PRIME);
   }
-  return { ...mode, pages, readPages, faultedPages, invalidEntries, outOfRange, firstPage, fingerprint: h >>> 0 };
+  return { ...mode, pages, readPages, faultedPages, invalidEntries, outOfRange, unfetched: inGtt - fetched, firstPage, fingerprint: h >>> 0 };
 }

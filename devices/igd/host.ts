@@ -1,3 +1,4 @@
+import { own } from '../../vmm/config/own.js';
 import type { HostIgdSpec } from '../../vmm/config/spec.js';
 import { EXTENDED_VBT_SIZE } from './opregion.js';
 import { GENERATION_DEFAULT_NAME, MiB, mtlGmsSize, platformGmch } from './tables.js';
@@ -119,7 +120,7 @@ export function platformName(spec: Pick<HostIgdSpec, 'generation' | 'generationN
 export function resolveHostIgd(spec: HostIgdSpec | undefined): HostIgd {
   const s: HostIgdSpec = spec ?? { generation: 9, generationName: 'skl' };
   const name = platformName(s);
-  const p = PLATFORMS[name] ?? PLATFORMS['skl']!;
+  const p = own(PLATFORMS, name) ?? PLATFORMS['skl']!;
   const gen = s.generation;
   const dec = platformGmch(name, gen);
   let gms = s.gms ?? p.gms;

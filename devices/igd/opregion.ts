@@ -1,3 +1,4 @@
+import { own } from '../../vmm/config/own.js';
 import type { HostIgd } from './host.js';
 
 /**
@@ -46,7 +47,7 @@ function ascii(buf: Uint8Array, at: number, text: string, max: number): void {
 export function buildVbt(host: HostIgd, size: number): Uint8Array {
   const v = new Uint8Array(size);
   const dv = new DataView(v.buffer);
-  ascii(v, 0, `$VBT ${PLATFORM_TAG[host.name] ?? 'INTEL'}`, 20);
+  ascii(v, 0, `$VBT ${own(PLATFORM_TAG, host.name) ?? 'INTEL'}`, 20);
   dv.setUint16(0x14, 100, true); // VBT version
   dv.setUint16(0x16, VBT_HEADER_SIZE, true);
   dv.setUint16(0x18, size, true);

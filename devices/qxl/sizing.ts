@@ -60,7 +60,9 @@ export function qxlConfig(props: Readonly<Record<string, PropValue>>): QxlConfig
 
   let ram = parseSize(props['ram_size']) ?? 64 * MiB;
   const ramMb = intProp(props, 'ram_size_mb');
-  if (ramMb !== undefined && ramMb >= 0) ram = ramMb * MiB;
+  // hw/display/qxl.c qxl_init_ramsize: `qxl->vga.vram_size = qxl->ram_size_mb * MiB;` stores into the
+  // uint32_t VGACommonState.vram_size, so 4096 MiB wraps to 0 and the vgamem clamp below makes it 32 MiB.
+  if (ramMb !== undefined && ramMb >= 0) ram = (ramMb * MiB) % 2 ** 32;
   if (ram < vgamem * 2) ram = vgamem * 2;
 
   let vram32 = parseSize(props['vram_size']) ?? 64 * MiB;

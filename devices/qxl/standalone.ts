@@ -5,6 +5,7 @@ import { GuestMemory } from '../../vmm/memory/guest-memory.js';
 import { PCI_BASE_ADDRESS_0, PCI_COMMAND, PCI_COMMAND_IO, PCI_COMMAND_MASTER, PCI_COMMAND_MEMORY } from '../pci/regs.js';
 import { QxlDevice } from './device.js';
 import type { GuestCpu } from './driver-core.js';
+import { validateQxlProps } from './sizing.js';
 
 /** A QXL device on its own: guest RAM, BARs programmed through config space, and a CPU view routing to both. */
 export interface StandaloneQxl {
@@ -25,6 +26,9 @@ export interface StandaloneOptions {
 
 /** Builds the device, places its BARs naturally aligned from mmioBase (BAR4 above 4 GiB) and enables decode. */
 export function createStandaloneQxl(props: Readonly<Record<string, PropValue>> = {}, opts: StandaloneOptions = {}): StandaloneQxl {
+  // The same refusal QEMU's realize gives (and the config validator reports) for a library caller.
+  const invalid = validateQxlProps(props);
+  if (invalid !== undefined) throw new RangeError(invalid);
   const ram = new GuestMemory();
   const ramBytes = opts.ramBytes ?? 256 * 1024 * 1024;
   const dma = opts.dma !== undefined ? opts.dma(ram) : directDma(0x0028, ram);

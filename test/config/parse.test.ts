@@ -140,7 +140,7 @@ describe('config → MachineSpec', () => {
 
   it('normalizes trap rules, hex numbers included', () => {
     const spec = ok(
-      'machine: { type: q35 }\ntraps:\n  - { bdf: "00:02.0", bar: 0, offset: [0x100000, "0x200000"], width: 4, action: rewrite-range, from: [0, 0x1000], to: 0x8000 }\n',
+      'machine: { type: q35 }\ndevices: [{ model: VGA, addr: "02.0" }]\ntraps:\n  - { bdf: "00:02.0", bar: 0, offset: [0x100000, "0x200000"], width: 4, action: rewrite-range, from: [0, 0x1000], to: 0x8000 }\n',
     );
     expect(spec.traps).toEqual([{ bdf: '00:02.0', action: 'rewrite-range', bar: 0, offset: [0x100000, 0x200000], width: 4, from: [0, 0x1000], to: 0x8000 }]);
   });

@@ -1,4 +1,5 @@
 import type { FirmwareResult } from '../../firmware/index.js';
+import type { BudgetLimits } from '../budget/budget.js';
 import type { Machine } from '../machine/machine.js';
 import type { ProfileOverrides } from '../profile/profile.js';
 import type { BootReport } from '../report/types.js';
@@ -20,6 +21,8 @@ export interface BootOptions {
   readonly quirkRelocation?: QuirkRelocation;
   /** The mode the IGD vBIOS program sets (default 1024x768x32). */
   readonly mode?: { readonly width: number; readonly height: number; readonly bpp: number };
+  /** Limits of this boot (`--budget`); unset quantities keep DEFAULT_BUDGET's value. */
+  readonly budget?: Partial<BudgetLimits>;
   /** Overrides of the machine profile (`--qemu`, `--firmware`). */
   readonly profile?: ProfileOverrides;
 }

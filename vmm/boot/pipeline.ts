@@ -11,9 +11,12 @@ import { runFirmware } from './firmware.js';
 import type { BootOptions, BootResult } from './options.js';
 import { preparePassthrough } from './prepare.js';
 import { buildReport } from './report.js';
+import { assertBootable } from '../spec-check.js';
 
 export function bootSpec(spec: MachineSpec, options: BootOptions = {}): BootResult {
-  const machine = buildMachine(spec, options.profile);
+  // Specs built in code never met the config validator: the same rules apply here (InvalidSpecError).
+  assertBootable(spec, options.strategy);
+  const machine = buildMachine(spec, options.profile, options.budget);
   const prepared = preparePassthrough(machine, options);
   const firmware = runFirmware(machine, prepared);
   const acted = devicesAct(machine, firmware, prepared);

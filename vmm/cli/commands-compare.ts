@@ -11,6 +11,7 @@ import type { BootReport } from '../report/types.js';
 import { checkStrategy } from './commands-map.js';
 import { parseFirmwareArg, type FirmwareArg } from './firmware-arg.js';
 import { EXIT_USAGE, UsageError } from './errors.js';
+import { checkOutputs, checkVbios } from './guard.js';
 import { loadSpecs } from './load.js';
 
 interface CompareOptions {
@@ -45,6 +46,8 @@ export function registerCompareCommand(program: Command, setCode: (c: number) =>
       strategies.forEach(checkStrategy);
       const firmwares = opts.firmware === undefined ? undefined : opts.firmware.split(',').map((s) => s.trim()).filter((s) => s !== '').map(parseFirmwareArg);
       if (firmwares !== undefined && firmwares.length === 0) throw new UsageError('--firmware: name at least one firmware');
+      const vbios = opts.vbios !== undefined ? checkVbios(opts.vbios) : undefined;
+      checkOutputs({ '--html': opts.html }, [path]);
       const specs = loadSpecs([path]);
       if (specs === undefined) return setCode(EXIT_USAGE);
       // Every strategy boots a machine without an IGD the same way: a table of dashes would answer nothing.
@@ -58,7 +61,7 @@ export function registerCompareCommand(program: Command, setCode: (c: number) =>
             configPath: path,
             strategy: o.strategy,
             ...(fw !== undefined ? { profile: { firmware: fw.firmware } } : {}),
-            ...(opts.vbios !== undefined ? { vbios: opts.vbios } : {}),
+            ...(vbios !== undefined ? { vbios } : {}),
             quirks: opts.quirks !== false,
           }).report;
           reports.set(fw === undefined ? o.strategy : `${o.strategy}@${fw.label}`, r);

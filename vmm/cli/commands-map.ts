@@ -4,6 +4,7 @@ import { bootSpec } from '../boot/index.js';
 import { IGD_STRATEGIES } from '../config/index.js';
 import { renderMapHtml, renderMapSvg } from '../map/index.js';
 import { EXIT_FAILED, EXIT_USAGE, UsageError } from './errors.js';
+import { checkOutputs, checkVbios } from './guard.js';
 import { loadSpecs } from './load.js';
 
 interface MapCliOptions {
@@ -31,16 +32,25 @@ export function registerMapCommands(program: Command, setCode: (c: number) => vo
     .action((path: string, opts: MapCliOptions) => {
       if (opts.svg === undefined && opts.html === undefined) throw new UsageError('map needs --svg FILE and/or --html FILE');
       if (opts.strategy !== undefined) checkStrategy(opts.strategy);
+      const vbios = opts.vbios !== undefined ? checkVbios(opts.vbios) : undefined;
+      checkOutputs({ '--svg': opts.svg, '--html': opts.html }, [path]);
       const specs = loadSpecs([path]);
       if (specs === undefined) return setCode(EXIT_USAGE);
       const { report } = bootSpec(specs[0]!.spec, {
         configPath: path,
         ...(opts.strategy !== undefined ? { strategy: opts.strategy } : {}),
-        ...(opts.vbios !== undefined ? { vbios: opts.vbios } : {}),
+        ...(vbios !== undefined ? { vbios } : {}),
         quirks: opts.quirks !== false,
       });
-      if (opts.svg !== undefined) writeFileSync(opts.svg, renderMapSvg(report) + '\n');
-      if (opts.html !== undefined) writeFileSync(opts.html, renderMapHtml([report], { title: `vfio-sim map: ${path}` }));
+      const write = (opt: string, file: string, text: string): void => {
+        try {
+          writeFileSync(file, text);
+        } catch (e) {
+          throw new UsageError(`${opt}: cannot write ${file}: ${(e as Error).message}`);
+        }
+      };
+      if (opts.svg !== undefined) write('--svg', opts.svg, renderMapSvg(report) + '\n');
+      if (opts.html !== undefined) write('--html', opts.html, renderMapHtml([report], { title: `vfio-sim map: ${path}` }));
       if (report.panic !== null) setCode(EXIT_FAILED);
     });
 }

@@ -9,7 +9,8 @@ import { parseFirmwareArg } from './firmware-arg.js';
 import { AUTO_POOL_MIN, buildPlan, comboAt, csvHeader, expandConfigPaths, renderSummaryTable, rowToCsv, rowToJsonLine, planStarts, runSweep, SweepSummary, type SweepRow } from '../sweep/index.js';
 import { EXIT_FAILED, EXIT_USAGE, UsageError } from './errors.js';
 import { checkStrategy } from './commands-map.js';
-import { loadSpecs } from './load.js';
+import { budgetOption, checkOutputs, checkVbios, clampJobs } from './guard.js';
+import { loadEachSpec } from './load.js';
 
 interface SweepCliOptions {
   strategies?: string;
@@ -23,6 +24,7 @@ interface SweepCliOptions {
   quirks?: boolean;
   progress?: boolean;
   failOnFault?: boolean;
+  budget?: string;
 }
 
 /** Maps of at most this many runs go into --html: one per strategy, its first failed or faulted run if any. */
@@ -54,24 +56,38 @@ export function registerSweepCommands(program: Command, setCode: (c: number) => 
     .option('--no-quirks', 'turn the built-in IGD BAR4 quirk off (QEMU 10.0 behaviour)')
     .option('--no-progress', 'no progress bar even on a terminal')
     .option('--fail-on-fault', 'exit 1 when any run had an IOMMU fault or DMA corruption')
+    .option('--budget <list>', 'limits per run, e.g. steps=1e6,ms=5000 (steps, bytes, pixels, pages, log, ms)')
     .action(async (args: string[], opts: SweepCliOptions) => {
       const strategies = list(opts.strategies);
       for (const s of strategies ?? []) checkStrategy(s);
       const firmwares = list(opts.firmware);
       for (const f of firmwares ?? []) parseFirmwareArg(f);
-      const jobs = positiveInt(opts.jobs, '--jobs');
+      const jobs = clampJobs(positiveInt(opts.jobs, '--jobs'));
       const chunkSize = positiveInt(opts.chunk, '--chunk');
+      const budget = budgetOption(opts.budget);
+      // Every vBIOS is checked before the first boot: a typo must not sweep as a clean run.
+      const vbios = list(opts.vbios)?.map(checkVbios);
       const { paths, missing } = expandConfigPaths(args);
       if (missing.length > 0) throw new UsageError(`no such file or directory: ${missing.join(', ')}`);
       if (paths.length === 0) throw new UsageError(`no *.yaml configs in ${args.join(', ')}`);
-      const specs = loadSpecs(paths);
-      if (specs === undefined) return setCode(EXIT_USAGE);
-      const vbios = list(opts.vbios);
-      const plan = buildPlan(specs, { ...(strategies ? { strategies } : {}), ...(vbios ? { vbios } : {}), ...(firmwares ? { firmwares } : {}), quirks: opts.quirks !== false });
+      checkOutputs({ '--json': opts.json, '--csv': opts.csv, '--html': opts.html }, paths);
+      // A bad config is reported and left out; the rest still sweep, and the exit code is 2 at the end.
+      const { specs, bad } = loadEachSpec(paths);
+      if (bad > 0) setCode(EXIT_USAGE);
+      if (specs.length === 0) return;
+      const plan = buildPlan(specs, { ...(strategies ? { strategies } : {}), ...(vbios ? { vbios } : {}), ...(firmwares ? { firmwares } : {}), quirks: opts.quirks !== false, ...(budget ? { budget } : {}) });
 
       const summary = new SweepSummary();
-      const json = opts.json !== undefined ? openSync(opts.json, 'w') : undefined;
-      const csv = opts.csv !== undefined ? openSync(opts.csv, 'w') : undefined;
+      const open = (opt: string, file: string | undefined): number | undefined => {
+        if (file === undefined) return undefined;
+        try {
+          return openSync(file, 'w');
+        } catch (e) {
+          throw new UsageError(`${opt}: cannot write ${file}: ${(e as Error).message}`);
+        }
+      };
+      const json = open('--json', opts.json);
+      const csv = open('--csv', opts.csv);
       if (csv !== undefined) writeSync(csv, csvHeader());
       const picks = new Map<string, SweepRow>();
       const bar = await progressBar(opts.progress !== false && process.stderr.isTTY === true);
@@ -116,11 +132,16 @@ export function registerSweepCommands(program: Command, setCode: (c: number) => 
               ...(r.strategy !== null ? { strategy: r.strategy } : {}),
               ...(r.vbios !== null ? { vbios: r.vbios } : {}),
               quirks: plan.quirks,
+              ...(plan.budget !== undefined ? { budget: plan.budget } : {}),
             }).report,
           );
           captions.push(`#${r.index} ${r.config} · ${r.strategy ?? 'no IGD'}${r.vbios ? ` · ${r.vbios}` : ''} · ${r.status}`);
         }
-        writeFileSync(opts.html, renderMapHtml(reports, { title: 'vfio-sim sweep', intro: renderSummaryTable(summary), captions }));
+        try {
+          writeFileSync(opts.html, renderMapHtml(reports, { title: 'vfio-sim sweep', intro: renderSummaryTable(summary), captions }));
+        } catch (e) {
+          throw new UsageError(`--html: cannot write ${opts.html}: ${(e as Error).message}`);
+        }
       }
       const t = summary.total();
       if (t.failed > 0) setCode(EXIT_FAILED);

@@ -13,8 +13,13 @@ export type ConfigResult = { readonly ok: true; readonly spec: MachineSpec } | {
 
 /** `FILE:LINE:COL: message`, the one-line form every tool (editors, CI) understands. */
 export function formatConfigError(e: ConfigError): string {
-  return atPosition(e, e.message);
+  // Names and values from the file are quoted in messages: their control characters (terminal
+  // escape sequences) are shown as \xNN, never sent to the terminal.
+  return atPosition(e, e.message).replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
+
+// eslint-disable-next-line no-control-regex -- the point is to match control characters
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
 
 /** Sorted by position, duplicates (same place, same text) dropped. */
 export function sortErrors(errors: readonly ConfigError[]): ConfigError[] {

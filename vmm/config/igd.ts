@@ -3,6 +3,7 @@ import type { HostIgdSpec } from './spec.js';
 import { parseHexInt, parseSize } from './size.js';
 import type { PathSeg } from './yaml-doc.js';
 import { hex } from '../format.js';
+import { own } from './own.js';
 
 /**
  * host.igd validity rules of issue 7 item 1. The generation tables (names, GMCH fields, what GMS each
@@ -41,7 +42,7 @@ export function checkHostIgd(raw: unknown): { spec?: HostIgdSpec; problems: Prob
   if (typeof raw !== 'object' || raw === null) return { problems };
   const r = raw as Record<string, unknown>;
   const g = r['generation'];
-  const generation = typeof g === 'string' ? IGD_GENERATIONS[g] : typeof g === 'number' && g >= 6 && g <= 12 ? g : undefined;
+  const generation = typeof g === 'string' ? own(IGD_GENERATIONS, g) : typeof g === 'number' && g >= 6 && g <= 12 ? g : undefined;
   if (typeof g === 'string' && IGD_LMEMBAR_PLATFORMS.includes(g)) {
     // DSM in LMEMBAR: GGMS must be 3 and GMS 0..4 or 0xF0..0xFE (i915 mtl_get_gms_size, else "invalid MTL GGC register setting").
     const gmsRaw = parseHexInt(r['gms']);

@@ -1,22 +1,28 @@
-import { readFileSync } from 'node:fs';
 import { registerAllModels } from '../../devices/index.js';
 import { sortErrors, type ConfigError, type ConfigResult } from './errors.js';
 import { checkHostIgd, type Problem } from './igd.js';
 import { schemaProblems } from './schema-check.js';
 import { parseSize } from './size.js';
+import { ramLayout } from '../machine/layout.js';
 import type { FirmwareSpec, HostIgdSpec, MachineSpec, MachineType } from './spec.js';
 import { parseTrapRules } from './trap-rule.js';
 import { checkDevices } from './topology.js';
+import { trapProblems } from './traps-check.js';
+import { markValidated } from './validated.js';
 import { romRefProblems } from '../rom/check.js';
 import { YamlSource, type PathSeg } from './yaml-doc.js';
+import { readInputFile } from './read-input.js';
 import { validateWorkload } from '../workload/validate.js';
 import type { Workload } from '../workload/types.js';
 import { firmwareVersions } from '../../firmware/index.js';
-import { isQemuVersion, parseMachineTypeName } from '../profile/qemu.js';
+import { DEFAULT_QEMU, isQemuVersion, parseMachineTypeName } from '../profile/qemu.js';
+import { DEFAULT_CPU } from '../profile/cpu.js';
 
 /** QEMU's default -m (hw/core/machine.c: 128 MiB). */
 export const DEFAULT_MEMORY = 128 * 0x10_0000;
 const MIN_MEMORY = 0x10_0000;
+/** Problems reported per config (the rest are counted). */
+const MAX_REPORTED = 100;
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -53,14 +59,38 @@ function machineOf(m: unknown, problems: Problem[]): MachineSpec['machine'] | un
   }
   const qemu = typeof m['qemu'] === 'string' && isQemuVersion(m['qemu']) ? m['qemu'] : undefined;
   const cpu = cpuOf(m['cpu']);
-  const memory = m['memory'] === undefined ? DEFAULT_MEMORY : parseSize(m['memory']);
+  let memory = m['memory'] === undefined ? DEFAULT_MEMORY : parseSize(m['memory']);
+  if (memory === undefined && typeof m['memory'] === 'number') {
+    problems.push({ path: ['machine', 'memory'], message: `machine.memory: ${String(m['memory'])} is not a whole number of bytes below 2^53` });
+  }
   if (memory !== undefined && memory < MIN_MEMORY) {
     // QEMU's -m reads a bare number as MiB; here it is bytes, so `memory: 4096` most likely meant 4096M.
     const bare = typeof m['memory'] === 'number' || (typeof m['memory'] === 'string' && /^\d+$/.test(m['memory']));
     const hint = bare && memory > 0 ? ` — a bare number is bytes here (QEMU's -m reads MiB): did you mean ${memory}M?` : '';
     problems.push({ path: ['machine', 'memory'], message: `machine.memory: ${memory} bytes is too small (at least 1M)${hint}` });
   }
-  const maxmem = m['maxmem'] === undefined ? undefined : parseSize(m['maxmem']);
+  // QEMU refuses a machine whose RAM or hotplug region ends above 1 << phys-bits (hw/i386/pc.c pc_memory_init:
+  // "Address space limit ... phys-bits too low"); the limit also keeps every address far below 2^53.
+  const physBits = cpu?.physBits ?? DEFAULT_CPU.physBits;
+  const limit = 2 ** physBits;
+  const layoutOf = (bytes: number) =>
+    ramLayout(type!, bytes, { cpu: { vendor: cpu?.vendor ?? DEFAULT_CPU.vendor, physBits }, machineVersion: named?.version ?? qemu ?? DEFAULT_QEMU });
+  const ramEnd = (bytes: number): number => {
+    const l = layoutOf(bytes);
+    return l.above4g > 0 ? l.above4gStart + l.above4g : l.below4g;
+  };
+  if (memory !== undefined && type !== undefined && ramEnd(memory) > limit) {
+    problems.push({ path: ['machine', 'memory'], message: `machine.memory: ${String(m['memory'])} puts guest RAM past the vCPU's ${physBits} address bits (QEMU: "Address space limit ${'0x' + (limit - 1).toString(16)} < 0x${(ramEnd(memory) - 1).toString(16)} phys-bits too low (${physBits})")` });
+    memory = undefined;
+  }
+  let maxmem = m['maxmem'] === undefined ? undefined : parseSize(m['maxmem']);
+  if (maxmem === undefined && typeof m['maxmem'] === 'number') {
+    problems.push({ path: ['machine', 'maxmem'], message: `machine.maxmem: ${String(m['maxmem'])} is not a whole number of bytes below 2^53` });
+  }
+  if (maxmem !== undefined && type !== undefined && ramEnd(maxmem) > limit) {
+    problems.push({ path: ['machine', 'maxmem'], message: `machine.maxmem: ${String(m['maxmem'])} puts the memory hotplug region past the vCPU's ${physBits} address bits` });
+    maxmem = undefined;
+  }
   const slots = typeof m['slots'] === 'number' ? m['slots'] : undefined;
   if (slots !== undefined && slots > 0 && m['maxmem'] === undefined) {
     problems.push({ path: ['machine', 'slots'], prefer: 'key', message: 'machine.slots needs machine.maxmem (QEMU: -m slots= without maxmem=)' });
@@ -127,11 +157,16 @@ function firmwareOf(f: unknown): FirmwareSpec {
 /** Parses and validates a config's text; `fileName` is what error lines start with. Never throws on bad input. */
 export function parseConfig(text: string, fileName: string): ConfigResult {
   registerAllModels();
+  const file = typeof fileName === 'string' ? fileName : '<config>';
+  const err = (p: { line: number; col: number }, message: string): ConfigError => ({ file, line: p.line, col: p.col, message });
+  // Documented never to throw: JavaScript callers can pass anything.
+  if (typeof text !== 'string') return { ok: false, errors: [err({ line: 1, col: 1 }, `expected the config's text (a string), got ${text === null ? 'null' : typeof text}`)] };
   const src = new YamlSource(text);
-  const err = (p: { line: number; col: number }, message: string): ConfigError => ({ file: fileName, line: p.line, col: p.col, message });
   const syntax = src.syntaxErrors();
   if (syntax.length > 0) return { ok: false, errors: sortErrors(syntax.map((e) => err(e.pos, e.message))) };
   const data = src.toJS();
+  const expandError = data === undefined ? src.toJSError() : undefined;
+  if (expandError !== undefined) return { ok: false, errors: [err({ line: 1, col: 1 }, expandError)] };
   if (data === null || data === undefined) {
     return { ok: false, errors: [err({ line: 1, col: 1 }, "empty config: expected a mapping with 'machine' and 'devices'")] };
   }
@@ -147,6 +182,7 @@ export function parseConfig(text: string, fileName: string): ConfigResult {
   problems.push(...topo.problems);
   // rom: and firmware.vbios must name a bundled ROM program or a program file that validates.
   problems.push(...romRefProblems({ devices: topo.devices, firmware: firmwareOf(root['firmware']) }, fileName));
+  problems.push(...trapProblems(root['traps'], topo.devices, machine?.type));
   let igd: HostIgdSpec | undefined;
   const host = root['host'];
   if (isObj(host) && host['igd'] !== undefined) {
@@ -163,7 +199,10 @@ export function parseConfig(text: string, fileName: string): ConfigResult {
     else workload = wl.workload;
   }
   if (problems.length > 0 || machine === undefined) {
-    const errors = problems.map((p) => err(src.locate(p.path as PathSeg[], p.prefer ?? 'value'), p.message));
+    // Locating a problem walks the document: report the first MAX_REPORTED, never thousands.
+    const shown = problems.slice(0, MAX_REPORTED);
+    const errors = shown.map((p) => err(src.locate(p.path as PathSeg[], p.prefer ?? 'value'), p.message));
+    if (problems.length > shown.length) errors.push(err(src.locate(problems[MAX_REPORTED]!.path as PathSeg[], 'key'), `${problems.length - shown.length} more problems not shown`));
     if (errors.length === 0) errors.push(err({ line: 1, col: 1 }, 'the config has no valid machine section'));
     return { ok: false, errors: sortErrors(errors) };
   }
@@ -176,18 +215,12 @@ export function parseConfig(text: string, fileName: string): ConfigResult {
     traps: parseTrapRules(root['traps']),
     ...(workload !== undefined ? { workload } : {}),
   };
-  return { ok: true, spec };
+  return { ok: true, spec: markValidated(spec) };
 }
 
-/** Reads and validates a config file; an unreadable file is one error at 1:1. */
+/** Reads and validates a config file; an unreadable file (or not a regular file) is one error at 1:1. */
 export function loadConfigFile(path: string): ConfigResult {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : `cannot read (${code ?? String(e)})`;
-    return { ok: false, errors: [{ file: path, line: 1, col: 1, message: why }] };
-  }
-  return parseConfig(text, path);
+  const r = readInputFile(path);
+  if (!r.ok) return { ok: false, errors: [{ file: String(path), line: 1, col: 1, message: r.message }] };
+  return parseConfig(r.text, path);
 }

@@ -3,6 +3,7 @@
  * QEMU accepts. Which properties exist in which QEMU, and where vfio-sim's defaults differ from QEMU's, is one
  * table (QEMU_PROP_FACTS) read off `-device DRIVER,help` of QEMU 7.2.22 (Debian 12) and 10.0.13 (Debian 13).
  */
+import { own } from './own.js';
 import { lookupModel } from '../../devices/registry.js';
 import { compareVersions, DEFAULT_QEMU, type QemuVersion } from '../profile/qemu.js';
 import { DEFAULT_CPU } from '../profile/cpu.js';
@@ -71,7 +72,7 @@ function factOf(model: string, prop: string): PropFact | undefined {
 
 /** `-device` argument for `qemu`: driver, id, bus, addr, the props that QEMU has in config order, then vfio-sim defaults QEMU lacks. */
 export function deviceArg(d: DeviceSpec, qemu: QemuVersion = DEFAULT_QEMU, dropped: DroppedProp[] = []): string {
-  const q = QEMU_DRIVERS[d.model];
+  const q = own(QEMU_DRIVERS, d.model);
   const parts = [q?.driver ?? d.model, ...(q?.fixed ?? [])];
   if (d.id !== '') parts.push(`id=${escape(d.id)}`);
   if (d.bus !== undefined) parts.push(`bus=${escape(d.bus)}`);

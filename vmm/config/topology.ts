@@ -12,6 +12,7 @@ import { badPropMessage, normalizeProp } from './prop-values.js';
 import type { DeviceSpec, MachineType, PropValue } from './spec.js';
 import type { PathSeg } from './yaml-doc.js';
 import { hex2 } from '../format.js';
+import { own } from './own.js';
 
 /**
  * The device list checked the way QEMU realizes -device options, in order: model and props, bus
@@ -42,6 +43,8 @@ const fmtAddr = (devfn: number): string => `${hex2(devfn >> 3)}.${(devfn & 7).to
  * function, each optionally 0x-prefixed as %x allows.
  */
 const ADDR_RE = /^(?:0x)?([0-9a-f]{1,2})(?:\.(?:0x)?([0-9a-f]))?$/i;
+/** Bridges one machine may have: one per bus number 1..255. */
+const MAX_BRIDGES = 255;
 /** QEMU's names for the root bus (pc: pci.0, q35: pcie.0). */
 const ROOT_BUS_NAMES = new Set(['pci.0', 'pcie.0']);
 
@@ -82,6 +85,7 @@ export function checkDevices(input: TopologyInput): { devices: DeviceSpec[]; pro
   });
   const chassisSlots = new Map<string, number>();
   const indices: number[] = [];
+  let bridges = 0;
   let firstIgd: number | undefined;
 
   input.devices.forEach((raw, i) => {
@@ -147,7 +151,7 @@ export function checkDevices(input: TopologyInput): { devices: DeviceSpec[]; pro
         continue;
       }
       if (def === undefined) continue;
-      const pd = def.props[k];
+      const pd = own(def.props, k);
       if (pd === undefined) {
         propsOk = false;
         const pointer = model === IGD_MODEL ? IGD_PROP_POINTERS[k] : undefined;
@@ -246,6 +250,12 @@ export function checkDevices(input: TopologyInput): { devices: DeviceSpec[]; pro
         }
         if (ok) bus.slots.set(place, { label: `${def.name} (devices[${i}], line ${input.lineOf(i)})`, multifunction: mf });
       }
+    }
+    // PCI bus numbers are 8 bits (PCI-to-PCI Bridge spec 1.2 §3.2.5.3): SeaBIOS's
+    // pci_bios_init_bus_rec numbers secondaries 1..255 and, past that, wraps onto buses it already
+    // numbered and recurses without end. QEMU starts such a machine; no firmware can enumerate it.
+    if (def?.kind === 'bridge' && ++bridges === MAX_BRIDGES + 1) {
+      add(at('model'), `more than ${MAX_BRIDGES} bridges: PCI bus numbers are 8 bits, so bus ${MAX_BRIDGES + 1} cannot exist`);
     }
     if (def?.kind === 'bridge' && id !== undefined && ids.get(id)?.index === i) {
       const pciePort = def.pciePort === true;

@@ -1,4 +1,4 @@
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 
 export interface Pos {
   readonly line: number;
@@ -8,6 +8,24 @@ export interface Pos {
 export type PathSeg = string | number;
 
 /**
+ * Limits of every YAML text the tool reads (configs with their workloads, ROM programs). The largest
+ * bundled config is ~3 KiB, 5 levels deep and ~300 nodes; these are orders of magnitude above that and
+ * far below what makes parsing, validating or locating errors slow or deep enough to overflow the stack.
+ */
+export const YAML_LIMITS = Object.freeze({
+  /** Bytes of text (checked before parsing). */
+  bytes: 1024 * 1024,
+  /** Nesting of mappings and lists. */
+  depth: 64,
+  /** Nodes (scalars, mappings, lists, aliases) in the document. */
+  nodes: 50_000,
+  /** Alias nodes (`*name`): configs need few; each one may expand a whole subtree. */
+  aliases: 100,
+  /** Keys of one mapping (device props have ~20; a list such as `devices` is not limited by this). */
+  keys: 1000,
+});
+
+/**
  * A YAML config parsed with positions kept (yaml's LineCounter and node ranges), so every problem
  * found later, by the schema or by the semantic checks, can name the line and column it comes from.
  */
@@ -15,13 +33,77 @@ export class YamlSource {
   readonly doc: Document.Parsed;
   private readonly lc = new LineCounter();
 
+  /** A limit the text broke (size, depth, nodes, aliases, a non-scalar key), found before any conversion. */
+  private readonly limitError: { pos: Pos; message: string } | undefined;
+
   constructor(readonly text: string) {
-    this.doc = parseDocument(text, { lineCounter: this.lc, prettyErrors: false, uniqueKeys: true });
+    if (text.length > YAML_LIMITS.bytes) {
+      // Never parsed: an empty document stands in, so callers see only the size error.
+      this.text = '';
+      this.doc = parseDocument('', { lineCounter: this.lc });
+      this.limitError = { pos: { line: 1, col: 1 }, message: `the file is ${text.length} bytes; the limit is ${YAML_LIMITS.bytes}` };
+      return;
+    }
+    // Key uniqueness is checked in checkLimits with a set: yaml's own check compares each key with
+    // every earlier one, which is quadratic (40000 keys: over a minute).
+    this.doc = parseDocument(text, { lineCounter: this.lc, prettyErrors: false, uniqueKeys: false });
+    this.limitError = this.doc.errors.length > 0 ? undefined : this.checkLimits();
   }
 
-  /** Syntax errors (the rest of the checks do not run when there are any). */
+  /** Syntax errors and broken limits (the rest of the checks do not run when there are any). */
   syntaxErrors(): { pos: Pos; message: string }[] {
-    return this.doc.errors.map((e) => ({ pos: this.posOf(e.pos[0]), message: `YAML syntax error: ${firstLine(e.message)}` }));
+    if (this.limitError !== undefined) return [this.limitError];
+    return this.doc.errors.map((e) => {
+      const msg = firstLine(e.message);
+      // yaml's recursive composer turns very deep flow nesting into a caught RangeError.
+      const message = /call stack/i.test(msg) ? `nesting is deeper than ${YAML_LIMITS.depth} levels` : `YAML syntax error: ${msg}`;
+      return { pos: this.posOf(e.pos[0]), message };
+    });
+  }
+
+  /**
+   * Walks the document without recursion: depth, node and alias counts, and keys that are not scalars
+   * (JavaScript objects can only have string keys; yaml would stringify them with a process warning).
+   */
+  private checkLimits(): { pos: Pos; message: string } | undefined {
+    const at = (n: unknown): Pos => {
+      const r = (n as { range?: [number, number, number] } | null)?.range;
+      return r ? this.posOf(r[0]) : { line: 1, col: 1 };
+    };
+    const stack: { node: unknown; depth: number }[] = [{ node: this.doc.contents, depth: 0 }];
+    let nodes = 0;
+    let aliases = 0;
+    while (stack.length > 0) {
+      const { node, depth } = stack.pop()!;
+      if (node === null || node === undefined) continue;
+      if (++nodes > YAML_LIMITS.nodes) return { pos: at(node), message: `more than ${YAML_LIMITS.nodes} YAML nodes` };
+      if (isAlias(node)) {
+        if (++aliases > YAML_LIMITS.aliases) return { pos: at(node), message: `more than ${YAML_LIMITS.aliases} aliases (*name)` };
+        continue;
+      }
+      if (isMap(node) && node.items.length > YAML_LIMITS.keys) return { pos: at(node), message: `a mapping with ${node.items.length} keys; the limit is ${YAML_LIMITS.keys}` };
+      if (isMap(node) || isSeq(node)) {
+        if (depth >= YAML_LIMITS.depth) return { pos: at(node), message: `nesting is deeper than ${YAML_LIMITS.depth} levels` };
+        const keys = new Set<string>();
+        for (const item of node.items) {
+          if (!isPair(item)) continue;
+          // A tagged scalar such as `!!binary` is a Uint8Array key: as bad as a collection.
+          const k0 = item.key;
+          if (k0 !== null && (!isScalar(k0) || (typeof k0.value === 'object' && k0.value !== null))) {
+            return { pos: at(k0), message: 'a key must be a plain scalar, not a mapping, list, alias or binary' };
+          }
+          const k = keyText(item.key);
+          if (keys.has(k)) return { pos: at(item.key), message: 'YAML syntax error: Map keys must be unique' };
+          keys.add(k);
+        }
+        // Children pushed last-first, so they are visited (and limits reported) in document order.
+        for (let i = node.items.length - 1; i >= 0; i--) {
+          const item = node.items[i];
+          stack.push({ node: isPair(item) ? item.value : item, depth: depth + 1 });
+        }
+      }
+    }
+    return undefined;
   }
 
   posOf(offset: number): Pos {
@@ -46,8 +128,24 @@ export class YamlSource {
     return this.text.slice(value.range[0], value.range[1]).trim();
   }
 
+  /** The document as plain data; undefined when it cannot be (an alias expansion past yaml's guard). */
   toJS(): unknown {
-    return this.doc.toJS({ maxAliasCount: 1000 });
+    if (this.limitError !== undefined) return undefined;
+    try {
+      return this.doc.toJS({ maxAliasCount: 1000 });
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Why toJS() gave nothing for a document that parsed (an alias bomb), for the caller's error. */
+  toJSError(): string | undefined {
+    try {
+      this.doc.toJS({ maxAliasCount: 1000 });
+      return undefined;
+    } catch (e) {
+      return `cannot expand the document: ${e instanceof Error ? e.message : String(e)}`;
+    }
   }
 
   private walk(path: readonly PathSeg[]): { key?: Node; value?: Node; parent?: Node } {
@@ -59,7 +157,8 @@ export class YamlSource {
       parent = node;
       key = undefined;
       if (isMap(node)) {
-        const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(seg));
+        // toJS turns a null key (`null:`, `~:`, `: x`) into '', so a problem path holds ''.
+        const pair = node.items.find((p) => (p.key === null || isScalar(p.key)) && keyText(p.key) === String(seg));
         if (pair === undefined) return { parent };
         key = pair.key as Node;
         node = (pair.value as Node | null) ?? undefined;
@@ -72,6 +171,11 @@ export class YamlSource {
     }
     return { ...(key !== undefined ? { key } : {}), ...(node !== undefined ? { value: node } : {}), ...(parent !== undefined ? { parent } : {}) };
   }
+}
+
+function keyText(k: unknown): string {
+  const v = isScalar(k) ? k.value : null;
+  return v === null || v === undefined ? '' : String(v);
 }
 
 function firstLine(s: string): string {

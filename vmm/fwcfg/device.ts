@@ -29,6 +29,12 @@ export const FW_CFG_FILE_NAME_LEN = 56;
 export interface FwCfgMemory {
   readBytes(addr: number, out: Uint8Array): void;
   writeBytes(addr: number, data: Uint8Array): void;
+  /**
+   * Whether one DMA of `bytes` may run (the boot's budget of bytes copied). QEMU itself bounds nothing here
+   * (hw/nvram/fw_cfg.c fw_cfg_dma_transfer copies `length` bytes, zero-filling past the item), but
+   * a 4 GiB descriptor would cost gigabytes and seconds here: refused ones end with the error bit.
+   */
+  copyAllowed?(bytes: number): boolean;
 }
 
 /**
@@ -117,6 +123,8 @@ export class FwCfg {
   private readonly dmaHeader = new Uint8Array(16);
   private readonly dmaHeaderView = new DataView(this.dmaHeader.buffer);
   private readonly dmaStatus = new Uint8Array(4);
+  /** Zeros for reads past an item's end (never written to: writeBytes copies out of it). */
+  private readonly zeros = new Uint8Array(64 * 1024);
 
   /** Executes one FWCfgDmaAccess at `addr` (control, length, address; all big-endian). */
   private dma(addr: number): void {
@@ -127,11 +135,17 @@ export class FwCfg {
     const target = dv.getUint32(8) * 0x1_0000_0000 + dv.getUint32(12);
     if ((control & FW_CFG_DMA_CTL_SELECT) !== 0) this.select(control >>> 16);
     let status = 0;
-    if ((control & FW_CFG_DMA_CTL_READ) !== 0) {
+    if ((control & FW_CFG_DMA_CTL_READ) !== 0 && this.mem.copyAllowed?.(length) === false) {
+      status = FW_CFG_DMA_CTL_ERROR;
+    } else if ((control & FW_CFG_DMA_CTL_READ) !== 0) {
       const avail = Math.max(0, Math.min(length, this.selected.length - this.pos));
       if (avail > 0) this.mem.writeBytes(target, this.selected.subarray(this.pos, this.pos + avail));
       // Reads past the item's end return zeros (QEMU fw_cfg_dma_transfer).
-      if (length > avail) this.mem.writeBytes(target + avail, new Uint8Array(length - avail));
+      // Zeros go out in bounded chunks: one allocation per descriptor of `length` bytes is what a hostile ROM exploits.
+      for (let done = avail; done < length; done += this.zeros.length) {
+        const n = Math.min(this.zeros.length, length - done);
+        this.mem.writeBytes(target + done, n === this.zeros.length ? this.zeros : this.zeros.subarray(0, n));
+      }
       this.pos += avail;
     } else if ((control & FW_CFG_DMA_CTL_SKIP) !== 0) {
       this.pos += length;

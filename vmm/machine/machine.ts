@@ -12,6 +12,7 @@ import { GuestMemory } from '../memory/guest-memory.js';
 import { PCI_CONFIG_ADDRESS_PORT, PciHost } from '../pci/host.js';
 import { DebugCon } from './debugcon.js';
 import { Interceptors, type Interceptor } from './intercept.js';
+import { BudgetMeter, budgetMessage, type BudgetLimits } from '../budget/budget.js';
 import { DmaDomain } from './dma-domain.js';
 import { FOUR_GIB, HT_HOLE_END, HT_HOLE_START, Q35_MMCONFIG_SIZE, ramLayout, type RamLayout } from './layout.js';
 import { E820_RAM, E820_RESERVED, encodeE820 } from './e820.js';
@@ -44,7 +45,9 @@ export class Machine {
   readonly io: AddressSpace;
   readonly mmio: AddressSpace;
   readonly fwcfg: FwCfg;
-  readonly debugcon = new DebugCon();
+  /** This boot's budget (vmm/budget): devices and runners charge it; overruns become events. */
+  readonly budget: BudgetMeter;
+  readonly debugcon: DebugCon;
   readonly events: MachineEvent[] = [];
   /** Functions by qdev id, and the device spec each came from. */
   readonly byId = new Map<string, PciFunction>();
@@ -59,7 +62,12 @@ export class Machine {
     readonly spec: MachineSpec,
     /** The QEMU version, machine type, vCPU and firmware this machine models (vmm/profile). */
     readonly profile: MachineProfile = resolveProfile(spec),
+    /** This boot's limits (steps, bytes, pixels, pages, log, time): overruns become budget-exceeded events. */
+    budget: Partial<BudgetLimits> | BudgetMeter = {},
   ) {
+    this.budget = budget instanceof BudgetMeter ? budget : new BudgetMeter(budget);
+    this.budget.onExceeded = (e) => this.recordEvent({ source: 'budget', kind: 'budget-exceeded', message: budgetMessage(e) });
+    this.debugcon = new DebugCon((n) => this.budget.charge('log', n, 'debug console output (port 0x402) dropped past the limit'));
     const { maxmem, slots } = spec.machine;
     this.layout = ramLayout(spec.machine.type, spec.machine.memory, {
       cpu: profile.cpu,
@@ -82,7 +90,11 @@ export class Machine {
     }
     this.io.addFixed(PCI_CONFIG_ADDRESS_PORT, 8, this.pci.configPorts, 'pci-conf');
     this.io.addFixed(PORT_DEBUGCON, 1, this.debugcon, 'debugcon');
-    this.fwcfg = new FwCfg({ readBytes: (a, out) => this.ram.readBytes(a, out), writeBytes: (a, d) => this.ram.writeBytes(a, d) });
+    this.fwcfg = new FwCfg({
+      readBytes: (a, out) => this.ram.readBytes(a, out),
+      writeBytes: (a, d) => this.ram.writeBytes(a, d),
+      copyAllowed: (n) => this.budget.charge('bytes', n, `fw_cfg DMA of ${n} bytes refused (status error)`),
+    });
     this.io.addFixed(FW_CFG_PORT_SEL, 12, this.fwcfg.ports, 'fw_cfg');
     this.setupFwCfg();
     this.plugBuiltins();

@@ -158,7 +158,8 @@ export function buildMapModel(r: BootReport): MapModel {
     const e = num(c['end']);
     add('iommu', 'corruption', s, e === null ? null : exclusiveEnd(e), 'corruption', `DMA corruption by ${String(c['source'] ?? '?')}`);
   }
-  if (iommu) sub += `${sub ? '; ' : ''}${faults.length} IOMMU faults, ${corruption.length} corrupted ranges`;
+  const faultCount = typeof iommu?.['faultCount'] === 'number' ? (iommu['faultCount'] as number) : faults.length;
+  if (iommu) sub += `${sub ? '; ' : ''}${faultCount} IOMMU faults, ${corruption.length} corrupted ranges`;
   if (r.panic) notes.unshift(`FIRMWARE PANIC: ${r.panic}`);
 
   const mem = num(r.machine?.memory);

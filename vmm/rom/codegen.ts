@@ -123,9 +123,13 @@ export class CodeGen {
           this.emit(ind + 1, `if (!(d > 0)) { st.at = ${id}; throw new F('loop step must be positive with \\'to\\' (got ' + d + ')'); }`);
           this.emit(ind + 1, `const n = Math.max(0, Math.ceil((${this.x(s.to!)} - f) / d));`);
         }
-        this.emit(ind + 1, `if (st.iterations + n > MAX) { st.at = ${id}; throw new F('loop of ' + n + ' iterations exceeds the ROM\\'s budget of ' + MAX); }`);
+        // NaN or Infinity (a count computed from a huge product) would make the budget comparison false
+        // and the iteration counter NaN for every later loop: refuse it as a fault.
+        this.emit(ind + 1, `if (!Number.isFinite(n) || !Number.isFinite(f) || !Number.isFinite(d)) { st.at = ${id}; throw new F('loop bounds are not finite numbers (from ' + f + ', step ' + d + ', ' + n + ' iterations)'); }`);
+        this.emit(ind + 1, `if (st.iterations + n > MAX) { st.at = ${id}; st.overBudget = 'steps'; throw new F('loop of ' + n + ' iterations exceeds the ROM\\'s budget of ' + MAX); }`);
         this.emit(ind + 1, 'st.iterations += n;');
         this.emit(ind + 1, 'for (let i = 0; i < n; i++) {');
+        this.emit(ind + 2, `if ((i & 0xffff) === 0xffff && !st.inTime()) { st.at = ${id}; st.overBudget = 'ms'; throw new F('ROM ran out of its wall-clock budget'); }`);
         this.emit(ind + 2, `v[${this.slotOf(s.var)}] = f + i * d;`);
         this.steps(s.body, ind + 2, false);
         this.emit(ind + 2, 'if (stop.fatal !== null) return;');

@@ -45,6 +45,10 @@ export interface CompiledRom {
   readonly size: number;
   /** Loop iterations run so far (the budget counts these). */
   iterations: number;
+  /** Which budget ended the run, when one did. */
+  overBudget: 'steps' | 'ms' | undefined;
+  /** The wall-clock check loops call every 65536 iterations. */
+  readonly inTime: () => boolean;
 }
 
 const TWO32 = 0x1_0000_0000;
@@ -79,7 +83,7 @@ const HELPER_IMPLS = {
  * Compiles the program to one JavaScript function (codegen.ts) over a slot array. Port writes go
  * through `bus.ioSpace` bindings when the bus has one, else through the CPU view's out*.
  */
-export function compileRom(p: RomProgram, bus: RomBus, stop: RomStopSignal, maxIterations: number): CompiledRom {
+export function compileRom(p: RomProgram, bus: RomBus, stop: RomStopSignal, maxIterations: number, inTime: () => boolean = () => true): CompiledRom {
   const slots = new Map<string, number>();
   const slotOf = (name: string): number => {
     let s = slots.get(name);
@@ -90,7 +94,7 @@ export function compileRom(p: RomProgram, bus: RomBus, stop: RomStopSignal, maxI
   const gen = new CodeGen(slotOf, bus.ioSpace !== undefined);
   gen.steps(p.steps, 1, true);
   const body = [...gen.decls, 'return function run(v) {', gen.source(), '};'].join('\n');
-  const state = { run: (() => {}) as Op, slots, size: slots.size, iterations: 0, at: -1 };
+  const state: CompiledRom = { run: () => {}, slots, size: slots.size, iterations: 0, at: -1, overBudget: undefined, inTime };
   // eslint-disable-next-line @typescript-eslint/no-implied-eval -- source built from a validated AST only (see codegen.ts)
   const factory = new Function('bus', 'io', 'sp', 'stop', 'st', 'MAX', 'F', ...HELPERS, body) as (...args: unknown[]) => Op;
   const inner = factory(bus, bus.io, bus.ioSpace, stop, state, maxIterations, RomFault, ...HELPERS.map((h) => HELPER_IMPLS[h]));

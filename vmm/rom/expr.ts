@@ -4,6 +4,8 @@
  * Operators, loosest first: ?: || && | ^ & == != < <= > >= << >> + - * / % and unary - ~ !.
  */
 
+import { own } from '../config/own.js';
+
 export type Expr =
   | { readonly k: 'num'; readonly v: number }
   | { readonly k: 'var'; readonly name: string }
@@ -19,6 +21,9 @@ export class RomFault extends Error {}
 
 const TWO32 = 0x1_0000_0000;
 const TWO53 = 2 ** 53;
+/** Bounds of one expression (ROM programs' longest is ~12 tokens, 3 levels). */
+export const MAX_TOKENS = 512;
+export const MAX_DEPTH = 64;
 const BIN_PREC: Readonly<Record<string, number>> = {
   '||': 1, '&&': 2, '|': 3, '^': 4, '&': 5, '==': 6, '!=': 6, '<': 7, '<=': 7, '>': 7, '>=': 7,
   '<<': 8, '>>': 8, '+': 9, '-': 9, '*': 10, '/': 10, '%': 10,
@@ -37,6 +42,7 @@ export function parseExpr(src: string): { ok: true; expr: Expr } | { ok: false; 
     if (m === null) return { ok: false, message: `unexpected '${src.slice(pos).trim()[0]}' at column ${pos + 1} of '${src}'` };
     toks.push({ t: m[1]!, at: pos + m[0].indexOf(m[1]!) });
     pos = TOKEN.lastIndex;
+    if (toks.length > MAX_TOKENS) return { ok: false, message: `expression has more than ${MAX_TOKENS} tokens` };
   }
   let i = 0;
   const fail = (msg: string): never => {
@@ -44,7 +50,18 @@ export function parseExpr(src: string): { ok: true; expr: Expr } | { ok: false; 
   };
   const peek = (): string | undefined => toks[i]?.t;
   const where = (): string => (i < toks.length ? `at column ${toks[i]!.at + 1}` : 'at the end');
-  const primary = (): Expr => {
+  // Parsing, validating and compiling all recurse over the tree: bound its nesting.
+  let depth = 0;
+  const nest = <T>(f: () => T): T => {
+    if (++depth > MAX_DEPTH) fail(`expression nests deeper than ${MAX_DEPTH} levels in '${src.length > 60 ? src.slice(0, 60) + '...' : src}'`);
+    try {
+      return f();
+    } finally {
+      depth--;
+    }
+  };
+  const primary = (): Expr => nest(primaryInner);
+  const primaryInner = (): Expr => {
     const t = toks[i++]?.t;
     if (t === undefined) return fail(`expression ends too early in '${src}'`);
     if (/^(0x[0-9a-fA-F]+|\d+)$/.test(t)) {
@@ -67,7 +84,7 @@ export function parseExpr(src: string): { ok: true; expr: Expr } | { ok: false; 
     let a = primary();
     for (;;) {
       const op = peek();
-      const p = op === undefined ? undefined : BIN_PREC[op];
+      const p = op === undefined ? undefined : own(BIN_PREC, op);
       if (p === undefined || p < minPrec) return a;
       i++;
       a = { k: 'bin', op: op!, a, b: binary(p + 1) };

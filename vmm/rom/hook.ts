@@ -74,7 +74,21 @@ export function romHook(machine: Machine, options: RomHookOptions = {}): RomHook
       return;
     }
     const vars = { ...(isIgd ? igdVars(fn) : {}), ...options.vars };
-    const r = runRomProgram(loaded.program, romBusOf(ctx, machine.io), { bdf, romAddr, romSize }, { vars, ...(options.stop ? { stop: options.stop } : {}) });
+    const budget = machine.budget;
+    const bus = romBusOf(ctx, machine.io);
+    // `log:` text is budgeted before it reaches the firmware's log, which keeps its own copy.
+    const log = (t: string): void => {
+      if (budget.fits('log', t.length)) bus.log(t);
+      else budget.charge('log', t.length, `ROM ${loaded.program.name} log output dropped past the limit`);
+    };
+    const r = runRomProgram(loaded.program, { ...bus, log }, { bdf, romAddr, romSize }, {
+      vars,
+      ...(options.stop ? { stop: options.stop } : {}),
+      maxIterations: Math.max(0, budget.limits.steps - budget.usedOf('steps')),
+      inTime: () => budget.inTime(`ROM ${loaded.program.name} stopped`),
+    });
+    budget.charge('steps', Math.min(r.iterations, budget.limits.steps - budget.usedOf('steps')), 'ROM loops');
+    if (r.overBudget === 'steps') budget.charge('steps', Infinity, `ROM ${loaded.program.name} stopped at ${r.error?.file ?? ''}:${r.error?.line ?? 0}:${r.error?.col ?? 0}`);
     if (r.error !== undefined) {
       machine.recordEvent({ source: fn.bdf, kind: 'rom-fault', message: `option ROM ${r.program}: ${atPosition(r.error, r.error.message)}` });
     }

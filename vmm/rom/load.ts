@@ -2,7 +2,7 @@
  * ROM program files (YAML) → validated RomProgram, or every problem as FILE:LINE:COL errors (the
  * same form config errors use). Never throws on bad input.
  */
-import { readFileSync } from 'node:fs';
+import { readInputFile } from '../config/read-input.js';
 import { sortErrors, type ConfigError } from '../config/errors.js';
 import { parseHexInt } from '../config/size.js';
 import { YamlSource, type PathSeg } from '../config/yaml-doc.js';
@@ -20,6 +20,7 @@ const ADDR_KEY: Readonly<Record<string, string>> = {
 };
 const OPS = [...READ_OPS, ...WRITE_OPS, 'set', 'loop', 'if', 'log'];
 const TOP_KEYS = ['name', 'description', 'vars', 'steps'];
+const MAX_REPORTED = 100;
 
 class Checker {
   readonly problems: { path: PathSeg[]; message: string; prefer?: 'key' }[] = [];
@@ -161,12 +162,16 @@ export function parseRomProgram(text: string, file: string): RomLoadResult {
   const syntax = src.syntaxErrors();
   if (syntax.length > 0) return { ok: false, errors: sortErrors(syntax.map((e) => err(e.pos, e.message))) };
   const data = src.toJS();
+  const expandError = data === undefined ? src.toJSError() : undefined;
+  if (expandError !== undefined) return { ok: false, errors: [err({ line: 1, col: 1 }, expandError)] };
   const c = new Checker(src);
   if (!isObj(data)) return { ok: false, errors: [err({ line: 1, col: 1 }, "a ROM program is a mapping with 'name' and 'steps'")] };
+  // A mapping with none of a program's keys is some other YAML file: say so without quoting it.
+  if (!TOP_KEYS.some((k) => Object.hasOwn(data, k))) return { ok: false, errors: [err({ line: 1, col: 1 }, "is not a ROM program (no 'name' or 'steps')")] };
   c.unknownKeys(data, TOP_KEYS, [], 'ROM program');
   const name = typeof data['name'] === 'string' ? data['name'] : '';
   if (name === '') c.problem(['name'], "ROM program: 'name' (a non-empty string) is required");
-  const vars: Record<string, number> = {};
+  const vars = Object.create(null) as Record<string, number>; // a var may be named __proto__
   if (data['vars'] !== undefined && data['vars'] !== null) {
     if (!isObj(data['vars'])) c.problem(['vars'], 'vars: expected a mapping of names to integers');
     else {
@@ -183,19 +188,21 @@ export function parseRomProgram(text: string, file: string): RomLoadResult {
   for (const { path, e, what } of c.uses) {
     for (const v of exprVars(e.expr)) if (!c.defined.has(v)) c.problem(path, `${what}: unknown variable '${v}' in '${e.src}' (not a built-in, a var, or assigned anywhere)`);
   }
-  if (c.problems.length > 0) return { ok: false, errors: sortErrors(c.problems.map((p) => err(src.locate(p.path, p.prefer ?? 'value'), p.message))) };
+  // Locating walks the document: the first MAX_REPORTED problems only.
+  if (c.problems.length > 0) return { ok: false, errors: sortErrors(c.problems.slice(0, MAX_REPORTED).map((p) => err(src.locate(p.path, p.prefer ?? 'value'), p.message))) };
   const description = typeof data['description'] === 'string' ? data['description'] : '';
   return { ok: true, program: { name, description, file, vars, steps } };
 }
 
-/** Reads and validates a ROM program file; an unreadable file is one error at 1:1. */
+/**
+ * Reads and validates a ROM program file; an unreadable file is one error at 1:1. Only `.yaml`/`.yml`
+ * files are read: a ROM reference can name any path, and nothing of a file that is not a ROM program
+ * (its keys, its first line) may end up quoted in an error message.
+ */
 export function loadRomProgramFile(path: string): RomLoadResult {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    return { ok: false, errors: [{ file: path, line: 1, col: 1, message: code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? String(e)})` }] };
-  }
-  return parseRomProgram(text, path);
+  const fail = (message: string): RomLoadResult => ({ ok: false, errors: [{ file: path, line: 1, col: 1, message }] });
+  const r = readInputFile(path);
+  if (!r.ok) return fail(r.message);
+  if (!/\.ya?ml$/i.test(path)) return fail('is not a ROM program (a ROM program is a .yaml or .yml file)');
+  return parseRomProgram(r.text, path);
 }

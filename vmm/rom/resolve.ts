@@ -3,12 +3,13 @@ import { isAbsolute, resolve } from 'node:path';
 import { BUNDLED_ROMS } from './bundled.js';
 import { loadRomProgramFile, parseRomProgram, type RomLoadResult } from './load.js';
 import type { RomProgram } from './program.js';
+import { own } from '../config/own.js';
 
 const bundledCache = new Map<string, RomProgram>();
 
 /** A bundled program by name, or a program file (relative paths from `baseDir`). */
 export function resolveRomProgram(ref: string, baseDir?: string): RomLoadResult {
-  const text = BUNDLED_ROMS[ref];
+  const text = own(BUNDLED_ROMS, ref);
   if (text !== undefined) {
     let p = bundledCache.get(ref);
     if (p === undefined) {

@@ -7,14 +7,17 @@ import type { FirmwareIo } from '../../firmware/io.js';
 import type { AddressSpace } from '../bus/address-space.js';
 import { compileRom, RomStepFault, type RomBus, type RomStopSignal } from './compile.js';
 import type { RomProgram, Width } from './program.js';
+import { DEFAULT_BUDGET } from '../budget/budget.js';
 
 export interface RomRunOptions {
   /** Overrides for the program's declared vars (undeclared names are ignored). */
   readonly vars?: Readonly<Record<string, number>>;
   /** Stops the run when its `fatal` becomes non-null (the trap engine). */
   readonly stop?: RomStopSignal;
-  /** Most loop iterations a run may take (default 10^8). */
+  /** Most loop iterations a run may take (default: DEFAULT_BUDGET.steps). */
   readonly maxIterations?: number;
+  /** Wall-clock check, called every 65536 iterations of a loop; false ends the run. */
+  readonly inTime?: () => boolean;
 }
 
 export interface RomRunResult {
@@ -25,6 +28,8 @@ export interface RomRunResult {
   /** Why the run ended early: a program fault (with its place) or the VM dying under it. */
   readonly error?: { readonly message: string; readonly file: string; readonly line: number; readonly col: number };
   readonly stoppedBy?: string;
+  /** Set when a budget (loop iterations, wall clock) ended the run. */
+  readonly overBudget?: 'steps' | 'ms';
   /** Final variable values (for tests and reports). */
   readonly vars: Readonly<Record<string, number>>;
 }
@@ -39,13 +44,14 @@ const NEVER: RomStopSignal = { fatal: null };
 
 export function runRomProgram(p: RomProgram, bus: RomBus, inv: RomInvocation, options: RomRunOptions = {}): RomRunResult {
   const stop = options.stop ?? NEVER;
-  const rom = compileRom(p, bus, stop, options.maxIterations ?? 1e8);
+  const rom = compileRom(p, bus, stop, options.maxIterations ?? DEFAULT_BUDGET.steps, options.inTime);
   const env = new Float64Array(rom.size);
   const init = (name: string, v: number): void => {
     const s = rom.slots.get(name);
     if (s !== undefined) env[s] = v;
   };
-  for (const [k, v] of Object.entries(p.vars)) init(k, options.vars?.[k] ?? v);
+  const given = options.vars;
+  for (const [k, v] of Object.entries(p.vars)) init(k, given !== undefined && Object.hasOwn(given, k) ? given[k]! : v);
   init('bdf', inv.bdf);
   init('romAddr', inv.romAddr);
   init('romSize', inv.romSize);
@@ -66,6 +72,7 @@ export function runRomProgram(p: RomProgram, bus: RomBus, inv: RomInvocation, op
     vars,
     ...(error !== undefined ? { error } : {}),
     ...(stoppedBy !== undefined ? { stoppedBy } : {}),
+    ...(rom.overBudget !== undefined ? { overBudget: rom.overBudget } : {}),
   };
 }
 

@@ -28,9 +28,11 @@ export function runChunk(plan: SweepPlan, starts: readonly number[], specs: Spec
   for (let i = task.from; i < task.to; i++) {
     const combo = comboAt(plan, starts, i);
     const path = plan.configs[combo.configIndex]!.path;
+    // A run that errors is still counted under the strategy it ran with (not under "no IGD").
+    const strategy = combo.strategy ?? plan.configs[combo.configIndex]!.ownStrategy ?? null;
     const spec = specs(combo.configIndex);
     if (typeof spec === 'string') {
-      rows.push(errorRow(combo, path, spec));
+      rows.push(errorRow(combo, path, spec, strategy));
       continue;
     }
     try {
@@ -40,11 +42,12 @@ export function runChunk(plan: SweepPlan, starts: readonly number[], specs: Spec
         ...(combo.vbios !== null ? { vbios: combo.vbios } : {}),
         ...(combo.firmware !== undefined ? { profile: { firmware: firmwareOverride(combo.firmware) } } : {}),
         quirks: plan.quirks,
+        ...(plan.budget !== undefined ? { budget: plan.budget } : {}),
       });
       rows.push(rowFromReport(combo, path, report));
     } catch (e) {
       // An exception is a bug in our code (guest misbehaviour is an event): record it, keep sweeping.
-      rows.push(errorRow(combo, path, e instanceof Error ? e.message : String(e)));
+      rows.push(errorRow(combo, path, e instanceof Error ? e.message : String(e), strategy));
     }
   }
   return rows;

@@ -1,5 +1,7 @@
 import { IGD_MODEL } from '../config/igd.js';
 import type { MachineSpec } from '../config/spec.js';
+import type { BudgetLimits } from '../budget/budget.js';
+import { DEFAULT_IGD_STRATEGY } from '../../firmware/igd/types.js';
 
 /**
  * A sweep is config × strategy × vBIOS behaviour, enumerated config-major so every combination has a
@@ -15,12 +17,19 @@ export interface PlanConfig {
   readonly vbios: readonly (string | null)[];
   /** Firmware to boot every config with (`seabios`, `ovmf`, `ovmf-2025.02`); absent = the config's own. */
   readonly firmwares?: readonly string[];
+  /**
+   * The strategy the config runs with when none is given (its own or the firmware default), null for
+   * a machine without an IGD: a boot that errors is still summarised under its strategy.
+   */
+  readonly ownStrategy?: string | null;
 }
 
 export interface SweepPlan {
   readonly configs: readonly PlanConfig[];
   /** false = QEMU 10.0 behaviour (no built-in IGD BAR4 quirk). */
   readonly quirks: boolean;
+  /** Limits of every run (`--budget`): a hanging config ends as its own budget-exceeded row. */
+  readonly budget?: Partial<BudgetLimits>;
 }
 
 export interface PlanOptions {
@@ -31,6 +40,7 @@ export interface PlanOptions {
   /** Firmware to try on every config (IGD or not); undefined = each config's own. */
   readonly firmwares?: readonly string[];
   readonly quirks?: boolean;
+  readonly budget?: Partial<BudgetLimits>;
 }
 
 export interface Combo {
@@ -51,10 +61,12 @@ export function buildPlan(configs: readonly { path: string; spec: MachineSpec }[
   const own = [null] as const;
   return {
     quirks: opts.quirks !== false,
+    ...(opts.budget !== undefined ? { budget: opts.budget } : {}),
     configs: configs.map(({ path, spec }) => {
       const igd = hasIgd(spec);
       return {
         path,
+        ownStrategy: igd ? (spec.firmware.igdStrategy ?? DEFAULT_IGD_STRATEGY) : null,
         strategies: igd && opts.strategies !== undefined && opts.strategies.length > 0 ? [...opts.strategies] : own,
         vbios: igd && opts.vbios !== undefined && opts.vbios.length > 0 ? [...opts.vbios] : own,
         ...(opts.firmwares !== undefined && opts.firmwares.length > 0 ? { firmwares: [...opts.firmwares] } : {}),

@@ -33,7 +33,9 @@ export function rowFromReport(combo: Combo, configPath: string, report: BootRepo
   const faults = iommu?.faultCount ?? 0;
   const corruption = iommu?.corruption.length ?? 0;
   const hazards = (igd?.hazards ?? []).map((h) => h.id);
-  const status: SweepStatus = report.panic !== null ? 'failed' : faults > 0 || corruption > 0 ? 'faulted' : 'clean';
+  // A run stopped by its budget did not finish: it fails, and says which budget.
+  const overrun = report.events.find((e) => e.kind === 'budget-exceeded');
+  const status: SweepStatus = report.panic !== null || overrun !== undefined ? 'failed' : faults > 0 || corruption > 0 ? 'faulted' : 'clean';
   return {
     index: combo.index,
     config: configPath,
@@ -43,7 +45,7 @@ export function rowFromReport(combo: Combo, configPath: string, report: BootRepo
     ...(combo.firmware !== undefined ? { firmware: combo.firmware } : {}),
     status,
     panic: report.panic,
-    error: null,
+    error: overrun !== undefined ? `budget-exceeded: ${overrun.message}` : null,
     faults,
     corruption,
     hazards,
@@ -52,12 +54,12 @@ export function rowFromReport(combo: Combo, configPath: string, report: BootRepo
   };
 }
 
-export function errorRow(combo: Combo, configPath: string, error: string): SweepRow {
+export function errorRow(combo: Combo, configPath: string, error: string, strategy: string | null = combo.strategy): SweepRow {
   return {
     index: combo.index,
     config: configPath,
     name: null,
-    strategy: combo.strategy,
+    strategy,
     vbios: combo.vbios,
     ...(combo.firmware !== undefined ? { firmware: combo.firmware } : {}),
     status: 'failed',

@@ -132,7 +132,9 @@ export class Passthrough {
     this.wiring?.refreshGiven();
     for (const fn of this.machine.pci.functions()) {
       if (!(fn instanceof IgdFunction)) continue;
-      const result = igdScanOut(fn, this.machine.dmaPort(bdfOf(fn)));
+      const budget = this.machine.budget;
+      const result = igdScanOut(fn, this.machine.dmaPort(bdfOf(fn)), budget.limits.pages);
+      if (result.unfetched > 0) budget.charge('pages', Infinity, `IGD ${fn.bdf} scan-out of ${result.pages} pages (${result.width}x${result.height}, stride ${result.stride}) fetched only ${budget.limits.pages}`);
       if (result.enabled) frame.push({ bdf: fn.bdf, result });
     }
     this.scanouts.push(...frame);

@@ -2,7 +2,7 @@
 import { didYouMean, show } from '../config/errors.js';
 import { Args, isObj, label } from './args.js';
 import type { DeclaredDevice, DrawTarget, MonitorFramebuffer, StepKind, WorkloadError, WorkloadPath, WorkloadStep } from './types.js';
-import { MAX_EXECUTED_STEPS, MAX_IMAGE_PIXELS } from './types.js';
+import { MAX_EXECUTED_STEPS, MAX_IMAGE_PIXELS, MAX_REPEAT_NESTING } from './types.js';
 
 export const STEP_KINDS: readonly StepKind[] = [
   'qxl-init', 'create-primary', 'destroy-primary', 'create-surface', 'destroy-surface', 'fill', 'copy-image',
@@ -171,7 +171,13 @@ function build(kind: StepKind, a: Args, path: WorkloadPath, ctx: Ctx): WorkloadS
       return { kind, path };
     case 'repeat': {
       const times = a.int('times', 0, MAX_EXECUTED_STEPS);
+      // Validation walks a repeat body up to twice per level: nesting is bounded so it stays cheap.
       const raw = a.raw('steps', true);
+      const depth = path.filter((p) => p === 'repeat').length;
+      if (depth > MAX_REPEAT_NESTING) {
+        ctx.errors.push({ path, message: `${label(path)}: repeats nest deeper than ${MAX_REPEAT_NESTING} levels` });
+        return undefined;
+      }
       const steps = raw === undefined ? [] : parseSteps(raw, [...a.path, 'steps'], ctx);
       return times === undefined || raw === undefined ? undefined : { kind, path, times, steps };
     }

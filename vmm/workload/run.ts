@@ -8,6 +8,7 @@ import type { QxlDriver } from '../../devices/qxl/driver.js';
 import { DirtyTracker, FramebufferTracker, type DirtyTrackerOptions, type FramebufferDirtyReport } from '../dirty/index.js';
 import { PAGE_SIZE } from '../memory/guest-memory.js';
 import type { Machine } from '../machine/machine.js';
+import { label } from './args.js';
 import { WorkloadEvents, type WorkloadEvent } from './events.js';
 import { Monitors, type LiveMonitor, type MonitorReport } from './monitors.js';
 import { qxlDevices, qxlReportSection, type QxlReport } from './qxl-report.js';
@@ -130,6 +131,8 @@ class Runner {
   readonly monitors: Monitors;
   executed = 0;
   polls = 0;
+  /** Set once a budget ran out: the rest of the workload is skipped (the budget event says why). */
+  private stopped = false;
 
   constructor(private readonly machine: Machine, private readonly fbs: FramebufferTracker, private readonly sessions: QxlSessions, private readonly events: WorkloadEvents) {
     this.monitors = new Monitors(machine, fbs, sessions, events);
@@ -137,12 +140,18 @@ class Runner {
 
   steps(list: readonly WorkloadStep[]): void {
     for (const s of list) {
+      if (this.stopped) return;
       if (firstDeath(this.machine) !== undefined) return; // the VM is gone: nothing after runs
       if (s.kind === 'repeat') {
-        for (let i = 0; i < s.times; i++) this.steps(s.steps);
+        for (let i = 0; i < s.times && !this.stopped; i++) this.steps(s.steps);
         continue;
       }
       const at: WorkloadPath = [...s.path, s.kind];
+      const budget = this.machine.budget;
+      if (!budget.charge('steps', 1, `workload stopped before ${label(at)}`) || !budget.inTime(`workload stopped before ${label(at)}`)) {
+        this.stop(at);
+        return;
+      }
       this.executed++;
       this.step(at, s);
       const dead = firstDeath(this.machine);
@@ -152,6 +161,19 @@ class Runner {
       }
       this.sessions.harvestAll(at);
     }
+  }
+
+  private stop(at: WorkloadPath): void {
+    this.stopped = true;
+    this.events.add(at, 'budget-exceeded', 'the run\'s budget ran out here: the rest of the workload was skipped');
+  }
+
+  /** Charges the pixels a step renders; false (and the workload stops) past the pixel budget. */
+  private pixels(at: WorkloadPath, rect: WorkloadRect): boolean {
+    const n = Math.max(0, rect.right - rect.left) * Math.max(0, rect.bottom - rect.top);
+    if (this.machine.budget.charge('pixels', n, `workload stopped at ${label(at)}`)) return true;
+    this.stop(at);
+    return false;
   }
 
   poll(at: WorkloadPath): void {
@@ -200,7 +222,7 @@ class Runner {
         return this.draw(at, s);
       case 'cpu-fill': {
         const m = this.monitors.get(at, s.monitor);
-        if (m !== undefined) this.monitors.cpuStore(at, m, s.rect ?? whole(m), () => s.color);
+        if (m !== undefined && this.pixels(at, s.rect ?? whole(m))) this.monitors.cpuStore(at, m, s.rect ?? whole(m), () => s.color);
         return;
       }
       case 'plug-monitor':
@@ -220,6 +242,7 @@ class Runner {
       this.events.add(at, 'no-surface', `surface ${t.surface} is unknown to the driver session: give a rect`);
       return;
     }
+    if (!this.pixels(at, rect)) return;
     const w = rect.right - rect.left;
     const h = rect.bottom - rect.top;
     const color = s.kind === 'update-area' ? 0 : s.color;

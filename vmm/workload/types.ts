@@ -83,6 +83,8 @@ export interface DeclaredDevice {
 export const MAX_DIMENSION = 16384;
 /** Largest copy-image bitmap, in pixels (the image is staged in BAR0's command area, 4 bytes a pixel). */
 export const MAX_IMAGE_PIXELS = 1 << 20;
+/** Repeats inside repeats (validation may walk each level's body twice). */
+export const MAX_REPEAT_NESTING = 8;
 /** Steps one run may execute, repeats unrolled. */
 export const MAX_EXECUTED_STEPS = 100_000;
 /** Pixels all cpu-fill steps of one run may store (each is a CPU store the MMIO dispatcher routes). */

@@ -96,12 +96,22 @@ function checkOrder(steps: readonly WorkloadStep[], st: OrderState, errors: Work
         break;
       case 'repeat':
         if (s.times === 0) checkOrder(s.steps, { monitors: new Set(st.monitors), surfaces: new Set(st.surfaces) }, errors);
-        for (let i = 0; i < Math.min(s.times, 2); i++) checkOrder(s.steps, st, errors);
+        else {
+          const before = snapshot(st);
+          checkOrder(s.steps, st, errors);
+          // A second pass finds only what the first pass's changes cause: none when the body leaves the
+          // state as it found it (which keeps nested repeats linear, not exponential).
+          if (s.times > 1 && snapshot(st) !== before) checkOrder(s.steps, st, errors);
+        }
         break;
       default:
         break;
     }
   }
+}
+
+function snapshot(st: OrderState): string {
+  return `${[...st.monitors].sort().join('\u0000')}\u0001${[...st.surfaces].sort().join('\u0000')}`;
 }
 
 function dedupe(errors: readonly WorkloadError[]): WorkloadError[] {
