@@ -21,9 +21,9 @@ const write = (name: string, text: string): string => {
 
 describe('--vbios is checked before anything boots', () => {
   it.each([
-    ['a typo', 'reads-bdms', "vfio-sim: --vbios: 'reads-bdms' is neither a bundled vBIOS behaviour (reads-bdsm, cached-host-bdsm, fill-gtt) nor a file\n"],
-    ['an empty name', '', 'vfio-sim: --vbios: empty; give reads-bdsm, cached-host-bdsm, fill-gtt or a ROM program file\n'],
-    ['a prototype name', 'constructor', "vfio-sim: --vbios: 'constructor' is neither a bundled vBIOS behaviour (reads-bdsm, cached-host-bdsm, fill-gtt) nor a file\n"],
+    ['a typo', 'reads-bdms', "vfio-sim: --vbios: 'reads-bdms' is neither a bundled vBIOS behaviour (reads-bdsm, cached-host-bdsm, fill-gtt, intel-gop) nor a file\n"],
+    ['an empty name', '', 'vfio-sim: --vbios: empty; give reads-bdsm, cached-host-bdsm, fill-gtt, intel-gop or a ROM program file\n'],
+    ['a prototype name', 'constructor', "vfio-sim: --vbios: 'constructor' is neither a bundled vBIOS behaviour (reads-bdsm, cached-host-bdsm, fill-gtt, intel-gop) nor a file\n"],
     ['a directory', 'test', `vfio-sim: --vbios: ${process.cwd()}/test:1:1: is a directory\n`],
   ])('refuses %s with exit 2 and no report', async (_, vbios, message) => {
     const r = await runCli('boot', '--json', IGD, '--vbios', vbios);
@@ -92,7 +92,7 @@ describe('one bad config does not stop the others', () => {
     writeFileSync(join(d, 'b.yaml'), 'machine: { type: q35, memory: 8000T }\n');
     const r = await runCli('sweep', d, '--jobs', '1', '--no-progress');
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain(`${join(d, 'b.yaml')}:1:31: machine.memory: 8000T puts guest RAM past 1 TiB`);
+    expect(r.stderr).toContain(`${join(d, 'b.yaml')}:1:31: machine.memory: 8000T puts guest RAM past the vCPU's 40 address bits`);
     expect(r.stderr).toContain('1 boots in');
   });
 

@@ -27,7 +27,7 @@ describe('bootSpec validates specs built in code', () => {
     expect(refusal({ ...plain, devices: [{ model: 'e1000', id: '', devfn: 999, props: {} }] })).toEqual(['devices[0].devfn 999 is not a device/function number 0..255']);
     expect(refusal({ ...plain, devices: [{ model: 'e1000', id: '', devfn: 0, props: {} }] })).toEqual(['devices.0.addr: addr 00.0 on the root bus is already used by the q35 chipset\'s mch (00:00.0)']);
     expect(refusal(plain, 'e820-reservd')).toEqual([expect.stringMatching(/^unknown IGD strategy 'e820-reservd' \(known: /)]);
-    expect(refusal({ ...plain, machine: { type: 'q35', memory: 2 ** 51 } })).toEqual(['machine.memory puts guest RAM past 1 TiB']);
+    expect(refusal({ ...plain, machine: { type: 'q35', memory: 2 ** 51 } })).toEqual(["machine.memory puts guest RAM past the vCPU's 40 address bits"]);
     expect(refusal({ ...plain, devices: [{ model: 'e1000', id: '', devfn: 0x18, props: {} }] })).toEqual([]);
   });
 
