@@ -3,8 +3,8 @@
  * multifunction), each with one virtio-net-pci below it: N + 1 buses and 2N functions for SeaBIOS
  * to enumerate, number, size and place. Median warm boot in ms (config parsing not timed).
  */
-import { bootSpec } from '../vmm/boot/index.js';
-import { parseConfig } from '../vmm/config/index.js';
+import { bootSpec } from '../vmm/core/boot/index.js';
+import { parseConfig } from '../vmm/frontends/config/index.js';
 import { median } from './figure.js';
 
 export function rootPortsConfig(n: number): string {

@@ -1,9 +1,9 @@
 import { readdirSync } from 'node:fs';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { join } from 'node:path';
-import { bootSpec } from '../vmm/boot/index.js';
-import { loadConfigFile } from '../vmm/config/index.js';
-import type { MachineSpec } from '../vmm/config/spec.js';
+import { bootSpec } from '../vmm/core/boot/index.js';
+import { loadConfigFile } from '../vmm/frontends/config/index.js';
+import type { MachineSpec } from '../vmm/frontends/config/spec.js';
 import { median, repoRoot } from './figure.js';
 
 export interface Topology {

@@ -12,7 +12,7 @@ function cliPath(): string {
   return join(repoRoot(), 'dist', 'vmm', 'cli', 'main.js');
 }
 
-/** Wall ms of one `node dist/vmm/cli/main.js ...args` run; throws unless it exits 0 or 1 (1: a boot failed, e.g. the fixture that panics on purpose). */
+/** Wall ms of one `node dist/vmm/frontends/cli/main.js ...args` run; throws unless it exits 0 or 1 (1: a boot failed, e.g. the fixture that panics on purpose). */
 function runOnce(args: readonly string[]): number {
   const t0 = performance.now();
   const r = spawnSync(process.execPath, [cliPath(), ...args], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', timeout: 120_000, cwd: repoRoot() });
@@ -22,7 +22,7 @@ function runOnce(args: readonly string[]): number {
 }
 
 /**
- * CPU ms (user + system) of one `node dist/vmm/cli/main.js ...args` run, from bash's `times` for its
+ * CPU ms (user + system) of one `node dist/vmm/frontends/cli/main.js ...args` run, from bash's `times` for its
  * children: unlike wall time it does not grow with what else the machine runs.
  */
 export function cpuOnce(args: readonly string[]): number {

@@ -2,7 +2,7 @@
  * Dirty-tracking hot paths on one 3840x2160x4 framebuffer (33177600 bytes = 8100 pages): marking every page,
  * then get-and-clear of the whole range with every bit set (the worst case a display refresh meets).
  */
-import { DirtyTracker } from '../vmm/dirty/index.js';
+import { DirtyTracker } from '../vmm/passthrough/dirty/index.js';
 
 const FB_PAGES = (3840 * 2160 * 4) / 4096;
 const FB_PFN = 0x80000; // 2 GiB, a typical 32-bit BAR window address

@@ -8,11 +8,11 @@ import { registerAllModels } from '../devices/index.js';
 import { IgdFunction, registerIgd } from '../devices/igd/index.js';
 import { post } from '../firmware/index.js';
 import { resolveIgdStrategy } from '../firmware/igd/index.js';
-import { parseConfig } from '../vmm/config/index.js';
-import { prepareIgdMachine } from '../vmm/igd/prepare.js';
-import { Machine } from '../vmm/machine/machine.js';
-import { cpuRomBus, resolveRomProgram, runRomProgram } from '../vmm/rom/index.js';
-import { installPassthrough } from '../vmm/traps/index.js';
+import { parseConfig } from '../vmm/frontends/config/index.js';
+import { prepareIgdMachine } from '../vmm/passthrough/igd/prepare.js';
+import { Machine } from '../vmm/core/machine/machine.js';
+import { cpuRomBus, resolveRomProgram, runRomProgram } from '../vmm/passthrough/rom/index.js';
+import { installPassthrough } from '../vmm/passthrough/traps/index.js';
 
 const CONFIG = `machine: { type: pc, memory: 3G }
 host: { igd: { generation: skl, ggms: 3 } }

@@ -3,9 +3,9 @@
  * as resident-set growth over a warm baseline (the same code already loaded by a 1 GiB boot).
  * Run with --expose-gc so both measurements follow a full collection.
  */
-import { bootSpec } from '../vmm/boot/index.js';
-import { parseConfig } from '../vmm/config/index.js';
-import type { MachineSpec } from '../vmm/config/spec.js';
+import { bootSpec } from '../vmm/core/boot/index.js';
+import { parseConfig } from '../vmm/frontends/config/index.js';
+import type { MachineSpec } from '../vmm/frontends/config/spec.js';
 
 const IGD_64G = `name: guest-64g
 machine: { type: q35, memory: 64G }

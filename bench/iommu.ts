@@ -3,8 +3,8 @@
  * four times QEMU's 1024-entry IOTLB, walked cyclically so every access walks the 4-level tables).
  * No console output; bench/run.ts prints the figures.
  */
-import { Iommu, VFIO_DMA_MAP_FLAG_READ, VFIO_DMA_MAP_FLAG_WRITE } from '../vmm/iommu/index.js';
-import { GuestMemory } from '../vmm/memory/guest-memory.js';
+import { Iommu, VFIO_DMA_MAP_FLAG_READ, VFIO_DMA_MAP_FLAG_WRITE } from '../vmm/passthrough/iommu/index.js';
+import { GuestMemory } from '../vmm/core/memory/guest-memory.js';
 
 const SID = 0x0010; // 00:02.0
 

@@ -3,8 +3,8 @@
  * rendered (update-area) and the dirty framebuffer polled, `frames` times. Wall ms of the whole boot
  * (firmware, driver init, every frame) and the process's RSS growth, one warm run after a warm-up.
  */
-import { bootSpec } from '../vmm/boot/index.js';
-import { parseConfig } from '../vmm/config/index.js';
+import { bootSpec } from '../vmm/core/boot/index.js';
+import { parseConfig } from '../vmm/frontends/config/index.js';
 
 export function qxl4kConfig(frames: number): string {
   return `name: qxl-4k

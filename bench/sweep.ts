@@ -1,4 +1,4 @@
-import { buildPlan, planSize, runSweep } from '../vmm/sweep/index.js';
+import { buildPlan, planSize, runSweep } from '../vmm/frontends/sweep/index.js';
 import type { Topology } from './boot.js';
 
 /**

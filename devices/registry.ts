@@ -1,6 +1,6 @@
 import type { PciFunction } from './pci/function.js';
-import type { DeviceSpec, HostIgdSpec, MachineType, PropValue } from '../vmm/config/spec.js';
-import type { DmaPort } from '../vmm/iommu/types.js';
+import type { DeviceSpec, HostIgdSpec, MachineType, PropValue } from '../vmm/frontends/config/spec.js';
+import type { DmaPort } from '../vmm/passthrough/iommu/types.js';
 
 /** What a device model may know about where it is plugged (never the firmware or the CLI). */
 export interface DeviceContext {

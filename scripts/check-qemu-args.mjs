@@ -3,8 +3,8 @@
 // 9.x profiles), 10.0 runs in the trixie chroot (also for 10.1) ($QEMU10_ROOT, default /srv/chroot/trixie). Usage: node scripts/check-qemu-args.mjs CONFIG...
 import { spawnSync } from 'node:child_process';
 import { registerAllModels } from '../dist/devices/index.js';
-import { formatConfigError, loadConfigFile, qemuCommandLine } from '../dist/vmm/config/index.js';
-import { DEFAULT_QEMU, QEMU_RELEASES } from '../dist/vmm/profile/index.js';
+import { formatConfigError, loadConfigFile, qemuCommandLine } from '../dist/vmm/frontends/config/index.js';
+import { DEFAULT_QEMU, QEMU_RELEASES } from '../dist/vmm/core/profile/index.js';
 
 registerAllModels();
 for (const path of process.argv.slice(2)) {

@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { registerAllModels } from '../dist/devices/index.js';
-import { formatConfigError, loadConfigFile, qemuArgs } from '../dist/vmm/config/index.js';
-import { DEFAULT_QEMU } from '../dist/vmm/profile/index.js';
+import { formatConfigError, loadConfigFile, qemuArgs } from '../dist/vmm/frontends/config/index.js';
+import { DEFAULT_QEMU } from '../dist/vmm/core/profile/index.js';
 
 const TIMEOUT_MS = Number(process.env.RECORD_TIMEOUT_MS ?? 60_000);
 /** The line SeaBIOS ends POST with (src/e820map.c dump_map), and its PCI panics (src/fw/pciinit.c). */

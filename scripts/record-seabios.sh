@@ -10,5 +10,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ $# -ge 1 ] || { echo "usage: scripts/record-seabios.sh CONFIG.yaml [PREFIX]" >&2; exit 2; }
-if [ ! -f dist/vmm/config/index.js ] || [ -n "${REBUILD:-}" ]; then npx tsc -p tsconfig.build.json >/dev/null || true; fi
+if [ ! -f dist/vmm/frontends/config/index.js ] || [ -n "${REBUILD:-}" ]; then npx tsc -p tsconfig.build.json >/dev/null || true; fi
 exec node scripts/record-seabios.mjs "$@"

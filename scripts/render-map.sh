@@ -14,13 +14,13 @@ browser=$(command -v chromium || command -v chromium-browser || command -v googl
 [ -n "$browser" ] || { echo "render-map: no chromium (apt-get install -y chromium)" >&2; exit 3; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-build() { [ -f dist/vmm/map/index.js ] && [ -z "${REBUILD:-}" ] || npx tsc -p tsconfig.build.json >/dev/null || true; }
+build() { [ -f dist/vmm/frontends/map/index.js ] && [ -z "${REBUILD:-}" ] || npx tsc -p tsconfig.build.json >/dev/null || true; }
 case "$in" in
   *.json)
     build
     node --input-type=module -e "
       import { readFileSync, writeFileSync } from 'node:fs';
-      import { renderMapSvg } from '$PWD/dist/vmm/map/index.js';
+      import { renderMapSvg } from '$PWD/dist/vmm/frontends/map/index.js';
       const text = readFileSync(process.argv[1], 'utf8').trim();
       let report; try { report = JSON.parse(text); } catch { report = JSON.parse(text.split('\n')[0]); }
       writeFileSync(process.argv[2], renderMapSvg(report));" "$in" "$tmp/map.svg"
@@ -30,9 +30,9 @@ case "$in" in
     # Booted here through the library (STRATEGY / VBIOS env override the config's own), like `vfio-sim map`.
     node --input-type=module -e "
       import { writeFileSync } from 'node:fs';
-      import { bootSpec } from '$PWD/dist/vmm/boot.js';
-      import { loadConfigFile } from '$PWD/dist/vmm/config/index.js';
-      import { renderMapSvg } from '$PWD/dist/vmm/map/index.js';
+      import { bootSpec } from '$PWD/dist/vmm/core/boot/index.js';
+      import { loadConfigFile } from '$PWD/dist/vmm/frontends/config/index.js';
+      import { renderMapSvg } from '$PWD/dist/vmm/frontends/map/index.js';
       const r = loadConfigFile(process.argv[1]);
       if (!r.ok) { console.error(r.errors.map((e) => e.message).join('\\n')); process.exit(2); }
       const o = { configPath: process.argv[1] };

@@ -2,11 +2,11 @@
  * vfio-sim's library surface: load a config, boot it, read the report. The CLI is a thin layer over
  * these; users' own vitest suites use them with the matchers in `vfio-sim/matchers`.
  */
-export { bootSpec, type BootOptions, type BootResult } from './boot/index.js';
-export { loadConfigFile, parseConfig, formatConfigError, configSchema, qemuArgs, type ConfigError } from './config/index.js';
-export type { MachineSpec, DeviceSpec, HostIgdSpec, TrapRuleSpec } from './config/spec.js';
-export type { BootReport, DeviceReport, BarReport, BridgeReport, E820Report } from './report/types.js';
-export { Machine } from './machine/machine.js';
+export { bootSpec, type BootOptions, type BootResult } from './core/boot/index.js';
+export { loadConfigFile, parseConfig, formatConfigError, configSchema, qemuArgs, type ConfigError } from './frontends/config/index.js';
+export type { MachineSpec, DeviceSpec, HostIgdSpec, TrapRuleSpec } from './frontends/config/spec.js';
+export type { BootReport, DeviceReport, BarReport, BridgeReport, E820Report } from './frontends/report/types.js';
+export { Machine } from './core/machine/machine.js';
 export {
   compareStrategies,
   renderComparison,
@@ -23,7 +23,7 @@ export {
   type E820Change,
   type IgdReport,
   type IgdHazard,
-} from './igd/index.js';
+} from './passthrough/igd/index.js';
 export {
   runWorkload,
   validateWorkload,
@@ -35,7 +35,7 @@ export {
   type WorkloadResult,
   type WorkloadError,
   type QxlReport,
-} from './workload/index.js';
+} from './passthrough/workload/index.js';
 export {
   DirtyTracker,
   FramebufferTracker,
@@ -46,11 +46,11 @@ export {
   type DirtyError,
   type FramebufferSpec,
   type TrackingStopped,
-} from './dirty/index.js';
-export { Iommu, formatDmar } from './iommu/index.js';
-export { renderMapSvg, renderMapHtml } from './map/index.js';
+} from './passthrough/dirty/index.js';
+export { Iommu, formatDmar } from './passthrough/iommu/index.js';
+export { renderMapSvg, renderMapHtml } from './frontends/map/index.js';
 export { QxlDriver, createStandaloneQxl } from '../devices/qxl/index.js';
-export { importText, importQemuArgv, importProxmox, importLibvirt, importedYaml, ImportError, type ImportedConfig } from './import/index.js';
-export { importHost, hostYaml, type HostImport } from './import/host.js';
-export { runDoctor, upgradeDiff, RULES, type DoctorReport, type Finding } from './doctor/index.js';
-export { renderLspci } from './lspci/render.js';
+export { importText, importQemuArgv, importProxmox, importLibvirt, importedYaml, ImportError, type ImportedConfig } from './frontends/import/index.js';
+export { importHost, hostYaml, type HostImport } from './frontends/import/host.js';
+export { runDoctor, upgradeDiff, RULES, type DoctorReport, type Finding } from './frontends/doctor/index.js';
+export { renderLspci } from './frontends/lspci/render.js';

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { BUNDLED_ROMS } from '../../vmm/rom/bundled.js';
+import { BUNDLED_ROMS } from '../../vmm/passthrough/rom/bundled.js';
 import { generated, mulberry32, mutate, pick, romProgram, type Rng } from './mutate.js';
 import { cliTarget, configTarget, romTarget, workloadTarget, type Verdict } from './targets.js';
 

@@ -6,12 +6,12 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { bootSpec } from '../../vmm/boot/index.js';
-import type { BudgetLimits } from '../../vmm/budget/budget.js';
-import { main } from '../../vmm/cli/main.js';
-import { parseConfig } from '../../vmm/config/index.js';
-import { parseRomProgram } from '../../vmm/rom/index.js';
-import { validateWorkload } from '../../vmm/workload/index.js';
+import { bootSpec } from '../../vmm/core/boot/index.js';
+import type { BudgetLimits } from '../../vmm/core/budget/budget.js';
+import { main } from '../../vmm/frontends/cli/main.js';
+import { parseConfig } from '../../vmm/frontends/config/index.js';
+import { parseRomProgram } from '../../vmm/passthrough/rom/index.js';
+import { validateWorkload } from '../../vmm/passthrough/workload/index.js';
 import { parse } from 'yaml';
 
 /** Tight limits: every fuzzed boot must end well inside the per-input time limit. */

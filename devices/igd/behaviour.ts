@@ -1,5 +1,5 @@
-import type { MachineType } from '../../vmm/config/spec.js';
-import { DEFAULT_QEMU } from '../../vmm/profile/qemu.js';
+import type { MachineType } from '../../vmm/frontends/config/spec.js';
+import { DEFAULT_QEMU } from '../../vmm/core/profile/qemu.js';
 import { propBool, propNum, propOnOffAuto, propSet, propStr } from '../catalogue/props.js';
 import type { Props } from '../registry.js';
 import type { HostIgd } from './host.js';
@@ -28,7 +28,7 @@ export interface IgdProps {
   /** A ROM exists: a ROM BAR (rombar != 0) or a romfile (QEMU's legacy-mode requirement). */
   readonly hasRom: boolean;
   readonly romBar: boolean;
-  /** The romfile path as written (parsed by vmm/igd when it names a real image). */
+  /** The romfile path as written (parsed by vmm/passthrough/igd when it names a real image). */
   readonly romfile: string | undefined;
   /** The QEMU IGD options the config sets (a QEMU without one refuses it as an unknown property). */
   readonly set: readonly string[];
@@ -62,7 +62,7 @@ export interface LegacyFacts {
   readonly atIgdAddress: boolean;
   /** Model at 00:1f.0: undefined when free. */
   readonly slot1f: string | undefined;
-  /** The QEMU version (machine.profile.qemu); default vmm/profile's DEFAULT_QEMU. */
+  /** The QEMU version (machine.profile.qemu); default vmm/core/profile's DEFAULT_QEMU. */
   readonly qemu?: string;
 }
 

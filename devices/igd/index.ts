@@ -1,4 +1,4 @@
-import { IGD_DEVFN, IGD_MODEL } from '../../vmm/config/igd.js';
+import { IGD_DEVFN, IGD_MODEL } from '../../vmm/frontends/config/igd.js';
 import { bool, int, onOffAuto, PCI_COMMON_PROPS, str } from '../catalogue/props.js';
 import type { PciFunction } from '../pci/function.js';
 import { lookupModel, registerModel, type ModelDef, type PropDef } from '../registry.js';
@@ -54,7 +54,7 @@ let registered = false;
 
 /**
  * Registers vfio-igd. Idempotent. (QEMU's vfio-pci-igd-lpc-bridge is not a user model here: the VMM
- * creates it at 00:1f.0 when QEMU would, see vmm/igd.)
+ * creates it at 00:1f.0 when QEMU would, see vmm/passthrough/igd.)
  */
 export function registerIgd(): void {
   if (registered && lookupModel(IGD_MODEL)?.props === IGD_PROPS) return;

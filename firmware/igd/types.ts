@@ -13,7 +13,7 @@ export const DEFAULT_IGD_STRATEGY: IgdStrategyName = 'e820-reserved';
 export type FakeBarCarrier = 'lpc' | 'igd-bar5' | 'dummy-device';
 
 /**
- * What the VMM does for a strategy before firmware runs (vmm/igd interprets it; firmware code never
+ * What the VMM does for a strategy before firmware runs (vmm/passthrough/igd interprets it; firmware code never
  * touches the machine). Declarative, so the firmware side stays a pure FirmwareContext program.
  */
 export interface IgdVmmPlan {

@@ -12,7 +12,7 @@ const pagesOf = (bytes: number): number => Math.ceil(bytes / PAGE_SIZE);
  * aligned, EfiReservedMemoryType below 4 GiB, BDSM written 32-bit at 0x5C or 64-bit at 0xC0 on gen 11+.
  * Allocation is Allocate32BitAlignedPagesWithType: AllocatePages(AllocateMaxAddress, 4 GiB − 1) of size +
  * alignment − 1 pages, aligned inside, padding freed (firmware/ovmf/context.ts gives memalign* that meaning).
- * It runs only under OVMF, when the IGD's romfile carries the driver (vmm/boot/firmware.ts).
+ * It runs only under OVMF, when the IGD's romfile carries the driver (vmm/core/boot/firmware.ts).
  */
 export function vfioIgdPkgSetup(ctx: FirmwareContext, bdf: number): void {
   const opSize = ctx.fwcfgFileSize(FW_OPREGION);

@@ -137,7 +137,7 @@ export function ovmfPost(release: OvmfRelease, io: FirmwareIo, options: PostOpti
 
   // BDS ConnectController starts the GOP of an Intel display whose romfile carries IntelGopDriver (VfioIgdPkg): it
   // runs after IgdAssignmentDxe (whose PciIo notify ran at enumeration) and reads the BDSM/OpRegion it set up. The
-  // pre-OS program it runs is the VMM's choice (PostOptions.runOptionRom, vmm/igd/pre-os.ts).
+  // pre-OS program it runs is the VMM's choice (PostOptions.runOptionRom, vmm/passthrough/igd/pre-os.ts).
   if (options.runOptionRom !== undefined) {
     for (const d of displays) {
       if (d.romSize > 0 && (options.optionRomDrivers?.(d.bdf) ?? []).includes(GOP_DRIVER)) options.runOptionRom(dxe.ctx, d.bdf, rom.base, d.romSize);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { BudgetMeter, budgetMessage, DEFAULT_BUDGET, parseBudget } from '../../vmm/budget/budget.js';
-import { parseConfig } from '../../vmm/config/index.js';
-import { bootSpec } from '../../vmm/boot/index.js';
-import type { MachineSpec } from '../../vmm/config/spec.js';
+import { BudgetMeter, budgetMessage, DEFAULT_BUDGET, parseBudget } from '../../vmm/core/budget/budget.js';
+import { parseConfig } from '../../vmm/frontends/config/index.js';
+import { bootSpec } from '../../vmm/core/boot/index.js';
+import type { MachineSpec } from '../../vmm/frontends/config/spec.js';
 
 function spec(text: string): MachineSpec {
   const r = parseConfig(text, 'b.yaml');

@@ -2,7 +2,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, statSync, symlinkSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { clampJobs, maxJobs, printable } from '../../vmm/cli/guard.js';
+import { clampJobs, maxJobs, printable } from '../../vmm/frontends/cli/guard.js';
 import { runCli } from './run-cli.js';
 
 const GOOD = 'test/fixtures/seabios/case-5000.yaml';

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { createStandaloneQxl } from '../../devices/qxl/standalone.js';
 import { qxlConfig } from '../../devices/qxl/sizing.js';
-import { bootSpec } from '../../vmm/boot/index.js';
-import { parseConfig } from '../../vmm/config/index.js';
-import type { MachineSpec } from '../../vmm/config/spec.js';
-import { iommuReport, REPORT_FAULT_DETAILS } from '../../vmm/iommu/report.js';
-import { InvalidSpecError } from '../../vmm/spec-check.js';
-import { runChunk } from '../../vmm/sweep/chunk.js';
-import { buildPlan, planStarts } from '../../vmm/sweep/plan.js';
+import { bootSpec } from '../../vmm/core/boot/index.js';
+import { parseConfig } from '../../vmm/frontends/config/index.js';
+import type { MachineSpec } from '../../vmm/frontends/config/spec.js';
+import { iommuReport, REPORT_FAULT_DETAILS } from '../../vmm/passthrough/iommu/report.js';
+import { InvalidSpecError } from '../../vmm/core/boot/spec-check.js';
+import { runChunk } from '../../vmm/frontends/sweep/chunk.js';
+import { buildPlan, planStarts } from '../../vmm/frontends/sweep/plan.js';
 import { IGD, MiB, RW, mustMap, rig } from '../iommu/helpers.js';
 
 const plain: MachineSpec = { machine: { type: 'q35', memory: 1 << 30 }, devices: [], firmware: {}, traps: [] };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bootSpec, loadConfigFile } from '../../vmm/index.js';
-import { iommuMatchers } from '../../vmm/testing/matchers.js';
+import { iommuMatchers } from '../../vmm/frontends/testing/matchers.js';
 
 expect.extend(iommuMatchers);
 

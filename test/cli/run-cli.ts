@@ -1,5 +1,5 @@
 import { vi } from 'vitest';
-import { main } from '../../vmm/cli/main.js';
+import { main } from '../../vmm/frontends/cli/main.js';
 
 export interface CliRun {
   code: number;

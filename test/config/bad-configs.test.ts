@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { formatConfigError, loadConfigFile, parseConfig } from '../../vmm/config/index.js';
+import { formatConfigError, loadConfigFile, parseConfig } from '../../vmm/frontends/config/index.js';
 import { FIXTURES, fixtureText, registerForTests } from './helpers.js';
 
 registerForTests();

@@ -2,9 +2,9 @@ import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { PciBridge, type PciBus } from '../../devices/pci/bridge.js';
 import { ROM_BAR, type PciFunction } from '../../devices/pci/function.js';
-import { parseConfig, qemuArgs } from '../../vmm/config/index.js';
-import type { MachineSpec } from '../../vmm/config/spec.js';
-import { Machine } from '../../vmm/machine/machine.js';
+import { parseConfig, qemuArgs } from '../../vmm/frontends/config/index.js';
+import type { MachineSpec } from '../../vmm/frontends/config/spec.js';
+import { Machine } from '../../vmm/core/machine/machine.js';
 import { FIXTURES, fixtureText, registerForTests } from './helpers.js';
 
 registerForTests();

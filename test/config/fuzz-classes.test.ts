@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generated, mulberry32, romProgram } from '../../bench/fuzz/mutate.js';
 import { configTarget, romTarget } from '../../bench/fuzz/targets.js';
-import { BUNDLED_ROMS } from '../../vmm/rom/bundled.js';
+import { BUNDLED_ROMS } from '../../vmm/passthrough/rom/bundled.js';
 
 // A slice of `npm run fuzz`, replayed from fixed seeds: each known break class at random sizes
 // (alias bombs, deep nesting, key floods, bridge chains, nested repeats, memory edges, trap rules,

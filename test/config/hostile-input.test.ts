@@ -3,10 +3,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { loadConfigFile, parseConfig } from '../../vmm/config/index.js';
-import { YAML_LIMITS } from '../../vmm/config/yaml-doc.js';
-import { parseRomProgram } from '../../vmm/rom/index.js';
-import { validateWorkload } from '../../vmm/workload/index.js';
+import { loadConfigFile, parseConfig } from '../../vmm/frontends/config/index.js';
+import { YAML_LIMITS } from '../../vmm/frontends/config/yaml-doc.js';
+import { parseRomProgram } from '../../vmm/passthrough/rom/index.js';
+import { validateWorkload } from '../../vmm/passthrough/workload/index.js';
 import { registerForTests } from './helpers.js';
 
 beforeAll(registerForTests);

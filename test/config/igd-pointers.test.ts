@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../vmm/config/index.js';
+import { parseConfig } from '../../vmm/frontends/config/index.js';
 
 function errors(yaml: string): string[] {
   const r = parseConfig(yaml, 'c.yaml');

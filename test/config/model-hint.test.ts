@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../vmm/config/index.js';
+import { parseConfig } from '../../vmm/frontends/config/index.js';
 
 function modelError(model: string): string {
   const r = parseConfig(`machine: { type: q35, memory: 4G }\ndevices:\n  - model: ${model}\n`, 'm.yaml');

@@ -2,8 +2,8 @@ import { readdirSync } from 'node:fs';
 import AjvModule from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { configSchema, formatConfigError, loadConfigFile, parseConfig, qemuArgs, qemuCommandLine } from '../../vmm/config/index.js';
-import type { MachineSpec } from '../../vmm/config/spec.js';
+import { configSchema, formatConfigError, loadConfigFile, parseConfig, qemuArgs, qemuCommandLine } from '../../vmm/frontends/config/index.js';
+import type { MachineSpec } from '../../vmm/frontends/config/spec.js';
 import { fixtureText, registerForTests } from './helpers.js';
 
 registerForTests();

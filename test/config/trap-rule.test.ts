@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseTrapRules, trapRuleSchema, TRAP_RULE } from '../../vmm/config/trap-rule.js';
-import { configSchema } from '../../vmm/config/schema.js';
+import { parseTrapRules, trapRuleSchema, TRAP_RULE } from '../../vmm/frontends/config/trap-rule.js';
+import { configSchema } from '../../vmm/frontends/config/schema.js';
 
 describe('the trap-rule language is defined once', () => {
   it('gives the config schema its rule schema (what ajv checks and editors complete)', () => {

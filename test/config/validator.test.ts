@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ValidateFunction } from 'ajv';
-import { configSchema } from '../../vmm/config/schema.js';
-import { AJV_OPTIONS, loadConfigValidator, schemaKey } from '../../vmm/config/validator.js';
+import { configSchema } from '../../vmm/frontends/config/schema.js';
+import { AJV_OPTIONS, loadConfigValidator, schemaKey } from '../../vmm/frontends/config/validator.js';
 import { FIXTURES, fixtureText, registerForTests } from './helpers.js';
 
 registerForTests();

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { registerQxl } from '../../devices/qxl/index.js';
 import { QxlDevice } from '../../devices/qxl/device.js';
 import { lookupModel } from '../../devices/registry.js';
-import { Machine } from '../../vmm/machine/machine.js';
-import type { MachineSpec } from '../../vmm/config/spec.js';
+import { Machine } from '../../vmm/core/machine/machine.js';
+import type { MachineSpec } from '../../vmm/frontends/config/spec.js';
 
 describe('QXL models in the registry and a machine', () => {
   it('registers qxl and qxl-vga with QEMU props and rejects revision 6 at config time', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DirtyTracker, XEN_MAX_TRACKED_FRAMES } from '../../vmm/dirty/index.js';
+import { DirtyTracker, XEN_MAX_TRACKED_FRAMES } from '../../vmm/passthrough/dirty/index.js';
 
 describe('DirtyTracker limits', () => {
   it("uses Xen's per-range limit of 262144 frames (1 GiB), qxl-iommu-dirty.md §3.1 and §5", () => {

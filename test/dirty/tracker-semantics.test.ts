@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DirtyTracker, testBit } from '../../vmm/dirty/index.js';
+import { DirtyTracker, testBit } from '../../vmm/passthrough/dirty/index.js';
 
 function bits(words: Uint32Array, pages: number): number[] {
   const out: number[] = [];

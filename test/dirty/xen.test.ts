@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DirtyTracker, trackDirtyVram } from '../../vmm/dirty/index.js';
+import { DirtyTracker, trackDirtyVram } from '../../vmm/passthrough/dirty/index.js';
 
 describe('trackDirtyVram: the Xen hypercall contract (qxl-iommu-dirty.md §3.1 HAP table)', () => {
   it('answers all 0xff for a range not tracked yet, then the pages written since, then stops on nr = 0', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { BootOptions } from '../../vmm/boot/index.js';
-import { runDoctor } from '../../vmm/doctor/index.js';
+import type { BootOptions } from '../../vmm/core/boot/index.js';
+import { runDoctor } from '../../vmm/frontends/doctor/index.js';
 import { igdMachine, spec } from './helpers.js';
 
 /** Each IGD hazard becomes a finding: its own title, the hazard's message as the cause, and this fix. */

@@ -1,7 +1,7 @@
-import { parseConfig } from '../../vmm/config/index.js';
-import type { MachineSpec } from '../../vmm/config/spec.js';
-import { runDoctor, type Finding } from '../../vmm/doctor/index.js';
-import type { BootOptions } from '../../vmm/boot/index.js';
+import { parseConfig } from '../../vmm/frontends/config/index.js';
+import type { MachineSpec } from '../../vmm/frontends/config/spec.js';
+import { runDoctor, type Finding } from '../../vmm/frontends/doctor/index.js';
+import type { BootOptions } from '../../vmm/core/boot/index.js';
 
 export function spec(yaml: string): MachineSpec {
   const r = parseConfig(yaml, 'doctor.yaml');

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { runDoctor } from '../../vmm/doctor/index.js';
-import { hostYaml, importHost } from '../../vmm/import/host.js';
-import { importText } from '../../vmm/import/index.js';
+import { runDoctor } from '../../vmm/frontends/doctor/index.js';
+import { hostYaml, importHost } from '../../vmm/frontends/import/host.js';
+import { importText } from '../../vmm/frontends/import/index.js';
 import { loadImported } from '../import/helpers.js';
 
 const fx = (n: string): string => readFileSync(fileURLToPath(new URL(`../import/fixtures/${n}`, import.meta.url)), 'utf8');

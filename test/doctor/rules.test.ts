@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import type { DoctorContext, DoctorFacts } from '../../vmm/doctor/types.js';
-import { gen11Firmware, iommuWidth, placement } from '../../vmm/doctor/rules.js';
+import type { DoctorContext, DoctorFacts } from '../../vmm/frontends/doctor/types.js';
+import { gen11Firmware, iommuWidth, placement } from '../../vmm/frontends/doctor/rules.js';
 import { finding, findings, igdMachine, spec } from './helpers.js';
 
 describe('doctor: will QEMU start', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { PciBridge } from '../../devices/pci/bridge.js';
 import { PCI_BRIDGE_CONTROL, PCI_BRIDGE_CTL_VGA } from '../../devices/pci/regs.js';
 import type { FirmwareResult } from '../../firmware/index.js';
-import type { Machine } from '../../vmm/machine/machine.js';
+import type { Machine } from '../../vmm/core/machine/machine.js';
 import { fnAt } from './compare.js';
 import { boot, loadFixture, RECORDED, registerModels } from './helpers.js';
 

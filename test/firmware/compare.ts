@@ -3,8 +3,8 @@ import { PciBridge } from '../../devices/pci/bridge.js';
 import { ROM_BAR } from '../../devices/pci/function.js';
 import { PCI_BASE_ADDRESS_0, PCI_CLASS_DEVICE, PCI_DEVICE_ID, PCI_VENDOR_ID } from '../../devices/pci/regs.js';
 import type { FirmwareResult } from '../../firmware/index.js';
-import type { MachineSpec } from '../../vmm/config/spec.js';
-import type { Machine } from '../../vmm/machine/machine.js';
+import type { MachineSpec } from '../../vmm/frontends/config/spec.js';
+import type { Machine } from '../../vmm/core/machine/machine.js';
 import { comparedLines, hex, type Fixture } from './helpers.js';
 
 const hex4 = (n: number): string => `0x${n.toString(16).padStart(4, '0')}`;

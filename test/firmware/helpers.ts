@@ -3,10 +3,10 @@ import { fileURLToPath } from 'node:url';
 import { registerCatalogue } from '../../devices/catalogue/index.js';
 import { registerQxl } from '../../devices/qxl/index.js';
 import type { FirmwareResult, PostOptions } from '../../firmware/index.js';
-import { resolveProfile } from '../../vmm/profile/index.js';
-import { parseConfig } from '../../vmm/config/index.js';
-import type { DeviceSpec, MachineSpec } from '../../vmm/config/spec.js';
-import { Machine } from '../../vmm/machine/machine.js';
+import { resolveProfile } from '../../vmm/core/profile/index.js';
+import { parseConfig } from '../../vmm/frontends/config/index.js';
+import type { DeviceSpec, MachineSpec } from '../../vmm/frontends/config/spec.js';
+import { Machine } from '../../vmm/core/machine/machine.js';
 
 export const SEABIOS_FIXTURES = fileURLToPath(new URL('../fixtures/seabios/', import.meta.url));
 

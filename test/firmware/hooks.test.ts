@@ -3,7 +3,7 @@ import { PciFunction } from '../../devices/pci/function.js';
 import { registerModel } from '../../devices/registry.js';
 import type { FirmwareContext, FirmwareIo } from '../../firmware/index.js';
 import { post } from '../../firmware/index.js';
-import { Machine } from '../../vmm/machine/machine.js';
+import { Machine } from '../../vmm/core/machine/machine.js';
 import { boot, registerModels, spec, specOf } from './helpers.js';
 
 registerModels();

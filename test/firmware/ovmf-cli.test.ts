@@ -50,7 +50,7 @@ describe('the OVMF report and map', () => {
   });
 
   it('the address-map picture names the firmware and draws its apertures', async () => {
-    const { buildMapModel } = await import('../../vmm/map/model.js');
+    const { buildMapModel } = await import('../../vmm/frontends/map/model.js');
     const r = await runCli('boot', fileURLToPath(new URL('../fixtures/ovmf-2022.11/case-5000.yaml', import.meta.url)), '--json');
     const m = buildMapModel(JSON.parse(r.stdout));
     expect(m.title).toBe('oracle-5000 — q35, 1G RAM, OVMF 2022.11');

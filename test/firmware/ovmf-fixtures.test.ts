@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { Machine } from '../../vmm/machine/machine.js';
+import { Machine } from '../../vmm/core/machine/machine.js';
 import { registerModels, specOf } from './helpers.js';
 import { OVMF_FIXTURES, bootOvmf, bridgeState, loadOvmfCase, ovmfCases, rawCfg, recordedCfg, type CfgWrite } from './ovmf-helpers.js';
 

@@ -2,9 +2,9 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { PciBridge } from '../../devices/pci/bridge.js';
 import type { FirmwareIo, OvmfPostResult } from '../../firmware/index.js';
-import { parseConfig } from '../../vmm/config/index.js';
-import type { MachineSpec } from '../../vmm/config/spec.js';
-import { Machine } from '../../vmm/machine/machine.js';
+import { parseConfig } from '../../vmm/frontends/config/index.js';
+import type { MachineSpec } from '../../vmm/frontends/config/spec.js';
+import { Machine } from '../../vmm/core/machine/machine.js';
 
 export const OVMF_FIXTURES = (version: string): string => fileURLToPath(new URL(`../fixtures/ovmf-${version}/`, import.meta.url));
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { bootSpec } from '../../vmm/boot/index.js';
-import { parseConfig } from '../../vmm/config/index.js';
+import { bootSpec } from '../../vmm/core/boot/index.js';
+import { parseConfig } from '../../vmm/frontends/config/index.js';
 import { registerModels, specOf } from './helpers.js';
 
 registerModels();

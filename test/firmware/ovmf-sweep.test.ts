@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildPlan, comboAt, planSize, planStarts } from '../../vmm/sweep/index.js';
+import { buildPlan, comboAt, planSize, planStarts } from '../../vmm/frontends/sweep/index.js';
 import { runCli } from '../cli/run-cli.js';
 import { specOf } from './helpers.js';
 

@@ -8,7 +8,7 @@ import { inject } from 'vitest';
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 export interface Compiled {
-  /** The compiled project: `vmm/cli/main.js` etc., with package.json and node_modules as in dist/. */
+  /** The compiled project: `vmm/frontends/cli/main.js` etc., with package.json and node_modules as in dist/. */
   dir: string;
   /** file: URL of the sweep's Piscina worker. */
   workerFile: string;
@@ -29,7 +29,7 @@ const FAILED = 'failed';
  */
 export async function compiled(timeoutMs = 120_000): Promise<Compiled> {
   const dir = inject('compiledDir');
-  const result = { dir, workerFile: pathToFileURL(join(dir, 'vmm/sweep/worker.js')).href };
+  const result = { dir, workerFile: pathToFileURL(join(dir, 'vmm/frontends/sweep/worker.js')).href };
   let builder = true;
   try {
     mkdirSync(join(dir, '.lock'));
@@ -55,7 +55,7 @@ function build(dir: string): void {
   } catch {
     // type errors elsewhere: the emitted JS is still there (checked below)
   }
-  const worker = join(dir, 'vmm/sweep/worker.js');
+  const worker = join(dir, 'vmm/frontends/sweep/worker.js');
   if (!existsSync(worker)) {
     writeFileSync(join(dir, FAILED), `tsc did not emit ${worker}`);
     throw new Error(`tsc did not emit ${worker}`);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { bootSpec } from '../../vmm/boot/index.js';
-import { compareQemuVersions, renderQemuComparison } from '../../vmm/igd/index.js';
+import { bootSpec } from '../../vmm/core/boot/index.js';
+import { compareQemuVersions, renderQemuComparison } from '../../vmm/passthrough/igd/index.js';
 import { runCli } from '../cli/run-cli.js';
 import { specOf } from './helpers.js';
 

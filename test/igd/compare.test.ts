@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { IGD_STRATEGY_NAMES } from '../../firmware/igd/index.js';
-import { compareStrategies, comparisonJson, e820Diff, humanSize, renderComparison } from '../../vmm/igd/index.js';
+import { compareStrategies, comparisonJson, e820Diff, humanSize, renderComparison } from '../../vmm/passthrough/igd/index.js';
 import { bootIgd, igdYaml, specOf } from './helpers.js';
 
 const boot = (spec: Parameters<typeof bootIgd>[0], o: { strategy: string }) => bootIgd(spec, o.strategy).report;

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { bootSpec } from '../../vmm/boot/index.js';
-import { formatConfigError, parseConfig } from '../../vmm/config/index.js';
-import { guestView, igdState, type GuestMessage } from '../../vmm/igd/index.js';
+import { bootSpec } from '../../vmm/core/boot/index.js';
+import { formatConfigError, parseConfig } from '../../vmm/frontends/config/index.js';
+import { guestView, igdState, type GuestMessage } from '../../vmm/passthrough/igd/index.js';
 import { bootYaml, igdYaml, specOf } from './helpers.js';
 
 const config = (name: string): string => readFileSync(new URL(`../../configs/${name}.yaml`, import.meta.url), 'utf8');

@@ -1,12 +1,12 @@
 import { registerAllModels } from '../../devices/index.js';
 import { findIgd, registerIgd, type IgdFunction } from '../../devices/igd/index.js';
 import type { FirmwareResult } from '../../firmware/index.js';
-import { bootSpec } from '../../vmm/boot/index.js';
-import { parseConfig } from '../../vmm/config/index.js';
-import type { MachineSpec } from '../../vmm/config/spec.js';
-import type { IgdReport } from '../../vmm/igd/index.js';
-import type { Machine } from '../../vmm/machine/machine.js';
-import type { BootReport } from '../../vmm/report/types.js';
+import { bootSpec } from '../../vmm/core/boot/index.js';
+import { parseConfig } from '../../vmm/frontends/config/index.js';
+import type { MachineSpec } from '../../vmm/frontends/config/spec.js';
+import type { IgdReport } from '../../vmm/passthrough/igd/index.js';
+import type { Machine } from '../../vmm/core/machine/machine.js';
+import type { BootReport } from '../../vmm/frontends/report/types.js';
 
 export const MiB = 0x10_0000;
 
@@ -35,7 +35,7 @@ export interface IgdBoot {
   readonly report: BootReport & { igd: IgdReport };
 }
 
-/** One boot through the real pipeline (vmm/boot: traps, option ROMs, IOMMU and scan-out included). */
+/** One boot through the real pipeline (vmm/core/boot: traps, option ROMs, IOMMU and scan-out included). */
 export function bootIgd(spec: MachineSpec, strategy?: string): IgdBoot {
   registerModels();
   const { machine, firmware, report } = bootSpec(spec, { configPath: 't.yaml', ...(strategy !== undefined ? { strategy } : {}) });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { IgdFunction } from '../../devices/igd/index.js';
-import { bootSpec } from '../../vmm/boot/index.js';
+import { bootSpec } from '../../vmm/core/boot/index.js';
 import { igdYaml, specOf } from './helpers.js';
 
 // uefi-reserved is VfioIgdPkg under OVMF: the romfile carries IgdAssignmentDxe and the GOP (IntelGopDriver).

@@ -150,7 +150,7 @@ describe('romfile images (PCI expansion ROM headers, PCIR, EFI headers)', () => 
 
 describe("the IGD's romfile in the boot report", () => {
   it('parses the image named by romfile= (relative to the config) and says whether it claims the device', async () => {
-    const { bootSpec } = await import('../../vmm/boot/index.js');
+    const { bootSpec } = await import('../../vmm/core/boot/index.js');
     const { specOf, igdYaml } = await import('./helpers.js');
     const dir = mkdtempSync(join(tmpdir(), 'igd-romfile-'));
     writeFileSync(join(dir, 'n100.rom'), image({ code: 3, device: 0x46d1, last: true, text: 'IgdAssignmentDxe PlatformGopPolicy IntelGopDriver' }));

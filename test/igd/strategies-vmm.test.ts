@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildOpRegion, resolveHostIgd } from '../../devices/igd/index.js';
-import { FAKE_STOLEN_LABEL, igdReport } from '../../vmm/igd/index.js';
+import { FAKE_STOLEN_LABEL, igdReport } from '../../vmm/passthrough/igd/index.js';
 import { bootYaml, igdYaml, MiB, type IgdBoot } from './helpers.js';
 
 const sig = (b: IgdBoot, addr: number): string => {

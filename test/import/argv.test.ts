@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDevfn, parseOpts, splitOpts, splitShellWords } from '../../vmm/import/index.js';
+import { parseDevfn, parseOpts, splitOpts, splitShellWords } from '../../vmm/frontends/import/index.js';
 
 describe('shell words', () => {
   it('joins backslash-newline continuations and keeps quoted commas and spaces', () => {

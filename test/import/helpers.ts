@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { parseConfig } from '../../vmm/config/index.js';
-import type { MachineSpec } from '../../vmm/config/spec.js';
-import type { ImportedConfig, ImportedDevice } from '../../vmm/import/index.js';
-import { importedYaml } from '../../vmm/import/index.js';
+import { parseConfig } from '../../vmm/frontends/config/index.js';
+import type { MachineSpec } from '../../vmm/frontends/config/spec.js';
+import type { ImportedConfig, ImportedDevice } from '../../vmm/frontends/import/index.js';
+import { importedYaml } from '../../vmm/frontends/import/index.js';
 
 export const fixture = (name: string): string => readFileSync(fileURLToPath(new URL(`fixtures/${name}`, import.meta.url)), 'utf8');
 

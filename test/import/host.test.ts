@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { buildOpRegion, resolveHostIgd } from '../../devices/igd/index.js';
-import { parseConfig } from '../../vmm/config/index.js';
-import { decodeStolenReserved, hostYaml, importHost, lspciBytes, opregionFacts } from '../../vmm/import/host.js';
-import { ImportError } from '../../vmm/import/index.js';
+import { parseConfig } from '../../vmm/frontends/config/index.js';
+import { decodeStolenReserved, hostYaml, importHost, lspciBytes, opregionFacts } from '../../vmm/frontends/import/host.js';
+import { ImportError } from '../../vmm/frontends/import/index.js';
 import { runCli } from '../cli/run-cli.js';
 
 const path = (n: string): string => fileURLToPath(new URL(`fixtures/host/${n}`, import.meta.url));

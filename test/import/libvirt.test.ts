@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { qemuArgs } from '../../vmm/config/index.js';
-import { ImportError, importLibvirt, importQemuArgv, libvirtArgv } from '../../vmm/import/index.js';
-import { parseXml } from '../../vmm/import/xml.js';
+import { qemuArgs } from '../../vmm/frontends/config/index.js';
+import { ImportError, importLibvirt, importQemuArgv, libvirtArgv } from '../../vmm/frontends/import/index.js';
+import { parseXml } from '../../vmm/frontends/import/xml.js';
 import { fixture, loadImported, topo } from './helpers.js';
 
 describe('libvirt domain import', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { qemuArgs } from '../../vmm/config/index.js';
-import { ImportError, importProxmox, importQemuArgv, proxmoxArgv } from '../../vmm/import/index.js';
+import { qemuArgs } from '../../vmm/frontends/config/index.js';
+import { ImportError, importProxmox, importQemuArgv, proxmoxArgv } from '../../vmm/frontends/import/index.js';
 import { fixture, loadImported, topo } from './helpers.js';
 
 const devicesOf = (argv: string[]): string[] => argv.filter((_, i) => argv[i - 1] === '-device');

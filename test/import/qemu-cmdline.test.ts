@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { qemuArgs } from '../../vmm/config/index.js';
-import { importQemuArgv, importText } from '../../vmm/import/index.js';
+import { qemuArgs } from '../../vmm/frontends/config/index.js';
+import { importQemuArgv, importText } from '../../vmm/frontends/import/index.js';
 import { fixture, loadImported, topo } from './helpers.js';
 
 const upt = (): ReturnType<typeof importText> => importText(fixture('igd-q35-upt.sh'), { qemu: '10.0' });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { GuestMemory } from '../../vmm/memory/guest-memory.js';
-import { iommuReport } from '../../vmm/iommu/index.js';
+import { GuestMemory } from '../../vmm/core/memory/guest-memory.js';
+import { iommuReport } from '../../vmm/passthrough/iommu/index.js';
 import { IGD, MiB, NIC, RW, mustMap, rig } from './helpers.js';
 
 function setup() {

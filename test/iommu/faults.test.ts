@@ -12,7 +12,7 @@ import {
   FR_ROOT_ENTRY_RSVD,
   FR_ROOT_TABLE_INV,
   type Iommu,
-} from '../../vmm/iommu/index.js';
+} from '../../vmm/passthrough/iommu/index.js';
 import { GiB, IGD, MiB, RW, contextEntryAddress, mustMap, pteAddress, rig, type Rig } from './helpers.js';
 
 const TABLE_MEM = MiB; // reads at or above this host address fail

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { faultReasonString, formatBdf, formatDmar, Iommu, sourceIdOf } from '../../vmm/iommu/index.js';
+import { faultReasonString, formatBdf, formatDmar, Iommu, sourceIdOf } from '../../vmm/passthrough/iommu/index.js';
 
 describe('DMAR log line (doc §2.7, current Linux format)', () => {
   it("prints the doc's IGD example exactly", () => {

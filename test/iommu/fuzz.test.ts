@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { GuestMemory } from '../../vmm/memory/guest-memory.js';
-import { FR_CONTEXT_ENTRY_P, FR_READ, FR_ROOT_ENTRY_P, FR_WRITE, Iommu, type DmaTarget } from '../../vmm/iommu/index.js';
+import { GuestMemory } from '../../vmm/core/memory/guest-memory.js';
+import { FR_CONTEXT_ENTRY_P, FR_READ, FR_ROOT_ENTRY_P, FR_WRITE, Iommu, type DmaTarget } from '../../vmm/passthrough/iommu/index.js';
 import { IGD, NIC, R, W } from './helpers.js';
 import { mulberry32 } from '../helpers/prng.js';
 

@@ -1,6 +1,6 @@
-import { GuestMemory } from '../../vmm/memory/guest-memory.js';
-import { Iommu, VFIO_DMA_MAP_FLAG_READ, VFIO_DMA_MAP_FLAG_WRITE, type VfioType1Container } from '../../vmm/iommu/index.js';
-import type { IommuOptions } from '../../vmm/iommu/types.js';
+import { GuestMemory } from '../../vmm/core/memory/guest-memory.js';
+import { Iommu, VFIO_DMA_MAP_FLAG_READ, VFIO_DMA_MAP_FLAG_WRITE, type VfioType1Container } from '../../vmm/passthrough/iommu/index.js';
+import type { IommuOptions } from '../../vmm/passthrough/iommu/types.js';
 
 export const IGD = 0x0010; // 00:02.0 (doc §2.3)
 export const NIC = 0x0318; // 03:03.0

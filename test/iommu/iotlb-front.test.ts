@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Iotlb } from '../../vmm/iommu/iotlb.js';
+import { Iotlb } from '../../vmm/passthrough/iommu/iotlb.js';
 
 describe('IOTLB front cache', () => {
   it('answers a repeated lookup with the same slot, and forgets it on every kind of invalidation', () => {

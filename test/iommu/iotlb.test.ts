@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { GuestMemory } from '../../vmm/memory/guest-memory.js';
-import { FR_CONTEXT_ENTRY_P, FR_READ } from '../../vmm/iommu/index.js';
+import { GuestMemory } from '../../vmm/core/memory/guest-memory.js';
+import { FR_CONTEXT_ENTRY_P, FR_READ } from '../../vmm/passthrough/iommu/index.js';
 import { GiB, IGD, MiB, NIC, RW, contextEntryAddress, mustMap, pteAddress, rig } from './helpers.js';
 
 describe('IOTLB (doc §2.5)', () => {

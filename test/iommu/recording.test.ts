@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { linuxDmarFault, REG_FECTL, REG_FEDATA, REG_FEADDR, REG_FRCD, REG_FSTS, type Iommu } from '../../vmm/iommu/index.js';
+import { linuxDmarFault, REG_FECTL, REG_FEDATA, REG_FEADDR, REG_FRCD, REG_FSTS, type Iommu } from '../../vmm/passthrough/iommu/index.js';
 import { IGD, MiB, NIC, RW, mustMap, rig } from './helpers.js';
 
 const SID_C = 0x0020; // 00:04.0

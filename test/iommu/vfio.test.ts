@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { GuestMemory } from '../../vmm/memory/guest-memory.js';
-import { buildDomain, Iommu } from '../../vmm/iommu/index.js';
+import { GuestMemory } from '../../vmm/core/memory/guest-memory.js';
+import { buildDomain, Iommu } from '../../vmm/passthrough/iommu/index.js';
 import { GiB, IGD, MiB, NIC, R, RW, mustMap, rig } from './helpers.js';
 
 describe('vfio type1 MAP_DMA (doc §2.8)', () => {

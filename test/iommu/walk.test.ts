@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { GuestMemory } from '../../vmm/memory/guest-memory.js';
-import { FR_ADDR_BEYOND_MGAW, FR_READ, FR_WRITE, Iommu } from '../../vmm/iommu/index.js';
+import { GuestMemory } from '../../vmm/core/memory/guest-memory.js';
+import { FR_ADDR_BEYOND_MGAW, FR_READ, FR_WRITE, Iommu } from '../../vmm/passthrough/iommu/index.js';
 import { GiB, IGD, MiB, R, RW, W, leafLevel, mustMap, pteAddress, rig } from './helpers.js';
 
 describe('second-level tables (doc §2.4)', () => {

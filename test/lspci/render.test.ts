@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { bootSpec } from '../../vmm/boot/index.js';
-import { parseConfig } from '../../vmm/config/index.js';
-import { lspciSize, renderLspci } from '../../vmm/lspci/render.js';
+import { bootSpec } from '../../vmm/core/boot/index.js';
+import { parseConfig } from '../../vmm/frontends/config/index.js';
+import { lspciSize, renderLspci } from '../../vmm/frontends/lspci/render.js';
 import { fixtureNames, loadFixture } from '../firmware/helpers.js';
 
 const config = (yaml: string) => {

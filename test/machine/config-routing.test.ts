@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { registerCatalogue } from '../../devices/catalogue/index.js';
 import { PCI_SECONDARY_BUS, PCI_SUBORDINATE_BUS } from '../../devices/pci/regs.js';
-import { parseConfig } from '../../vmm/config/load.js';
-import { Machine } from '../../vmm/machine/machine.js';
+import { parseConfig } from '../../vmm/frontends/config/load.js';
+import { Machine } from '../../vmm/core/machine/machine.js';
 
 registerCatalogue();
 
@@ -51,10 +51,10 @@ describe("config cycles reach the bus QEMU's pci_find_bus_nr picks", () => {
 
 describe('the report lists only functions config cycles reach', () => {
   it('leaves out what sits behind a bridge firmware never numbered, instead of reporting it at a made-up BDF', async () => {
-    const { bootSpec } = await import('../../vmm/boot/index.js');
+    const { bootSpec } = await import('../../vmm/core/boot/index.js');
     // Without firmware every bridge keeps secondary bus 0: its devices would all claim 00:00.0-like BDFs.
     const m = machine();
-    const { buildBaseReport } = await import('../../vmm/report/build.js');
+    const { buildBaseReport } = await import('../../vmm/frontends/report/build.js');
     const rep = buildBaseReport('m.yaml', m, { panic: null, e820: [], placements: [], windows: { io: null, mem32: [0, 0], mem64: null } });
     expect(rep.pci.devices.map((d) => `${d.bdf} ${d.model}`)).toEqual([
       '00:00.0 mch', '00:03.0 pcie-root-port', '00:04.0 pcie-root-port', '00:1f.0 ICH9-LPC', '00:1f.2 ich9-ahci', '00:1f.3 ICH9-SMB',

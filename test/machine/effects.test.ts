@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { PciBridge } from '../../devices/pci/bridge.js';
 import { CONFIG_WRITE_NONE, CONFIG_WRITE_REMAP, CONFIG_WRITE_REROUTE, PciFunction } from '../../devices/pci/function.js';
-import { Machine } from '../../vmm/machine/machine.js';
-import { parseConfig } from '../../vmm/config/load.js';
+import { Machine } from '../../vmm/core/machine/machine.js';
+import { parseConfig } from '../../vmm/frontends/config/load.js';
 import { registerAllModels } from '../../devices/index.js';
 
 function endpoint(): PciFunction {

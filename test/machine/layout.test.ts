@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { bootSpec } from '../../vmm/boot/index.js';
-import { parseConfig } from '../../vmm/config/load.js';
-import type { MachineSpec } from '../../vmm/config/spec.js';
-import { ramLayout, type LayoutOptions } from '../../vmm/machine/layout.js';
+import { bootSpec } from '../../vmm/core/boot/index.js';
+import { parseConfig } from '../../vmm/frontends/config/load.js';
+import type { MachineSpec } from '../../vmm/frontends/config/spec.js';
+import { ramLayout, type LayoutOptions } from '../../vmm/core/machine/layout.js';
 
 const GiB = 2 ** 30;
 const TiB = 2 ** 40;

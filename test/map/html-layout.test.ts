@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { renderMapHtml } from '../../vmm/map/html.js';
-import type { BootReport } from '../../vmm/report/types.js';
+import { renderMapHtml } from '../../vmm/frontends/map/html.js';
+import type { BootReport } from '../../vmm/frontends/report/types.js';
 
 const report = JSON.parse(readFileSync(new URL('./fixtures/igd-report.json', import.meta.url), 'utf8')) as BootReport;
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { buildMapModel } from '../../vmm/map/model.js';
-import type { BootReport } from '../../vmm/report/types.js';
+import { buildMapModel } from '../../vmm/frontends/map/model.js';
+import type { BootReport } from '../../vmm/frontends/report/types.js';
 
 const report = JSON.parse(readFileSync(new URL('./fixtures/igd-report.json', import.meta.url), 'utf8')) as BootReport;
 

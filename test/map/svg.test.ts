@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { buildAxis } from '../../vmm/map/axis.js';
-import { renderMapHtml } from '../../vmm/map/html.js';
-import { buildMapModel, sizeText } from '../../vmm/map/model.js';
-import { addrText, renderMapSvg } from '../../vmm/map/svg.js';
-import type { BootReport } from '../../vmm/report/types.js';
+import { buildAxis } from '../../vmm/frontends/map/axis.js';
+import { renderMapHtml } from '../../vmm/frontends/map/html.js';
+import { buildMapModel, sizeText } from '../../vmm/frontends/map/model.js';
+import { addrText, renderMapSvg } from '../../vmm/frontends/map/svg.js';
+import type { BootReport } from '../../vmm/frontends/report/types.js';
 
 // A hand-made q35 skl IGD boot: e820-reserved strategy, a vBIOS writing host stolen addresses (256 read
 // faults at 0x8b800000), one write fault at 0xfee00000 and one corrupted range above 4 GiB.

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { bootSpec } from '../../vmm/boot/index.js';
-import { parseConfig } from '../../vmm/config/load.js';
-import type { MachineSpec } from '../../vmm/config/spec.js';
-import { compareProfiles, parseProfileList, renderProfileComparison, type ProfileChoice } from '../../vmm/profile/index.js';
+import { bootSpec } from '../../vmm/core/boot/index.js';
+import { parseConfig } from '../../vmm/frontends/config/load.js';
+import type { MachineSpec } from '../../vmm/frontends/config/spec.js';
+import { compareProfiles, parseProfileList, renderProfileComparison, type ProfileChoice } from '../../vmm/core/profile/index.js';
 import { runCli } from '../cli/run-cli.js';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url));

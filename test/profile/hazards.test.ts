@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { bootSpec } from '../../vmm/boot/index.js';
-import { renderBootText } from '../../vmm/cli/render-text.js';
-import { parseConfig } from '../../vmm/config/load.js';
-import type { MachineSpec } from '../../vmm/config/spec.js';
+import { bootSpec } from '../../vmm/core/boot/index.js';
+import { renderBootText } from '../../vmm/frontends/cli/render-text.js';
+import { parseConfig } from '../../vmm/frontends/config/load.js';
+import type { MachineSpec } from '../../vmm/frontends/config/spec.js';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url));
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../vmm/config/load.js';
-import type { MachineSpec } from '../../vmm/config/spec.js';
-import { bootSpec } from '../../vmm/boot/index.js';
-import { cpuidOf, profileReport, resolveProfile } from '../../vmm/profile/index.js';
+import { parseConfig } from '../../vmm/frontends/config/load.js';
+import type { MachineSpec } from '../../vmm/frontends/config/spec.js';
+import { bootSpec } from '../../vmm/core/boot/index.js';
+import { cpuidOf, profileReport, resolveProfile } from '../../vmm/core/profile/index.js';
 
 function spec(yaml: string): MachineSpec {
   const r = parseConfig(yaml, 't.yaml');

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import ts from 'typescript';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as vfioSim from '../../vmm/index.js';
-import * as matchers from '../../vmm/testing/matchers.js';
-import { parseConfig } from '../../vmm/config/index.js';
+import * as matchers from '../../vmm/frontends/testing/matchers.js';
+import { parseConfig } from '../../vmm/frontends/config/index.js';
 import { runCli } from '../cli/run-cli.js';
 import { ROOT } from '../helpers/compiled.js';
 

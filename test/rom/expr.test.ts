@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileExpr, parseExpr, RomFault } from '../../vmm/rom/index.js';
+import { compileExpr, parseExpr, RomFault } from '../../vmm/passthrough/rom/index.js';
 
 function evalExpr(src: string, vars: Record<string, number> = {}): number {
   const r = parseExpr(src);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BUNDLED_ROMS, parseRomProgram, resolveRomProgram } from '../../vmm/rom/index.js';
+import { BUNDLED_ROMS, parseRomProgram, resolveRomProgram } from '../../vmm/passthrough/rom/index.js';
 
 const msgs = (text: string): string[] => {
   const r = parseRomProgram(text, 'x.rom.yaml');
@@ -43,7 +43,7 @@ describe('ROM program files', () => {
 
 describe('config-time ROM references', () => {
   it('accept bundled names and readable programs, and name what is wrong with the rest', async () => {
-    const { romRefProblems } = await import('../../vmm/rom/index.js');
+    const { romRefProblems } = await import('../../vmm/passthrough/rom/index.js');
     const { mkdtempSync, writeFileSync } = await import('node:fs');
     const { join } = await import('node:path');
     const { tmpdir } = await import('node:os');
@@ -62,7 +62,7 @@ describe('config-time ROM references', () => {
 
 describe('ROM references in machine configs', () => {
   it('are config errors at the rom:/vbios value, FILE:LINE:COL', async () => {
-    const { parseConfig, formatConfigError } = await import('../../vmm/config/index.js');
+    const { parseConfig, formatConfigError } = await import('../../vmm/frontends/config/index.js');
     const r = parseConfig('machine: { type: pc }\ndevices:\n  - model: e1000\n    rom: missing.yaml\nfirmware: { vbios: reads-bdms }\n', '/cfg/m.yaml');
     expect(r.ok).toBe(false);
     if (r.ok) return;

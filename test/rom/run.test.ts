@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cpuRomBus, parseRomProgram, runRomProgram, type RomProgram } from '../../vmm/rom/index.js';
+import { cpuRomBus, parseRomProgram, runRomProgram, type RomProgram } from '../../vmm/passthrough/rom/index.js';
 import { bootRegs } from '../traps/helpers.js';
 
 function program(text: string): RomProgram {

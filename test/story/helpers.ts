@@ -1,11 +1,11 @@
 import { registerAllModels } from '../../devices/index.js';
 import { registerIgd } from '../../devices/igd/index.js';
 import type { FirmwareResult } from '../../firmware/index.js';
-import { buildMachine, devicesAct, preparePassthrough, runFirmware, type BootOptions } from '../../vmm/boot/index.js';
-import { parseConfig } from '../../vmm/config/index.js';
-import type { MachineSpec } from '../../vmm/config/spec.js';
-import type { Machine } from '../../vmm/machine/machine.js';
-import type { Passthrough, PassthroughSections } from '../../vmm/traps/index.js';
+import { buildMachine, devicesAct, preparePassthrough, runFirmware, type BootOptions } from '../../vmm/core/boot/index.js';
+import { parseConfig } from '../../vmm/frontends/config/index.js';
+import type { MachineSpec } from '../../vmm/frontends/config/spec.js';
+import type { Machine } from '../../vmm/core/machine/machine.js';
+import type { Passthrough, PassthroughSections } from '../../vmm/passthrough/traps/index.js';
 
 export function specOf(yaml: string): MachineSpec {
   registerAllModels();
@@ -24,7 +24,7 @@ export interface Story {
   readonly sections: PassthroughSections;
 }
 
-/** The boot pipeline's stages (vmm/boot) up to the devices acting, keeping the passthrough layer for later frames. */
+/** The boot pipeline's stages (vmm/core/boot) up to the devices acting, keeping the passthrough layer for later frames. */
 export function story(spec: MachineSpec, o: StoryOptions = {}): Story {
   const machine = buildMachine(spec, o.profile);
   const prepared = preparePassthrough(machine, o);

@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { IGD_FATAL_MESSAGE } from '../../vmm/traps/index.js';
-import { iommuMatchers, toHaveNoIommuFaults } from '../../vmm/testing/matchers.js';
+import { IGD_FATAL_MESSAGE } from '../../vmm/passthrough/traps/index.js';
+import { iommuMatchers, toHaveNoIommuFaults } from '../../vmm/frontends/testing/matchers.js';
 import { specOf, story } from './helpers.js';
 import type { IgdFunction } from '../../devices/igd/index.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { iommuMatchers, toHaveNoDmaCorruption, toHaveNoIommuFaults } from '../../vmm/testing/matchers.js';
+import { iommuMatchers, toHaveNoDmaCorruption, toHaveNoIommuFaults } from '../../vmm/frontends/testing/matchers.js';
 
 expect.extend(iommuMatchers);
 
@@ -51,7 +51,7 @@ describe('vitest matchers on boot reports', () => {
 
 describe('dmaVerdict (--fail-on-fault)', () => {
   it('counts faults and corruption; a report without DMA is clean', async () => {
-    const { dmaVerdict } = await import('../../vmm/testing/matchers.js');
+    const { dmaVerdict } = await import('../../vmm/frontends/testing/matchers.js');
     expect(dmaVerdict(faulty)).toEqual({ faults: 768, corruption: 1, clean: false });
     expect(dmaVerdict(clean)).toEqual({ faults: 0, corruption: 0, clean: true });
     expect(dmaVerdict({ config: 'z', pci: { devices: [] }, machine: {} })).toEqual({ faults: 0, corruption: 0, clean: true });

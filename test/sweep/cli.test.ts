@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compiled as compile, type Compiled, ROOT } from '../helpers/compiled.js';
 
-// The real CLI (vmm/cli/main.ts) runs in a child process from a fresh compiled copy (see test/helpers/compiled.ts),
+// The real CLI (vmm/frontends/cli/main.ts) runs in a child process from a fresh compiled copy (see test/helpers/compiled.ts),
 // so --jobs 2 uses real worker threads.
 let compiled: Compiled | undefined;
 let work = '';
@@ -18,7 +18,7 @@ afterAll(() => {
 });
 
 function cli(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [join(compiled!.dir, 'vmm/cli/main.js'), ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(process.execPath, [join(compiled!.dir, 'vmm/frontends/cli/main.js'), ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

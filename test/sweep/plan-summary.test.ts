@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { MachineSpec } from '../../vmm/config/spec.js';
-// Imported module by module (not vmm/sweep/index.js) so these pure parts test without booting anything.
-import { CSV_COLUMNS, csvHeader, rowToCsv, rowToJsonLine } from '../../vmm/sweep/output.js';
-import { buildPlan, comboAt, planSize, planStarts } from '../../vmm/sweep/plan.js';
-import { rowFromReport, type SweepRow } from '../../vmm/sweep/row.js';
-import { NO_IGD, renderSummaryTable, summarize, SweepSummary } from '../../vmm/sweep/summary.js';
-import type { BootReport } from '../../vmm/report/types.js';
+import type { MachineSpec } from '../../vmm/frontends/config/spec.js';
+// Imported module by module (not vmm/frontends/sweep/index.js) so these pure parts test without booting anything.
+import { CSV_COLUMNS, csvHeader, rowToCsv, rowToJsonLine } from '../../vmm/frontends/sweep/output.js';
+import { buildPlan, comboAt, planSize, planStarts } from '../../vmm/frontends/sweep/plan.js';
+import { rowFromReport, type SweepRow } from '../../vmm/frontends/sweep/row.js';
+import { NO_IGD, renderSummaryTable, summarize, SweepSummary } from '../../vmm/frontends/sweep/summary.js';
+import type { BootReport } from '../../vmm/frontends/report/types.js';
 
 const plain: MachineSpec = { machine: { type: 'q35', memory: 1 << 30 }, devices: [], firmware: {}, traps: [] };
 const igd: MachineSpec = {

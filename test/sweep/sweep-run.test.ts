@@ -1,9 +1,9 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadConfigFile } from '../../vmm/config/index.js';
-import type { MachineSpec } from '../../vmm/config/spec.js';
-import { buildPlan, planSize, rowToJsonLine, runSweep, type SweepPlan, type SweepRow } from '../../vmm/sweep/index.js';
+import { loadConfigFile } from '../../vmm/frontends/config/index.js';
+import type { MachineSpec } from '../../vmm/frontends/config/spec.js';
+import { buildPlan, planSize, rowToJsonLine, runSweep, type SweepPlan, type SweepRow } from '../../vmm/frontends/sweep/index.js';
 import { compiled as compile, type Compiled, ROOT } from '../helpers/compiled.js';
 
 const SEABIOS = join(ROOT, 'test/fixtures/seabios');

@@ -23,16 +23,16 @@ function closure(entry: string): { files: Set<string>; packages: Set<string> } {
 
 describe('sweep worker', () => {
   it('imports the boot path only: no config loader, schema validator, CLI or pool library', () => {
-    const { files, packages } = closure('vmm/sweep/worker.ts');
+    const { files, packages } = closure('vmm/frontends/sweep/worker.ts');
     const rel = [...files].map((f) => f.slice(ROOT.length));
-    expect(rel).toContain('vmm/boot/index.ts');
+    expect(rel).toContain('vmm/core/boot/index.ts');
     expect(rel.filter((f) => /^vmm\/(cli\/|config\/(load|schema|schema-check|validator)\.ts)/.test(f))).toEqual([]);
     expect([...packages].filter((p) => ['ajv', 'piscina', 'commander', 'cli-progress'].includes(p))).toEqual([]);
   });
 
   it('is checked by a walk that does find the loader where it is imported (the boot command)', () => {
-    const rel = [...closure('vmm/cli/commands-boot.ts').files].map((f) => f.slice(ROOT.length));
-    expect(rel).toContain('vmm/config/load.ts');
-    expect(rel).toContain('vmm/config/schema-check.ts');
+    const rel = [...closure('vmm/frontends/cli/commands-boot.ts').files].map((f) => f.slice(ROOT.length));
+    expect(rel).toContain('vmm/frontends/config/load.ts');
+    expect(rel).toContain('vmm/frontends/config/schema-check.ts');
   });
 });

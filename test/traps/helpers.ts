@@ -2,9 +2,9 @@ import { PciFunction } from '../../devices/pci/function.js';
 import { registerModel } from '../../devices/registry.js';
 import { registerCatalogue } from '../../devices/catalogue/index.js';
 import { post } from '../../firmware/index.js';
-import type { MachineSpec, TrapRuleSpec } from '../../vmm/config/spec.js';
-import { Machine } from '../../vmm/machine/machine.js';
-import { installTraps, type InstalledTraps, type TrapOptions } from '../../vmm/traps/index.js';
+import type { MachineSpec, TrapRuleSpec } from '../../vmm/frontends/config/spec.js';
+import { Machine } from '../../vmm/core/machine/machine.js';
+import { installTraps, type InstalledTraps, type TrapOptions } from '../../vmm/passthrough/traps/index.js';
 
 /** A function whose BAR0 (4 KiB MMIO) and BAR1 (32 ports) are plain registers, with a log of what reached it. */
 export class RegFile extends PciFunction {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { IGD_FATAL_MESSAGE, quirkGttMax } from '../../vmm/traps/index.js';
+import { IGD_FATAL_MESSAGE, quirkGttMax } from '../../vmm/passthrough/traps/index.js';
 import { bootStandIn, type StandInIgd } from './igd-standin.js';
-import type { Machine } from '../../vmm/machine/machine.js';
+import type { Machine } from '../../vmm/core/machine/machine.js';
 
 const HOST = 0xcf800000; // igd.md §12.4
 const GUEST = 0x7e000000;

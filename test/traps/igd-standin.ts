@@ -2,9 +2,9 @@ import { PciFunction } from '../../devices/pci/function.js';
 import { registerModel } from '../../devices/registry.js';
 import { registerCatalogue } from '../../devices/catalogue/index.js';
 import { post } from '../../firmware/index.js';
-import type { TrapRuleSpec } from '../../vmm/config/spec.js';
-import { Machine } from '../../vmm/machine/machine.js';
-import { installTraps, type IgdQuirkInfo, type InstalledTraps, type TrapOptions } from '../../vmm/traps/index.js';
+import type { TrapRuleSpec } from '../../vmm/frontends/config/spec.js';
+import { Machine } from '../../vmm/core/machine/machine.js';
+import { installTraps, type IgdQuirkInfo, type InstalledTraps, type TrapOptions } from '../../vmm/passthrough/traps/index.js';
 
 /**
  * A minimal assigned-IGD stand-in for trap and ROM tests that must not depend on the real vfio-igd

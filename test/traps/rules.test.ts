@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseBdf } from '../../vmm/traps/index.js';
+import { parseBdf } from '../../vmm/passthrough/traps/index.js';
 import { bootRegs } from './helpers.js';
 
 describe('config trap rules on BARs', () => {

@@ -1,8 +1,8 @@
-import { parseConfig, formatConfigError } from '../../vmm/config/index.js';
-import type { MachineSpec } from '../../vmm/config/spec.js';
-import { bootSpec } from '../../vmm/boot/index.js';
-import type { Machine } from '../../vmm/machine/machine.js';
-import type { Workload } from '../../vmm/workload/types.js';
+import { parseConfig, formatConfigError } from '../../vmm/frontends/config/index.js';
+import type { MachineSpec } from '../../vmm/frontends/config/spec.js';
+import { bootSpec } from '../../vmm/core/boot/index.js';
+import type { Machine } from '../../vmm/core/machine/machine.js';
+import type { Workload } from '../../vmm/passthrough/workload/types.js';
 
 /** Two QXL heads on q35 at fixed slots (BAR0s at 0xec000000 and 0xf4000000 after SeaBIOS), then `workload`. */
 export const TWO_HEADS = `machine: { type: q35, memory: 2G }

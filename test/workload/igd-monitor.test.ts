@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { bootSpec } from '../../vmm/boot/index.js';
-import { formatConfigError, parseConfig } from '../../vmm/config/index.js';
+import { bootSpec } from '../../vmm/core/boot/index.js';
+import { formatConfigError, parseConfig } from '../../vmm/frontends/config/index.js';
 
 const IGD = readFileSync('configs/igd-skl-q35.yaml', 'utf8');
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfigFile } from '../../vmm/config/index.js';
-import { bootSpec } from '../../vmm/boot/index.js';
+import { loadConfigFile } from '../../vmm/frontends/config/index.js';
+import { bootSpec } from '../../vmm/core/boot/index.js';
 import type { QxlDevice } from '../../devices/qxl/device.js';
-import { runCheckedWorkload, runWorkload } from '../../vmm/workload/index.js';
+import { runCheckedWorkload, runWorkload } from '../../vmm/passthrough/workload/index.js';
 import { boot, TWO_HEADS } from './helpers.js';
 
 // After SeaBIOS: gpu0 (00:01.0) BAR0 0xec000000, BAR1 0xf0000000; gpu1 (00:02.0) BAR0 0xf4000000, BAR1 0xf8000000.

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { QxlDevice } from '../../devices/qxl/device.js';
 import { MAX_EVENTS } from '../../devices/qxl/events.js';
-import { LISTED_PER_KIND, qxlReportSection, runCheckedWorkload, runWorkload } from '../../vmm/workload/index.js';
+import { LISTED_PER_KIND, qxlReportSection, runCheckedWorkload, runWorkload } from '../../vmm/passthrough/workload/index.js';
 import { boot, TWO_HEADS } from './helpers.js';
 
 describe('the qxl report section', () => {
@@ -127,8 +127,8 @@ describe('nothing a workload does throws', () => {
 
 describe('a machine whose firmware placed nothing', () => {
   it('runs the bundled workload to the end with events instead of exceptions', async () => {
-    const { loadConfigFile } = await import('../../vmm/config/index.js');
-    const { Machine } = await import('../../vmm/machine/machine.js');
+    const { loadConfigFile } = await import('../../vmm/frontends/config/index.js');
+    const { Machine } = await import('../../vmm/core/machine/machine.js');
     const r = loadConfigFile('configs/qxl-multihead.yaml');
     if (!r.ok) throw new Error('bundled config refused');
     const machine = new Machine(r.spec); // no firmware: BARs unprogrammed, decoding off

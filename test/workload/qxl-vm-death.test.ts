@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { qxlDevices } from '../../vmm/workload/qxl-report.js';
-import { runCheckedWorkload } from '../../vmm/workload/run.js';
+import { qxlDevices } from '../../vmm/passthrough/workload/qxl-report.js';
+import { runCheckedWorkload } from '../../vmm/passthrough/workload/run.js';
 import { boot } from './helpers.js';
 
 const ONE_HEAD = (props = '') => `machine: { type: q35, memory: 1G }

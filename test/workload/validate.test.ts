@@ -1,7 +1,7 @@
 import AjvModule from 'ajv';
 import { describe, expect, it } from 'vitest';
-import { loadConfigFile } from '../../vmm/config/index.js';
-import { validateWorkload, workloadSchema, MAX_EXECUTED_STEPS } from '../../vmm/workload/index.js';
+import { loadConfigFile } from '../../vmm/frontends/config/index.js';
+import { validateWorkload, workloadSchema, MAX_EXECUTED_STEPS } from '../../vmm/passthrough/workload/index.js';
 import { configErrors, TWO_HEADS } from './helpers.js';
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';

@@ -1,0 +1,25 @@
+/**
+ * Stage 4: the devices act once the firmware is done — IOMMU attach and the IGD's scan-out through its GTT,
+ * then the config's workload (QXL driver scripts, monitors, dirty tracking). Nothing acts after a firmware panic
+ * or when a QEMU quirk already killed the VM.
+ */
+import type { FirmwareResult } from '../../../firmware/index.js';
+import type { Machine } from '../machine/machine.js';
+import { runCheckedWorkload, type WorkloadRun } from '../../passthrough/workload/index.js';
+import type { Prepared } from './prepare.js';
+
+export interface Acted {
+  /** The workload's report sections (qxl, dirty, workload), or none when nothing ran. */
+  readonly workload: WorkloadRun['sections'] | undefined;
+  /** Whether the IOMMU domain existed before the workload ran (a device DMA'd during scan-out). */
+  readonly iommuBeforeWorkload: boolean;
+}
+
+export function devicesAct(machine: Machine, firmware: FirmwareResult, prepared: Prepared): Acted {
+  const { passthrough } = prepared;
+  if (firmware.panic !== null) return { workload: undefined, iommuBeforeWorkload: machine.dma.isBuilt };
+  passthrough.afterFirmware();
+  const iommuBeforeWorkload = machine.dma.isBuilt;
+  if (passthrough.fatal !== null) return { workload: undefined, iommuBeforeWorkload };
+  return { workload: runCheckedWorkload(machine, machine.spec.workload).sections, iommuBeforeWorkload };
+}

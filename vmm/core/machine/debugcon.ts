@@ -1,0 +1,28 @@
+import type { IoHandler } from '../bus/address-space.js';
+import { DEBUGCON_READBACK } from '../../../firmware/io.js';
+
+/** isa-debugcon: collects what firmware prints on port 0x402; reads return the readback byte SeaBIOS checks. */
+export class DebugCon implements IoHandler {
+  // Bytes kept as a latin-1 string: appending is cheaper than an array of numbers, and text() is free.
+  private out = '';
+
+  /** `allow(n)`: whether n more bytes may be kept (the boot's log budget); text past it is dropped. */
+  constructor(private readonly allow: (bytes: number) => boolean = () => true) {}
+
+  read(): number {
+    return DEBUGCON_READBACK;
+  }
+
+  write(_offset: number, _width: 1 | 2 | 4, value: number): void {
+    if (this.allow(1)) this.out += String.fromCharCode(value & 0xff);
+  }
+
+  /** `rep outsb`: each character code (0..255) as one byte write. */
+  writeText(text: string): void {
+    if (this.allow(text.length)) this.out += text;
+  }
+
+  text(): string {
+    return this.out;
+  }
+}

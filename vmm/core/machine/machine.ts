@@ -1,0 +1,272 @@
+import { PciBridge, type PciBus } from '../../../devices/pci/bridge.js';
+import type { PciFunction } from '../../../devices/pci/function.js';
+import { MCH_PCIEXBAR, PC_BUILTINS, Q35_BUILTINS } from '../../../devices/chipset/index.js';
+import { lookupModel, type DeviceContext } from '../../../devices/registry.js';
+import type { FirmwareIo } from '../../../firmware/io.js';
+import { PORT_DEBUGCON } from '../../../firmware/io.js';
+import { AddressSpace, type IoHandler } from '../bus/address-space.js';
+import type { DeviceSpec, MachineSpec } from '../../frontends/config/spec.js';
+import { FW_CFG_MAX_CPUS, FW_CFG_NB_CPUS, FW_CFG_PORT_SEL, FW_CFG_RAM_SIZE, FwCfg } from '../fwcfg/device.js';
+import type { DmaPort } from '../../passthrough/iommu/types.js';
+import { GuestMemory } from '../memory/guest-memory.js';
+import { PCI_CONFIG_ADDRESS_PORT, PciHost } from '../pci/host.js';
+import { DebugCon } from './debugcon.js';
+import { Interceptors, type Interceptor } from './intercept.js';
+import { BudgetMeter, budgetMessage, type BudgetLimits } from '../budget/budget.js';
+import { DmaDomain } from './dma-domain.js';
+import { FOUR_GIB, HT_HOLE_END, HT_HOLE_START, Q35_MMCONFIG_SIZE, ramLayout, type RamLayout } from './layout.js';
+import { E820_RAM, E820_RESERVED, encodeE820 } from './e820.js';
+import { cpuidOf } from '../profile/cpu.js';
+import { resolveProfile, type MachineProfile } from '../profile/profile.js';
+
+/** A typed key for a layer's per-machine state (`machine.state(KEY)`): the layer owns the key and its type. */
+export class StateKey<T> {
+  declare private readonly type: T;
+  constructor(readonly name: string) {}
+}
+
+/** Something a guest did wrong that a device contained (QXL guest bugs, IGD quirk errors, ...). */
+export interface MachineEvent {
+  readonly source: string;
+  readonly kind: string;
+  readonly message: string;
+}
+
+/**
+ * One guest: RAM, IO and memory address spaces, the PCI host with every function plugged as
+ * QEMU would, fw_cfg, and the debug console. Firmware drives it through `cpu`.
+ */
+export class Machine {
+  readonly ram = new GuestMemory();
+  readonly layout: RamLayout;
+  /** Region decorators (traps, quirks, fake-BAR backing, mapping followers), in registration order. */
+  private readonly interceptors = new Interceptors();
+  readonly pci = new PciHost(this.interceptors, (fn) => this.mappingChanged(fn));
+  readonly io: AddressSpace;
+  readonly mmio: AddressSpace;
+  readonly fwcfg: FwCfg;
+  /** This boot's budget (vmm/core/budget): devices and runners charge it; overruns become events. */
+  readonly budget: BudgetMeter;
+  readonly debugcon: DebugCon;
+  readonly events: MachineEvent[] = [];
+  /** Functions by qdev id, and the device spec each came from. */
+  readonly byId = new Map<string, PciFunction>();
+  readonly specOf = new Map<PciFunction, DeviceSpec>();
+  /** The IOMMU domain of the guest's devices (VFIO type1 over all guest RAM), built on first DMA. */
+  readonly dma: DmaDomain;
+  /** Per-machine state of the layers above the core (IGD preparation, ...), by key: no module-level maps. */
+  private readonly layerState = new Map<StateKey<unknown>, unknown>();
+  private ecamBase = -1;
+
+  constructor(
+    readonly spec: MachineSpec,
+    /** The QEMU version, machine type, vCPU and firmware this machine models (vmm/core/profile). */
+    readonly profile: MachineProfile = resolveProfile(spec),
+    /** This boot's limits (steps, bytes, pixels, pages, log, time): overruns become budget-exceeded events. */
+    budget: Partial<BudgetLimits> | BudgetMeter = {},
+  ) {
+    this.budget = budget instanceof BudgetMeter ? budget : new BudgetMeter(budget);
+    this.budget.onExceeded = (e) => this.recordEvent({ source: 'budget', kind: 'budget-exceeded', message: budgetMessage(e) });
+    this.debugcon = new DebugCon((n) => this.budget.charge('log', n, 'debug console output (port 0x402) dropped past the limit'));
+    const { maxmem, slots } = spec.machine;
+    this.layout = ramLayout(spec.machine.type, spec.machine.memory, {
+      cpu: profile.cpu,
+      machineVersion: profile.machine.version,
+      ...(maxmem !== undefined ? { maxmem } : {}),
+      ...(slots !== undefined ? { slots } : {}),
+      ...(spec.machine.maxRamBelow4g !== undefined ? { maxRamBelow4g: spec.machine.maxRamBelow4g } : {}),
+    });
+    this.io = new AddressSpace('io', () => this.pci.regions(true));
+    this.mmio = new AddressSpace('mmio', () => this.pci.regions(false));
+    this.dma = new DmaDomain(this.ram, this.layout);
+    const ramHandler: IoHandler = {
+      read: (o, w) => this.ram.read(o, w),
+      write: (o, w, v) => this.ram.write(o, w, v),
+    };
+    this.mmio.addRam(0, this.layout.below4g, ramHandler, 'ram-below-4g');
+    if (this.layout.above4g > 0) {
+      const start = this.layout.above4gStart;
+      this.mmio.addRam(start, this.layout.above4g, { read: (o, w) => this.ram.read(o + start, w), write: (o, w, v) => this.ram.write(o + start, w, v) }, 'ram-above-4g');
+    }
+    this.io.addFixed(PCI_CONFIG_ADDRESS_PORT, 8, this.pci.configPorts, 'pci-conf');
+    this.io.addFixed(PORT_DEBUGCON, 1, this.debugcon, 'debugcon');
+    this.fwcfg = new FwCfg({
+      readBytes: (a, out) => this.ram.readBytes(a, out),
+      writeBytes: (a, d) => this.ram.writeBytes(a, d),
+      copyAllowed: (n) => this.budget.charge('bytes', n, `fw_cfg DMA of ${n} bytes refused (status error)`),
+    });
+    this.io.addFixed(FW_CFG_PORT_SEL, 12, this.fwcfg.ports, 'fw_cfg');
+    this.setupFwCfg();
+    this.plugBuiltins();
+    for (const d of spec.devices) this.plugDevice(d);
+  }
+
+  /** QEMU's fw_cfg content for this machine: its e820 table, RAM size, the ACPI loader, hotplug memory end. */
+  private setupFwCfg(): void {
+    const { below4g, above4g } = this.layout;
+    // QEMU reserves AMD's HyperTransport range below 1 TiB only for an AMD vCPU (hw/i386/pc.c pc_memory_init,
+    // IS_AMD_CPU && enforce_amd_1tb_hole, phys-bits >= 40), and before the RAM entries (SeaBIOS 1.16.3 logs it
+    // first): an Intel guest's e820 has no such entry (vmm/core/machine/layout).
+    const entries: { start: number; size: number; type: number }[] = [];
+    if (this.layout.htHoleReserved) entries.push({ start: HT_HOLE_START, size: HT_HOLE_END - HT_HOLE_START, type: E820_RESERVED });
+    entries.push({ start: 0, size: below4g, type: E820_RAM });
+    if (above4g > 0) entries.push({ start: this.layout.above4gStart, size: above4g, type: E820_RAM });
+    this.fwcfg.addFile('etc/e820', encodeE820(entries));
+    const memory = below4g + above4g;
+    const ramSize = new Uint8Array(8);
+    new DataView(ramSize.buffer).setBigUint64(0, BigInt(memory), true);
+    this.fwcfg.setItem(FW_CFG_RAM_SIZE, ramSize);
+    // -smp N: boot CPUs and the APIC-ID limit (hw/i386/fw_cfg.c fw_cfg_arch_create; N with the default topology).
+    const cpus = new Uint8Array(2);
+    new DataView(cpus.buffer).setUint16(0, this.spec.machine.smp ?? 1, true);
+    this.fwcfg.setItem(FW_CFG_NB_CPUS, cpus);
+    this.fwcfg.setItem(FW_CFG_MAX_CPUS, cpus);
+    // QEMU 7.2 always provides the ACPI linker script; SeaBIOS only tests for its presence here.
+    this.fwcfg.addFile('etc/table-loader', new Uint8Array(128));
+    const { maxmem } = this.spec.machine;
+    const slots = this.spec.machine.slots ?? 0;
+    if (maxmem !== undefined && maxmem > memory) {
+      // QEMU creates the device-memory region whenever ram_size < maxram_size, slots or not (hw/i386/pc.c
+      // pc_memory_init): after above-4G RAM, 1 GiB aligned, sized maxmem - memory + 1 GiB per slot of alignment
+      // slack (pc_get_device_memory_range, enforce_aligned_dimm), its end rounded up to 1 GiB.
+      const start = Math.ceil((this.layout.above4gStart + above4g) / 0x4000_0000) * 0x4000_0000;
+      const size = maxmem - memory + slots * 0x4000_0000;
+      const end = Math.ceil((start + size) / 0x4000_0000) * 0x4000_0000;
+      const buf = new Uint8Array(8);
+      new DataView(buf.buffer).setBigUint64(0, BigInt(end), true);
+      this.fwcfg.addFile('etc/reserved-memory-end', buf);
+    }
+  }
+
+  private plugBuiltins(): void {
+    const list = this.spec.machine.type === 'q35' ? Q35_BUILTINS : PC_BUILTINS;
+    for (const b of list) {
+      const fn = b.make();
+      fn.model = b.model;
+      this.pci.plug(this.pci.root, b.devfn, fn);
+    }
+  }
+
+  private busFor(spec: DeviceSpec): PciBus {
+    if (spec.bus === undefined) return this.pci.root;
+    const parent = this.byId.get(spec.bus);
+    if (!(parent instanceof PciBridge)) throw new Error(`bug: bus ${spec.bus} not validated`);
+    return parent.secondary;
+  }
+
+  /** First free slot on the bus, as QEMU's pci_bus_devfn_available scan does. */
+  private freeDevfn(bus: PciBus): number {
+    for (let devfn = 0; devfn < 256; devfn += 8) if (bus.slots[devfn] === undefined) return devfn;
+    throw new Error('bug: no free slot (config validation should have refused this)');
+  }
+
+  plugDevice(spec: DeviceSpec): PciFunction {
+    const def = lookupModel(spec.model);
+    if (def === undefined) throw new Error(`bug: model ${spec.model} not validated`);
+    const bus = this.busFor(spec);
+    const devfn = spec.devfn ?? this.freeDevfn(bus);
+    const pcieBus = bus.bridge !== undefined && lookupModel(this.specOf.get(bus.bridge)?.model ?? '')?.pciePort === true;
+    const ctx: DeviceContext = {
+      machineType: this.spec.machine.type,
+      machineVersion: this.profile.machine.version,
+      cpus: this.spec.machine.smp ?? 1,
+      pcieBus,
+      rootBus: bus.bridge === undefined,
+      ...(this.spec.host?.igd !== undefined ? { hostIgd: this.spec.host.igd } : {}),
+      dma: () => this.dmaPort(((bus.number() & 0xff) << 8) | devfn),
+    };
+    const fn = def.create(spec, ctx);
+    fn.model = spec.model;
+    fn.qdevId = spec.id;
+    if (spec.props['multifunction'] === true || spec.props['multifunction'] === 'on') fn.multifunction = true;
+    this.pci.plug(bus, devfn, fn);
+    if (spec.id !== '') this.byId.set(spec.id, fn);
+    this.specOf.set(fn, spec);
+    return fn;
+  }
+
+  /** How a device gets its DMA port: through the IOMMU domain, bound to its requester id. */
+  dmaPort(sourceId: number): DmaPort {
+    return this.dma.port(sourceId);
+  }
+
+  /** Registers a region decorator (after those already there: it wraps them); the CPU's views are rebuilt. */
+  intercept(i: Interceptor): void {
+    this.interceptors.add(i);
+    this.io.invalidatePci();
+    this.mmio.invalidatePci();
+  }
+
+  /** Whether some decorator takes config cycles (else they reach functions directly). */
+  get interceptsConfigSpace(): boolean {
+    return this.interceptors.wrapsConfig;
+  }
+
+  /** State a layer keeps for this machine (see StateKey). */
+  state<T>(key: StateKey<T>): T | undefined {
+    return this.layerState.get(key) as T | undefined;
+  }
+
+  setState<T>(key: StateKey<T>, value: T): void {
+    this.layerState.set(key, value);
+  }
+
+  private mappingChanged(fn: PciFunction): void {
+    this.io.invalidatePci();
+    this.mmio.invalidatePci();
+    if (this.spec.machine.type === 'q35' && fn === this.pci.root.slots[0]) this.updateEcam();
+    this.interceptors.mappingChanged(fn);
+  }
+
+  /** q35: PCIEXBAR (MCH 0x60) bit 0 enables ECAM at the programmed base (256 MiB, 256 buses). */
+  private updateEcam(): void {
+    const mch = this.pci.root.slots[0];
+    if (mch === undefined) return;
+    const lo = mch.get32(MCH_PCIEXBAR);
+    const base = (lo & 1) !== 0 ? ((lo & 0xf000_0000) >>> 0) + mch.get32(MCH_PCIEXBAR + 4) * FOUR_GIB : -1;
+    if (base === this.ecamBase) return;
+    if (this.ecamBase >= 0) this.mmio.removeFixed('ecam');
+    this.ecamBase = base;
+    if (base >= 0) this.mmio.addFixed(base, Q35_MMCONFIG_SIZE, this.pci.ecam, 'ecam');
+  }
+
+  recordEvent(e: MachineEvent): void {
+    this.events.push(e);
+  }
+
+  /** The CPU's view for firmware and ROM programs. */
+  readonly cpu: FirmwareIo = {
+    inb: (p) => this.io.read(p, 1),
+    inw: (p) => this.io.read(p, 2),
+    inl: (p) => this.io.read(p, 4),
+    outb: (p, v) => this.io.write(p, 1, v & 0xff),
+    outw: (p, v) => this.io.write(p, 2, v & 0xffff),
+    outl: (p, v) => this.io.write(p, 4, v >>> 0),
+    outsb: (p, text) => {
+      // The debug console is a fixed port device: hand it the whole string (what SeaBIOS's log costs most).
+      if (p === PORT_DEBUGCON) this.debugcon.writeText(text);
+      else for (let i = 0; i < text.length; i++) this.io.write(p, 1, text.charCodeAt(i) & 0xff);
+    },
+    readMem: (a, w) => this.mmio.read(a, w),
+    writeMem: (a, w, v) => this.mmio.write(a, w, v),
+    readBytes: (a, out) => {
+      if (this.isRam(a, out.length)) this.ram.readBytes(a, out);
+      else for (let i = 0; i < out.length; i++) out[i] = this.mmio.read(a + i, 1);
+    },
+    writeBytes: (a, data) => {
+      if (this.isRam(a, data.length)) this.ram.writeBytes(a, data);
+      else for (let i = 0; i < data.length; i++) this.mmio.write(a + i, 1, data[i]!);
+    },
+    cpuid: (leaf) => cpuidOf(this.profile.cpu, leaf),
+  };
+
+  /** Whether [addr, addr+len) is plain RAM (no chipset region overlays it). */
+  isRam(addr: number, len: number): boolean {
+    const { below4g, above4g } = this.layout;
+    const inLow = addr + len <= below4g;
+    const start = this.layout.above4gStart;
+    const inHigh = addr >= start && addr + len <= start + above4g;
+    if (!inLow && !inHigh) return false;
+    return this.ecamBase < 0 || addr + len <= this.ecamBase || addr >= this.ecamBase + Q35_MMCONFIG_SIZE;
+  }
+}

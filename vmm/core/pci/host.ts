@@ -1,0 +1,225 @@
+import { PciBridge, PciBus } from '../../../devices/pci/bridge.js';
+import { CONFIG_WRITE_NONE, CONFIG_WRITE_REROUTE, PciFunction, ROM_BAR, type ConfigWriteResult } from '../../../devices/pci/function.js';
+import type { IoHandler, RegionDesc } from '../bus/address-space.js';
+import type { ConfigAccess, Interceptors } from '../machine/intercept.js';
+
+/** Legacy configuration mechanism #1 ports (PCI Local Bus 3.0 §3.2.2.3.2). */
+export const PCI_CONFIG_ADDRESS_PORT = 0xcf8;
+export const PCI_CONFIG_DATA_PORT = 0xcfc;
+
+/** Where the host reports a config write that changed what a function decodes (the machine applies it). */
+export type MappingChanged = (fn: PciFunction, effect: ConfigWriteResult) => void;
+
+/**
+ * The PCI host: the root bus, routing of config cycles to functions by the bus numbers firmware
+ * programmed into bridges (QEMU pci_find_bus_nr: the first bridge whose [secondary, subordinate]
+ * holds the number), config mechanism #1 and ECAM, and the PCI part of the memory and IO maps.
+ */
+export class PciHost {
+  readonly root = new PciBus(undefined, 0);
+  private readonly busCache: (PciBus | null | undefined)[] = new Array(256).fill(undefined);
+  private busCacheValid = true;
+  private configAddress = 0;
+  /** Decorated config views by addressed bdf, rebuilt when the interceptors change or the bdf reaches another function. */
+  private readonly cfgViews: ({ fn: PciFunction; view: ConfigAccess | undefined; generation: number } | undefined)[] = [];
+
+  constructor(
+    /** The machine's region decorators (config cycles go through those that take config space). */
+    private readonly interceptors: Interceptors,
+    private readonly mappingChanged: MappingChanged,
+  ) {}
+
+  plug(bus: PciBus, devfn: number, fn: PciFunction): void {
+    this.fnList = undefined;
+    bus.slots[devfn] = fn;
+    if (fn instanceof PciBridge) bus.childBridges.unshift(fn);
+    fn.devfn = devfn;
+    fn.busNode = bus;
+  }
+
+  /** Applies what a config write returned: bus routing first, then the machine's maps. */
+  private apply(fn: PciFunction, effect: ConfigWriteResult): void {
+    if (effect === CONFIG_WRITE_NONE) return;
+    // Only bridges' bus numbers route config cycles; BAR sizing or window writes keep the cache.
+    if ((effect & CONFIG_WRITE_REROUTE) !== 0) this.busCacheValid = false;
+    this.mappingChanged(fn, effect);
+  }
+
+  private configView(fn: PciFunction, bdf: number): ConfigAccess | undefined {
+    const g = this.interceptors.generation;
+    const c = this.cfgViews[bdf];
+    if (c !== undefined && c.fn === fn && c.generation === g) return c.view;
+    const view = this.interceptors.configAccess(fn, bdf);
+    this.cfgViews[bdf] = { fn, view, generation: g };
+    return view;
+  }
+
+  /** The bus config cycles for `nr` reach, or undefined when no bridge routes it. */
+  findBus(nr: number): PciBus | undefined {
+    if (!this.busCacheValid) {
+      this.busCache.fill(undefined);
+      this.busCacheValid = true;
+    }
+    const c = this.busCache[nr];
+    if (c !== undefined) return c ?? undefined;
+    const found = nr === 0 ? this.root : searchBus(this.root, nr);
+    this.busCache[nr] = found ?? null;
+    return found;
+  }
+
+  find(bus: number, devfn: number): PciFunction | undefined {
+    return this.findBus(bus)?.slots[devfn];
+  }
+
+  configRead(bus: number, devfn: number, off: number, width: 1 | 2 | 4): number {
+    const fn = this.findBus(bus)?.slots[devfn];
+    if (fn === undefined) return width === 4 ? 0xffffffff : (1 << (8 * width)) - 1;
+    const v = this.interceptors.wrapsConfig ? this.configView(fn, (bus << 8) | devfn) : undefined;
+    return v === undefined ? fn.configRead(off, width) : v.read(off, width);
+  }
+
+  configWrite(bus: number, devfn: number, off: number, width: 1 | 2 | 4, value: number): void {
+    const fn = this.findBus(bus)?.slots[devfn];
+    if (fn === undefined) return;
+    const v = this.interceptors.wrapsConfig ? this.configView(fn, (bus << 8) | devfn) : undefined;
+    this.apply(fn, v === undefined ? fn.configWrite(off, width, value) : v.write(off, width, value));
+  }
+
+  /** CF8/CFC: CF8 latches an address (bit 31 enable), CFC..CFF carry the data. */
+  readonly configPorts: IoHandler = {
+    read: (offset, width) => {
+      if (offset < 4) return width === 4 && offset === 0 ? this.configAddress : 0xffffffff >>> (32 - 8 * width);
+      const a = this.configAddress;
+      if ((a & 0x80000000) === 0) return 0xffffffff >>> (32 - 8 * width);
+      return this.configRead((a >>> 16) & 0xff, (a >>> 8) & 0xff, (a & 0xfc) + (offset - 4), width);
+    },
+    write: (offset, width, value) => {
+      if (offset < 4) {
+        if (width === 4 && offset === 0) this.configAddress = value >>> 0;
+        return;
+      }
+      const a = this.configAddress;
+      if ((a & 0x80000000) === 0) return;
+      this.configWrite((a >>> 16) & 0xff, (a >>> 8) & 0xff, (a & 0xfc) + (offset - 4), width, value);
+    },
+  };
+
+  /** ECAM (PCIe enhanced configuration): bus << 20 | devfn << 12 | register. */
+  readonly ecam: IoHandler = {
+    read: (offset, width) => this.configRead(offset >>> 20, (offset >>> 12) & 0xff, offset & 0xfff, width),
+    write: (offset, width, value) => this.configWrite(offset >>> 20, (offset >>> 12) & 0xff, offset & 0xfff, width, value),
+  };
+
+  private fnList: PciFunction[] | undefined;
+
+  /**
+   * Every function in depth-first slot order of the physical tree (not the firmware's numbering).
+   * Many layers ask after every boot, so the list is kept until the next plug changes the tree.
+   */
+  functions(): readonly PciFunction[] {
+    if (this.fnList === undefined) {
+      this.fnList = [];
+      walk(this.root, this.fnList);
+    }
+    return this.fnList;
+  }
+
+  /** Memory (`io=false`) or IO regions decoded by BARs, clipped to what the bridges above forward, each through the decorators. */
+  regions(io: boolean): RegionDesc[] {
+    const out: RegionDesc[] = [];
+    const wrap = this.interceptors.wrapsBars ? this.interceptors : undefined;
+    collect(this.root, io, [{ base: 0, limit: Number.MAX_SAFE_INTEGER }], out, wrap);
+    return out;
+  }
+
+  /** BAR `bar` of `fn` as the CPU reaches it (through the decorators), wherever it decodes. */
+  barAccess(fn: PciFunction, bar: number): IoHandler {
+    const h = barHandler(fn, bar);
+    return this.interceptors.wrapsBars ? this.interceptors.wrapBar(fn, bar, h) : h;
+  }
+}
+
+/**
+ * QEMU's pci_find_bus_nr (hw/pci/pci.c): from the root, each bus's child bridges newest first; a bridge whose
+ * secondary number is `nr` ends the search, the first whose [secondary, subordinate] range holds `nr` is descended
+ * into — with no backtracking, so an older bridge given the same numbers (SeaBIOS's bus-reserve rewind) is
+ * shadowed, and so is everything behind it.
+ */
+function searchBus(root: PciBus, nr: number): PciBus | undefined {
+  let bus: PciBus | undefined = root;
+  while (bus !== undefined) {
+    let next: PciBus | undefined;
+    for (const br of bus.childBridges) {
+      const sec = br.secondaryBus();
+      if (sec === nr) return br.secondary;
+      if (sec <= nr && nr <= br.subordinateBus()) {
+        next = br.secondary;
+        break;
+      }
+    }
+    bus = next;
+  }
+  return undefined;
+}
+
+/** Every function in depth-first slot order (each bridge's secondary bus right after the bridge), iteratively. */
+function walk(root: PciBus, out: PciFunction[]): void {
+  const stack: { bus: PciBus; slot: number }[] = [{ bus: root, slot: 0 }];
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1]!;
+    if (top.slot >= top.bus.slots.length) {
+      stack.pop();
+      continue;
+    }
+    const fn = top.bus.slots[top.slot++];
+    if (fn === undefined) continue;
+    out.push(fn);
+    if (fn instanceof PciBridge) stack.push({ bus: fn.secondary, slot: 0 });
+  }
+}
+
+interface Range {
+  base: number;
+  limit: number;
+}
+
+function barHandler(fn: PciFunction, bar: number): IoHandler {
+  return { read: (o, w) => fn.barRead(bar, o, w), write: (o, w, v) => fn.barWrite(bar, o, w, v) };
+}
+
+function collect(
+  bus: PciBus,
+  io: boolean,
+  allowed: readonly Range[],
+  out: RegionDesc[],
+  wrap: Interceptors | undefined,
+): void {
+  for (const fn of bus.slots) {
+    if (fn === undefined) continue;
+    for (let i = 0; i <= ROM_BAR; i++) {
+      const spec = i === ROM_BAR ? (fn.romSize > 0 ? { space: 'mem', size: fn.romSize } : undefined) : fn.bars[i];
+      if (spec === undefined || (spec.space === 'io') !== io) continue;
+      const a = fn.barAddress(i);
+      if (a < 0) continue;
+      if (!allowed.some((r) => a >= r.base && a + spec.size - 1 <= r.limit)) continue;
+      const h = barHandler(fn, i);
+      out.push({ start: a, size: spec.size, handler: wrap ? wrap.wrapBar(fn, i, h) : h, name: `${fn.bdf} BAR${i}` });
+    }
+    if (fn instanceof PciBridge) {
+      let inner: Range[] = [];
+      if (io ? fn.forwardsIo() : fn.forwardsMemory()) {
+        const wins = io ? [fn.ioWindow()] : [fn.memWindow(), fn.prefWindow()];
+        for (const w of wins) {
+          if (w.base > w.limit) continue;
+          for (const r of allowed) {
+            const base = Math.max(w.base, r.base);
+            const limit = Math.min(w.limit, r.limit);
+            if (base <= limit) inner.push({ base, limit });
+          }
+        }
+      }
+      if (inner.length > 0) collect(fn.secondary, io, inner, out, wrap);
+      inner = [];
+    }
+  }
+}

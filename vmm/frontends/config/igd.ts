@@ -1,0 +1,121 @@
+import { ggmsMax, ggmsValid, gmchFields, gmsEncodable, gmsRangeText, IGD_GENERATIONS, IGD_LMEMBAR_PLATFORMS, mtlGmsSize } from '../../../devices/igd/tables.js';
+import type { HostIgdSpec } from './spec.js';
+import { parseHexInt, parseSize } from './size.js';
+import type { PathSeg } from './yaml-doc.js';
+import { hex } from '../../core/format.js';
+import { own } from './own.js';
+
+/**
+ * host.igd validity rules of issue 7 item 1. The generation tables (names, GMCH fields, what GMS each
+ * generation encodes) are devices/igd/tables.ts's; re-exported here for the config layer.
+ */
+export { gmchFields, gmsEncodable, IGD_GENERATIONS, IGD_GENERATION_NAMES } from '../../../devices/igd/tables.js';
+
+/** The assigned-IGD model and the one address guests and QEMU's legacy mode accept for it. */
+export const IGD_MODEL = 'vfio-igd';
+export const IGD_DEVFN = 0x10; // 00:02.0
+const MiB = 0x10_0000;
+const FOUR_GIB = 0x1_0000_0000;
+
+/**
+ * vfio-pci properties users bring from QEMU command lines that vfio-igd does not take, with where the same fact
+ * lives in a vfio-sim config (the hint replaces "did you mean").
+ */
+const HOST_IGD_POINTER = ": the assigned IGD is always the host's 00:02.0, described under host.igd (generation, device-id, gms, bdsm, ...)";
+export const IGD_PROP_POINTERS: Readonly<Record<string, string>> = {
+  host: HOST_IGD_POINTER,
+  sysfsdev: HOST_IGD_POINTER,
+  'x-vga': ": vfio-sim does not pass legacy VGA ranges through; IGD legacy mode follows machine.qemu (x-igd-legacy-mode from QEMU 10.0), and the host GPU is under host.igd",
+};
+
+export interface Problem {
+  readonly path: readonly PathSeg[];
+  readonly message: string;
+  readonly prefer?: 'key' | 'value';
+}
+
+const BASE = ['host', 'igd'] as const;
+
+/** Normalizes host.igd (already shape-checked by the schema) and applies the IGD validity rules. */
+export function checkHostIgd(raw: unknown): { spec?: HostIgdSpec; problems: Problem[] } {
+  const problems: Problem[] = [];
+  if (typeof raw !== 'object' || raw === null) return { problems };
+  const r = raw as Record<string, unknown>;
+  const g = r['generation'];
+  const generation = typeof g === 'string' ? own(IGD_GENERATIONS, g) : typeof g === 'number' && g >= 6 && g <= 12 ? g : undefined;
+  if (typeof g === 'string' && IGD_LMEMBAR_PLATFORMS.includes(g)) {
+    // DSM in LMEMBAR: GGMS must be 3 and GMS 0..4 or 0xF0..0xFE (i915 mtl_get_gms_size, else "invalid MTL GGC register setting").
+    const gmsRaw = parseHexInt(r['gms']);
+    if (gmsRaw !== undefined && mtlGmsSize(gmsRaw) < 0) problems.push({ path: [...BASE, 'gms'], message: `host.igd.gms: ${hex(gmsRaw)} is not a valid ${g.toUpperCase()} GMS (valid: 0x00..0x04 or 0xf0..0xfe)` });
+    if (typeof r['ggms'] === 'number' && r['ggms'] !== 3) problems.push({ path: [...BASE, 'ggms'], message: `host.igd.ggms: ${g.toUpperCase()} requires GGMS 3 (8 MiB)` });
+  }
+  if (generation === undefined) return { problems }; // the schema already said why
+  const num = (k: string, max: number): number | undefined => {
+    const v = parseHexInt(r[k]);
+    if (v === undefined) return undefined;
+    if (v > max) {
+      problems.push({ path: [...BASE, k], message: `host.igd.${k}: ${hex(v)} is out of range (max ${hex(max)})` });
+      return undefined;
+    }
+    return v;
+  };
+  const deviceId = num('device-id', 0xffff);
+  let gms = num('gms', 0xff);
+  const gmch = num('gmch', 0xffff);
+  let ggms = typeof r['ggms'] === 'number' ? r['ggms'] : undefined;
+  // gen 11+ has a 64-bit BDSM (0xC0); earlier generations a 32-bit one at 0x5C (igd.md §2.4).
+  const bdsm = num('bdsm', generation >= 11 ? Number.MAX_SAFE_INTEGER : FOUR_GIB - 1);
+  if (gmch !== undefined) {
+    const f = gmchFields(generation, gmch);
+    if (gms !== undefined && gms !== f.gms) {
+      problems.push({ path: [...BASE, 'gms'], message: `host.igd.gms ${hex(gms)} disagrees with gmch ${hex(gmch)} (its GMS field is ${hex(f.gms)} on gen ${generation})` });
+    }
+    if (ggms !== undefined && ggms !== f.ggms) {
+      problems.push({ path: [...BASE, 'ggms'], message: `host.igd.ggms ${ggms} disagrees with gmch ${hex(gmch)} (its GGMS field is ${f.ggms} on gen ${generation})` });
+    }
+    gms ??= f.gms;
+    ggms ??= f.ggms;
+  }
+  if (gms !== undefined && !gmsEncodable(generation, gms)) {
+    const at = r['gms'] !== undefined ? 'gms' : 'gmch';
+    problems.push({ path: [...BASE, at], message: `host.igd.${at}: GMS ${hex(gms)} cannot be encoded on gen ${generation} (valid: ${gmsRangeText(generation)})` });
+  }
+  // Values past the 2-bit field are the schema's error already (maximum 3); here only what the generation reserves.
+  if (ggms !== undefined && Number.isInteger(ggms) && ggms >= 0 && ggms <= 3 && !ggmsValid(generation, ggms)) {
+    problems.push({ path: [...BASE, r['ggms'] !== undefined ? 'ggms' : 'gmch'], message: `host.igd.ggms: GGMS ${ggms} is reserved on gen ${generation} (valid: 0..${ggmsMax(generation)})` });
+  }
+  if (bdsm !== undefined && bdsm % MiB !== 0) {
+    problems.push({ path: [...BASE, 'bdsm'], message: `host.igd.bdsm: ${hex(bdsm)} is not 1 MiB aligned` });
+  }
+  let stolenReserved: HostIgdSpec['stolenReserved'];
+  const sr = r['stolen-reserved'];
+  if (typeof sr === 'object' && sr !== null) {
+    const base = parseHexInt((sr as Record<string, unknown>)['base']);
+    const sz = parseSize((sr as Record<string, unknown>)['size']);
+    if (generation < 8) {
+      problems.push({ path: [...BASE, 'stolen-reserved'], prefer: 'key', message: `host.igd.stolen-reserved exists only on gen 8+ (this is gen ${generation})` });
+    } else if (base !== undefined && sz !== undefined) stolenReserved = { base, size: sz };
+  }
+  const opr = r['opregion'] as { version?: unknown; 'vbt-size'?: unknown } | undefined;
+  const version = opr?.version;
+  const vbtSize = opr?.['vbt-size'] === undefined ? undefined : parseSize(opr['vbt-size']);
+  if (vbtSize !== undefined && vbtSize > 0xffff) problems.push({ path: [...BASE, 'opregion', 'vbt-size'], message: `host.igd.opregion.vbt-size: ${hex(vbtSize)} is larger than a VBT can be (its size field is 16-bit)` });
+  const classCode = num('class', 0xffff);
+  const asls = num('asls', 0xffffffff);
+  const sriovVf = r['sriov-vf'] === true;
+  const spec: HostIgdSpec = {
+    generation,
+    ...(typeof g === 'string' ? { generationName: g } : {}),
+    ...(deviceId !== undefined ? { deviceId } : {}),
+    ...(gms !== undefined ? { gms } : {}),
+    ...(gmch !== undefined ? { gmch } : {}),
+    ...(ggms !== undefined ? { ggms } : {}),
+    ...(bdsm !== undefined ? { bdsm } : {}),
+    ...(version === '2.0' || version === '2.1' ? { opregion: { version, ...(vbtSize !== undefined && vbtSize <= 0xffff ? { vbtSize } : {}) } } : {}),
+    ...(stolenReserved !== undefined ? { stolenReserved } : {}),
+    ...(classCode !== undefined ? { classCode } : {}),
+    ...(asls !== undefined ? { asls } : {}),
+    ...(sriovVf ? { sriovVf } : {}),
+  };
+  return { spec, problems };
+}

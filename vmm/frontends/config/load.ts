@@ -1,0 +1,226 @@
+import { registerAllModels } from '../../../devices/index.js';
+import { sortErrors, type ConfigError, type ConfigResult } from './errors.js';
+import { checkHostIgd, type Problem } from './igd.js';
+import { schemaProblems } from './schema-check.js';
+import { parseSize } from './size.js';
+import { ramLayout } from '../../core/machine/layout.js';
+import type { FirmwareSpec, HostIgdSpec, MachineSpec, MachineType } from './spec.js';
+import { parseTrapRules } from './trap-rule.js';
+import { checkDevices } from './topology.js';
+import { trapProblems } from './traps-check.js';
+import { markValidated } from './validated.js';
+import { romRefProblems } from '../../passthrough/rom/check.js';
+import { YamlSource, type PathSeg } from './yaml-doc.js';
+import { readInputFile } from './read-input.js';
+import { validateWorkload } from '../../passthrough/workload/validate.js';
+import type { Workload } from '../../passthrough/workload/types.js';
+import { firmwareVersions } from '../../../firmware/index.js';
+import { DEFAULT_QEMU, isQemuVersion, parseMachineTypeName } from '../../core/profile/qemu.js';
+import { DEFAULT_CPU } from '../../core/profile/cpu.js';
+
+/** QEMU's default -m (hw/core/machine.c: 128 MiB). */
+export const DEFAULT_MEMORY = 128 * 0x10_0000;
+const MIN_MEMORY = 0x10_0000;
+/** Problems reported per config (the rest are counted). */
+const MAX_REPORTED = 100;
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * YAML scalars whose plain form YAML reads as a number but QEMU reads as text: `addr: 02.0` is slot
+ * 2 function 0, not the float 2; `version: 2.0` is the OpRegion version string.
+ */
+function restoreTextScalars(data: Obj, src: YamlSource): void {
+  const devices = data['devices'];
+  if (Array.isArray(devices)) {
+    devices.forEach((d, i) => {
+      if (isObj(d) && typeof d['addr'] === 'number') d['addr'] = src.sourceOf(['devices', i, 'addr']) ?? String(d['addr']);
+    });
+  }
+  // `qemu: 10.0` and `version: 1.16.3`-like scalars are version strings however they are quoted.
+  for (const [section, key] of [['machine', 'qemu'], ['firmware', 'version']] as const) {
+    const o = data[section];
+    if (isObj(o) && typeof o[key] === 'number') o[key] = src.sourceOf([section, key]) ?? String(o[key]);
+  }
+  const op = (data['host'] as Obj | undefined)?.['igd'] as Obj | undefined;
+  const opregion = isObj(op) ? op['opregion'] : undefined;
+  if (isObj(opregion) && typeof opregion['version'] === 'number') {
+    opregion['version'] = src.sourceOf(['host', 'igd', 'opregion', 'version']) ?? String(opregion['version']);
+  }
+}
+
+function machineOf(m: unknown, problems: Problem[]): MachineSpec['machine'] | undefined {
+  if (!isObj(m)) return undefined;
+  const named = typeof m['type'] === 'string' ? parseMachineTypeName(m['type']) : undefined;
+  const type: MachineType | undefined = named?.type;
+  if (typeof m['type'] === 'string' && named === undefined) {
+    problems.push({ path: ['machine', 'type'], message: `machine.type: expected q35, pc or a versioned name (pc-q35-10.0, pc-i440fx-7.2), got '${m['type']}'` });
+  }
+  const qemu = typeof m['qemu'] === 'string' && isQemuVersion(m['qemu']) ? m['qemu'] : undefined;
+  const cpu = cpuOf(m['cpu']);
+  let memory = m['memory'] === undefined ? DEFAULT_MEMORY : parseSize(m['memory']);
+  if (memory === undefined && typeof m['memory'] === 'number') {
+    problems.push({ path: ['machine', 'memory'], message: `machine.memory: ${String(m['memory'])} is not a whole number of bytes below 2^53` });
+  }
+  if (memory !== undefined && memory < MIN_MEMORY) {
+    // QEMU's -m reads a bare number as MiB; here it is bytes, so `memory: 4096` most likely meant 4096M.
+    const bare = typeof m['memory'] === 'number' || (typeof m['memory'] === 'string' && /^\d+$/.test(m['memory']));
+    const hint = bare && memory > 0 ? ` — a bare number is bytes here (QEMU's -m reads MiB): did you mean ${memory}M?` : '';
+    problems.push({ path: ['machine', 'memory'], message: `machine.memory: ${memory} bytes is too small (at least 1M)${hint}` });
+  }
+  // QEMU refuses a machine whose RAM or hotplug region ends above 1 << phys-bits (hw/i386/pc.c pc_memory_init:
+  // "Address space limit ... phys-bits too low"); the limit also keeps every address far below 2^53.
+  const physBits = cpu?.physBits ?? DEFAULT_CPU.physBits;
+  const limit = 2 ** physBits;
+  const layoutOf = (bytes: number) =>
+    ramLayout(type!, bytes, { cpu: { vendor: cpu?.vendor ?? DEFAULT_CPU.vendor, physBits }, machineVersion: named?.version ?? qemu ?? DEFAULT_QEMU });
+  const ramEnd = (bytes: number): number => {
+    const l = layoutOf(bytes);
+    return l.above4g > 0 ? l.above4gStart + l.above4g : l.below4g;
+  };
+  if (memory !== undefined && type !== undefined && ramEnd(memory) > limit) {
+    problems.push({ path: ['machine', 'memory'], message: `machine.memory: ${String(m['memory'])} puts guest RAM past the vCPU's ${physBits} address bits (QEMU: "Address space limit ${'0x' + (limit - 1).toString(16)} < 0x${(ramEnd(memory) - 1).toString(16)} phys-bits too low (${physBits})")` });
+    memory = undefined;
+  }
+  let maxmem = m['maxmem'] === undefined ? undefined : parseSize(m['maxmem']);
+  if (maxmem === undefined && typeof m['maxmem'] === 'number') {
+    problems.push({ path: ['machine', 'maxmem'], message: `machine.maxmem: ${String(m['maxmem'])} is not a whole number of bytes below 2^53` });
+  }
+  if (maxmem !== undefined && type !== undefined && ramEnd(maxmem) > limit) {
+    problems.push({ path: ['machine', 'maxmem'], message: `machine.maxmem: ${String(m['maxmem'])} puts the memory hotplug region past the vCPU's ${physBits} address bits` });
+    maxmem = undefined;
+  }
+  const slots = typeof m['slots'] === 'number' ? m['slots'] : undefined;
+  if (slots !== undefined && slots > 0 && m['maxmem'] === undefined) {
+    problems.push({ path: ['machine', 'slots'], prefer: 'key', message: 'machine.slots needs machine.maxmem (QEMU: -m slots= without maxmem=)' });
+  }
+  if (maxmem !== undefined && memory !== undefined && maxmem < memory) {
+    problems.push({ path: ['machine', 'maxmem'], message: `machine.maxmem (${String(m['maxmem'])}) is below machine.memory (${String(m['memory'] ?? '128M')})` });
+  } else if (maxmem !== undefined && maxmem === memory && slots !== undefined && slots > 0) {
+    problems.push({ path: ['machine', 'maxmem'], message: 'machine.maxmem equals machine.memory, so the memory slots could hold nothing (QEMU refuses this)' });
+  }
+  const below = m['max-ram-below-4g'] === undefined ? undefined : parseSize(m['max-ram-below-4g']);
+  if (below !== undefined && below > 0x1_0000_0000) {
+    // hw/i386/pc.c pc_machine_set_max_ram_below_4g.
+    problems.push({ path: ['machine', 'max-ram-below-4g'], message: `machine.max-ram-below-4g: QEMU: Machine option 'max-ram-below-4g=${String(m['max-ram-below-4g'])}' must not exceed 4G` });
+  }
+  if (type === undefined || memory === undefined) return undefined;
+  return {
+    type,
+    memory,
+    ...(below !== undefined && below > 0 && below <= 0x1_0000_0000 ? { maxRamBelow4g: below } : {}),
+    ...(typeof m['smp'] === 'number' && Number.isInteger(m['smp']) && m['smp'] >= 1 ? { smp: m['smp'] } : {}),
+    ...(maxmem !== undefined ? { maxmem } : {}),
+    ...(slots !== undefined ? { slots } : {}),
+    ...(qemu !== undefined ? { qemu } : {}),
+    ...(named?.version !== undefined ? { version: named.version } : {}),
+    ...(cpu !== undefined ? { cpu } : {}),
+  };
+}
+
+function cpuOf(c: unknown): NonNullable<MachineSpec['machine']['cpu']> | undefined {
+  if (!isObj(c)) return undefined;
+  return {
+    ...(typeof c['model'] === 'string' ? { model: c['model'] } : {}),
+    ...(c['vendor'] === 'amd' || c['vendor'] === 'intel' ? { vendor: c['vendor'] } : {}),
+    ...(typeof c['phys-bits'] === 'number' ? { physBits: c['phys-bits'] } : {}),
+  };
+}
+
+/** firmware.version must name a release of that firmware that vfio-sim models. */
+function firmwareProblems(f: unknown): Problem[] {
+  if (!isObj(f)) return [];
+  const type = f['type'] === 'ovmf' ? 'ovmf' : 'seabios';
+  if (f['igd-strategy'] === 'uefi-reserved' && type !== 'ovmf') {
+    return [{
+      path: ['firmware', 'igd-strategy'],
+      message: "firmware.igd-strategy: uefi-reserved is VfioIgdPkg's IgdAssignmentDxe, a UEFI driver OVMF loads from the IGD's romfile: it needs firmware.type ovmf (SeaBIOS only runs intel_igd_setup: e820-reserved)",
+    }];
+  }
+  if (typeof f['version'] !== 'string') return [];
+  const known = firmwareVersions(type);
+  if (known.includes(f['version'])) return [];
+  return [{ path: ['firmware', 'version'], message: `unknown ${type} version '${f['version']}' (known: ${known.join(', ')})` }];
+}
+
+function firmwareOf(f: unknown): FirmwareSpec {
+  if (!isObj(f)) return {};
+  return {
+    ...(f['type'] === 'seabios' || f['type'] === 'ovmf' ? { type: f['type'] } : {}),
+    ...(typeof f['version'] === 'string' ? { version: f['version'] } : {}),
+    ...(typeof f['igd-strategy'] === 'string' ? { igdStrategy: f['igd-strategy'] } : {}),
+    ...(typeof f['vbios'] === 'string' ? { vbios: f['vbios'] } : {}),
+  };
+}
+
+/** Parses and validates a config's text; `fileName` is what error lines start with. Never throws on bad input. */
+export function parseConfig(text: string, fileName: string): ConfigResult {
+  registerAllModels();
+  const file = typeof fileName === 'string' ? fileName : '<config>';
+  const err = (p: { line: number; col: number }, message: string): ConfigError => ({ file, line: p.line, col: p.col, message });
+  // Documented never to throw: JavaScript callers can pass anything.
+  if (typeof text !== 'string') return { ok: false, errors: [err({ line: 1, col: 1 }, `expected the config's text (a string), got ${text === null ? 'null' : typeof text}`)] };
+  const src = new YamlSource(text);
+  const syntax = src.syntaxErrors();
+  if (syntax.length > 0) return { ok: false, errors: sortErrors(syntax.map((e) => err(e.pos, e.message))) };
+  const data = src.toJS();
+  const expandError = data === undefined ? src.toJSError() : undefined;
+  if (expandError !== undefined) return { ok: false, errors: [err({ line: 1, col: 1 }, expandError)] };
+  if (data === null || data === undefined) {
+    return { ok: false, errors: [err({ line: 1, col: 1 }, "empty config: expected a mapping with 'machine' and 'devices'")] };
+  }
+  if (isObj(data)) restoreTextScalars(data, src);
+  const problems: Problem[] = [...schemaProblems(data)];
+  const root: Obj = isObj(data) ? data : {};
+  const machine = machineOf(root['machine'], problems);
+  problems.push(...firmwareProblems(root['firmware']));
+  const rawDevices = Array.isArray(root['devices']) ? (root['devices'] as unknown[]) : [];
+  const topo = checkDevices({
+    devices: rawDevices, machineType: machine?.type, ...(machine?.qemu !== undefined ? { qemu: machine.qemu } : {}), lineOf: (i) => src.locate(['devices', i]).line,
+  });
+  problems.push(...topo.problems);
+  // rom: and firmware.vbios must name a bundled ROM program or a program file that validates.
+  problems.push(...romRefProblems({ devices: topo.devices, firmware: firmwareOf(root['firmware']) }, fileName));
+  problems.push(...trapProblems(root['traps'], topo.devices, machine?.type));
+  let igd: HostIgdSpec | undefined;
+  const host = root['host'];
+  if (isObj(host) && host['igd'] !== undefined) {
+    const r = checkHostIgd(host['igd']);
+    problems.push(...r.problems);
+    igd = r.spec;
+  }
+  let workload: Workload | undefined;
+  // host.iommu-width: the host DMAR's address width (vfio-sim import/doctor: 64-bit BARs above it cannot be mapped).
+  const iommuWidth = isObj(host) && typeof host['iommu-width'] === 'number' ? host['iommu-width'] : undefined;
+  if (root['workload'] !== undefined) {
+    const wl = validateWorkload(root['workload'], { devices: topo.devices });
+    if (!wl.ok) problems.push(...wl.errors.map((e) => ({ ...e, path: ['workload', ...e.path] })));
+    else workload = wl.workload;
+  }
+  if (problems.length > 0 || machine === undefined) {
+    // Locating a problem walks the document: report the first MAX_REPORTED, never thousands.
+    const shown = problems.slice(0, MAX_REPORTED);
+    const errors = shown.map((p) => err(src.locate(p.path as PathSeg[], p.prefer ?? 'value'), p.message));
+    if (problems.length > shown.length) errors.push(err(src.locate(problems[MAX_REPORTED]!.path as PathSeg[], 'key'), `${problems.length - shown.length} more problems not shown`));
+    if (errors.length === 0) errors.push(err({ line: 1, col: 1 }, 'the config has no valid machine section'));
+    return { ok: false, errors: sortErrors(errors) };
+  }
+  const spec: MachineSpec = {
+    ...(typeof root['name'] === 'string' ? { name: root['name'] } : {}),
+    machine,
+    devices: topo.devices,
+    ...(igd !== undefined || iommuWidth !== undefined ? { host: { ...(igd !== undefined ? { igd } : {}), ...(iommuWidth !== undefined ? { iommuWidth } : {}) } } : {}),
+    firmware: firmwareOf(root['firmware']),
+    traps: parseTrapRules(root['traps']),
+    ...(workload !== undefined ? { workload } : {}),
+  };
+  return { ok: true, spec: markValidated(spec) };
+}
+
+/** Reads and validates a config file; an unreadable file (or not a regular file) is one error at 1:1. */
+export function loadConfigFile(path: string): ConfigResult {
+  const r = readInputFile(path);
+  if (!r.ok) return { ok: false, errors: [{ file: String(path), line: 1, col: 1, message: r.message }] };
+  return parseConfig(r.text, path);
+}

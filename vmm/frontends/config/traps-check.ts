@@ -1,0 +1,56 @@
+/**
+ * Semantic checks of `traps:` rules the schema cannot express: ranges in order and inside 64 bits,
+ * and a bdf that can exist in this machine. BDFs are numbered as after boot, so a rule on bus N needs
+ * at least N bridges (SeaBIOS's pci_bios_init_bus_rec numbers secondaries 1, 2, ... depth first), and
+ * a rule on bus 0 needs a function there (a built-in or a root-bus device with a fixed addr).
+ */
+import { PC_BUILTINS, Q35_BUILTINS } from '../../../devices/chipset/index.js';
+import { lookupModel } from '../../../devices/registry.js';
+import type { Problem } from './igd.js';
+import { parseHexInt } from './size.js';
+import type { DeviceSpec, MachineType } from './spec.js';
+import { parseBdf } from '../../passthrough/traps/rules.js';
+
+/** Offsets and values of a rule are register offsets and register values: 64 bits at most. */
+const MAX_U64 = 2 ** 64;
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function pairProblems(r: Obj, key: string, path: (string | number)[]): Problem[] {
+  const v = r[key];
+  if (!Array.isArray(v) || v.length !== 2) return [];
+  const a = parseHexInt(v[0]);
+  const b = parseHexInt(v[1]);
+  if (a === undefined || b === undefined) return [];
+  if (a >= MAX_U64 || b > MAX_U64) return [{ path: [...path, key], message: `traps: ${key} [${String(v[0])}, ${String(v[1])}] does not fit in 64 bits` }];
+  if (!Number.isSafeInteger(a) || !Number.isSafeInteger(b)) return [{ path: [...path, key], message: `traps: ${key} [${String(v[0])}, ${String(v[1])}] is past 2^53, which this emulator cannot address exactly` }];
+  if (a >= b) return [{ path: [...path, key], message: `traps: ${key} [${String(v[0])}, ${String(v[1])}] is empty or reversed (the end is exclusive and must be above the start)` }];
+  return [];
+}
+
+/** Problems of every rule; `devices` are the validated devices (devfn filled in where QEMU picks it). */
+export function trapProblems(raw: unknown, devices: readonly DeviceSpec[], type: MachineType | undefined): Problem[] {
+  if (!Array.isArray(raw)) return [];
+  const out: Problem[] = [];
+  const bridges = devices.filter((d) => lookupModel(d.model)?.kind === 'bridge').length;
+  const root = new Set<number>((type === 'pc' ? PC_BUILTINS : Q35_BUILTINS).map((b) => b.devfn));
+  for (const d of devices) if (d.bus === undefined && d.devfn !== undefined) root.add(d.devfn);
+  raw.forEach((r, i) => {
+    if (!isObj(r)) return;
+    const path = ['traps', i];
+    out.push(...pairProblems(r, 'offset', path), ...pairProblems(r, 'from', path));
+    const to = parseHexInt(r['to']);
+    if (to !== undefined && !Number.isSafeInteger(to)) out.push({ path: [...path, 'to'], message: `traps: to ${String(r['to'])} is past 2^53` });
+    if (typeof r['bdf'] !== 'string') return;
+    const bdf = parseBdf(r['bdf']);
+    if (bdf < 0) {
+      out.push({ path: [...path, 'bdf'], message: `traps: bdf '${r['bdf']}' is not bus:device.function (device 00..1f)` });
+      return;
+    }
+    const bus = bdf >> 8;
+    if (bus > bridges) out.push({ path: [...path, 'bdf'], message: `traps: bdf ${r['bdf']} is on bus ${bus}, but this machine has ${bridges} bridge${bridges === 1 ? '' : 's'} (buses 0..${bridges})` });
+    else if (bus === 0 && type !== undefined && !root.has(bdf & 0xff)) out.push({ path: [...path, 'bdf'], message: `traps: no function at ${r['bdf']} on the root bus (give the device a fixed addr, or trap an existing one)` });
+  });
+  return out;
+}

@@ -1,0 +1,106 @@
+import { PciBridge } from '../../../devices/pci/bridge.js';
+import { ROM_BAR, type PciFunction } from '../../../devices/pci/function.js';
+import { PCI_BASE_ADDRESS_0 } from '../../../devices/pci/regs.js';
+import type { Machine } from '../../core/machine/machine.js';
+import { hex, type BarReport, type BootReport, type BridgeReport, type DeviceReport, type WindowReport } from './types.js';
+
+/** What the report needs from the firmware's result (firmware/index.ts FirmwareResult is a superset). */
+export interface FirmwareOutcome {
+  readonly panic: string | null;
+  readonly e820: readonly { start: number; end: number; type: 'ram' | 'reserved' | 'acpi' | 'nvs' }[];
+  readonly placements: readonly { bdf: string; bar: number; type: 'io' | 'mem' | 'prefmem'; address: number; size: number }[];
+  readonly windows: { io: readonly [number, number] | null; mem32: readonly [number, number]; mem64: readonly [number, number] | null };
+}
+
+/** Builds the PCI, e820 and machine sections from the machine's final state and the firmware's record. */
+export function buildBaseReport(configPath: string, machine: Machine, fw: FirmwareOutcome): BootReport {
+  const placed = new Map<string, { type: 'io' | 'mem' | 'prefmem'; size: number }>();
+  for (const p of fw.placements) placed.set(`${p.bdf}/${p.bar}`, p);
+  const devices: DeviceReport[] = [];
+  // A function config cycles cannot reach (behind an unnumbered bridge, or on a bus a newer bridge shadows) has
+  // no BDF the guest could use: reporting it at its bridge's stale number would collide with a real one.
+  for (const fn of machine.pci.functions()) {
+    if (fn.busNode !== undefined && machine.pci.find(fn.busNode.number(), fn.devfn) !== fn) continue;
+    devices.push(deviceReport(fn, placed));
+  }
+  const w = fw.windows;
+  return {
+    config: configPath,
+    name: machine.spec.name ?? null,
+    machine: {
+      type: machine.spec.machine.type,
+      memory: hex(machine.layout.below4g + machine.layout.above4g), // as QEMU rounds -m
+      below4g: hex(machine.layout.below4g),
+      above4g: hex(machine.layout.above4g),
+    },
+    panic: fw.panic,
+    pci: {
+      devices,
+      windows: {
+        io: w.io === null ? null : [hex(w.io[0]), hex(w.io[1])],
+        mem32: [hex(w.mem32[0]), hex(w.mem32[1])],
+        mem64: w.mem64 === null ? null : [hex(w.mem64[0]), hex(w.mem64[1])],
+      },
+    },
+    e820: fw.e820.map((e) => ({ start: hex(e.start), end: hex(e.end), type: e.type })),
+    events: machine.events.map((e) => ({ source: e.source, kind: e.kind, message: e.message })),
+  };
+}
+
+function deviceReport(fn: PciFunction, placed: Map<string, { type: 'io' | 'mem' | 'prefmem'; size: number }>): DeviceReport {
+  const bdf = fn.bdf;
+  const bars: BarReport[] = [];
+  for (let i = 0; i <= ROM_BAR; i++) {
+    const spec = i === ROM_BAR ? (fn.romSize > 0 ? { space: 'mem' as const, size: fn.romSize, is64: false, prefetch: false } : undefined) : fn.bars[i];
+    if (spec === undefined) continue;
+    const p = placed.get(`${bdf}/${i}`);
+    const declaredType = spec.space === 'io' ? 'io' : spec.prefetch ? 'prefmem' : 'mem';
+    bars.push({
+      bar: i,
+      type: p?.type ?? declaredType,
+      address: p === undefined ? null : hex(registerAddress(fn, i)),
+      size: hex(p?.size ?? spec.size),
+      is64: spec.is64,
+      prefetch: spec.prefetch,
+    });
+  }
+  const r: DeviceReport = {
+    bdf,
+    model: fn.model,
+    vendor: hex4(fn.identity.vendor),
+    device: hex4(fn.get16(0x02)),
+    class: hex4(fn.get16(0x0a)),
+    bars,
+  };
+  if (fn.qdevId !== '') r.id = fn.qdevId;
+  if (fn instanceof PciBridge) r.bridge = bridgeReport(fn);
+  return r;
+}
+
+/** The address a BAR register holds now (the machine's final state, e.g. the SMBus BAR SeaBIOS rewrites to 0x700). */
+function registerAddress(fn: PciFunction, i: number): number {
+  if (i === ROM_BAR) return (fn.get32(fn.romOffset) & ~0x7ff) >>> 0;
+  const off = PCI_BASE_ADDRESS_0 + i * 4;
+  const spec = fn.bars[i]!;
+  if (spec.space === 'io') return (fn.get32(off) & ~0x3) >>> 0;
+  const lo = (fn.get32(off) & ~0xf) >>> 0;
+  return spec.is64 ? lo + fn.get32(off + 4) * 0x1_0000_0000 : lo;
+}
+
+function bridgeReport(b: PciBridge): BridgeReport {
+  return {
+    secondary: b.secondaryBus(),
+    subordinate: b.subordinateBus(),
+    io: win(b.ioWindow()),
+    mem: win(b.memWindow()),
+    prefmem: win(b.prefWindow()),
+  };
+}
+
+function win(w: { base: number; limit: number }): WindowReport | null {
+  return w.base > w.limit ? null : { base: hex(w.base), limit: hex(w.limit) };
+}
+
+function hex4(n: number): string {
+  return '0x' + n.toString(16).padStart(4, '0');
+}

@@ -1,0 +1,162 @@
+/**
+ * QEMU's IGD BAR4 index/data quirk as QEMU 2.7 … 9.x had it (igd.md §3.6; QEMU hw/vfio/pci-quirks.c
+ * c4c45e943e51, hw/vfio/igd.c 03828b00a2bf; removed by 5aed8b0f0be2 for 10.0). The vBIOS reaches the
+ * GTT through BAR4: MMIO_Index at +0, MMIO_Data at +4. The quirk watches the index and, for data
+ * writes that land on a GTT PTE below gtt_max, relocates the value from the host's stolen memory to
+ * the guest's BDSM (low dwords), or forces 0 (gen 8+ high dwords). With the guest BDSM still 0 QEMU
+ * calls hw_error() and the VM dies: here that is a recorded fatal error and every later access is dropped.
+ *
+ * Which values move: exactly QEMU's formula (vfio_igd_quirk_data_write, hw/vfio/igd.c ≤ v9.2): every classified
+ * low dword (index % 4 == 1 and index < vfio_igd_gtt_max(); on gen 8+ index % 8 == 1) becomes
+ * `data - host BDSM + guest BDSM`, whatever range `data` lies in — so a vBIOS that already writes guest
+ * addresses is relocated twice (the reason 5aed8b0f0be2 removed the quirk for 10.0). `relocation: 'host-range'`
+ * is a what-if that moves only values inside the host stolen range.
+ */
+import type { PciFunction } from '../../../devices/pci/function.js';
+import type { IoHandler } from '../../core/bus/address-space.js';
+import { bdfOf, type RegionQuirk, type TrapEngine } from './engine.js';
+
+export const IGD_IO_BAR = 4; // LK-DRM intel_pci_config.h GEN4_IO_BAR
+export const IGD_MMIO_INDEX = 0; // igd.md §3.6
+export const IGD_MMIO_DATA = 4; // igd.md §3.6
+export const IGD_GMCH = 0x50; // igd.md §12.7
+export const IGD_BDSM = 0x5c; // igd.md §12.7 (gen < 11)
+export const IGD_BDSM_GEN11 = 0xc0; // igd.md §12.7 (gen 11+, 64-bit)
+export const BDSM_ALIGN = 0x10_0000; // QEMU masks the host BDSM to 1 MiB (igd.md §3.6 item 4)
+export const IGD_QUIRK_RULE = 'igd-bar4-quirk';
+/** QEMU's hw_error text, verbatim (igd.md §3.7). */
+export const IGD_FATAL_MESSAGE = 'vfio-igd: Guest attempted to program IGD GTT before BIOS reserved stolen memory.  Unsupported BIOS?';
+
+const MiB = 0x10_0000;
+const TWO32 = 0x1_0000_0000;
+const PAGE = 4096;
+
+/**
+ * QEMU ≤ 9.x vfio_igd_gtt_max(): GSM bytes / 4 KiB × PTE size, GGMS from the guest-visible GMCH.
+ * Gen < 8 (i915 numbering; QEMU's "gen 6" covered SNB…HSW): GGMS MiB, linear. Gen 8+: 1 << GGMS MiB,
+ * which gives 1 MiB for GGMS 0 (the bug Tomita's Dec 2024 fix removed in 10.0; igd.md §2.3).
+ */
+export function quirkGttMax(gen: number, gmch: number): number {
+  if (gen < 8) return ((((gmch >>> 8) & 3) * MiB) / PAGE) * 4;
+  return (((1 << ((gmch >>> 6) & 3)) * MiB) / PAGE) * 8;
+}
+
+export type QuirkRelocation = 'host-range' | 'all';
+
+export interface IgdQuirkParams {
+  /** QEMU's generation of the assigned IGD (igd_gen: decides PTE size, gtt_max, the BDSM register). */
+  readonly generation: number;
+  /** The host's BDSM as QEMU read it at realize (masked to 1 MiB here). */
+  readonly hostBdsm: number;
+  /** Bytes of the host's data stolen memory (from the host GMCH): the range values are relocated from. */
+  readonly hostStolenSize: number;
+  /** Which low dwords move (default 'all', QEMU's formula; see the file comment). */
+  readonly relocation?: QuirkRelocation;
+}
+
+export class IgdBar4Quirk implements RegionQuirk {
+  readonly bar = IGD_IO_BAR;
+  /** QEMU initialises the index to all ones; reads and data writes reset it. */
+  index = 0xffffffff;
+  readonly hostBdsm: number;
+  private readonly hostEnd: number;
+  private readonly relocateAll: boolean;
+  private ruleId = -1;
+  private engine: TrapEngine | undefined;
+
+  constructor(readonly fn: PciFunction, readonly params: IgdQuirkParams) {
+    this.hostBdsm = params.hostBdsm - (params.hostBdsm % BDSM_ALIGN);
+    this.hostEnd = this.hostBdsm + params.hostStolenSize;
+    this.relocateAll = params.relocation !== 'host-range';
+  }
+
+  attach(engine: TrapEngine): void {
+    this.engine = engine;
+    this.ruleId = engine.addQuirk(this, IGD_QUIRK_RULE);
+  }
+
+  /** The guest BDSM as the emulated register holds it (0x5C, or the 64-bit 0xC0 on gen 11+). */
+  guestBdsm(): number {
+    const f = this.fn;
+    if (this.params.generation < 11) return f.configRead(IGD_BDSM, 4);
+    return f.configRead(IGD_BDSM_GEN11 + 4, 4) * TWO32 + f.configRead(IGD_BDSM_GEN11, 4);
+  }
+
+  private gmchSeen = -1;
+  private gttMaxCached = 0;
+
+  /** QEMU re-reads GMCH on every write; GMCH is read-only, so the bound is recomputed only if its bytes change. */
+  gttMax(): number {
+    const raw = this.fn.get32(IGD_GMCH);
+    if (raw !== this.gmchSeen) {
+      this.gmchSeen = raw;
+      this.gttMaxCached = quirkGttMax(this.params.generation, this.fn.configRead(IGD_GMCH, 4));
+    }
+    return this.gttMaxCached;
+  }
+
+  /**
+   * What QEMU's realize did after installing the quirk: index = i, data = 0 for i = 1, 5, 9, … below
+   * gtt_max, straight to the device ("to avoid spurious DMA faults").
+   */
+  clearGtt(): void {
+    const max = this.gttMax();
+    for (let i = 1; i < max; i += 4) {
+      this.fn.barWrite(IGD_IO_BAR, IGD_MMIO_INDEX, 4, i);
+      this.fn.barWrite(IGD_IO_BAR, IGD_MMIO_DATA, 4, 0);
+    }
+  }
+
+  wrap(inner: IoHandler): IoHandler {
+    const e = this.engine;
+    if (e === undefined) throw new Error('bug: IGD BAR4 quirk used before attach()');
+    const bdf = bdfOf(this.fn);
+    return {
+      read: (offset, width) => {
+        if (offset >= 8) return inner.read(offset, width);
+        e.step++;
+        this.index = 0xffffffff;
+        return inner.read(offset, width);
+      },
+      write: (offset, width, value) => {
+        if (offset >= 8) {
+          inner.write(offset, width, value);
+          return;
+        }
+        e.step++;
+        if (e.fatal !== null) return; // the VM is gone
+        if (offset < IGD_MMIO_DATA) {
+          this.index = value >>> 0;
+          inner.write(offset, width, value);
+          return;
+        }
+        const val = this.dataWrite(e, bdf, offset, width, value);
+        if (val >= 0) inner.write(offset, width, val);
+        this.index = 0xffffffff;
+      },
+    };
+  }
+
+  /** vfio_igd_quirk_data_write: the value forwarded, or -1 when the write killed the VM. */
+  private dataWrite(e: TrapEngine, bdf: number, offset: number, width: 1 | 2 | 4, data: number): number {
+    const index = this.index;
+    if (index % 4 !== 1 || index >= this.gttMax()) return data;
+    let val: number;
+    if (this.params.generation < 8 || index % 8 === 1) {
+      const base = this.guestBdsm();
+      if (base === 0) {
+        e.hit(bdf, IGD_IO_BAR, offset, width, true, data, data, true, this.ruleId);
+        e.halt(this.fn, IGD_FATAL_MESSAGE);
+        return -1;
+      }
+      const page = data - (data % 4096);
+      if (!this.relocateAll && (page < this.hostBdsm || page >= this.hostEnd)) val = data;
+      else val = (((data - this.hostBdsm + base) % TWO32) + TWO32) % TWO32;
+    } else {
+      val = 0; // upper 32 bits of a gen 8+ PTE: QEMU "only enable[s] below 4G PTEs"
+    }
+    if (width !== 4) val &= (1 << (8 * width)) - 1;
+    e.hit(bdf, IGD_IO_BAR, offset, width, true, data, val, false, this.ruleId);
+    return val;
+  }
+}
