@@ -10,7 +10,7 @@ import { VENDOR_INTEL, VENDOR_REDHAT } from './facts.js';
 import { bool, int, onOffAuto, propBool, propNum, propOnOffAuto, propSet, size, U32 } from './props.js';
 
 /**
- * QEMU 7.2's bridges (seabios-pci.md §12.3/§12.4): pci-bridge (hw/pci-bridge/pci_bridge_dev.c),
+ * QEMU 7.2's bridges (docs/firmware-seabios.md §13.3/§12.4): pci-bridge (hw/pci-bridge/pci_bridge_dev.c),
  * pcie-root-port (gen_pcie_root_port.c + pcie_root_port.c), pcie-pci-bridge (pcie_pci_bridge.c).
  */
 export const BRIDGE_IDS = {
@@ -31,7 +31,7 @@ const SSVID_CAP_LENGTH = 8; // pci_bridge_ssvid_init: +4 subsystem vendor, +6 su
 const ROOT_PORT_MSIX_VECTORS = 1; // GEN_PCIE_ROOT_PORT_MSIX_NR_VECTOR
 const ROOT_PORT_MSIX_BAR = 0;
 
-/** QEMU resource-reserve capability (hw/pci/pci_bridge.c PCIBridgeQemuCap; seabios-pci.md §2, §6.4). */
+/** QEMU resource-reserve capability (hw/pci/pci_bridge.c PCIBridgeQemuCap; docs/firmware-seabios.md §2, §6.4). */
 export const QEMU_RESERVE_CAP_TYPE = 1;
 export const QEMU_RESERVE_CAP_LEN = 32;
 export const RESERVE_CAP = { busRes: 4, io: 8, mem: 16, pref32: 20, pref64: 24 } as const;
@@ -151,7 +151,7 @@ function pcieRootPort(): ModelDef {
         fn.set16(ssvid + 4, VENDOR_REDHAT);
         fn.defineBar(ROOT_PORT_MSIX_BAR, { size: 4096, space: 'mem', is64: false, prefetch: false });
         addMsixCap(fn, ROOT_PORT_MSIX_VECTORS, ROOT_PORT_MSIX_BAR);
-        // pcie_cap_slot_init sets "slot implemented" whatever hotplug says (seabios-pci.md §6.2).
+        // pcie_cap_slot_init sets "slot implemented" whatever hotplug says (docs/firmware-seabios.md §6.2).
         addPcieCap(fn, PCI_EXP_TYPE_ROOT_PORT, true, propBool(p, 'hotplug', true));
         addReserveCap(fn, p);
         if (propSet(p, 'io-reserve') && propNum(p, 'io-reserve', 0) === 0) {

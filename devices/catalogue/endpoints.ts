@@ -50,7 +50,7 @@ export function endpointModels(): ModelDef[] {
       },
       (p) => {
         const membar = propNum(p, 'membar', 0);
-        // QEMU aborts in pci_register_bar's is_power_of_2(size) assertion (seabios-pci.md §12.3).
+        // QEMU aborts in pci_register_bar's is_power_of_2(size) assertion (docs/firmware-seabios.md §13.3).
         return membar > 0 && !isPow2(membar) ? [{ prop: 'membar', message: `membar must be a power of two (got ${membar} bytes)` }] : [];
       },
     ),

@@ -1,7 +1,7 @@
 /**
  * QEMU 7.2 device facts, one table for every catalogue endpoint: IDs, class, revision, interrupt
  * pin, subsystem IDs, BAR layout at default props, and the option-ROM file.
- * Sources: seabios-pci.md §12.3 (BARs and IDs verified with query-pci on QEMU 7.2.22) and §10 (ROM
+ * Sources: docs/firmware-seabios.md §13.3 (BARs and IDs verified with query-pci on QEMU 7.2.22) and §10 (ROM
  * sizes of the Debian ipxe-qemu / seabios packages); revision, pin and subsystem from the QEMU device
  * sources named per row (class_init / realize).
  */
@@ -49,7 +49,7 @@ export const VENDOR_CIRRUS = 0x1013;
 
 /**
  * Option-ROM files and their ROM BAR size: the file size rounded up to a power of two
- * (seabios-pci.md §10: efi-*.rom 249856/249344 B, vgabios-stdvga/qxl 39936 B, bochs-display 28672 B).
+ * (docs/firmware-seabios.md §9: efi-*.rom 249856/249344 B, vgabios-stdvga/qxl 39936 B, bochs-display 28672 B).
  */
 export const ROM_BAR_SIZES: Readonly<Record<string, number>> = {
   'efi-e1000.rom': 256 * KiB,
@@ -169,7 +169,7 @@ export interface VirtioFacts {
   readonly romfile?: string;
 }
 
-// hw/virtio/virtio-*-pci.c and include/hw/pci/pci.h PCI_DEVICE_ID_VIRTIO_*; seabios-pci.md §12.3.
+// hw/virtio/virtio-*-pci.c and include/hw/pci/pci.h PCI_DEVICE_ID_VIRTIO_*; docs/firmware-seabios.md §13.3.
 export const VIRTIO: Readonly<Record<string, VirtioFacts>> = {
   'virtio-net-pci': { type: 1, legacyDevice: 0x1000, classCode: 0x0200, romfile: 'efi-virtio.rom' },
   'virtio-balloon-pci': { type: 5, legacyDevice: 0x1002, classCode: 0x00ff },

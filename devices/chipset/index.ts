@@ -1,7 +1,7 @@
 import { PciFunction, CONFIG_WRITE_REMAP, type ConfigWriteResult } from '../pci/function.js';
 
 /**
- * The functions QEMU 7.2 creates with -nodefaults (seabios-pci.md §12.2), with their IDs and BARs.
+ * The functions QEMU 7.2 creates with -nodefaults (docs/firmware-seabios.md §13.2), with their IDs and BARs.
  * Behaviour SeaBIOS relies on beyond IDs (PIRQ routing, PM base) is plain writable config space here.
  */
 export interface BuiltinFunction {

@@ -8,7 +8,7 @@ import {
 } from './qemu-lines.js';
 import { encodeGmch, gmchFields, GMCH_IVD, gmsSize, IGD_BDSM, IGD_BDSM_GEN11, MiB } from './tables.js';
 
-/** The vfio-igd props that change QEMU's IGD behaviour (igd.md §3.5). */
+/** The vfio-igd props that change QEMU's IGD behaviour (docs/igd.md §3.5). */
 export interface IgdProps {
   /**
    * x-igd-behaviour, kept only so configs written before the behaviour followed `machine.qemu` still boot the

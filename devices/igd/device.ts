@@ -8,7 +8,7 @@ import {
   IGD_IO_BAR_SIZE, IGD_ROM_SIZE, MMIO_BDSM, MMIO_BGSM, MMIO_GGC, MMIO_STOLEN_RESERVED,
 } from './tables.js';
 
-/** GMCH byte crosvm clears on reads ("set stolen memory size to 0", igd.md §15). */
+/** GMCH byte crosvm clears on reads ("set stolen memory size to 0", docs/igd.md §7). */
 const GMCH_HIGH_BYTE = IGD_GMCH + 1;
 const TWO32 = 0x1_0000_0000;
 
@@ -19,7 +19,7 @@ export interface BarBacking {
 }
 
 /**
- * An Intel IGD assigned with vfio-pci at 00:02.0, as QEMU virtualizes it (igd.md §1, §3.3): GMCH
+ * An Intel IGD assigned with vfio-pci at 00:02.0, as QEMU virtualizes it (docs/igd.md §1, §3.3): GMCH
  * read-only with the guest's GMS, BDSM a scratch register that reads 0 until written (64-bit at 0xC0
  * from gen 11), ASLS scratch, the BAR0 MMIO mirrors, the GTT in BAR0's second half, and BAR4's
  * index/data window onto BAR0. Which of these QEMU emulates depends on its version (x-igd-behaviour)
@@ -170,7 +170,7 @@ export class IgdFunction extends PciFunction {
     } else if (index === 5 && this.bar5 !== undefined) this.bar5.write(offset, width, value);
   }
 
-  /** BAR0 offset MMIO_Index selects: bits 31:2 a byte offset, bit 0 the GTT half (igd.md §3.6); -1 outside BAR0. */
+  /** BAR0 offset MMIO_Index selects: bits 31:2 a byte offset, bit 0 the GTT half (docs/igd.md §4); -1 outside BAR0. */
   bar4Target(): number {
     const i = this.index;
     const off = ((i & ~3) >>> 0) + ((i & BAR4_GTT_SELECT) !== 0 ? this.gttOff : 0);

@@ -4,10 +4,10 @@ import { igdFeatures, igdProps, type IgdFeatures, type LegacyFacts } from './beh
 import { resolveHostIgd, type HostIgd } from './host.js';
 import { buildOpRegion } from './opregion.js';
 
-/** fw_cfg file names of QEMU's IGD contract (igd.md §3.4). */
+/** fw_cfg file names of QEMU's IGD contract (docs/igd.md §3.4). */
 export const FWCFG_OPREGION = 'etc/igd-opregion';
 export const FWCFG_BDSM_SIZE = 'etc/igd-bdsm-size';
-/** EVE's file naming the host DSM base for an identity-placing firmware (igd.md §6, §7; not upstream). */
+/** EVE's file naming the host DSM base for an identity-placing firmware (docs/igd.md §6.2, §7; not upstream). */
 export const FWCFG_STOLEN_BASE = 'etc/igd-stolen-base';
 
 /** An 8-byte little-endian u64 (QEMU's `etc/igd-bdsm-size` layout). */

@@ -3,7 +3,7 @@ import type { HostIgdSpec } from '../../vmm/frontends/config/spec.js';
 import { EXTENDED_VBT_SIZE } from './opregion.js';
 import { GENERATION_DEFAULT_NAME, MiB, mtlGmsSize, platformGmch } from './tables.js';
 
-/** PCI IDs of a host function QEMU copies into the guest (igd.md §1.4). */
+/** PCI IDs of a host function QEMU copies into the guest (docs/igd.md §1.4). */
 export interface HostPciIds {
   readonly vendor: number;
   readonly device: number;
@@ -29,9 +29,9 @@ interface PlatformDefaults {
 
 /**
  * vfio-sim's default hosts. GPU IDs from i915_pciids.h; PCH IDs for HSW and BDW from Xen's IGD table
- * (igd.md §1.4: 0x8c4e rev 4, 0x9cc3 rev 3); the other host-bridge/PCH pairs are typical desktop
+ * (docs/igd.md §1.4: 0x8c4e rev 4, 0x9cc3 rev 3); the other host-bridge/PCH pairs are typical desktop
  * boards of each platform (not from the reference docs). Stolen sizes are common BIOS defaults:
- * 64 MiB DSM (GMS 0x02) up to gen 10, 60 MiB (0xFE) on gen 11/12 with the SRD layout of igd.md §12.9.
+ * 64 MiB DSM (GMS 0x02) up to gen 10, 60 MiB (0xFE) on gen 11/12 with the SRD layout of docs/igd.md §11.6.
  */
 const PLATFORMS: Readonly<Record<string, PlatformDefaults>> = {
   snb: { gen: 6, deviceId: 0x0112, revision: 0x09, gms: 0x02, ggms: 2, bdsm: 0x8b80_0000, hostBridge: [0x0100, 0x09], lpc: [0x1c4e, 0x05] },
@@ -62,7 +62,7 @@ const PLATFORMS: Readonly<Record<string, PlatformDefaults>> = {
 const INTEL = 0x8086;
 /** Subsystem IDs the default host's IGD, host bridge and PCH share (vfio-sim default). */
 export const HOST_SUBSYSTEM = { vendor: INTEL, id: 0x2212 } as const;
-/** The reserved area at the DSM top on gen 11+ when the config does not say (igd.md §12.9: 2 MiB). */
+/** The reserved area at the DSM top on gen 11+ when the config does not say (docs/igd.md §11.6: 2 MiB). */
 const DEFAULT_STOLEN_RESERVED = 2 * MiB;
 /** The host OpRegion sits in ACPI NVS this far below the GSM (vfio-sim default; + SeaBIOS-like 0x18 offset). */
 const HOST_ASLS_BELOW_GSM = 0xc0_2000;
@@ -80,17 +80,17 @@ export interface HostIgd {
   readonly gmch: number;
   readonly gms: number;
   readonly ggms: number;
-  /** DSM and GSM bytes decoded from the host GMCH (igd.md §2.2/2.3). */
+  /** DSM and GSM bytes decoded from the host GMCH (docs/igd.md §2.2/2.3). */
   readonly dsmSize: number;
   readonly gsmSize: number;
   readonly bdsm: number;
-  /** GTT stolen base: the GSM sits directly below the DSM (igd.md §3.9). */
+  /** GTT stolen base: the GSM sits directly below the DSM (docs/igd.md §9). */
   readonly bgsm: number;
   readonly asls: number;
   readonly opregionVersion: '2.0' | '2.1';
   /** Bytes of the extended VBT behind RVDA (0: the VBT fits mailbox 4). 2.0 hosts hold an absolute RVDA. */
   readonly extendedVbt: number;
-  /** Gen 11+: the reserved area GuC/HuC reach by host address (igd.md §7, §8.4); null before gen 11. */
+  /** Gen 11+: the reserved area GuC/HuC reach by host address (docs/igd.md §7, §8.4); null before gen 11. */
   readonly stolenReserved: { readonly base: number; readonly size: number } | null;
   /** GEN6_STOLEN_RESERVED (BAR0 0x1082C0) as the host reads it. */
   readonly stolenReservedReg: number;
@@ -105,7 +105,7 @@ export interface HostIgd {
   readonly dsmInLmembar: boolean;
 }
 
-/** STOLEN_RESERVED gen 11+ encoding: base bits 63:20, size code bits 8:7 (1/2/4/8 MiB), enable bits 2:0 as igd.md §12.9. */
+/** STOLEN_RESERVED gen 11+ encoding: base bits 63:20, size code bits 8:7 (1/2/4/8 MiB), enable bits 2:0 as docs/igd.md §11.6. */
 export function encodeStolenReserved(base: number, size: number): number {
   const code = Math.max(0, Math.min(3, Math.round(Math.log2(Math.max(size, MiB) / MiB))));
   return base - (base % MiB) + (code << 7) + 0x7;

@@ -19,7 +19,7 @@ export * from './tables.js';
 
 export { IGD_DEVFN, IGD_MODEL };
 
-/** vfio-pci's IGD properties (igd.md §3.5) plus vfio-sim's choice of QEMU behaviour. */
+/** vfio-pci's IGD properties (docs/igd.md §3.5) plus vfio-sim's choice of QEMU behaviour. */
 const IGD_PROPS: Readonly<Record<string, PropDef>> = {
   ...PCI_COMMON_PROPS,
   // Compatibility only (configs from before the behaviour followed machine.qemu): legacy = the 9.2 line, qemu10 = 10.1.

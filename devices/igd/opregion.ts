@@ -2,7 +2,7 @@ import { own } from '../../vmm/frontends/config/own.js';
 import type { HostIgd } from './host.js';
 
 /**
- * The IGD OpRegion as the host kernel's vfio region presents it (igd.md §4, §9, §12.8): an 8 KiB
+ * The IGD OpRegion as the host kernel's vfio region presents it (docs/igd.md §5.1, §9, §12.8): an 8 KiB
  * "IntelGraphicsMem" block, plus the extended VBT appended for OpRegion 2.1 (version word 0x0201,
  * RVDA = 0x2000 relative to the OpRegion, RVDS = its size). The VBT content is synthetic but well
  * formed ("$VBT" header with checksum, "BIOS_DATA_BLOCK" header), so copies can be compared byte for byte.
@@ -20,7 +20,7 @@ export const OPREGION_RVDA = 0x3ba; // u64
 export const OPREGION_RVDS = 0x3c2; // u32
 export const OPREGION_VBT = 0x400; // mailbox 4
 export const OPREGION_VBT_MAX = 0x1800;
-/** MBOX bits: MB1 public ACPI, MB2 SWSCI, MB3 ASLE, MB4 VBT, MB5 ASLE_EXT. igd.md §9. */
+/** MBOX bits: MB1 public ACPI, MB2 SWSCI, MB3 ASLE, MB4 VBT, MB5 ASLE_EXT. docs/igd.md §5.2. */
 export const MBOX_ACPI = 0x1;
 export const MBOX_SWSCI = 0x2;
 export const MBOX_ASLE = 0x4;

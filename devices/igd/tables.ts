@@ -1,39 +1,39 @@
 /**
  * Intel IGD generation tables: the one place for GMCH/GGC decoding, BAR geometry, BDSM location and
- * QEMU's device-ID → generation rules. Generations use i915's GRAPHICS_VER numbering (igd.md §2.4).
+ * QEMU's device-ID → generation rules. Generations use i915's GRAPHICS_VER numbering (docs/igd.md §2.4).
  */
 
 export const MiB = 0x10_0000;
 
-// ---- config-space registers of 00:02.0 (igd.md §1.1, §12.7) ----
-/** GGC / GMCH_CTRL, 16 bits (QEMU reads it as 32). igd.md §1.1; LK-DRM i915_drm.h SNB_GMCH_CTRL. */
+// ---- config-space registers of 00:02.0 (docs/igd.md §1.1, §12.7) ----
+/** GGC / GMCH_CTRL, 16 bits (QEMU reads it as 32). docs/igd.md §1.1; LK-DRM i915_drm.h SNB_GMCH_CTRL. */
 export const IGD_GMCH = 0x50;
-/** BDSM, 32-bit, gen 6..10 (bits 31:20 the base). igd.md §1.1. */
+/** BDSM, 32-bit, gen 6..10 (bits 31:20 the base). docs/igd.md §1.1. */
 export const IGD_BDSM = 0x5c;
-/** BDSM, 64-bit ("BSM DW0/DW1"), gen 11+. igd.md §1.1; QEMU 7bafcd176729. */
+/** BDSM, 64-bit ("BSM DW0/DW1"), gen 11+. docs/igd.md §1.1; QEMU 7bafcd176729. */
 export const IGD_BDSM_GEN11 = 0xc0;
-/** BGSM (GTT stolen base), 64-bit, read by the gen 12 Windows driver. igd.md §1.1. */
+/** BGSM (GTT stolen base), 64-bit, read by the gen 12 Windows driver. docs/igd.md §1.1. */
 export const IGD_BGSM = 0xf0;
-/** ASLS: the OpRegion's physical address. igd.md §1.1. */
+/** ASLS: the OpRegion's physical address. docs/igd.md §1.1. */
 export const IGD_ASLS = 0xfc;
-/** Config word the vBIOS reads for BDSM (the upper half of 0x5C), shifted left 16. igd.md §3.6, §12.10. */
+/** Config word the vBIOS reads for BDSM (the upper half of 0x5C), shifted left 16. docs/igd.md §4, §12.10. */
 export const IGD_VBIOS_BDSM_WORD = 0x5e;
-/** BDSM base mask (INTEL_BSM_MASK): the base is 1 MiB aligned. igd.md §12.7. */
+/** BDSM base mask (INTEL_BSM_MASK): the base is 1 MiB aligned. docs/igd.md §1.1. */
 export const BDSM_MASK = 0xfff0_0000;
-/** GGC.IVD, "IGD VGA disable" (bit 1, every layout). igd.md §2.1. */
+/** GGC.IVD, "IGD VGA disable" (bit 1, every layout). docs/igd.md §2.1. */
 export const GMCH_IVD = 0x2;
 
-// ---- BAR0 MMIO mirrors (igd.md §1.3, §12.7) ----
+// ---- BAR0 MMIO mirrors (docs/igd.md §1.3, §12.7) ----
 export const MMIO_GGC = 0x10_8040;
 export const MMIO_BDSM = 0x10_80c0;
 export const MMIO_BGSM = 0x10_8100;
 export const MMIO_STOLEN_RESERVED = 0x10_82c0;
 
-// ---- BARs (igd.md §1.2; LK-DRM intel_pci_config.h GEN4_GTTMMADR_BAR/GMADR_BAR/IO_BAR) ----
+// ---- BARs (docs/igd.md §1.2; LK-DRM intel_pci_config.h GEN4_GTTMMADR_BAR/GMADR_BAR/IO_BAR) ----
 export const IGD_BAR_MMIO = 0;
 export const IGD_BAR_APERTURE = 2;
 export const IGD_BAR_IO = 4;
-/** I/O BAR4: MMIO_Index at +0, MMIO_Data at +4; index bit 0 selects the GTT half. igd.md §3.6. */
+/** I/O BAR4: MMIO_Index at +0, MMIO_Data at +4; index bit 0 selects the GTT half. docs/igd.md §4. */
 export const BAR4_INDEX = 0;
 export const BAR4_DATA = 4;
 export const BAR4_GTT_SELECT = 0x1;
@@ -43,12 +43,12 @@ export const IGD_IO_BAR_SIZE = 0x40;
 export const IGD_APERTURE_SIZE = 256 * MiB;
 /** Option ROM (vBIOS) BAR: Intel vBIOS images are 64 KiB. */
 export const IGD_ROM_SIZE = 0x1_0000;
-/** GTT PTE valid bit (igd.md §12.10). */
+/** GTT PTE valid bit (docs/igd.md §11.7). */
 export const GTT_PTE_VALID = 0x1;
-/** Each GTT entry maps 4 KiB. igd.md §2.3. */
+/** Each GTT entry maps 4 KiB. docs/igd.md §2.3. */
 export const GTT_PAGE = 0x1000;
 
-/** Config names ↔ i915 generation (igd.md §2.4; the config loader's `generation:`). */
+/** Config names ↔ i915 generation (docs/igd.md §2.4; the config loader's `generation:`). */
 export const IGD_GENERATIONS: Readonly<Record<string, number>> = {
   snb: 6, ivb: 7, hsw: 7, bdw: 8, chv: 8, skl: 9, kbl: 9, cfl: 9, icl: 11, tgl: 12, adl: 12, 'adl-n': 12, rpl: 12,
   // Graphics IP 12.70 (MTL, ARL), Xe2 (LNL, 20) and Xe3 (PTL, 30): i915_pci.c / xe_pci.c graphics versions.
@@ -60,7 +60,7 @@ export const IGD_GENERATION_NAMES: readonly string[] = Object.keys(IGD_GENERATIO
 /** The platform a bare generation number stands for (gen 10 has no config name: Cannon Lake). */
 export const GENERATION_DEFAULT_NAME: Readonly<Record<number, string>> = { 6: 'snb', 7: 'ivb', 8: 'bdw', 9: 'skl', 10: 'cnl', 11: 'icl', 12: 'tgl', 20: 'lnl', 30: 'ptl' };
 
-/** GMS/GGMS field positions: SNB layout for gen 6/7, BDW layout from gen 8. igd.md §2.1. */
+/** GMS/GGMS field positions: SNB layout for gen 6/7, BDW layout from gen 8. docs/igd.md §2.1. */
 export function gmchFields(gen: number, gmch: number): { gms: number; ggms: number } {
   return gen <= 7 ? { gms: (gmch >> 3) & 0x1f, ggms: (gmch >> 8) & 0x3 } : { gms: (gmch >> 8) & 0xff, ggms: (gmch >> 6) & 0x3 };
 }
@@ -71,13 +71,13 @@ export function encodeGmch(gen: number, gms: number, ggms: number, base = 0): nu
   return ((base & ~0xffc0) | ((gms & 0xff) << 8) | ((ggms & 0x3) << 6)) & 0xffff;
 }
 
-/** GMS → DSM bytes as i915 decodes it (igd.md §2.2, §12.1): ×32 MiB; gen 9+ also 0xF0..0xFE = 4..60 MiB. */
+/** GMS → DSM bytes as i915 decodes it (docs/igd.md §2.2, §12.1): ×32 MiB; gen 9+ also 0xF0..0xFE = 4..60 MiB. */
 export function gmsSize(gen: number, gms: number): number {
   if (gen >= 9 && gms >= 0xf0) return (gms - 0xf0 + 1) * 4 * MiB;
   return gms * 32 * MiB;
 }
 
-/** CHV's GMS table (LK-EQ, igd.md §2.2): not a config generation, kept for the §12.1 oracle. */
+/** CHV's GMS table (LK-EQ, docs/igd.md §2.2): not a config generation, kept for the §12.1 oracle. */
 export function chvGmsSize(gms: number): number {
   if (gms < 0x11) return gms * 32 * MiB;
   if (gms < 0x17) return (8 + (gms - 0x11) * 4) * MiB;
@@ -114,20 +114,20 @@ export function platformGmch(name: string, gen: number): GmchDecoder {
   };
 }
 
-/** MTL (DSM in LMEMBAR): 0..4 ×32 MiB, 0xF0..0xFE ×4 MiB, else invalid (-1, i915 -EIO). igd.md §2.2. */
+/** MTL (DSM in LMEMBAR): 0..4 ×32 MiB, 0xF0..0xFE ×4 MiB, else invalid (-1, i915 -EIO). docs/igd.md §2.2. */
 export function mtlGmsSize(gms: number): number {
   if (gms <= 0x04) return gms * 32 * MiB;
   if (gms >= 0xf0 && gms <= 0xfe) return (gms - 0xf0 + 1) * 4 * MiB;
   return -1;
 }
 
-/** GGMS → GSM (GTT) bytes: linear MiB on gen 6/7; 2^GGMS MiB from gen 8, 0 = none. igd.md §2.3, §12.2. */
+/** GGMS → GSM (GTT) bytes: linear MiB on gen 6/7; 2^GGMS MiB from gen 8, 0 = none. docs/igd.md §2.3, §12.2. */
 export function ggmsSize(gen: number, ggms: number): number {
   if (gen <= 7) return ggms * MiB;
   return ggms === 0 ? 0 : (1 << ggms) * MiB;
 }
 
-/** Whether a generation's GMCH can encode `gms` (igd.md §2.2; QEMU's x-igd-gms ranges). */
+/** Whether a generation's GMCH can encode `gms` (docs/igd.md §2.2; QEMU's x-igd-gms ranges). */
 export function gmsEncodable(gen: number, gms: number): boolean {
   if (!Number.isInteger(gms) || gms < 0) return false;
   if (gen <= 7) return gms <= 0x10;
@@ -140,7 +140,7 @@ export function gmsRangeText(gen: number): string {
   return gen <= 7 ? '0x00..0x10' : gen === 8 ? '0x00..0x40' : '0x00..0x40 or 0xf0..0xfe';
 }
 
-/** The largest valid GGMS: 3 is reserved on gen 6/7 (4th-gen datasheet, igd.md §2.3); gen 8+ use all of 0..3. */
+/** The largest valid GGMS: 3 is reserved on gen 6/7 (4th-gen datasheet, docs/igd.md §2.3); gen 8+ use all of 0..3. */
 export function ggmsMax(gen: number): number {
   return gen <= 7 ? 2 : 3;
 }
@@ -149,18 +149,18 @@ export function ggmsValid(gen: number, ggms: number): boolean {
   return Number.isInteger(ggms) && ggms >= 0 && ggms <= ggmsMax(gen);
 }
 
-/** BAR0 (GTTMMADR): 4 MiB with the GTT from 2 MiB on gen 6/7; 16 MiB with the GTT from 8 MiB later. igd.md §1.2. */
+/** BAR0 (GTTMMADR): 4 MiB with the GTT from 2 MiB on gen 6/7; 16 MiB with the GTT from 8 MiB later. docs/igd.md §1.2. */
 export function bar0Size(gen: number): number {
   return gen <= 7 ? 4 * MiB : 16 * MiB;
 }
 export function gttOffset(gen: number): number {
   return bar0Size(gen) / 2;
 }
-/** GTT entry size: 4 bytes before gen 8, 8 bytes from gen 8. igd.md §2.3. */
+/** GTT entry size: 4 bytes before gen 8, 8 bytes from gen 8. docs/igd.md §2.3. */
 export function pteSize(gen: number): 4 | 8 {
   return gen < 8 ? 4 : 8;
 }
-/** Where BDSM lives: 32-bit 0x5C before gen 11, 64-bit 0xC0 from gen 11. igd.md §2.4. */
+/** Where BDSM lives: 32-bit 0x5C before gen 11, 64-bit 0xC0 from gen 11. docs/igd.md §2.4. */
 export function bdsmRegister(gen: number): { offset: number; width: 4 | 8 } {
   return gen >= 11 ? { offset: IGD_BDSM_GEN11, width: 8 } : { offset: IGD_BDSM, width: 4 };
 }
@@ -186,7 +186,7 @@ export function encodePte(gen: number, addr: number): number {
 }
 
 /**
- * QEMU's gtt_max for the BAR4 quirk: the index bound (GSM bytes / 4 KiB × PTE bytes). igd.md §3.6
+ * QEMU's gtt_max for the BAR4 quirk: the index bound (GSM bytes / 4 KiB × PTE bytes). docs/igd.md §4
  * item 3, §12.2 (gen 6 2 MiB → 0x800; gen 8 8 MiB → 0x4000).
  */
 export function gttMaxIndex(gen: number, gsmBytes: number): number {

@@ -1,11 +1,11 @@
 /**
- * QXL facts: identities, structure offsets, ports, bits. Sources: qxl-iommu-dirty.md §1 and §5 (spice-protocol
+ * QXL facts: identities, structure offsets, ports, bits. Sources: docs/qxl.md and §5 (spice-protocol
  * spice/qxl_dev.h, spice/ipc_ring.h, spice/enums.h; QEMU 7.2 hw/display/qxl.c). Offsets are of packed structs.
  */
 
 import { ROM_BAR_SIZES } from '../catalogue/facts.js';
 
-// ---- identity (qxl-iommu-dirty.md §1.1; QEMU qxl_pci_class_init, pci.c default subsystem) ----
+// ---- identity (docs/qxl.md §1; QEMU qxl_pci_class_init, pci.c default subsystem) ----
 export const REDHAT_PCI_VENDOR_ID = 0x1b36;
 export const QXL_DEVICE_ID_STABLE = 0x0100;
 export const PCI_CLASS_DISPLAY_VGA = 0x0300; // qxl-vga
@@ -13,7 +13,7 @@ export const PCI_CLASS_DISPLAY_OTHER = 0x0380; // qxl
 /** QEMU's default subsystem ids when a class sets none (PCI_SUBVENDOR_ID_REDHAT_QUMRANET / PCI_SUBDEVICE_ID_QEMU). */
 export const QEMU_SUBSYSTEM_VENDOR = 0x1af4;
 export const QEMU_SUBSYSTEM_ID = 0x1100;
-export const QXL_DEFAULT_REVISION = 5; // qxl-iommu-dirty.md §1.1 (default since QEMU 5.0)
+export const QXL_DEFAULT_REVISION = 5; // docs/qxl.md §1 (default since QEMU 5.0)
 export const QXL_MAX_REVISION = 5;
 /** IO BAR size by revision 1..5 (§1.1 table; QEMU qxl_realize_common). Index 0 unused. */
 export const QXL_IO_SIZE_BY_REVISION = [0, 8, 16, 32, 32, 32] as const;
@@ -30,9 +30,9 @@ export const MiB = 1024 * 1024;
 export const QXL_PAGE_SIZE = 4096;
 export const QXL_ROM_SIZE = 8192; // QEMU qxl_rom_size: required 5900 rounded to the 4 KiB host page, = 8192
 export const QXL_VGA_ROMFILE = 'vgabios-qxl.bin'; // qxl-vga's k->romfile (QEMU qxl_primary_class_init)
-/** vgabios-qxl.bin's ROM BAR: the catalogue's ROM-size table is the one place for it (seabios-pci.md §10). */
+/** vgabios-qxl.bin's ROM BAR: the catalogue's ROM-size table is the one place for it (docs/firmware-seabios.md §9). */
 export const QXL_VGA_ROM_SIZE = ROM_BAR_SIZES[QXL_VGA_ROMFILE]!;
-export const QXL_VGA_BIOS_BYTES = 39936; // vgabios-qxl.bin's size (seabios-pci.md §10)
+export const QXL_VGA_BIOS_BYTES = 39936; // vgabios-qxl.bin's size (docs/firmware-seabios.md §9)
 export const QXL_ROM_SIZEOF = 1160;
 export const QXL_RAM_SIZEOF = 5348;
 export const QXL_MODE_SIZEOF = 32;

@@ -57,7 +57,7 @@ export interface PendingRelease {
   readonly onRelease?: () => void;
 }
 
-/** Linux's int_mask: DISPLAY | CURSOR | IO_CMD | CLIENT_MONITORS_CONFIG (qxl-iommu-dirty.md §1.8). */
+/** Linux's int_mask: DISPLAY | CURSOR | IO_CMD | CLIENT_MONITORS_CONFIG (docs/qxl.md §7). */
 export const DRIVER_INT_MASK = 0x27;
 
 /**

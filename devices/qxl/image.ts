@@ -29,7 +29,7 @@ export type ImageRef =
 export const MAX_DECODE_PIXELS = 16 * 1024 * 1024;
 /** A chunk chain longer than this is treated as a loop (spice-server bounds its chunk walks too). */
 export const MAX_CHUNKS = 4096;
-/** Server-side image cache bound (our policy for background.md §2's "caches must be bounded"). */
+/** Server-side image cache bound (our policy for docs/qxl.md §13's "caches must be bounded"). */
 export const IMAGE_CACHE_MAX_ITEMS = 512;
 export const IMAGE_CACHE_MAX_BYTES = 32 * 1024 * 1024;
 /** Images larger than this are rendered but never cached. */

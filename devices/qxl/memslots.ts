@@ -32,7 +32,7 @@ export interface MemslotHost {
 
 const hex = (n: number): string => n.toString(16);
 
-/** QXLPHYSICAL halves: slot = bits 63..56, generation = 55..48, offset = 47..0 (qxl-iommu-dirty.md §1.11). */
+/** QXLPHYSICAL halves: slot = bits 63..56, generation = 55..48, offset = 47..0 (docs/qxl.md §9). */
 export function physSlot(hi: number): number {
   return hi >>> 24;
 }

@@ -1,6 +1,6 @@
 import type { MemTarget, Space } from './memory.js';
 
-/** Host-side records of guest-resident objects (background.md §4): keyed by where the object lives. */
+/** Host-side records of guest-resident objects (docs/qxl.md §12): keyed by where the object lives. */
 export type ObjectKind = 'drawable' | 'surface-cmd' | 'cursor' | 'other';
 
 export interface HostObject {

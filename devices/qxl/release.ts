@@ -10,7 +10,7 @@ export interface ReleaseHost {
 }
 
 /**
- * The device side of the release ring (QEMU interface_release_resource / qxl_push_free_res, qxl-iommu-dirty.md §1.7):
+ * The device side of the release ring (QEMU interface_release_resource / qxl_push_free_res, docs/qxl.md §6):
  * released resources are chained through their QXLReleaseInfo words into a list whose head sits in the ring slot
  * at prod; the list is published (prod++) in bunches of 32, or on a flush.
  */

@@ -19,7 +19,7 @@ export interface QxlModeEntry {
   readonly orientation: number;
 }
 
-/** The 37 resolutions of QEMU 7.2's qxl_modes[] (hw/display/qxl.c), in table order (qxl-iommu-dirty.md §1.4). */
+/** The 37 resolutions of QEMU 7.2's qxl_modes[] (hw/display/qxl.c), in table order (docs/qxl.md §3.2). */
 const RESOLUTIONS: readonly (readonly [number, number])[] = [
   [640, 480], [800, 480], [800, 600], [832, 624], [960, 640], [1024, 600], [1024, 768], [1152, 864], [1152, 870],
   [1280, 720], [1280, 760], [1280, 768], [1280, 800], [1280, 960], [1280, 1024], [1360, 768], [1366, 768],

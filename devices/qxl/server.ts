@@ -71,7 +71,7 @@ export class SpiceServer {
     return key;
   }
 
-  /** Records a guest-resident object the server holds (created on first use, background.md §4). */
+  /** Records a guest-resident object the server holds (created on first use, docs/qxl.md §12). */
   track(kind: ObjectKind, loc: MemLoc, size: number): HostObject {
     const obj: HostObject = { key: this.claim(kind, loc), kind, target: loc.target, offset: loc.offset, size, dead: false };
     this.objects.add(obj);

@@ -4,14 +4,14 @@ import {
 import type { FirmwareContext } from '../igd-hook.js';
 import { bdfText } from '../seabios/printf.js';
 
-/** fw_cfg names of QEMU's IGD contract (igd.md §3.4) and EVE's identity base (§6). */
+/** fw_cfg names of QEMU's IGD contract (docs/igd.md §3.4) and EVE's identity base (§6). */
 export const FW_OPREGION = 'etc/igd-opregion';
 export const FW_BDSM_SIZE = 'etc/igd-bdsm-size';
 export const FW_STOLEN_BASE = 'etc/igd-stolen-base';
 /** BDSM goes only to the Intel VGA at 00:02.0 (SeaBIOS pci_to_bdf(0, 2, 0); VfioIgdPkg bus 0 dev 2 fn 0). */
 export const IGD_BDF = 0x10;
 export const PAGE_SIZE = 0x1000;
-/** Stolen memory alignment every firmware uses (igd.md §3.4: "1 MiB alignment required"). */
+/** Stolen memory alignment every firmware uses (docs/igd.md §3.4: "1 MiB alignment required"). */
 export const BDSM_ALIGN = MiB;
 /** Source lines of SeaBIOS 1.16.2 src/fw/pciinit.c's two warn_noalloc() calls in intel_igd_setup. */
 export const SEABIOS_NOALLOC_OPREGION_LINE = 300;
@@ -37,7 +37,7 @@ export function writeBdsm(ctx: FirmwareContext, bdf: number, gen: number, addr: 
 }
 
 /**
- * SeaBIOS's OpRegion half of intel_igd_setup (igd.md §5): memalign_high(4 KiB) in ZoneHigh, copy the
+ * SeaBIOS's OpRegion half of intel_igd_setup (docs/igd.md §6.1): memalign_high(4 KiB) in ZoneHigh, copy the
  * file, write ASLS, log. Returns false when SeaBIOS returns early (no space, copy failed), which also
  * skips the BDSM half.
  */

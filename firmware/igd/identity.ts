@@ -5,7 +5,7 @@ import type { IgdStrategy } from './types.js';
 
 /**
  * Guest stolen memory at the host's own address (bhyve GVT-d, EVE's etc/igd-stolen-base, the SRD
- * "host-bdsm" patch; igd.md §7). The VMM has already reserved the host DSM range in the e820 it
+ * "host-bdsm" patch; docs/igd.md §7). The VMM has already reserved the host DSM range in the e820 it
  * hands the firmware and publishes its base, or refused (then the file is absent and BDSM stays 0).
  * The firmware places the OpRegion as SeaBIOS does and writes the host base into BDSM (0xC0 on gen 11+).
  */

@@ -6,7 +6,7 @@ import type { IgdStrategy } from './types.js';
 const pagesOf = (bytes: number): number => Math.ceil(bytes / PAGE_SIZE);
 
 /**
- * OVMF + VfioIgdPkg's IgdAssignmentDxe (igd.md §6; tomitamoeko/VfioIgdPkg IgdAssignment.c, its DEBUG lines): requires
+ * OVMF + VfioIgdPkg's IgdAssignmentDxe (docs/igd.md §6.2; tomitamoeko/VfioIgdPkg IgdAssignment.c, its DEBUG lines): requires
  * etc/igd-opregion; the OpRegion in ACPI NVS pages below 4 GiB (tail of the last page zeroed), ASLS
  * written; for 00:02.0 stolen memory sized from the device's GMCH (not etc/igd-bdsm-size), 1 MiB
  * aligned, EfiReservedMemoryType below 4 GiB, BDSM written 32-bit at 0x5C or 64-bit at 0xC0 on gen 11+.

@@ -106,7 +106,7 @@ function bridgeRegionIs64(s: PostState, r: Region, dev: FwPciDevice, type: Regio
 }
 
 /**
- * pci_bus_hotplug_support (seabios-pci.md §6.2): a root or downstream port with a slot → PCIe
+ * pci_bus_hotplug_support (docs/firmware-seabios.md §6.2): a root or downstream port with a slot → PCIe
  * hotplug; a PCIe-to-PCI bridge or a conventional bridge → SHPC when it has the SHPC capability.
  */
 function hotplugSupport(s: PostState, bdf: number, pcieCap: number): Hotplug {
@@ -122,7 +122,7 @@ function hotplugSupport(s: PostState, bdf: number, pcieCap: number): Hotplug {
 }
 
 /**
- * Pass #1, pci_bios_check_devices (seabios-pci.md §6): every device's BARs into its bus record
+ * Pass #1, pci_bios_check_devices (docs/firmware-seabios.md §6): every device's BARs into its bus record
  * (root buses share record 0), then bridge windows from the deepest bus up into their parents.
  */
 export function checkDevices(s: PostState): BusRecord[] {

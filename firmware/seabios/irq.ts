@@ -3,7 +3,7 @@ import type { IrqRouting } from './state.js';
 import type { FwPciDevice } from '../types.js';
 
 /**
- * pci_slot_get_irq (seabios-pci.md §5): sum the device numbers on the way up to the root bus;
+ * pci_slot_get_irq (docs/firmware-seabios.md §4): sum the device numbers on the way up to the root bus;
  * PIIX adds (root slot − 1), MCH adds the root slot only for slots 0..24. 0xff = unknown routing.
  */
 export function slotIrq(routing: IrqRouting, dev: FwPciDevice, pin: number): number {

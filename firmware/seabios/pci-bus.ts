@@ -11,7 +11,7 @@ const HEADER_BRIDGE = 1; // PCI_HEADER_TYPE_BRIDGE
 const HEADER_CARDBUS = 2; // PCI_HEADER_TYPE_CARDBUS
 
 /**
- * pci_bios_init_bus_rec (seabios-pci.md §3): depth-first bus numbering in slot/function order,
+ * pci_bios_init_bus_rec (docs/firmware-seabios.md §3): depth-first bus numbering in slot/function order,
  * including the QEMU bus-reserve capability and its 1.16.2 rewind bug (§3.1).
  */
 function initBusRec(s: PostState, bus: number, counter: { n: number }): void {
@@ -60,7 +60,7 @@ function initBusRec(s: PostState, bus: number, counter: { n: number }): void {
             res = 0;
           }
           // Only a reserve that reaches past what the recursion used is added; otherwise the raw
-          // value stays as the subordinate number (the 1.16.2 bug of seabios-pci.md §3.1).
+          // value stays as the subordinate number (the 1.16.2 bug of docs/firmware-seabios.md §3.1).
           if (secbus + res > counter.n) {
             debug.printf('PCI: QEMU resource reserve cap: bus = %u\n', res);
             res = secbus + res;
@@ -91,7 +91,7 @@ export function initBuses(s: PostState): void {
 }
 
 /**
- * pci_probe_devices (seabios-pci.md §4.1): buses 0..MaxPCIBus in order, each device's parent the
+ * pci_probe_devices (docs/firmware-seabios.md §4): buses 0..MaxPCIBus in order, each device's parent the
  * first bridge found with that secondary number; MaxPCIBus grows with every secondary number seen.
  */
 export function probeDevices(s: PostState): void {

@@ -27,7 +27,7 @@ function rootIo(s: PostState, busses: BusRecord[]): boolean {
 }
 
 /**
- * pci_bios_init_root_regions_mem (seabios-pci.md §7.2): the region with the larger alignment goes
+ * pci_bios_init_root_regions_mem (docs/firmware-seabios.md §7.2): the region with the larger alignment goes
  * on top (prefmem unless mem's alignment is strictly smaller), both packed down from pcimem_end.
  * A negative intermediate is SeaBIOS's unsigned wrap-around, which always fails the range check.
  */

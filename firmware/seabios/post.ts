@@ -1,5 +1,5 @@
 /**
- * The firmware: SeaBIOS 1.16.2's POST as it runs on QEMU 7.2 (seabios-pci.md), reduced to what
+ * The firmware: SeaBIOS 1.16.2's POST as it runs on QEMU 7.2 (docs/firmware-seabios.md), reduced to what
  * shapes the machine — fw_cfg, the e820 map, PCI bus numbering, BAR sizing and placement, device
  * init, VGA selection, the option-ROM scan — and printing SeaBIOS's level-1 debug log on port 0x402.
  * It reaches the machine only through `io`: ports, physical memory, config cycles, fw_cfg.
@@ -36,7 +36,7 @@ import type { SeabiosRelease } from './versions.js';
 const PHYS_BITS_CAP = 46;
 
 /**
- * pci_setup (seabios-pci.md §1): numbering, probing, platform, pass #1, pass #2, device init, VGA.
+ * pci_setup (docs/firmware-seabios.md §1): numbering, probing, platform, pass #1, pass #2, device init, VGA.
  * Returns SeaBIOS's panic message, or null.
  */
 function pciSetup(s: PostState, options: PostOptions, ctx: () => FirmwareContext): string | null {

@@ -22,7 +22,7 @@ export function newRegion(): Region {
 }
 
 /**
- * pci_region_create_entry's sorted insert (seabios-pci.md §6.3): descending alignment, then
+ * pci_region_create_entry's sorted insert (docs/firmware-seabios.md §6.3): descending alignment, then
  * descending size; a new entry goes after every entry with larger alignment or with equal
  * alignment and equal-or-larger size, so ties keep insertion order.
  */

@@ -11,7 +11,7 @@ import { REGION_IO, REGION_MEM, type RegionType } from '../types.js';
 const U32_UNSET = 0xffff_ffff;
 
 /**
- * pci_find_resource_reserve_capability (seabios-pci.md §6.4): only Red Hat pci-bridge and
+ * pci_find_resource_reserve_capability (docs/firmware-seabios.md §6.4): only Red Hat pci-bridge and
  * pcie-root-port are searched; the vendor-specific capability with type byte 1 and length ≥ 32.
  * Returns its offset or 0, logging what SeaBIOS logs at level 1.
  */

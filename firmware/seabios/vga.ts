@@ -15,7 +15,7 @@ export function isPciVga(cfg: PciConfig, dev: FwPciDevice): boolean {
 }
 
 /**
- * pci_enable_default_vga (seabios-pci.md §9): keep the first VGA that already decodes; else enable
+ * pci_enable_default_vga (docs/firmware-seabios.md §8.3): keep the first VGA that already decodes; else enable
  * the first VGA-class function and VGA forwarding on each bridge above it.
  */
 export function enableDefaultVga(s: PostState): void {

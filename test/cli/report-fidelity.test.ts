@@ -10,7 +10,7 @@ interface Expected {
   devices: { bdf: string; vendor: string; device: string; class: string; bridge?: unknown }[];
 }
 
-/** SeaBIOS rewrites q35's SMBus BAR4 to 0x700 after placing it (seabios-pci.md §8): the report shows the final value. */
+/** SeaBIOS rewrites q35's SMBus BAR4 to 0x700 after placing it (docs/firmware-seabios.md §8.1): the report shows the final value. */
 function finalAddress(b: Expected['bars'][number], q35: boolean): string {
   return q35 && b.bdf === '00:1f.3' && b.bar === 4 ? '0x700' : b.address;
 }

@@ -34,7 +34,7 @@ function load(name: string): { spec: MachineSpec; fx: Fixture } {
   return { spec: r.spec, fx: JSON.parse(fixtureText(`seabios/${name}.json`)) as Fixture };
 }
 
-/** SeaBIOS's depth-first bus numbering (seabios-pci.md §3), enough for these fixtures: bdf → function. */
+/** SeaBIOS's depth-first bus numbering (docs/firmware-seabios.md §3), enough for these fixtures: bdf → function. */
 function byBdf(root: PciBus): Map<string, PciFunction> {
   const out = new Map<string, PciFunction>();
   let counter = 0;
@@ -65,7 +65,7 @@ function readBusReserve(fn: PciFunction): number {
   return 0;
 }
 
-/** A BAR as SeaBIOS logs it: memory BARs below 4 KiB are raised to 4 KiB (seabios-pci.md §6.1). */
+/** A BAR as SeaBIOS logs it: memory BARs below 4 KiB are raised to 4 KiB (docs/firmware-seabios.md §5). */
 function seabiosView(fn: PciFunction): { bar: number; size: string; kind: string }[] {
   const out: { bar: number; size: string; kind: string }[] = [];
   fn.bars.forEach((b, i) => {

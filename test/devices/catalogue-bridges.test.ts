@@ -7,7 +7,7 @@ const CAP_SHPC = 0x0c;
 const CAP_VNDR = 0x09;
 const ALL_ONES = 0xffffffff;
 
-/** The reserve capability's fields (seabios-pci.md §2): bus_res u32 @+4, io u64 @+8, mem @+16, pref32 @+20, pref64 u64 @+24. */
+/** The reserve capability's fields (docs/firmware-seabios.md §2): bus_res u32 @+4, io u64 @+8, mem @+16, pref32 @+20, pref64 u64 @+24. */
 function reserveCap(fn: PciBridge): number[] | undefined {
   const off = capOffset(fn, CAP_VNDR);
   if (off < 0) return undefined;
@@ -71,7 +71,7 @@ describe('catalogue bridges: what SeaBIOS reads from them', () => {
     expect([open.configRead(0x1c, 1), open.configRead(0x1d, 1)]).toEqual([0x10, 0x20]);
   });
 
-  it('resets root port windows closed and pci-bridge windows to zero (seabios-pci.md §12.4)', () => {
+  it('resets root port windows closed and pci-bridge windows to zero (docs/firmware-seabios.md §13.4)', () => {
     const rp = build('pcie-root-port') as PciBridge;
     expect(rp.resetClosed).toBe(true);
     expect(rp.memWindow()).toEqual({ base: 0xfff00000, limit: 0xfffff });

@@ -13,7 +13,7 @@ function firstSessionLeavesObjects(q: ReturnType<typeof setup>): void {
   a.disable();
 }
 
-describe('QXL scenarios from the seeds (background.md §2)', () => {
+describe('QXL scenarios from the seeds (docs/qxl.md §13)', () => {
   it('a second driver session meets release-ring objects of the first session: caught as foreign releases', () => {
     const q = setup();
     firstSessionLeavesObjects(q);

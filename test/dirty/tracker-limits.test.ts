@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DirtyTracker, XEN_MAX_TRACKED_FRAMES } from '../../vmm/passthrough/dirty/index.js';
 
 describe('DirtyTracker limits', () => {
-  it("uses Xen's per-range limit of 262144 frames (1 GiB), qxl-iommu-dirty.md §3.1 and §5", () => {
+  it("uses Xen's per-range limit of 262144 frames (1 GiB), docs/qxl.md §14.1 and §5", () => {
     expect(XEN_MAX_TRACKED_FRAMES).toBe(262144);
   });
 

@@ -7,7 +7,7 @@ function bits(words: Uint32Array, pages: number): number[] {
   return out;
 }
 
-describe('DirtyTracker query semantics (qxl-iommu-dirty.md §3.1 HAP, §3.2)', () => {
+describe('DirtyTracker query semantics (docs/qxl.md §14.1 HAP, §3.2)', () => {
   it('answers all pages dirty on the first query of a newly tracked range', () => {
     const t = new DirtyTracker();
     expect(t.track(0x100, 40)).toEqual({ ok: true, created: true, evicted: [] });
@@ -199,7 +199,7 @@ describe('DirtyTracker query semantics (qxl-iommu-dirty.md §3.1 HAP, §3.2)', (
   });
 });
 
-describe("DirtyTracker in 'enodata' mode (Xen shadow paging, qxl-iommu-dirty.md §3.1)", () => {
+describe("DirtyTracker in 'enodata' mode (Xen shadow paging, docs/qxl.md §14.1)", () => {
   it('answers ENODATA on the first query, then the pages written after it', () => {
     const t = new DirtyTracker({ firstQuery: 'enodata' });
     t.track(0x100, 16);

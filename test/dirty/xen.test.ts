@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DirtyTracker, trackDirtyVram } from '../../vmm/passthrough/dirty/index.js';
 
-describe('trackDirtyVram: the Xen hypercall contract (qxl-iommu-dirty.md §3.1 HAP table)', () => {
+describe('trackDirtyVram: the Xen hypercall contract (docs/qxl.md §14.1 HAP table)', () => {
   it('answers all 0xff for a range not tracked yet, then the pages written since, then stops on nr = 0', () => {
     const t = new DirtyTracker();
     const bm = new Uint32Array(2);

@@ -84,7 +84,7 @@ describe('vfio-igd config space as QEMU virtualizes it', () => {
   });
 });
 
-describe('BAR0 mirrors (igd.md §1.3)', () => {
+describe('BAR0 mirrors (docs/igd.md §1.3)', () => {
   it('QEMU 10.1 mirrors BDSM at 0x1080C0 (4 bytes before gen 11) in both directions', () => {
     const f = skl();
     f.configWrite(0x5c, 4, 0x7af0_0000);
@@ -120,7 +120,7 @@ describe('BAR0 mirrors (igd.md §1.3)', () => {
   });
 });
 
-describe('GTT and the BAR4 index/data window (igd.md §3.6)', () => {
+describe('GTT and the BAR4 index/data window (docs/igd.md §4)', () => {
   it('writes gen 9 PTEs through BAR4: index 1 + 8k selects entry k low dword, +4 its high dword', () => {
     const f = skl();
     f.barWrite(4, 0, 4, 1);

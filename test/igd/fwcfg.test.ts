@@ -11,7 +11,7 @@ const PC = pc('10.1');
 const bytes = (f: Map<string, Uint8Array>): number[] => [...f.get(FWCFG_BDSM_SIZE)!];
 const u64 = (f: Map<string, Uint8Array>): number => Number(new DataView(f.get(FWCFG_BDSM_SIZE)!.buffer).getBigUint64(0, true));
 
-describe('etc/igd-bdsm-size (igd.md §12.5)', () => {
+describe('etc/igd-bdsm-size (docs/igd.md §11.5)', () => {
   it('QEMU 9.2: SNB with GGMS 2 and GMS 0 publishes the GTT only, 00 00 20 00 00 00 00 00', () => {
     const f = igdFwCfgFiles({ generation: 6, gms: 0, ggms: 2 }, {}, pc('9.2'));
     expect(bytes(f)).toEqual([0x00, 0x00, 0x20, 0x00, 0x00, 0x00, 0x00, 0x00]);

@@ -5,7 +5,7 @@ const igdEvents = (b: ReturnType<typeof bootYaml>): string[] =>
   b.report.events.filter((e) => e.source === 'vfio-igd 00:02.0').map((e) => `${e.kind}: ${e.message}`);
 const dev = (b: ReturnType<typeof bootYaml>, bdf: string) => b.report.pci.devices.find((d) => d.bdf === bdf);
 
-describe("QEMU's LPC and host-bridge ID copy (igd.md §1.4)", () => {
+describe("QEMU's LPC and host-bridge ID copy (docs/igd.md §1.4)", () => {
   it('pc: creates vfio-pci-igd-lpc-bridge at 00:1f.0 with the host PCH IDs, and copies revision/prog-if and subsystem into the i440FX', () => {
     const b = bootYaml(igdYaml('pc', '4G', '{ generation: skl }'));
     const lpc = b.machine.pci.root.slots[0xf8]!;
@@ -56,7 +56,7 @@ describe("QEMU's LPC and host-bridge ID copy (igd.md §1.4)", () => {
   });
 });
 
-describe("QEMU's legacy-mode requirements and messages (igd.md §3.2, §3.7)", () => {
+describe("QEMU's legacy-mode requirements and messages (docs/igd.md §3.2, §3.7)", () => {
   it('no ROM: QEMU 9.2 "has no ROM, legacy mode disabled"; QEMU 10.1 "Device has no ROM", disables it and skips all IGD setup (the VM boots)', () => {
     const old = bootYaml(igdYaml('pc', '2G', '{ generation: bdw }', '{ rombar: 0 }', '', '9.2'));
     expect(igdEvents(old)).toEqual(['qemu-error: IGD device 0000:00:02.0 has no ROM, legacy mode disabled']);

@@ -10,7 +10,7 @@ import { resolveHostIgd } from '../../devices/igd/host.js';
 const MiB = 0x10_0000;
 const GEN_OF = IGD_GENERATIONS;
 
-describe('GMS → stolen size (igd.md §12.1)', () => {
+describe('GMS → stolen size (docs/igd.md §11.1)', () => {
   it('multiplies by 32 MiB on gen 6, 7 and 8', () => {
     for (const gen of [6, 7, 8]) {
       expect([0x00, 0x01, 0x02, 0x10].map((g) => gmsSize(gen, g))).toEqual([0, 32 * MiB, 64 * MiB, 512 * MiB]);
@@ -43,7 +43,7 @@ describe('GMS → stolen size (igd.md §12.1)', () => {
   });
 });
 
-describe('GGMS → GTT size and QEMU gtt_max (igd.md §12.2)', () => {
+describe('GGMS → GTT size and QEMU gtt_max (docs/igd.md §11.2)', () => {
   it('is linear on gen 6/7 and a power of two from gen 8, 0 meaning none', () => {
     for (const name of ['snb', 'ivb', 'hsw']) expect([1, 2].map((g) => ggmsSize(GEN_OF[name]!, g))).toEqual([MiB, 2 * MiB]);
     for (const name of ['bdw', 'skl', 'kbl', 'cfl', 'icl', 'tgl', 'adl']) {
@@ -59,7 +59,7 @@ describe('GGMS → GTT size and QEMU gtt_max (igd.md §12.2)', () => {
   });
 });
 
-describe('GMCH fields (igd.md §2.1)', () => {
+describe('GMCH fields (docs/igd.md §2.1)', () => {
   it('reads GMS at bits 7:3 and GGMS at 9:8 on gen 6/7, GMS 15:8 and GGMS 7:6 from gen 8', () => {
     expect(gmchFields(6, 0x0210)).toEqual({ gms: 0x02, ggms: 2 });
     expect(gmchFields(9, 0x0240)).toEqual({ gms: 0x02, ggms: 1 });
@@ -73,7 +73,7 @@ describe('GMCH fields (igd.md §2.1)', () => {
   });
 });
 
-describe('BAR0, GTT and BDSM geometry (igd.md §1.2, §12.7)', () => {
+describe('BAR0, GTT and BDSM geometry (docs/igd.md §1.2, §12.7)', () => {
   it('has a 4 MiB BAR0 with the GTT at 2 MiB on gen 6/7, 16 MiB with the GTT at 8 MiB later', () => {
     for (const [name, gen] of Object.entries(GEN_OF)) {
       const [size, gtt, pte] = gen <= 7 ? [4 * MiB, 2 * MiB, 4] : [16 * MiB, 8 * MiB, 8];
@@ -97,7 +97,7 @@ describe('BAR0, GTT and BDSM geometry (igd.md §1.2, §12.7)', () => {
   });
 });
 
-describe("QEMU's device-ID → generation (igd.md §2.4)", () => {
+describe("QEMU's device-ID → generation (docs/igd.md §2.4)", () => {
   it('QEMU 10.0: HSW/VLV gen 7, SKL family 9, ICL/EHL/JSL 11, TGL/RKL/ADL/RPL 12, Broxton first, unknown -1', () => {
     const ids: [number, number][] = [
       [0x0112, 6], [0x0162, 6], [0x0412, 7], [0x0a16, 7], [0x0f31, 7], [0x1616, 8], [0x22b0, 8], [0x1912, 9], [0x5912, 9],
@@ -140,7 +140,7 @@ describe('host defaults', () => {
     expect([h.deviceId, h.gms, h.ggms, h.dsmSize, h.gsmSize, h.bdsm]).toEqual([0x1912, 0x02, 3, 64 * MiB, 8 * MiB, 0x8b80_0000]);
   });
 
-  it('defaults gen 12 to the igd.md §12.9 layout: 60 MiB at 0x4c800000, STOLEN_RESERVED 0x50200087', () => {
+  it('defaults gen 12 to the docs/igd.md §11.6 layout: 60 MiB at 0x4c800000, STOLEN_RESERVED 0x50200087', () => {
     const h = resolveHostIgd({ generation: 12, generationName: 'tgl' });
     expect([h.gms, h.dsmSize, h.bdsm, h.bgsm]).toEqual([0xfe, 60 * MiB, 0x4c80_0000, 0x4c00_0000]);
     expect(h.stolenReserved).toEqual({ base: 0x5020_0000, size: 2 * MiB });

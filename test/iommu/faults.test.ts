@@ -38,7 +38,7 @@ function poke(iommu: Iommu, addr: number, value: number): void {
   iommu.invalidateIotlbGlobal();
 }
 
-describe('fault reasons (doc §2.6), in QEMU check order', () => {
+describe('fault reasons (docs/iommu.md §6), in QEMU check order', () => {
   it('0x1: a bus with no context table', () => {
     const { iommu } = setup();
     expect(reasonOf(iommu, 0x0500)).toBe(FR_ROOT_ENTRY_P);
@@ -135,7 +135,7 @@ describe('fault reasons (doc §2.6), in QEMU check order', () => {
   });
 });
 
-describe('fault processing disable (doc §2.5 step 4)', () => {
+describe('fault processing disable (docs/iommu.md §5 step 4)', () => {
   it('suppresses qualified reasons but still reports unqualified ones', () => {
     const { iommu } = setup(true);
     expect(reasonOf(iommu, IGD, 8 * MiB)).toBe(FR_READ);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { faultReasonString, formatBdf, formatDmar, Iommu, sourceIdOf } from '../../vmm/passthrough/iommu/index.js';
 
-describe('DMAR log line (doc §2.7, current Linux format)', () => {
+describe('DMAR log line (docs/iommu.md §7, current Linux format)', () => {
   it("prints the doc's IGD example exactly", () => {
     expect(formatDmar({ sourceId: 0x0010, address: 0x7f000000, reason: 6, access: 'read' })).toBe(
       'DMAR: [DMA Read NO_PASID] Request device [00:02.0] fault addr 0x7f000000 [fault reason 0x06] PTE Read access is not set',
@@ -32,13 +32,13 @@ describe('DMAR log line (doc §2.7, current Linux format)', () => {
   });
 });
 
-describe('identification registers (doc §2.1, §2.2)', () => {
+describe('identification registers (docs/iommu.md §2.1, §2.2)', () => {
   it('reports VER 1.0 and CAP/ECAP composed like QEMU (aw-bits 48, one fault record)', () => {
     const iommu = new Iommu();
     expect(iommu.readReg32(0x00)).toBe(0x10);
     expect([iommu.readReg32(0x08), iommu.readReg32(0x0c)]).toEqual([0x222f0606, 0x0012008c]);
     expect([iommu.readReg32(0x10), iommu.readReg32(0x14)]).toEqual([0xf02, 0]);
-    // Linux/QEMU-doc width formula: ((cap & 0x3F0000) >> 16) + 1 (igd.md troubleshooting table)
+    // Linux/QEMU-doc width formula: ((cap & 0x3F0000) >> 16) + 1 (docs/igd.md troubleshooting table)
     expect(((iommu.readReg32(0x08) & 0x3f0000) >> 16) + 1).toBe(48);
   });
 

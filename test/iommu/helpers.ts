@@ -2,7 +2,7 @@ import { GuestMemory } from '../../vmm/core/memory/guest-memory.js';
 import { Iommu, VFIO_DMA_MAP_FLAG_READ, VFIO_DMA_MAP_FLAG_WRITE, type VfioType1Container } from '../../vmm/passthrough/iommu/index.js';
 import type { IommuOptions } from '../../vmm/passthrough/iommu/types.js';
 
-export const IGD = 0x0010; // 00:02.0 (doc §2.3)
+export const IGD = 0x0010; // 00:02.0 (docs/iommu.md §3)
 export const NIC = 0x0318; // 03:03.0
 export const R = VFIO_DMA_MAP_FLAG_READ;
 export const W = VFIO_DMA_MAP_FLAG_WRITE;

@@ -3,7 +3,7 @@ import { GuestMemory } from '../../vmm/core/memory/guest-memory.js';
 import { FR_CONTEXT_ENTRY_P, FR_READ } from '../../vmm/passthrough/iommu/index.js';
 import { GiB, IGD, MiB, NIC, RW, contextEntryAddress, mustMap, pteAddress, rig } from './helpers.js';
 
-describe('IOTLB (doc §2.5)', () => {
+describe('IOTLB (docs/iommu.md §5)', () => {
   it('hits after a miss, one entry per 4 KiB page', () => {
     const { iommu, ram, c } = rig();
     mustMap(c, 0x10000, 0x2000, ram, 0x10000, RW);

@@ -14,7 +14,7 @@ function setup(opts: Parameters<typeof rig>[0] = {}) {
   return r;
 }
 
-describe('fault recording registers (doc §2.7)', () => {
+describe('fault recording registers (docs/iommu.md §7)', () => {
   it('records FI, SID, FR and T = 1 for a read, sets PPF and FRI, and leaves IP pending under IM', () => {
     const { iommu } = setup();
     expect(iommu.translate(IGD, 0x7f000123, 'read')).toBe(-1);

@@ -3,7 +3,7 @@ import { GuestMemory } from '../../vmm/core/memory/guest-memory.js';
 import { buildDomain, Iommu } from '../../vmm/passthrough/iommu/index.js';
 import { GiB, IGD, MiB, NIC, R, RW, mustMap, rig } from './helpers.js';
 
-describe('vfio type1 MAP_DMA (doc §2.8)', () => {
+describe('vfio type1 MAP_DMA (docs/iommu.md §10)', () => {
   it('refuses zero size, misalignment and missing READ/WRITE with EINVAL', () => {
     const { ram, c } = rig();
     expect(c.map(0, 0, ram, 0, RW)).toMatchObject({ ok: false, errno: 'EINVAL', errnoValue: -22 });
@@ -60,7 +60,7 @@ describe('vfio type1 MAP_DMA (doc §2.8)', () => {
   });
 });
 
-describe('vfio type1 UNMAP_DMA, v2 semantics (doc §2.8)', () => {
+describe('vfio type1 UNMAP_DMA, v2 semantics (docs/iommu.md §10)', () => {
   it('refuses to bisect a mapping at either end with EINVAL and changes nothing', () => {
     const { iommu, ram, c } = rig();
     mustMap(c, 0x100000, 0x200000, ram, 0x100000, RW);

@@ -3,7 +3,7 @@ import { GuestMemory } from '../../vmm/core/memory/guest-memory.js';
 import { FR_ADDR_BEYOND_MGAW, FR_READ, FR_WRITE, Iommu } from '../../vmm/passthrough/iommu/index.js';
 import { GiB, IGD, MiB, R, RW, W, leafLevel, mustMap, pteAddress, rig } from './helpers.js';
 
-describe('second-level tables (doc §2.4)', () => {
+describe('second-level tables (docs/iommu.md §4)', () => {
   it('uses 4 KiB leaves for a small range and translates each page', () => {
     const { iommu, ram, c } = rig();
     mustMap(c, 0x1000, 0x3000, ram, 0x7000, RW);
@@ -91,7 +91,7 @@ describe('second-level tables (doc §2.4)', () => {
   });
 });
 
-describe('permissions (doc §2.4)', () => {
+describe('permissions (docs/iommu.md §4)', () => {
   it('faults writes to a read-only mapping with reason 0x5 and reads of a write-only one with 0x6', () => {
     const { iommu, ram, c } = rig();
     mustMap(c, 0x10000, 0x1000, ram, 0x10000, R);

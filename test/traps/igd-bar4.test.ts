@@ -3,7 +3,7 @@ import { IGD_FATAL_MESSAGE, quirkGttMax } from '../../vmm/passthrough/traps/inde
 import { bootStandIn, type StandInIgd } from './igd-standin.js';
 import type { Machine } from '../../vmm/core/machine/machine.js';
 
-const HOST = 0xcf800000; // igd.md §12.4
+const HOST = 0xcf800000; // docs/igd.md §11.4
 const GUEST = 0x7e000000;
 const GEN8_GMCH_8M = 3 << 6; // GGMS 3 → 8 MiB GSM
 const GEN6_GMCH_2M = 2 << 8; // GGMS 2 → 2 MiB GSM
@@ -22,7 +22,7 @@ function gttWrite(m: Machine, igd: StandInIgd, index: number, data: number): num
 }
 
 describe('QEMU <= 9.x IGD BAR4 quirk', () => {
-  it('computes gtt_max per generation from the guest-visible GGMS (igd.md §12.2)', () => {
+  it('computes gtt_max per generation from the guest-visible GGMS (docs/igd.md §11.2)', () => {
     expect(quirkGttMax(6, 2 << 8)).toBe(0x800);
     expect(quirkGttMax(6, 1 << 8)).toBe(0x400);
     expect(quirkGttMax(8, 3 << 6)).toBe(0x4000);
@@ -31,7 +31,7 @@ describe('QEMU <= 9.x IGD BAR4 quirk', () => {
     expect(quirkGttMax(9, 0)).toBe(0x800); // 9.x gave GGMS 0 one MiB (fixed in 10.0)
   });
 
-  it('relocates host stolen addresses to the guest BDSM (igd.md §12.4)', () => {
+  it('relocates host stolen addresses to the guest BDSM (docs/igd.md §11.4)', () => {
     const { m, igd, t } = bootStandIn(8, HOST, GEN8_GMCH_8M, { trace: true });
     setBdsm(m, GUEST);
     expect(gttWrite(m, igd, 1, 0xcf800001)).toBe(0x7e000001);
@@ -40,7 +40,7 @@ describe('QEMU <= 9.x IGD BAR4 quirk', () => {
     expect(t.engine.trace!.record(0, t.engine.ruleNames)).toMatchObject({ bdf: '00:02.0', region: 'BAR4', offset: '0x4', access: 'write', before: '0xcf800001', after: '0x7e000001', rule: 'igd-bar4-quirk' });
   });
 
-  it('classifies gen 8 indices: low dwords relocated, high dwords forced to 0, others and >= gtt_max passed through (igd.md §12.3)', () => {
+  it('classifies gen 8 indices: low dwords relocated, high dwords forced to 0, others and >= gtt_max passed through (docs/igd.md §11.3)', () => {
     const { m, igd } = bootStandIn(8, HOST, GEN8_GMCH_8M);
     setBdsm(m, GUEST);
     for (const i of [1, 9, 0x11]) expect(gttWrite(m, igd, i, HOST + 0x1001), `index ${i}`).toBe(GUEST + 0x1001);

@@ -4,14 +4,14 @@ import { compareVersions } from '../profile/qemu.js';
 
 export const GiB = 0x4000_0000;
 export const FOUR_GIB = 0x1_0000_0000;
-/** q35 keeps all RAM below 4G only under 0xb0000000 (the MMCONFIG base), else 2 GiB (QEMU pc_q35.c; seabios-pci.md §12.1). */
+/** q35 keeps all RAM below 4G only under 0xb0000000 (the MMCONFIG base), else 2 GiB (QEMU pc_q35.c; docs/firmware-seabios.md §13.1). */
 export const Q35_LOWMEM_LIMIT = 0xb000_0000;
-/** pc keeps all RAM below 4G under 0xe0000000, else 3 GiB (QEMU pc_piix.c gigabyte_align; seabios-pci.md §12.1). */
+/** pc keeps all RAM below 4G under 0xe0000000, else 3 GiB (QEMU pc_piix.c gigabyte_align; docs/firmware-seabios.md §13.1). */
 export const PC_LOWMEM_LIMIT = 0xe000_0000;
 /** AMD's HyperTransport range below 1 TiB (QEMU hw/i386/pc.c AMD_HT_START, AMD_HT_END + 1). */
 export const HT_HOLE_START = 0xfd_0000_0000;
 export const HT_HOLE_END = 0x100_0000_0000;
-/** q35 MMCONFIG window SeaBIOS programs (seabios-pci.md §2). */
+/** q35 MMCONFIG window SeaBIOS programs (docs/firmware-seabios.md §2). */
 export const Q35_MMCONFIG_BASE = 0xb000_0000;
 export const Q35_MMCONFIG_SIZE = 0x1000_0000;
 

@@ -63,7 +63,7 @@ export function checkHostIgd(raw: unknown): { spec?: HostIgdSpec; problems: Prob
   let gms = num('gms', 0xff);
   const gmch = num('gmch', 0xffff);
   let ggms = typeof r['ggms'] === 'number' ? r['ggms'] : undefined;
-  // gen 11+ has a 64-bit BDSM (0xC0); earlier generations a 32-bit one at 0x5C (igd.md §2.4).
+  // gen 11+ has a 64-bit BDSM (0xC0); earlier generations a 32-bit one at 0x5C (docs/igd.md §2.4).
   const bdsm = num('bdsm', generation >= 11 ? Number.MAX_SAFE_INTEGER : FOUR_GIB - 1);
   if (gmch !== undefined) {
     const f = gmchFields(generation, gmch);

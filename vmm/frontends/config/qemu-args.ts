@@ -11,7 +11,7 @@ import { formatSize } from './size.js';
 import type { DeviceSpec, MachineSpec, PropValue } from './spec.js';
 import { devfnText } from '../../core/format.js';
 
-/** The binary and fixed options the SeaBIOS fixtures were recorded with (seabios-pci.md §0 RUN; fixtures' qemu_args). */
+/** The binary and fixed options the SeaBIOS fixtures were recorded with (docs/firmware-seabios.md §11 RUN; fixtures' qemu_args). */
 export const QEMU_BINARY = 'qemu-system-x86_64';
 const FIXED_OPTIONS = ['-display', 'none', '-nodefaults', '-no-user-config'] as const;
 

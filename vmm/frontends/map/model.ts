@@ -33,7 +33,7 @@ export interface MapModel {
   notes: string[];
 }
 
-/** OpRegion size when the report does not say (igd.md §4: 8 KiB, OPREGION_SIZE 0x2000). */
+/** OpRegion size when the report does not say (docs/igd.md §5.1: 8 KiB, OPREGION_SIZE 0x2000). */
 export const DEFAULT_OPREGION_SIZE = 0x2000;
 const PAGE = 0x1000;
 

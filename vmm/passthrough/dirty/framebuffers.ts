@@ -1,7 +1,7 @@
 /**
  * Framebuffers of display front ends (one per monitor) over a DirtyTracker. Monitors come and go at run time:
  * plugging one tracks its pages, unplugging drains its log and stops tracking it (the 2013 patch left
- * unplugged ranges tracked until overlapped, qxl-iommu-dirty.md §3.2; freeing them keeps the caps usable).
+ * unplugged ranges tracked until overlapped, docs/qxl.md §14.2; freeing them keeps the caps usable).
  */
 import { PAGE_SHIFT } from '../../core/memory/guest-memory.js';
 import type { DirtyTracker } from './tracker.js';

@@ -3,13 +3,13 @@
  * pages), as in Xen's track_dirty_vram(first_pfn, nr); a pfn is a guest-physical address >> 12.
  */
 
-// qxl-iommu-dirty.md §3.1 and §5; Xen xen/arch/x86/hvm/dm.c: nr > 1 GiB / 4 KiB is refused (-EINVAL).
+// docs/qxl.md §14.1 and §5; Xen xen/arch/x86/hvm/dm.c: nr > 1 GiB / 4 KiB is refused (-EINVAL).
 export const XEN_MAX_TRACKED_FRAMES = 262144;
 
 // Guest-physical addresses are at most 52 bits on x86, so no pfn reaches 2^40 (and all fit a double exactly).
 export const MAX_PFN_EXCLUSIVE = 2 ** 40;
 
-/** Defaults for the VMM's own caps (not Xen's: upstream tracks one range, qxl-iommu-dirty.md §3.1, §4.16). */
+/** Defaults for the VMM's own caps (not Xen's: upstream tracks one range, docs/qxl.md §14.1, §4.16). */
 export const DEFAULT_MAX_RANGES = 64;
 // 4 GiB of framebuffers; bookkeeping is 2 bits a page (two bitmaps), so 256 KiB of host memory at the cap.
 export const DEFAULT_MAX_TOTAL_PAGES = 4 * XEN_MAX_TRACKED_FRAMES;
@@ -19,7 +19,7 @@ export const DEFAULT_MAX_TOTAL_PAGES = 4 * XEN_MAX_TRACKED_FRAMES;
  *   output buffer shorter than the bitmap, a query of length 0).
  * - ENOSPC: the cap on the number of tracked ranges would be exceeded.
  * - E2BIG: the cap on the total number of tracked pages would be exceeded.
- * - ENODATA: first query of a range in 'enodata' mode (Xen shadow paging, qxl-iommu-dirty.md §3.1):
+ * - ENODATA: first query of a range in 'enodata' mode (Xen shadow paging, docs/qxl.md §14.1):
  *   "could not track this time"; the caller must treat the whole range as dirty.
  * - ENOENT: the named range or framebuffer is not tracked (untrack/unregister only).
  * - EEXIST: a framebuffer overlaps one already registered, or its id is taken.
@@ -49,7 +49,7 @@ export interface TrackOk {
 /**
  * Where an answer came from:
  * - 'log': the range is tracked exactly; set bits are the pages written since the previous query.
- * - 'initial': first query since the range was tracked; every page reads dirty (Xen HAP, qxl-iommu-dirty.md §3.1).
+ * - 'initial': first query since the range was tracked; every page reads dirty (Xen HAP, docs/qxl.md §14.1).
  * - 'untracked': the query does not name exactly one tracked range (not tracked at all, a part of one,
  *   or straddling several); every page reads dirty and no log is consumed (Xen's exact-match lookup, §3.2).
  */
@@ -86,7 +86,7 @@ export interface DirtyTrackerOptions {
   readonly maxTotalPages?: number;
   /**
    * What the first query of a new range answers: 'all-dirty' (Xen HAP, default) or 'enodata' (Xen shadow:
-   * an ENODATA error, the log restarting empty). qxl-iommu-dirty.md §4.15.
+   * an ENODATA error, the log restarting empty). docs/qxl.md §14.3.
    */
   readonly firstQuery?: 'all-dirty' | 'enodata';
 }

@@ -7,7 +7,7 @@ import { hex } from '../../core/format.js';
 const MiB = 0x10_0000;
 
 /**
- * identity (bhyve GVT-d, EVE; igd.md §7): the guest's stolen memory is the host's range itself.
+ * identity (bhyve GVT-d, EVE; docs/igd.md §7): the guest's stolen memory is the host's range itself.
  * The VMM reserves [host BDSM, + DSM) in the e820 it hands the firmware (QEMU's etc/e820) and
  * publishes the base as etc/igd-stolen-base; refused, with the reason, when that range is not guest
  * RAM below 4 GiB.

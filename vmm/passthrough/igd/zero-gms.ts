@@ -5,7 +5,7 @@ import type { IgdMachineState } from './state.js';
 /** Name of the VMM's OpRegion MMIO range in the memory address space. */
 export const OPREGION_MMIO_NAME = 'igd-opregion-mmio';
 const PAGE = 0x1000;
-const PCIMEM_END = 0xfec0_0000; // the 32-bit window ends at the IOAPIC (SeaBIOS, seabios-pci.md)
+const PCIMEM_END = 0xfec0_0000; // the 32-bit window ends at the IOAPIC (SeaBIOS, docs/firmware-seabios.md)
 
 /** crosvm's GMCH quirk is on from the start; ASLS becomes a VMM register (0 until the range is placed). */
 export function setupZeroGms(st: IgdMachineState): void {

@@ -1,10 +1,10 @@
 /**
- * CAP and ECAP as QEMU's vtd_init composes them (doc §2.2), as 32-bit halves because CAP has bits
+ * CAP and ECAP as QEMU's vtd_init composes them (docs/iommu.md §2.2), as 32-bit halves because CAP has bits
  * above 2^53. No caching mode, DT, PT, IR or scalable mode: this is the host-side unit vfio programs.
  */
 import { CAP_FRO, CAP_MAMV, CAP_ND, CAP_SAGAW_39, CAP_SAGAW_48, ECAP_IRO, ECAP_QI } from './constants.js';
 
-/** SAGAW field value: 39-bit always, 48-bit when aw-bits = 48 (doc §2.2). */
+/** SAGAW field value: 39-bit always, 48-bit when aw-bits = 48 (docs/iommu.md §2.2). */
 export function sagawFor(awBits: number): number {
   return CAP_SAGAW_39 | (awBits === 48 ? CAP_SAGAW_48 : 0);
 }

@@ -1,6 +1,6 @@
 /**
  * Primary fault recording: FSTS, FECTL, the fault-event MSI registers and the FRCD array, with the
- * semantics of QEMU's vtd_report_dmar_fault and friends (doc §2.7). The number of records comes from
+ * semantics of QEMU's vtd_report_dmar_fault and friends (docs/iommu.md §7). The number of records comes from
  * the configuration (CAP.NFR = records - 1); QEMU has one.
  */
 import {
@@ -67,7 +67,7 @@ export class FaultUnit {
     this.fsts = any ? this.fsts | FSTS_PPF : this.fsts & ~FSTS_PPF;
   }
 
-  /** Records a fault (doc §2.7 steps 2-5); `pageAddr` has bits 11:0 clear. */
+  /** Records a fault (docs/iommu.md §7 steps 2-5); `pageAddr` has bits 11:0 clear. */
   report(sourceId: number, pageAddr: number, reason: number, write: boolean): number {
     const pre = this.fsts;
     if ((pre & FSTS_PFO) !== 0) return D_DROPPED_PFO;

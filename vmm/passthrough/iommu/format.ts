@@ -2,7 +2,7 @@ import { DMA_FAULT_REASONS } from './constants.js';
 import type { DmaAccess, DmarFault } from './types.js';
 import { bdfOfSourceId, hex2 } from '../../core/format.js';
 
-/** Source id = bus << 8 | devfn (doc §2.3). */
+/** Source id = bus << 8 | devfn (docs/iommu.md §3). */
 export function sourceIdOf(bus: number, device: number, fn: number): number {
   return ((bus & 0xff) << 8) | ((device & 0x1f) << 3) | (fn & 7);
 }
@@ -25,7 +25,7 @@ export interface DmarLineFields {
 }
 
 /**
- * The current kernel's DMAR fault line (doc §2.7, LD after 719a19335692 and the BDF "0x" fix):
+ * The current kernel's DMAR fault line (docs/iommu.md §7, LD after 719a19335692 and the BDF "0x" fix):
  * `DMAR: [DMA Read NO_PASID] Request device [00:02.0] fault addr 0x7f000000 [fault reason 0x06] PTE Read access is not set`.
  */
 export function formatDmar(fault: DmarLineFields | DmarFault): string {

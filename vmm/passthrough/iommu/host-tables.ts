@@ -1,5 +1,5 @@
 /**
- * The translation structures in host memory, laid out as VT-d legacy mode reads them (doc §2.3, §2.4):
+ * The translation structures in host memory, laid out as VT-d legacy mode reads them (docs/iommu.md §3, §2.4):
  * a root table (256 × 16 bytes, by bus), context tables (256 × 16 bytes, by devfn) and second-level
  * page tables (512 × 8 bytes per level). Leaves are 4 KiB, 2 MiB (PS at level 2) or 1 GiB (PS at
  * level 3), chosen when iova, host address and remaining size are all aligned, as intel-iommu does.
@@ -88,7 +88,7 @@ export class HostTables {
     return this.alloc();
   }
 
-  /** Points (bus, devfn)'s context entry at a domain (doc §2.3); false when out of table memory. */
+  /** Points (bus, devfn)'s context entry at a domain (docs/iommu.md §3); false when out of table memory. */
   setContext(sourceId: number, ptRoot: number, domainId: number, levels: number, fpd: boolean): boolean {
     const re = this.rootTable + (sourceId >>> 8) * 16;
     let ctp: number;

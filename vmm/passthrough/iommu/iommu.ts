@@ -1,7 +1,7 @@
 /**
  * The host IOMMU: translation structures in host memory, a context cache and an IOTLB that go stale
  * until invalidated, fault recording registers, a host-side fault log and corruption detection
- * (doc §2.3-§2.7, §4 items 10-14). Devices reach it only through DmaPort (port()).
+ * (docs/iommu.md §3-§2.7, §4 items 10-14). Devices reach it only through DmaPort (port()).
  */
 import { PAGE_SIZE } from '../../core/memory/guest-memory.js';
 import { capWords, ecapWords, sagawFor } from './caps.js';
@@ -53,7 +53,7 @@ export class Iommu implements ContainerHost {
   lastTarget: DmaTarget | null = null;
   hits = 0;
   misses = 0;
-  /** Accesses to the MSI window, which is never DMA-translated (doc §2.4). */
+  /** Accesses to the MSI window, which is never DMA-translated (docs/iommu.md §4). */
   msiAccesses = 0;
   /** Translations that resolved to no DMA target (a PTE pointing at tables or an unused window). */
   unbacked = 0;
@@ -191,7 +191,7 @@ export class Iommu implements ContainerHost {
     this.log.add(sid, page, reason, write, code);
   }
 
-  // ---- invalidation (doc §2.5) ----
+  // ---- invalidation (docs/iommu.md §5) ----
 
   invalidateIotlbGlobal(): void {
     this.iotlb.flushAll();
@@ -270,7 +270,7 @@ export class Iommu implements ContainerHost {
     return { ok: true };
   }
 
-  // ---- registers (32-bit accesses at DMAR offsets; doc §2.1) ----
+  // ---- registers (32-bit accesses at DMAR offsets; docs/iommu.md §2.1) ----
 
   readReg32(offset: number): number {
     switch (offset) {

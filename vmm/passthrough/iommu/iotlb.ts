@@ -1,5 +1,5 @@
 /**
- * IOTLB keyed like QEMU's (doc §2.5): (source id, level, page frame at that level), probed for levels
+ * IOTLB keyed like QEMU's (docs/iommu.md §5): (source id, level, page frame at that level), probed for levels
  * 1, 2 and 3. Open addressing with linear probing over typed arrays; nothing is allocated per lookup.
  * A hit returns the cached translation without looking at the tables again, so entries stay stale
  * until invalidated, exactly the property that makes invalidation matter. When `capacity` entries are

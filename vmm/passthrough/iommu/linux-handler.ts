@@ -1,5 +1,5 @@
 /**
- * Linux's dmar_fault() run against the register file (doc §2.7, LD): read FSTS, walk the records
+ * Linux's dmar_fault() run against the register file (docs/iommu.md §7, LD): read FSTS, walk the records
  * from FSTS.FRI while F is set (clearing each), then write PFO | PPF | PRO back to FSTS. Returns what
  * it would print (rate limiting not modelled), so a test or the report can show the host's dmesg.
  */

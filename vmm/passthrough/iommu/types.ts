@@ -58,7 +58,7 @@ export interface IovaRange {
   readonly end: number;
 }
 
-/** What happened to a fault in the hardware registers (doc §2.7). The host log keeps all of them. */
+/** What happened to a fault in the hardware registers (docs/iommu.md §7). The host log keeps all of them. */
 export type FaultDisposition =
   | 'recorded' // written into a fault recording register
   | 'compressed' // a pending record already holds this source id
@@ -86,7 +86,7 @@ export interface CorruptionEvent {
 }
 
 export interface IommuOptions {
-  /** Guest address width, 39 or 48 (doc §2.2). Default 48. */
+  /** Guest address width, 39 or 48 (docs/iommu.md §2.2). Default 48. */
   awBits?: 39 | 48;
   /** Number of fault recording registers; QEMU has 1 (CAP.NFR = 0). */
   faultRecords?: number;

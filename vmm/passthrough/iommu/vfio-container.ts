@@ -1,5 +1,5 @@
 /**
- * A vfio type1 (v2) container over one IOMMU domain (doc §2.8; Linux vfio_dma_do_map/unmap):
+ * A vfio type1 (v2) container over one IOMMU domain (docs/iommu.md §10; Linux vfio_dma_do_map/unmap):
  * MAP_DMA and UNMAP_DMA with their checks in the kernel's order and its error codes, returned as
  * values. Each mapping writes second-level PTEs into the domain's page tables; each unmap clears them
  * and sends the page-selective IOTLB invalidation intel-iommu would.
@@ -30,7 +30,7 @@ export interface ContainerHost {
 export interface ContainerOptions {
   /** vfio's dma_entry_limit module parameter. */
   dmaEntryLimit?: number;
-  /** Allowed IOVA ranges (inclusive ends); default: the aperture minus the MSI window (doc §2.8). */
+  /** Allowed IOVA ranges (inclusive ends); default: the aperture minus the MSI window (docs/iommu.md §10). */
   iovaRanges?: readonly IovaRange[];
 }
 

@@ -1,13 +1,13 @@
 /**
  * Bundled ROM programs, kept as the YAML users would write (so they document the format and load
  * through the same validator). The two IGD vBIOS behaviours differ only in what the BDSM cache slot
- * of the ROM image holds (igd.md §3.6, §3.8): a clean image reads config 0x5E; the host's shadow copy
+ * of the ROM image holds (docs/igd.md §4, §3.8): a clean image reads config 0x5E; the host's shadow copy
  * still carries the host's BDSM and never looks at config space.
  */
 
 /** The vBIOS mode set shared by both IGD programs, after the BDSM routine has put its value in `bdsm`. */
 const IGD_MODE_SET = `
-  # The I/O BAR (BAR4, config 0x20): MMIO_Index at +0, MMIO_Data at +4 (igd.md §3.6).
+  # The I/O BAR (BAR4, config 0x20): MMIO_Index at +0, MMIO_Data at +4 (docs/igd.md §4).
   - config-read: { offset: 0x20, width: 4, into: bar4 }
   - set: { iobase: "bar4 & 0xfffc" }
   - set:
@@ -40,9 +40,9 @@ const IGD_MODE_SET = `
 `;
 
 /**
- * The vBIOS's BDSM routine (igd.md §3.6): return the code-segment cache when it holds a value, else
+ * The vBIOS's BDSM routine (docs/igd.md §4): return the code-segment cache when it holds a value, else
  * read the config word at 0x5E of 00:02.0, shift it left 16 and cache it. Gen 11+ moved BDSM to the
- * 64-bit register at 0xC0 (igd.md §1.1); no gen 11+ vBIOS disassembly is documented, so there the
+ * 64-bit register at 0xC0 (docs/igd.md §1.1); no gen 11+ vBIOS disassembly is documented, so there the
  * routine is assumed to read that register instead.
  */
 const IGD_BDSM_ROUTINE = `  - if: "bdsmCache == 0"
@@ -69,7 +69,7 @@ vars:
 
 const READS_BDSM = `name: reads-bdsm
 description: >-
-  Intel vBIOS from a clean image (igd.md §3.6, §12.10): its BDSM routine finds the code-segment cache
+  Intel vBIOS from a clean image (docs/igd.md §4, §12.10): its BDSM routine finds the code-segment cache
   empty, reads the config word at 0x5E of 00:02.0 (CF8 address 0x105E) and shifts it left by 16, so the
   GTT gets the guest's stolen-memory addresses.
 ${IGD_VARS}
@@ -79,7 +79,7 @@ ${IGD_BDSM_ROUTINE}${IGD_MODE_SET}`;
 
 const CACHED_HOST_BDSM = `name: cached-host-bdsm
 description: >-
-  Intel vBIOS as the kernel returns it: the host's shadow copy (igd.md §3.8), whose BDSM cache slot
+  Intel vBIOS as the kernel returns it: the host's shadow copy (docs/igd.md §4.4), whose BDSM cache slot
   still holds the host's stolen base. The routine returns the cached value without reading config
   space, so the GTT gets host addresses (gen 6-9 vBIOSes).
 ${IGD_VARS}

@@ -21,7 +21,7 @@ export const isAssigned = (fn: PciFunction): boolean => fn instanceof IgdFunctio
 
 /**
  * The IGD's given range: its stolen memory as the guest's registers describe it, [BDSM & ~(1 MiB - 1),
- * + the DSM size the guest GMCH announces) (what Linux reserves, igd.md §11 item 11). Nothing when
+ * + the DSM size the guest GMCH announces) (what Linux reserves, docs/igd.md §8.1 item 11). Nothing when
  * BDSM is unprogrammed or GMS is 0: then any guest RAM the IGD reaches was never given to it.
  */
 export function igdGivenRanges(igd: IgdFunction): GivenRange[] {

@@ -1,5 +1,5 @@
 /**
- * QEMU's IGD BAR4 index/data quirk as QEMU 2.7 … 9.x had it (igd.md §3.6; QEMU hw/vfio/pci-quirks.c
+ * QEMU's IGD BAR4 index/data quirk as QEMU 2.7 … 9.x had it (docs/igd.md §4; QEMU hw/vfio/pci-quirks.c
  * c4c45e943e51, hw/vfio/igd.c 03828b00a2bf; removed by 5aed8b0f0be2 for 10.0). The vBIOS reaches the
  * GTT through BAR4: MMIO_Index at +0, MMIO_Data at +4. The quirk watches the index and, for data
  * writes that land on a GTT PTE below gtt_max, relocates the value from the host's stolen memory to
@@ -17,14 +17,14 @@ import type { IoHandler } from '../../core/bus/address-space.js';
 import { bdfOf, type RegionQuirk, type TrapEngine } from './engine.js';
 
 export const IGD_IO_BAR = 4; // LK-DRM intel_pci_config.h GEN4_IO_BAR
-export const IGD_MMIO_INDEX = 0; // igd.md §3.6
-export const IGD_MMIO_DATA = 4; // igd.md §3.6
-export const IGD_GMCH = 0x50; // igd.md §12.7
-export const IGD_BDSM = 0x5c; // igd.md §12.7 (gen < 11)
-export const IGD_BDSM_GEN11 = 0xc0; // igd.md §12.7 (gen 11+, 64-bit)
-export const BDSM_ALIGN = 0x10_0000; // QEMU masks the host BDSM to 1 MiB (igd.md §3.6 item 4)
+export const IGD_MMIO_INDEX = 0; // docs/igd.md §4
+export const IGD_MMIO_DATA = 4; // docs/igd.md §4
+export const IGD_GMCH = 0x50; // docs/igd.md §1.1
+export const IGD_BDSM = 0x5c; // docs/igd.md §1.1 (gen < 11)
+export const IGD_BDSM_GEN11 = 0xc0; // docs/igd.md §1.1 (gen 11+, 64-bit)
+export const BDSM_ALIGN = 0x10_0000; // QEMU masks the host BDSM to 1 MiB (docs/igd.md §4 item 4)
 export const IGD_QUIRK_RULE = 'igd-bar4-quirk';
-/** QEMU's hw_error text, verbatim (igd.md §3.7). */
+/** QEMU's hw_error text, verbatim (docs/igd.md §3.6). */
 export const IGD_FATAL_MESSAGE = 'vfio-igd: Guest attempted to program IGD GTT before BIOS reserved stolen memory.  Unsupported BIOS?';
 
 const MiB = 0x10_0000;
@@ -34,7 +34,7 @@ const PAGE = 4096;
 /**
  * QEMU ≤ 9.x vfio_igd_gtt_max(): GSM bytes / 4 KiB × PTE size, GGMS from the guest-visible GMCH.
  * Gen < 8 (i915 numbering; QEMU's "gen 6" covered SNB…HSW): GGMS MiB, linear. Gen 8+: 1 << GGMS MiB,
- * which gives 1 MiB for GGMS 0 (the bug Tomita's Dec 2024 fix removed in 10.0; igd.md §2.3).
+ * which gives 1 MiB for GGMS 0 (the bug Tomita's Dec 2024 fix removed in 10.0; docs/igd.md §2.3).
  */
 export function quirkGttMax(gen: number, gmch: number): number {
   if (gen < 8) return ((((gmch >>> 8) & 3) * MiB) / PAGE) * 4;
