@@ -66,3 +66,29 @@ describe('OVMF + VfioIgdPkg IgdAssignmentDxe (uefi-reserved)', () => {
     ]);
   });
 });
+
+describe("IgdAssignmentDxe's device table (VfioIgdPkg IgdPrivate.c)", () => {
+  const machine = (host: string): string => `machine: { type: q35, memory: 4G, qemu: "10.1" }
+host: { igd: ${host} }
+devices:
+  - model: vfio-igd
+    props: { romfile-drivers: "${DRIVERS}" }
+firmware: { type: ovmf, igd-strategy: uefi-reserved }
+`;
+
+  it('sets up only the OpRegion on Meteor Lake (NullPrivate: its DSM lives in LMEMBAR)', () => {
+    const r = bootSpec(specOf(machine('{ generation: mtl }')));
+    expect(r.firmware.log).toMatch(/SetupOpRegion: 0000:00:02\.0: OpRegion @ 0x[0-9a-f]+ size 0x2000/);
+    expect(r.firmware.log).not.toContain('SetupStolenMemory');
+    expect([cfg(r, 0x10, 0xc0), cfg(r, 0x10, 0xc4)]).toEqual([0, 0]);
+    expect(r.report.e820.filter((e) => e.type === 'reserved' && Number(e.end) - Number(e.start) >= 32 * 2 ** 20 && Number(e.end) <= 2 ** 32 && Number(e.start) < 0x8000_0000)).toEqual([]);
+  });
+
+  it('sizes a Broadwell DSM as Gen8StolenSize does and writes it 32-bit at 0x5C', () => {
+    const r = bootSpec(specOf(machine('{ generation: bdw }')));
+    const m = /SetupStolenMemory: 0000:00:02\.0: stolen memory @ 0x([0-9a-f]+), size (\d+) MB/.exec(r.firmware.log);
+    expect(m).not.toBeNull();
+    expect(Number(m![2])).toBe(64);
+    expect(cfg(r, 0x10, 0x5c)).toBe(parseInt(m![1]!, 16));
+  });
+});
