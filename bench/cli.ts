@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { median, repoRoot } from './figure.js';
 
 function cliPath(): string {
-  return join(repoRoot(), 'dist', 'vmm', 'cli', 'main.js');
+  return join(repoRoot(), 'dist', 'vmm', 'frontends', 'cli', 'main.js');
 }
 
 /** Wall ms of one `node dist/vmm/frontends/cli/main.js ...args` run; throws unless it exits 0 or 1 (1: a boot failed, e.g. the fixture that panics on purpose). */
@@ -17,7 +17,10 @@ function runOnce(args: readonly string[]): number {
   const t0 = performance.now();
   const r = spawnSync(process.execPath, [cliPath(), ...args], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', timeout: 120_000, cwd: repoRoot() });
   const ms = performance.now() - t0;
-  if (r.status !== 0 && r.status !== 1) throw new Error(`bench: vfio-sim ${args.slice(0, 2).join(' ')} … exited ${r.status}: ${(r.stderr ?? '').split('\n')[0]}`);
+  // Exit 1 is a boot that failed on purpose; a CLI that did not even load (moved module, syntax error) also exits 1,
+  // in a few ms, which would read as a fast run: those are errors.
+  const crashed = /ERR_MODULE_NOT_FOUND|Cannot find module|SyntaxError|internal error/.test(r.stderr ?? '');
+  if ((r.status !== 0 && r.status !== 1) || crashed) throw new Error(`bench: vfio-sim ${args.slice(0, 2).join(' ')} … exited ${r.status}: ${(r.stderr ?? '').split('\n')[0]}`);
   return ms;
 }
 
