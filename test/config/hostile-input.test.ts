@@ -176,3 +176,16 @@ describe('only regular files are read', () => {
     expect(cfg('secret.txt').join('\n')).not.toContain('token-4f1c');
   });
 });
+
+describe('trap rules on BARs that do not exist', () => {
+  const machine = (rule: string): string => `machine: { type: q35, qemu: "7.2" }\ndevices:\n  - { model: e1000, addr: "04.0" }\ntraps:\n  - ${rule}\n`;
+  it('refuses a BAR the device has not, at the rule (e1000: BAR0, BAR1 io, ROM; ICH9 SMBus: BAR4 only)', () => {
+    expect(errors(machine('{ bdf: "00:04.0", bar: 3, action: log }'))).toEqual(['h.yaml:5:28: traps: 00:04.0 (e1000) has no BAR 3']);
+    expect(errors(machine('{ bdf: "00:1f.3", bar: 5, action: log }'))).toEqual(['h.yaml:5:28: traps: 00:1f.3 (ICH9-SMB) has no BAR 5']);
+  });
+  it('accepts the BARs and the ROM BAR the device has', () => {
+    expect(errors(machine('{ bdf: "00:04.0", bar: 0, action: log }'))).toEqual([]);
+    expect(errors(machine('{ bdf: "00:04.0", bar: 6, action: log }'))).toEqual([]);
+    expect(errors(machine('{ bdf: "00:1f.3", bar: 4, action: log }'))).toEqual([]);
+  });
+});

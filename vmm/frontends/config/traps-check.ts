@@ -10,6 +10,34 @@ import type { Problem } from './igd.js';
 import { parseHexInt } from './size.js';
 import type { DeviceSpec, MachineType } from './spec.js';
 import { parseBdf } from '../../passthrough/traps/rules.js';
+import { ROM_BAR, type PciFunction } from '../../../devices/pci/function.js';
+
+/** A function of the root bus as QEMU would create it, to ask which BARs it has (undefined if it cannot be built). */
+function rootFunctions(devices: readonly DeviceSpec[], type: MachineType): Map<number, () => PciFunction | undefined> {
+  const out = new Map<number, () => PciFunction | undefined>();
+  for (const b of type === 'pc' ? PC_BUILTINS : Q35_BUILTINS) {
+    out.set(b.devfn, () => {
+      const fn = b.make();
+      fn.model = b.model;
+      return fn;
+    });
+  }
+  for (const d of devices) {
+    if (d.bus !== undefined || d.devfn === undefined) continue;
+    const def = lookupModel(d.model);
+    if (def === undefined) continue;
+    out.set(d.devfn, () => {
+      try {
+        const fn = def.create(d, { machineType: type, pcieBus: false, rootBus: true, dma: () => { throw new Error('no DMA at config time'); } });
+        fn.model = d.model;
+        return fn;
+      } catch {
+        return undefined; // a model that needs more context (the host IGD): its BARs are not checked here
+      }
+    });
+  }
+  return out;
+}
 
 /** Offsets and values of a rule are register offsets and register values: 64 bits at most. */
 const MAX_U64 = 2 ** 64;
@@ -36,6 +64,7 @@ export function trapProblems(raw: unknown, devices: readonly DeviceSpec[], type:
   const bridges = devices.filter((d) => lookupModel(d.model)?.kind === 'bridge').length;
   const root = new Set<number>((type === 'pc' ? PC_BUILTINS : Q35_BUILTINS).map((b) => b.devfn));
   for (const d of devices) if (d.bus === undefined && d.devfn !== undefined) root.add(d.devfn);
+  let functions: Map<number, () => PciFunction | undefined> | undefined;
   raw.forEach((r, i) => {
     if (!isObj(r)) return;
     const path = ['traps', i];
@@ -51,6 +80,13 @@ export function trapProblems(raw: unknown, devices: readonly DeviceSpec[], type:
     const bus = bdf >> 8;
     if (bus > bridges) out.push({ path: [...path, 'bdf'], message: `traps: bdf ${r['bdf']} is on bus ${bus}, but this machine has ${bridges} bridge${bridges === 1 ? '' : 's'} (buses 0..${bridges})` });
     else if (bus === 0 && type !== undefined && !root.has(bdf & 0xff)) out.push({ path: [...path, 'bdf'], message: `traps: no function at ${r['bdf']} on the root bus (give the device a fixed addr, or trap an existing one)` });
+    else if (bus === 0 && type !== undefined && typeof r['bar'] === 'number') {
+      // A rule on a BAR the function does not have would never match: say so instead of accepting it silently.
+      const fn = (functions ??= rootFunctions(devices, type)).get(bdf & 0xff)?.();
+      const bar = r['bar'];
+      const has = fn === undefined || (bar === ROM_BAR ? fn.romSize > 0 : fn.bars[bar] !== undefined);
+      if (!has) out.push({ path: [...path, 'bar'], message: `traps: ${r['bdf']} (${fn!.model || 'the function there'}) has no ${bar === ROM_BAR ? 'ROM BAR' : `BAR ${bar}`}` });
+    }
   });
   return out;
 }
