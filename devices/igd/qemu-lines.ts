@@ -26,6 +26,7 @@
  *   vfio_pci_igd_override_gms(): 0xF0..0xFE accepted from gen 9, a bad value fails realize; GGC mirror only with
  *   x-igd-gms; x-igd-opregion on by default for IGD; x-pci-class-code (hw/vfio/pci.c).
  */
+import { qemu10Gen } from './tables.js';
 export type IgdQemuLine = '9.1' | '9.2' | '10.0' | '10.1';
 
 export interface IgdQemuBehaviour {
@@ -142,19 +143,8 @@ function q24Gen(deviceId: number): number {
   }
 }
 
-/** 10.x igd_gen(): IDs aligned with i915, Broxton (bits 11:1 = 0xA84) first; MTL and later unknown (-1). */
-function qnGen(deviceId: number): number {
-  if ((deviceId & 0xffe) === 0xa84) return 9;
-  switch (deviceId & 0xff00) {
-    case 0x0100: return 6;
-    case 0x0400: case 0x0a00: case 0x0c00: case 0x0d00: case 0x0f00: return 7;
-    case 0x1600: case 0x2200: return 8;
-    case 0x1900: case 0x3100: case 0x5900: case 0x3e00: case 0x9b00: return 9;
-    case 0x8a00: case 0x4500: case 0x4e00: return 11;
-    case 0x9a00: case 0x4c00: case 0x4600: case 0xa700: return 12;
-    default: return -1;
-  }
-}
+/** 10.x igd_gen(): IDs aligned with i915, Broxton (bits 11:1 = 0xA84) first; MTL and later unknown (-1) — tables.ts's table. */
+const qnGen = qemu10Gen;
 
 const GEN_TABLES: Readonly<Record<IgdQemuBehaviour['genTable'], (deviceId: number) => number>> = { q16: q16Gen, q24: q24Gen, qn: qnGen };
 
