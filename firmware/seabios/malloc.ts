@@ -80,7 +80,9 @@ export function mallocPreinit(e820: E820Map, relocFootprint: number): Zones {
     if (highStart === 0) {
       const newMax = alignDown(e - BUILD_MAX_HIGHTABLE, MALLOC_MIN_ALIGN);
       const newMin = alignDown(e - BUILD_MIN_HIGHTABLE, MALLOC_MIN_ALIGN);
-      if (newMax <= e && newMax >= s) {
+      // The 16 MiB ZoneHigh needs the entry to keep at least as much below it (rel-1.16.2/1.16.3 src/malloc.c
+      // malloc_preinit: `new_max >= s + BUILD_MAX_HIGHTABLE`); else the 256 KiB one when it fits at all.
+      if (newMax <= e && newMax >= s + BUILD_MAX_HIGHTABLE) {
         highStart = e = newMax;
         highSize = BUILD_MAX_HIGHTABLE;
       } else if (newMin <= e && newMin >= s) {

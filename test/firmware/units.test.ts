@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DebugOutput } from '../../firmware/seabios/debug.js';
 import { E820Map, E820_HOLE, E820_RAM, E820_RESERVED } from '../../firmware/seabios/e820.js';
 import type { FirmwareIo } from '../../firmware/io.js';
-import { Zone } from '../../firmware/seabios/malloc.js';
+import { mallocPreinit, Zone } from '../../firmware/seabios/malloc.js';
 import { bdfText, format } from '../../firmware/seabios/printf.js';
 import { insertEntry, migrate64, newRegion, regionAlign, regionSum, type RegionEntry } from '../../firmware/seabios/regions.js';
 import { REGION_MEM, REGION_PREFMEM, type FwPciDevice } from '../../firmware/types.js';
@@ -122,5 +122,20 @@ describe('malloc zones', () => {
     expect(z.memalign(64, 0x100)).toBe(0x3f00_df00);
     expect(z.memalign(0x10_0000, 0x10_0000)).toBe(0x100000); // does not fit the top range
     expect(z.memalign(16, 0x10_0000)).toBe(0);
+  });
+});
+
+describe('malloc_preinit ZoneHigh (rel-1.16.x src/malloc.c)', () => {
+  const zoneHigh = (ramEnd: number): number => {
+    const m = new E820Map();
+    m.add(0, 0x9fc00, E820_RAM);
+    m.add(0x10_0000, ramEnd - 0x10_0000, E820_RAM);
+    return mallocPreinit(m, 0).highStart;
+  };
+  it('takes 16 MiB only when the RAM entry keeps 16 MiB more below it (new_max >= s + BUILD_MAX_HIGHTABLE)', () => {
+    expect(zoneHigh(0x800_0000)).toBe(0x800_0000 - 0x100_0000);
+    // [1 MiB, 32 MiB): new_max = 16 MiB is inside the entry but not 16 MiB above its start: the 256 KiB table instead.
+    expect(zoneHigh(0x200_0000)).toBe(0x200_0000 - 0x4_0000);
+    expect(zoneHigh(0x210_0000)).toBe(0x110_0000);
   });
 });
