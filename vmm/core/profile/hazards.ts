@@ -5,13 +5,13 @@
  */
 import { HT_HOLE_END as AMD_HT_END, HT_HOLE_START as AMD_HT_START } from '../machine/layout.js';
 import type { MachineProfile } from './profile.js';
+import { hex } from '../format.js';
 
 export interface ProfileHazard {
   readonly id: 'mem64-in-ht-hole' | 'mem64-beyond-phys-bits';
   readonly message: string;
 }
 
-const hex = (n: number): string => `0x${n.toString(16)}`;
 
 /**
  * Hazards of the 64-bit window [base, end): overlapping QEMU's reserved HyperTransport range (AMD vCPU only —

@@ -5,6 +5,7 @@
  */
 import type { PciFunction } from '../../../devices/pci/function.js';
 import { CLASSES, DEVICES, PROG_IFS, SUBSYSTEMS, VENDORS } from './names.js';
+import { hex } from '../../core/format.js';
 
 const h2 = (n: number): string => n.toString(16).padStart(2, '0');
 const h4 = (n: number): string => n.toString(16).padStart(4, '0');
@@ -64,7 +65,6 @@ function capabilities(fn: PciFunction): string[] {
   return out;
 }
 
-const hex = (n: number): string => `0x${n.toString(16)}`;
 
 const EXT_CAPS: Readonly<Record<number, string>> = {
   0x0001: 'Advanced Error Reporting', 0x0003: 'Device Serial Number', 0x000b: 'Vendor Specific Information', 0x000d: 'Access Control Services',

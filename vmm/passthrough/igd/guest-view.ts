@@ -14,6 +14,7 @@ import type { E820Range } from '../../../firmware/types.js';
 import type { IgdFunction } from '../../../devices/igd/index.js';
 import type { Machine } from '../../core/machine/machine.js';
 import type { IgdMachineState } from './state.js';
+import { hex } from '../../core/format.js';
 
 export type GuestDriver = 'linux-early-quirks' | 'i915' | 'xe' | 'windows' | 'firmware';
 
@@ -27,7 +28,6 @@ export interface GuestMessage {
 }
 
 const LMEMBAR_DSM_OFFSET = 0x80_0000;
-const hex = (n: number): string => `0x${n.toString(16)}`;
 /** %pR of a memory resource: "[mem 0x8b800000-0x8f7fffff]". */
 const res = (start: number, size: number): string => `[mem 0x${start.toString(16).padStart(8, '0')}-0x${(start + size - 1).toString(16).padStart(8, '0')}]`;
 
