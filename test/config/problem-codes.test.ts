@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../vmm/frontends/config/index.js';
+import { loadConfigFile, parseConfig } from '../../vmm/frontends/config/index.js';
 import { PROBLEMS, renderProblem, type ProblemBody, type ProblemCode, type ProblemParams } from '../../vmm/frontends/config/problems.js';
 import { FIXTURES, fixtureText, registerForTests } from './helpers.js';
 
@@ -26,6 +26,12 @@ describe('config problems carry codes', () => {
     });
   }
 
+  it('gives an unreadable config file its code too', () => {
+    const r = loadConfigFile(FIXTURES + DIR + 'does-not-exist.yaml');
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.errors.map((e) => e.code)).toEqual(['no-such-file']);
+  });
+
   it('keeps the code out of the serialized error (JSON and deep equality stay as before)', () => {
     const r = parseConfig(fixtureText(DIR + 'unknown-model.yaml'), 'u.yaml');
     expect(r.ok).toBe(false);
@@ -44,13 +50,69 @@ const TEXTS: { readonly [C in ProblemCode]: { readonly params: ProblemParams<C>;
     params: { got: 'null' },
     text: "expected the config's text (a string), got null",
   },
-  'file-unreadable': {
-    params: { reason: 'no such file' },
+  'no-file-name': {
+    params: {},
+    text: 'no file name given',
+  },
+  'no-such-file': {
+    params: {},
     text: 'no such file',
   },
-  yaml: {
-    params: { text: 'YAML syntax error: Map keys must be unique' },
+  'parent-not-directory': {
+    params: {},
+    text: 'no such file (a parent is not a directory)',
+  },
+  'is-directory': {
+    params: {},
+    text: 'is a directory',
+  },
+  'not-regular-file': {
+    params: {},
+    text: 'is not a regular file (a device, FIFO or socket cannot be an input)',
+  },
+  'file-too-large': {
+    params: { bytes: 2_000_000, limit: 1_048_576 },
+    text: 'is 2000000 bytes; the limit is 1048576',
+  },
+  'cannot-read': {
+    params: { reason: 'EACCES' },
+    text: 'cannot read (EACCES)',
+  },
+  'yaml-syntax': {
+    params: { detail: 'Implicit map keys need to be followed by map values' },
+    text: 'YAML syntax error: Implicit map keys need to be followed by map values',
+  },
+  'duplicate-yaml-key': {
+    params: { key: 'machine' },
     text: 'YAML syntax error: Map keys must be unique',
+  },
+  'yaml-too-large': {
+    params: { bytes: 2_000_000, limit: 1_048_576 },
+    text: 'the file is 2000000 bytes; the limit is 1048576',
+  },
+  'yaml-too-deep': {
+    params: { limit: 64 },
+    text: 'nesting is deeper than 64 levels',
+  },
+  'yaml-too-many-nodes': {
+    params: { limit: 100000 },
+    text: 'more than 100000 YAML nodes',
+  },
+  'yaml-too-many-aliases': {
+    params: { limit: 100 },
+    text: 'more than 100 aliases (*name)',
+  },
+  'yaml-too-many-keys': {
+    params: { keys: 20000, limit: 10000 },
+    text: 'a mapping with 20000 keys; the limit is 10000',
+  },
+  'yaml-complex-key': {
+    params: {},
+    text: 'a key must be a plain scalar, not a mapping, list, alias or binary',
+  },
+  'yaml-expand-failed': {
+    params: { reason: 'Excessive alias count indicates a resource exhaustion attack' },
+    text: 'cannot expand the document: Excessive alias count indicates a resource exhaustion attack',
   },
   'config-empty': {
     params: {},
@@ -373,6 +435,10 @@ const TEXTS: { readonly [C in ProblemCode]: { readonly params: ProblemParams<C>;
 describe('each problem code reads as it always has', () => {
   it('has a text example for every code in the catalogue, and none for codes it lacks', () => {
     expect(Object.keys(TEXTS).sort()).toEqual(Object.keys(PROBLEMS).sort());
+  });
+
+  it('file-too-large without a size: the file grew past the limit while it was read', () => {
+    expect(renderProblem({ code: 'file-too-large', params: { limit: 1_048_576 } })).toBe('is more than 1048576 bytes');
   });
 
   for (const [code, c] of Object.entries(TEXTS)) {

@@ -160,10 +160,10 @@ export function parseConfig(text: string, fileName: string): ConfigResult {
   if (typeof text !== 'string') return { ok: false, errors: [err({ line: 1, col: 1 }, { code: 'config-not-text', params: { got: text === null ? 'null' : typeof text } })] };
   const src = new YamlSource(text);
   const syntax = src.syntaxErrors();
-  if (syntax.length > 0) return { ok: false, errors: sortErrors(syntax.map((e) => err(e.pos, { code: 'yaml', params: { text: e.message } }))) };
+  if (syntax.length > 0) return { ok: false, errors: sortErrors(syntax.map((e) => err(e.pos, e.problem))) };
   const data = src.toJS();
   const expandError = data === undefined ? src.toJSError() : undefined;
-  if (expandError !== undefined) return { ok: false, errors: [err({ line: 1, col: 1 }, { code: 'yaml', params: { text: expandError } })] };
+  if (expandError !== undefined) return { ok: false, errors: [err({ line: 1, col: 1 }, expandError)] };
   if (data === null || data === undefined) {
     return { ok: false, errors: [err({ line: 1, col: 1 }, { code: 'config-empty', params: {} })] };
   }
@@ -220,6 +220,6 @@ export function parseConfig(text: string, fileName: string): ConfigResult {
 /** Reads and validates a config file; an unreadable file (or not a regular file) is one error at 1:1. */
 export function loadConfigFile(path: string): ConfigResult {
   const r = readInputFile(path);
-  if (!r.ok) return { ok: false, errors: [locatedError(String(path), { line: 1, col: 1 }, { code: 'file-unreadable', params: { reason: r.message } })] };
+  if (!r.ok) return { ok: false, errors: [locatedError(String(path), { line: 1, col: 1 }, r.problem)] };
   return parseConfig(r.text, path);
 }

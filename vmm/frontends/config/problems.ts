@@ -6,8 +6,9 @@
  *
  * Three codes carry text made elsewhere, on purpose: 'workload' and 'rom-program' wrap the workload and ROM-program
  * validators (their own languages with their own messages, shared with their own loaders), and 'model-check' wraps
- * a catalogued device's own prop check (devices/*: `ModelDef.check`). 'yaml' and 'file-unreadable' wrap the YAML
- * reader's and file reader's text, which the ROM-program loader and the qxl CLI share.
+ * a catalogued device's own prop check (devices/*: `ModelDef.check`). The YAML reader's and file reader's codes
+ * (yaml-*, and no-such-file ... file-too-large) are shared with the ROM-program loader and the qxl CLI, which
+ * render them into their own string messages.
  */
 import { gmsRangeText, ggmsMax } from '../../../devices/igd/tables.js';
 import type { PropDef } from '../../../devices/registry.js';
@@ -74,8 +75,27 @@ const TYPE_NAMES: Readonly<Record<string, string>> = {
 export const PROBLEMS = {
   // ---- input and YAML ----
   'config-not-text': entry<{ got: string }>((p) => `expected the config's text (a string), got ${p.got}`),
-  'file-unreadable': entry<{ reason: string }>((p) => p.reason),
-  yaml: entry<Text>((p) => p.text),
+  // The file reader (read-input.ts), for configs and ROM programs alike.
+  'no-file-name': entry<Record<string, never>>(() => 'no file name given'),
+  'no-such-file': entry<Record<string, never>>(() => 'no such file'),
+  'parent-not-directory': entry<Record<string, never>>(() => 'no such file (a parent is not a directory)'),
+  'is-directory': entry<Record<string, never>>(() => 'is a directory'),
+  'not-regular-file': entry<Record<string, never>>(() => 'is not a regular file (a device, FIFO or socket cannot be an input)'),
+  /** `bytes` undefined: the file grew past the limit while it was read. */
+  'file-too-large': entry<{ bytes?: number; limit: number }>((p) => (p.bytes !== undefined ? `is ${p.bytes} bytes; the limit is ${p.limit}` : `is more than ${p.limit} bytes`)),
+  /** `reason`: the errno code (EACCES, ...) or the error's text. */
+  'cannot-read': entry<{ reason: string }>((p) => `cannot read (${p.reason})`),
+  // The YAML reader (yaml-doc.ts); `detail` is the yaml library's own first line.
+  'yaml-syntax': entry<{ detail: string }>((p) => `YAML syntax error: ${p.detail}`),
+  // Worded as the yaml library words its own check, which this one replaces (see yaml-doc.ts).
+  'duplicate-yaml-key': entry<{ key: string }>(() => 'YAML syntax error: Map keys must be unique'),
+  'yaml-too-large': entry<{ bytes: number; limit: number }>((p) => `the file is ${p.bytes} bytes; the limit is ${p.limit}`),
+  'yaml-too-deep': entry<{ limit: number }>((p) => `nesting is deeper than ${p.limit} levels`),
+  'yaml-too-many-nodes': entry<{ limit: number }>((p) => `more than ${p.limit} YAML nodes`),
+  'yaml-too-many-aliases': entry<{ limit: number }>((p) => `more than ${p.limit} aliases (*name)`),
+  'yaml-too-many-keys': entry<{ keys: number; limit: number }>((p) => `a mapping with ${p.keys} keys; the limit is ${p.limit}`),
+  'yaml-complex-key': entry<Record<string, never>>(() => 'a key must be a plain scalar, not a mapping, list, alias or binary'),
+  'yaml-expand-failed': entry<{ reason: string }>((p) => `cannot expand the document: ${p.reason}`),
   'config-empty': entry<Record<string, never>>(() => "empty config: expected a mapping with 'machine' and 'devices'"),
   'no-machine': entry<Record<string, never>>(() => 'the config has no valid machine section'),
   'more-problems': entry<{ count: number }>((p) => `${p.count} more problems not shown`),
