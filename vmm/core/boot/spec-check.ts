@@ -9,6 +9,7 @@ import { IGD_STRATEGY_NAMES } from '../../../firmware/igd/types.js';
 import { registerAllModels } from '../../../devices/index.js';
 import type { MachineSpec } from '../../frontends/config/spec.js';
 import { checkDevices } from '../../frontends/config/topology.js';
+import { renderProblem } from '../../frontends/config/problems.js';
 import { isMarkedValidated } from '../../frontends/config/validated.js';
 import { ramLayout } from '../machine/layout.js';
 import { DEFAULT_CPU } from '../profile/cpu.js';
@@ -60,7 +61,7 @@ export function specProblems(spec: MachineSpec, strategy?: string): string[] {
     return { model: d.model, ...(d.id !== '' && d.id !== undefined ? { id: d.id } : {}), ...(d.bus !== undefined ? { bus: d.bus } : {}), ...(addr !== undefined ? { addr } : {}), props: d.props ?? {}, ...(d.rom !== undefined ? { rom: d.rom } : {}) };
   });
   const topo = checkDevices({ devices: raw, machineType: m?.type === 'q35' || m?.type === 'pc' ? m.type : undefined, lineOf: () => 0 });
-  for (const p of topo.problems) out.push(`${p.path.join('.')}: ${p.message}`);
+  for (const p of topo.problems) out.push(`${p.path.join('.')}: ${renderProblem(p)}`);
   return out;
 }
 

@@ -4,6 +4,7 @@ import { replay, type ReplayStep } from '../../../devices/qxl/replay.js';
 import { parseReplayScript } from '../../../devices/qxl/replay-script.js';
 import { checkSize, suggestedProps } from '../../../devices/qxl/size-check.js';
 import { YamlSource } from '../config/yaml-doc.js';
+import { renderProblem } from '../config/problems.js';
 import { EXIT_FAILED, EXIT_USAGE, UsageError } from './errors.js';
 
 /** Reads and checks a replay script; problems are printed as FILE:LINE:COL: path: message. */
@@ -18,7 +19,7 @@ function loadScript(path: string): ReturnType<typeof parseReplayScript> & { text
   const src = new YamlSource(text);
   const syntax = src.syntaxErrors();
   if (syntax.length > 0) {
-    for (const e of syntax) process.stderr.write(`${path}:${e.pos.line}:${e.pos.col}: ${e.message.replace('YAML syntax error', 'syntax error')}\n`);
+    for (const e of syntax) process.stderr.write(`${path}:${e.pos.line}:${e.pos.col}: ${renderProblem(e.problem).replace('YAML syntax error', 'syntax error')}\n`);
     return { ok: false, problems: [] };
   }
   const parsed = parseReplayScript(src.toJS());

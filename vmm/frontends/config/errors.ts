@@ -1,5 +1,6 @@
 import type { MachineSpec } from './spec.js';
 import { atPosition } from '../../core/format.js';
+import { renderProblem, type ProblemBody, type ProblemCode } from './problems.js';
 
 /** One problem in a config file, at a 1-based line and column. */
 export interface ConfigError {
@@ -7,6 +8,21 @@ export interface ConfigError {
   readonly line: number;
   readonly col: number;
   readonly message: string;
+  /**
+   * What the problem is, as data (problems.ts); `message` is its English, rendered once here. Optional because the
+   * ROM-program loader reports its files as ConfigErrors too, with its own strings and no codes.
+   */
+  readonly code?: ProblemCode;
+}
+
+/**
+ * A config problem placed at a position, its message rendered. `code` is not enumerable so that the error's
+ * serialized and compared form (JSON, deep equality in callers' tests) is what it was before problems had codes.
+ */
+export function locatedError(file: string, pos: { line: number; col: number }, body: ProblemBody): ConfigError {
+  const e: ConfigError = { file, line: pos.line, col: pos.col, message: renderProblem(body) };
+  Object.defineProperty(e, 'code', { value: body.code, enumerable: false });
+  return e;
 }
 
 export type ConfigResult = { readonly ok: true; readonly spec: MachineSpec } | { readonly ok: false; readonly errors: readonly ConfigError[] };

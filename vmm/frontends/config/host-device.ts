@@ -5,20 +5,21 @@
  */
 import { parseHexInt, parseSize } from './size.js';
 import type { HostDeviceSpec } from './spec.js';
+import type { ProblemCode, ProblemParams } from './problems.js';
 import type { PathSeg } from './yaml-doc.js';
 
-type Add = (path: PathSeg[], message: string) => void;
+type Add = <C extends ProblemCode>(path: PathSeg[], code: C, params: ProblemParams<C>) => void;
 
 const isPow2 = (n: number): boolean => n > 0 && Number.isInteger(Math.log2(n));
 
 /** Validates and converts `hardware:`; the schema has checked its shape. Only vfio-pci takes one, and needs it. */
 export function hostDeviceOf(raw: unknown, model: string | undefined, at: (...p: PathSeg[]) => PathSeg[], add: Add): HostDeviceSpec | undefined {
   if (raw === undefined) {
-    if (model === 'vfio-pci') add(at('model'), 'vfio-pci: declare the host device under hardware: (vendor, device, class, bars, rom): vfio-sim has no host to read it from');
+    if (model === 'vfio-pci') add(at('model'), 'hardware-missing', {});
     return undefined;
   }
   if (model !== 'vfio-pci') {
-    add(at('hardware'), `hardware: describes a host device for vfio-pci, not ${model ?? 'this model'}`);
+    add(at('hardware'), 'hardware-not-vfio-pci', model !== undefined ? { model } : {});
     return undefined;
   }
   if (typeof raw !== 'object' || raw === null) return undefined;
@@ -33,15 +34,15 @@ export function hostDeviceOf(raw: unknown, model: string | undefined, at: (...p:
     const is64 = b['64bit'] === true;
     const prefetch = b['prefetch'] === true;
     if (size === undefined || !isPow2(size)) {
-      add(at('hardware', 'bars', k, 'size'), `hardware.bars[${k}]: a BAR size is a power of two`);
+      add(at('hardware', 'bars', k, 'size'), 'bar-size-not-pow2', { index: k });
       return;
     }
     if (is64 && (space === 'io' || bar === 5)) {
-      add(at('hardware', 'bars', k), `hardware.bars[${k}]: a 64-bit BAR is a memory BAR that takes two slots (bar 0..4)`);
+      add(at('hardware', 'bars', k), 'bar64-slot', { index: k });
       return;
     }
     if (seen.has(bar) || (is64 && seen.has(bar + 1))) {
-      add(at('hardware', 'bars', k, 'bar'), `hardware.bars[${k}]: BAR ${bar} overlaps another BAR`);
+      add(at('hardware', 'bars', k, 'bar'), 'bar-overlap', { index: k, bar });
       return;
     }
     seen.add(bar);
@@ -49,7 +50,7 @@ export function hostDeviceOf(raw: unknown, model: string | undefined, at: (...p:
     bars.push({ bar, size, space, is64, prefetch });
   });
   const rom = h['rom'] === undefined ? 0 : (parseSize(h['rom']) ?? 0);
-  if (rom !== 0 && !isPow2(rom)) add(at('hardware', 'rom'), 'hardware.rom: the ROM BAR size is a power of two');
+  if (rom !== 0 && !isPow2(rom)) add(at('hardware', 'rom'), 'rom-size-not-pow2', {});
   const num = (k: string): number | undefined => parseHexInt(h[k]);
   const out: HostDeviceSpec = {
     vendor: num('vendor') ?? 0,

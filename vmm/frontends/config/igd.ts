@@ -1,8 +1,7 @@
-import { ggmsMax, ggmsValid, gmchFields, gmsEncodable, gmsRangeText, IGD_GENERATIONS, IGD_LMEMBAR_PLATFORMS, mtlGmsSize } from '../../../devices/igd/tables.js';
+import { ggmsValid, gmchFields, gmsEncodable, IGD_GENERATIONS, IGD_LMEMBAR_PLATFORMS, mtlGmsSize } from '../../../devices/igd/tables.js';
 import type { HostIgdSpec } from './spec.js';
 import { parseHexInt, parseSize } from './size.js';
-import type { PathSeg } from './yaml-doc.js';
-import { hex } from '../../core/format.js';
+import type { Problem } from './problems.js';
 import { own } from './own.js';
 
 /**
@@ -28,11 +27,6 @@ export const IGD_PROP_POINTERS: Readonly<Record<string, string>> = {
   'x-vga': ": vfio-sim does not pass legacy VGA ranges through; IGD legacy mode follows machine.qemu (x-igd-legacy-mode from QEMU 10.0), and the host GPU is under host.igd",
 };
 
-export interface Problem {
-  readonly path: readonly PathSeg[];
-  readonly message: string;
-  readonly prefer?: 'key' | 'value';
-}
 
 const BASE = ['host', 'igd'] as const;
 
@@ -46,15 +40,15 @@ export function checkHostIgd(raw: unknown): { spec?: HostIgdSpec; problems: Prob
   if (typeof g === 'string' && IGD_LMEMBAR_PLATFORMS.includes(g)) {
     // DSM in LMEMBAR: GGMS must be 3 and GMS 0..4 or 0xF0..0xFE (i915 mtl_get_gms_size, else "invalid MTL GGC register setting").
     const gmsRaw = parseHexInt(r['gms']);
-    if (gmsRaw !== undefined && mtlGmsSize(gmsRaw) < 0) problems.push({ path: [...BASE, 'gms'], message: `host.igd.gms: ${hex(gmsRaw)} is not a valid ${g.toUpperCase()} GMS (valid: 0x00..0x04 or 0xf0..0xfe)` });
-    if (typeof r['ggms'] === 'number' && r['ggms'] !== 3) problems.push({ path: [...BASE, 'ggms'], message: `host.igd.ggms: ${g.toUpperCase()} requires GGMS 3 (8 MiB)` });
+    if (gmsRaw !== undefined && mtlGmsSize(gmsRaw) < 0) problems.push({ path: [...BASE, 'gms'], code: 'igd-lmembar-gms', params: { gms: gmsRaw, platform: g } });
+    if (typeof r['ggms'] === 'number' && r['ggms'] !== 3) problems.push({ path: [...BASE, 'ggms'], code: 'igd-lmembar-ggms', params: { platform: g } });
   }
   if (generation === undefined) return { problems }; // the schema already said why
   const num = (k: string, max: number): number | undefined => {
     const v = parseHexInt(r[k]);
     if (v === undefined) return undefined;
     if (v > max) {
-      problems.push({ path: [...BASE, k], message: `host.igd.${k}: ${hex(v)} is out of range (max ${hex(max)})` });
+      problems.push({ path: [...BASE, k], code: 'igd-out-of-range', params: { key: k, value: v, max } });
       return undefined;
     }
     return v;
@@ -68,24 +62,24 @@ export function checkHostIgd(raw: unknown): { spec?: HostIgdSpec; problems: Prob
   if (gmch !== undefined) {
     const f = gmchFields(generation, gmch);
     if (gms !== undefined && gms !== f.gms) {
-      problems.push({ path: [...BASE, 'gms'], message: `host.igd.gms ${hex(gms)} disagrees with gmch ${hex(gmch)} (its GMS field is ${hex(f.gms)} on gen ${generation})` });
+      problems.push({ path: [...BASE, 'gms'], code: 'igd-gms-gmch-mismatch', params: { gms, gmch, field: f.gms, generation } });
     }
     if (ggms !== undefined && ggms !== f.ggms) {
-      problems.push({ path: [...BASE, 'ggms'], message: `host.igd.ggms ${ggms} disagrees with gmch ${hex(gmch)} (its GGMS field is ${f.ggms} on gen ${generation})` });
+      problems.push({ path: [...BASE, 'ggms'], code: 'igd-ggms-gmch-mismatch', params: { ggms, gmch, field: f.ggms, generation } });
     }
     gms ??= f.gms;
     ggms ??= f.ggms;
   }
   if (gms !== undefined && !gmsEncodable(generation, gms)) {
     const at = r['gms'] !== undefined ? 'gms' : 'gmch';
-    problems.push({ path: [...BASE, at], message: `host.igd.${at}: GMS ${hex(gms)} cannot be encoded on gen ${generation} (valid: ${gmsRangeText(generation)})` });
+    problems.push({ path: [...BASE, at], code: 'igd-gms-unencodable', params: { key: at, gms, generation } });
   }
   // Values past the 2-bit field are the schema's error already (maximum 3); here only what the generation reserves.
   if (ggms !== undefined && Number.isInteger(ggms) && ggms >= 0 && ggms <= 3 && !ggmsValid(generation, ggms)) {
-    problems.push({ path: [...BASE, r['ggms'] !== undefined ? 'ggms' : 'gmch'], message: `host.igd.ggms: GGMS ${ggms} is reserved on gen ${generation} (valid: 0..${ggmsMax(generation)})` });
+    problems.push({ path: [...BASE, r['ggms'] !== undefined ? 'ggms' : 'gmch'], code: 'igd-ggms-reserved', params: { ggms, generation } });
   }
   if (bdsm !== undefined && bdsm % MiB !== 0) {
-    problems.push({ path: [...BASE, 'bdsm'], message: `host.igd.bdsm: ${hex(bdsm)} is not 1 MiB aligned` });
+    problems.push({ path: [...BASE, 'bdsm'], code: 'igd-bdsm-align', params: { bdsm } });
   }
   let stolenReserved: HostIgdSpec['stolenReserved'];
   const sr = r['stolen-reserved'];
@@ -93,13 +87,13 @@ export function checkHostIgd(raw: unknown): { spec?: HostIgdSpec; problems: Prob
     const base = parseHexInt((sr as Record<string, unknown>)['base']);
     const sz = parseSize((sr as Record<string, unknown>)['size']);
     if (generation < 8) {
-      problems.push({ path: [...BASE, 'stolen-reserved'], prefer: 'key', message: `host.igd.stolen-reserved exists only on gen 8+ (this is gen ${generation})` });
+      problems.push({ path: [...BASE, 'stolen-reserved'], prefer: 'key', code: 'igd-stolen-reserved-gen', params: { generation } });
     } else if (base !== undefined && sz !== undefined) stolenReserved = { base, size: sz };
   }
   const opr = r['opregion'] as { version?: unknown; 'vbt-size'?: unknown } | undefined;
   const version = opr?.version;
   const vbtSize = opr?.['vbt-size'] === undefined ? undefined : parseSize(opr['vbt-size']);
-  if (vbtSize !== undefined && vbtSize > 0xffff) problems.push({ path: [...BASE, 'opregion', 'vbt-size'], message: `host.igd.opregion.vbt-size: ${hex(vbtSize)} is larger than a VBT can be (its size field is 16-bit)` });
+  if (vbtSize !== undefined && vbtSize > 0xffff) problems.push({ path: [...BASE, 'opregion', 'vbt-size'], code: 'igd-vbt-too-large', params: { size: vbtSize } });
   const classCode = num('class', 0xffff);
   const asls = num('asls', 0xffffffff);
   const sriovVf = r['sriov-vf'] === true;

@@ -1,6 +1,7 @@
 import { registerAllModels } from '../../../devices/index.js';
-import { sortErrors, type ConfigError, type ConfigResult } from './errors.js';
-import { checkHostIgd, type Problem } from './igd.js';
+import { locatedError, sortErrors, type ConfigError, type ConfigResult } from './errors.js';
+import { checkHostIgd } from './igd.js';
+import type { Problem, ProblemBody } from './problems.js';
 import { schemaProblems } from './schema-check.js';
 import { parseSize } from './size.js';
 import { ramLayout } from '../../core/machine/layout.js';
@@ -55,19 +56,18 @@ function machineOf(m: unknown, problems: Problem[]): MachineSpec['machine'] | un
   const named = typeof m['type'] === 'string' ? parseMachineTypeName(m['type']) : undefined;
   const type: MachineType | undefined = named?.type;
   if (typeof m['type'] === 'string' && named === undefined) {
-    problems.push({ path: ['machine', 'type'], message: `machine.type: expected q35, pc or a versioned name (pc-q35-10.0, pc-i440fx-7.2), got '${m['type']}'` });
+    problems.push({ path: ['machine', 'type'], code: 'unknown-machine-type', params: { type: m['type'] } });
   }
   const qemu = typeof m['qemu'] === 'string' && isQemuVersion(m['qemu']) ? m['qemu'] : undefined;
   const cpu = cpuOf(m['cpu']);
   let memory = m['memory'] === undefined ? DEFAULT_MEMORY : parseSize(m['memory']);
   if (memory === undefined && typeof m['memory'] === 'number') {
-    problems.push({ path: ['machine', 'memory'], message: `machine.memory: ${String(m['memory'])} is not a whole number of bytes below 2^53` });
+    problems.push({ path: ['machine', 'memory'], code: 'size-not-whole', params: { key: 'memory', value: m['memory'] } });
   }
   if (memory !== undefined && memory < MIN_MEMORY) {
     // QEMU's -m reads a bare number as MiB; here it is bytes, so `memory: 4096` most likely meant 4096M.
     const bare = typeof m['memory'] === 'number' || (typeof m['memory'] === 'string' && /^\d+$/.test(m['memory']));
-    const hint = bare && memory > 0 ? ` — a bare number is bytes here (QEMU's -m reads MiB): did you mean ${memory}M?` : '';
-    problems.push({ path: ['machine', 'memory'], message: `machine.memory: ${memory} bytes is too small (at least 1M)${hint}` });
+    problems.push({ path: ['machine', 'memory'], code: 'memory-too-small', params: { bytes: memory, bare } });
   }
   // QEMU refuses a machine whose RAM or hotplug region ends above 1 << phys-bits (hw/i386/pc.c pc_memory_init:
   // "Address space limit ... phys-bits too low"); the limit also keeps every address far below 2^53.
@@ -80,30 +80,30 @@ function machineOf(m: unknown, problems: Problem[]): MachineSpec['machine'] | un
     return l.above4g > 0 ? l.above4gStart + l.above4g : l.below4g;
   };
   if (memory !== undefined && type !== undefined && ramEnd(memory) > limit) {
-    problems.push({ path: ['machine', 'memory'], message: `machine.memory: ${String(m['memory'])} puts guest RAM past the vCPU's ${physBits} address bits (QEMU: "Address space limit ${'0x' + (limit - 1).toString(16)} < 0x${(ramEnd(memory) - 1).toString(16)} phys-bits too low (${physBits})")` });
+    problems.push({ path: ['machine', 'memory'], code: 'memory-past-phys-bits', params: { value: m['memory'], physBits, limit, end: ramEnd(memory) } });
     memory = undefined;
   }
   let maxmem = m['maxmem'] === undefined ? undefined : parseSize(m['maxmem']);
   if (maxmem === undefined && typeof m['maxmem'] === 'number') {
-    problems.push({ path: ['machine', 'maxmem'], message: `machine.maxmem: ${String(m['maxmem'])} is not a whole number of bytes below 2^53` });
+    problems.push({ path: ['machine', 'maxmem'], code: 'size-not-whole', params: { key: 'maxmem', value: m['maxmem'] } });
   }
   if (maxmem !== undefined && type !== undefined && ramEnd(maxmem) > limit) {
-    problems.push({ path: ['machine', 'maxmem'], message: `machine.maxmem: ${String(m['maxmem'])} puts the memory hotplug region past the vCPU's ${physBits} address bits` });
+    problems.push({ path: ['machine', 'maxmem'], code: 'maxmem-past-phys-bits', params: { value: m['maxmem'], physBits } });
     maxmem = undefined;
   }
   const slots = typeof m['slots'] === 'number' ? m['slots'] : undefined;
   if (slots !== undefined && slots > 0 && m['maxmem'] === undefined) {
-    problems.push({ path: ['machine', 'slots'], prefer: 'key', message: 'machine.slots needs machine.maxmem (QEMU: -m slots= without maxmem=)' });
+    problems.push({ path: ['machine', 'slots'], prefer: 'key', code: 'slots-need-maxmem', params: {} });
   }
   if (maxmem !== undefined && memory !== undefined && maxmem < memory) {
-    problems.push({ path: ['machine', 'maxmem'], message: `machine.maxmem (${String(m['maxmem'])}) is below machine.memory (${String(m['memory'] ?? '128M')})` });
+    problems.push({ path: ['machine', 'maxmem'], code: 'maxmem-below-memory', params: { maxmem: m['maxmem'], memory: m['memory'] ?? '128M' } });
   } else if (maxmem !== undefined && maxmem === memory && slots !== undefined && slots > 0) {
-    problems.push({ path: ['machine', 'maxmem'], message: 'machine.maxmem equals machine.memory, so the memory slots could hold nothing (QEMU refuses this)' });
+    problems.push({ path: ['machine', 'maxmem'], code: 'maxmem-equals-memory', params: {} });
   }
   const below = m['max-ram-below-4g'] === undefined ? undefined : parseSize(m['max-ram-below-4g']);
   if (below !== undefined && below > 0x1_0000_0000) {
     // hw/i386/pc.c pc_machine_set_max_ram_below_4g.
-    problems.push({ path: ['machine', 'max-ram-below-4g'], message: `machine.max-ram-below-4g: QEMU: Machine option 'max-ram-below-4g=${String(m['max-ram-below-4g'])}' must not exceed 4G` });
+    problems.push({ path: ['machine', 'max-ram-below-4g'], code: 'max-ram-below-4g-too-big', params: { value: m['max-ram-below-4g'] } });
   }
   if (type === undefined || memory === undefined) return undefined;
   return {
@@ -133,15 +133,12 @@ function firmwareProblems(f: unknown): Problem[] {
   if (!isObj(f)) return [];
   const type = f['type'] === 'ovmf' ? 'ovmf' : 'seabios';
   if (f['igd-strategy'] === 'uefi-reserved' && type !== 'ovmf') {
-    return [{
-      path: ['firmware', 'igd-strategy'],
-      message: "firmware.igd-strategy: uefi-reserved is VfioIgdPkg's IgdAssignmentDxe, a UEFI driver OVMF loads from the IGD's romfile: it needs firmware.type ovmf (SeaBIOS only runs intel_igd_setup: e820-reserved)",
-    }];
+    return [{ path: ['firmware', 'igd-strategy'], code: 'igd-strategy-needs-ovmf', params: {} }];
   }
   if (typeof f['version'] !== 'string') return [];
   const known = firmwareVersions(type);
   if (known.includes(f['version'])) return [];
-  return [{ path: ['firmware', 'version'], message: `unknown ${type} version '${f['version']}' (known: ${known.join(', ')})` }];
+  return [{ path: ['firmware', 'version'], code: 'unknown-firmware-version', params: { firmware: type, version: f['version'], known } }];
 }
 
 function firmwareOf(f: unknown): FirmwareSpec {
@@ -158,17 +155,17 @@ function firmwareOf(f: unknown): FirmwareSpec {
 export function parseConfig(text: string, fileName: string): ConfigResult {
   registerAllModels();
   const file = typeof fileName === 'string' ? fileName : '<config>';
-  const err = (p: { line: number; col: number }, message: string): ConfigError => ({ file, line: p.line, col: p.col, message });
+  const err = (p: { line: number; col: number }, body: ProblemBody): ConfigError => locatedError(file, p, body);
   // Documented never to throw: JavaScript callers can pass anything.
-  if (typeof text !== 'string') return { ok: false, errors: [err({ line: 1, col: 1 }, `expected the config's text (a string), got ${text === null ? 'null' : typeof text}`)] };
+  if (typeof text !== 'string') return { ok: false, errors: [err({ line: 1, col: 1 }, { code: 'config-not-text', params: { got: text === null ? 'null' : typeof text } })] };
   const src = new YamlSource(text);
   const syntax = src.syntaxErrors();
-  if (syntax.length > 0) return { ok: false, errors: sortErrors(syntax.map((e) => err(e.pos, e.message))) };
+  if (syntax.length > 0) return { ok: false, errors: sortErrors(syntax.map((e) => err(e.pos, e.problem))) };
   const data = src.toJS();
   const expandError = data === undefined ? src.toJSError() : undefined;
   if (expandError !== undefined) return { ok: false, errors: [err({ line: 1, col: 1 }, expandError)] };
   if (data === null || data === undefined) {
-    return { ok: false, errors: [err({ line: 1, col: 1 }, "empty config: expected a mapping with 'machine' and 'devices'")] };
+    return { ok: false, errors: [err({ line: 1, col: 1 }, { code: 'config-empty', params: {} })] };
   }
   if (isObj(data)) restoreTextScalars(data, src);
   const problems: Problem[] = [...schemaProblems(data)];
@@ -181,7 +178,7 @@ export function parseConfig(text: string, fileName: string): ConfigResult {
   });
   problems.push(...topo.problems);
   // rom: and firmware.vbios must name a bundled ROM program or a program file that validates.
-  problems.push(...romRefProblems({ devices: topo.devices, firmware: firmwareOf(root['firmware']) }, fileName));
+  for (const r of romRefProblems({ devices: topo.devices, firmware: firmwareOf(root['firmware']) }, fileName)) problems.push({ path: r.path, code: 'rom-program', params: { text: r.message } });
   problems.push(...trapProblems(root['traps'], topo.devices, machine?.type));
   let igd: HostIgdSpec | undefined;
   const host = root['host'];
@@ -195,15 +192,17 @@ export function parseConfig(text: string, fileName: string): ConfigResult {
   const iommuWidth = isObj(host) && typeof host['iommu-width'] === 'number' ? host['iommu-width'] : undefined;
   if (root['workload'] !== undefined) {
     const wl = validateWorkload(root['workload'], { devices: topo.devices });
-    if (!wl.ok) problems.push(...wl.errors.map((e) => ({ ...e, path: ['workload', ...e.path] })));
+    if (!wl.ok) {
+      for (const e of wl.errors) problems.push({ path: ['workload', ...e.path], code: 'workload', params: { text: e.message }, ...(e.prefer !== undefined ? { prefer: e.prefer } : {}) });
+    }
     else workload = wl.workload;
   }
   if (problems.length > 0 || machine === undefined) {
     // Locating a problem walks the document: report the first MAX_REPORTED, never thousands.
     const shown = problems.slice(0, MAX_REPORTED);
-    const errors = shown.map((p) => err(src.locate(p.path as PathSeg[], p.prefer ?? 'value'), p.message));
-    if (problems.length > shown.length) errors.push(err(src.locate(problems[MAX_REPORTED]!.path as PathSeg[], 'key'), `${problems.length - shown.length} more problems not shown`));
-    if (errors.length === 0) errors.push(err({ line: 1, col: 1 }, 'the config has no valid machine section'));
+    const errors = shown.map((p) => err(src.locate(p.path as PathSeg[], p.prefer ?? 'value'), p));
+    if (problems.length > shown.length) errors.push(err(src.locate(problems[MAX_REPORTED]!.path as PathSeg[], 'key'), { code: 'more-problems', params: { count: problems.length - shown.length } }));
+    if (errors.length === 0) errors.push(err({ line: 1, col: 1 }, { code: 'no-machine', params: {} }));
     return { ok: false, errors: sortErrors(errors) };
   }
   const spec: MachineSpec = {
@@ -221,6 +220,6 @@ export function parseConfig(text: string, fileName: string): ConfigResult {
 /** Reads and validates a config file; an unreadable file (or not a regular file) is one error at 1:1. */
 export function loadConfigFile(path: string): ConfigResult {
   const r = readInputFile(path);
-  if (!r.ok) return { ok: false, errors: [{ file: String(path), line: 1, col: 1, message: r.message }] };
+  if (!r.ok) return { ok: false, errors: [locatedError(String(path), { line: 1, col: 1 }, r.problem)] };
   return parseConfig(r.text, path);
 }

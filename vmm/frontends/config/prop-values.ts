@@ -1,5 +1,4 @@
 import type { PropDef } from '../../../devices/registry.js';
-import { show } from './errors.js';
 import type { PropValue } from './spec.js';
 import { parseHexInt, parseSize, SIZE_DESCRIPTION } from './size.js';
 
@@ -53,9 +52,4 @@ export function normalizeProp(d: PropDef, v: unknown): PropValue | undefined {
     case 'string':
       return typeof v === 'object' ? undefined : String(v);
   }
-}
-
-export function badPropMessage(model: string, prop: string, d: PropDef, v: unknown): string {
-  if (d.type === 'size') return `${model}: bad size for ${prop}: ${show(v)} (use ${SIZE_DESCRIPTION})`;
-  return `${model}: bad value for ${prop}: expected ${expected(d)}, got ${show(v)}`;
 }

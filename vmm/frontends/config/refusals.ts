@@ -8,38 +8,35 @@
  */
 import { defaultRomfile } from '../../../devices/catalogue/index.js';
 import type { DeviceSpec } from './spec.js';
+import type { Problem } from './problems.js';
 import type { PathSeg } from './yaml-doc.js';
 
 /** Models that create a graphic console when realized (hw/display/*: graphic_console_init). */
 const DISPLAY_MODELS = new Set(['VGA', 'bochs-display', 'cirrus-vga', 'qxl', 'qxl-vga', 'virtio-gpu-pci', 'virtio-vga', 'vfio-igd']);
 
-export interface Refusal {
-  readonly path: PathSeg[];
-  readonly message: string;
-}
 
 /** `devices` with the index each had in the config; `lineOf` names the earlier device in a message. */
-export function qemuRefusals(devices: readonly { spec: DeviceSpec; index: number }[], lineOf: (i: number) => number): Refusal[] {
-  const out: Refusal[] = [];
+export function qemuRefusals(devices: readonly { spec: DeviceSpec; index: number }[], lineOf: (i: number) => number): Problem[] {
+  const out: Problem[] = [];
   let balloon: number | undefined;
   let displays = 0;
   const romfiles = new Map<string, number>();
-  const earlier = (i: number): string => `devices[${i}], line ${lineOf(i)}`;
+  const earlier = (i: number): { index: number; line: number } => ({ index: i, line: lineOf(i) });
   for (const { spec, index } of devices) {
     const at = (...p: PathSeg[]): PathSeg[] => ['devices', index, ...p];
     if (spec.model === 'virtio-balloon-pci') {
-      if (balloon !== undefined) out.push({ path: at('model'), message: `QEMU: Only one balloon device is supported (the first is ${earlier(balloon)})` });
+      if (balloon !== undefined) out.push({ path: at('model'), code: 'second-balloon', params: { first: earlier(balloon) } });
       else balloon = index;
     }
     if (spec.model === 'qxl-vga' && displays > 0) {
-      out.push({ path: at('model'), message: 'QEMU: primary qxl-vga device must be console 0 (first display device on the command line): list qxl-vga before the other display devices' });
+      out.push({ path: at('model'), code: 'qxl-vga-not-first', params: {} });
     }
     if (DISPLAY_MODELS.has(spec.model)) displays++;
     const rombar = spec.props['rombar'];
     const file = typeof spec.props['romfile'] === 'string' ? spec.props['romfile'] : defaultRomfile(spec.model);
     if (rombar === 0 && file !== undefined && file !== '') {
       const prev = romfiles.get(file);
-      if (prev !== undefined) out.push({ path: at('props', 'rombar'), message: `QEMU: duplicate fw_cfg file name: genroms/${file} (${earlier(prev)} also loads it with rombar=0)` });
+      if (prev !== undefined) out.push({ path: at('props', 'rombar'), code: 'duplicate-genrom', params: { file, first: earlier(prev) } });
       else romfiles.set(file, index);
     }
   }

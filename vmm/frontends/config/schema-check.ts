@@ -1,7 +1,5 @@
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { didYouMean, show } from './errors.js';
-import { SIZE_DESCRIPTION } from './size.js';
-import type { Problem } from './igd.js';
+import type { Problem } from './problems.js';
 import { loadConfigValidator } from './validator.js';
 import type { PathSeg } from './yaml-doc.js';
 
@@ -11,13 +9,6 @@ let validator: ValidateFunction | undefined;
 function compiled(): ValidateFunction {
   validator ??= loadConfigValidator().validate;
   return validator;
-}
-
-/** `devices[2].props.chassis` for a JSON path. */
-export function label(path: readonly PathSeg[]): string {
-  let s = '';
-  for (const seg of path) s += typeof seg === 'number' ? `[${seg}]` : s === '' ? seg : `.${seg}`;
-  return s === '' ? 'the config' : s;
 }
 
 function pathOf(pointer: string): PathSeg[] {
@@ -34,48 +25,43 @@ function describe(e: ErrorObject): string | undefined {
   return typeof ps?.description === 'string' ? ps.description : undefined;
 }
 
-const TYPE_NAMES: Readonly<Record<string, string>> = {
-  object: 'a mapping', array: 'a list', string: 'a string', integer: 'an integer', number: 'a number', boolean: 'true or false',
-  'string,number,boolean': 'a string, number or boolean',
-};
-
-/** One message per ajv error, pointing at the key (unknown or missing keys) or the value. */
+/** One problem per ajv error, pointing at the key (unknown or missing keys) or the value. */
 function toProblem(e: ErrorObject): Problem | undefined {
   const path = pathOf(e.instancePath);
-  const where = label(path);
   const p = e.params as Record<string, unknown>;
   switch (e.keyword) {
     case 'additionalProperties': {
       const key = String(p['additionalProperty']);
       const allowed = Object.keys(((e.parentSchema as { properties?: object }).properties ?? {}) as object);
-      const hint = didYouMean(key, allowed) || ` (expected one of: ${allowed.join(', ')})`;
-      return { path: [...path, key], prefer: 'key', message: `unknown key '${key}' in ${where}${hint}` };
+      return { path: [...path, key], prefer: 'key', code: 'unknown-key', params: { at: path, key, allowed } };
     }
     case 'required':
-      return { path, prefer: 'key', message: `${where}: missing required key '${String(p['missingProperty'])}'` };
+      return { path, prefer: 'key', code: 'missing-key', params: { at: path, key: String(p['missingProperty']) } };
     case 'enum': {
       const allowed = (p['allowedValues'] as unknown[]).map(String);
-      const hint = typeof e.data === 'string' && e.data.length > 3 ? didYouMean(e.data, allowed) : '';
-      return { path, message: `${where}: expected one of ${allowed.join(', ')}, got ${show(e.data)}${hint}` };
+      return { path, code: 'not-one-of', params: { at: path, allowed, value: e.data } };
     }
     case 'type':
-      return { path, message: `${where}: expected ${TYPE_NAMES[String(p['type'])] ?? String(p['type'])}, got ${show(e.data)}` };
+      return { path, code: 'wrong-type', params: { at: path, type: String(p['type']), value: e.data } };
     case 'minimum':
     case 'maximum':
-      return { path, message: `${where}: must be ${String(p['comparison'])} ${String(p['limit'])}, got ${show(e.data)}` };
+      return { path, code: 'out-of-bounds', params: { at: path, comparison: String(p['comparison']), limit: String(p['limit']), value: e.data } };
     case 'minLength':
-      return { path, message: `${where}: must not be empty` };
+      return { path, code: 'empty-string', params: { at: path } };
     case 'minItems':
     case 'maxItems':
-      return { path, message: `${where}: expected ${describe(e) ?? `${String(p['limit'])} items`}` };
+    {
+      const d = describe(e);
+      return { path, code: 'item-count', params: { at: path, limit: String(p['limit']), ...(d !== undefined ? { description: d } : {}) } };
+    }
     case 'if':
       return undefined; // the failing `then` branch reports the missing keys itself
     default: {
       if ((e.parentSchema as { $comment?: unknown } | undefined)?.$comment === 'size') {
-        return { path, message: `${where}: bad size ${show(e.data)} (use ${SIZE_DESCRIPTION})` };
+        return { path, code: 'bad-size', params: { at: path, value: e.data } };
       }
       const d = describe(e);
-      return { path, message: d !== undefined ? `${where}: expected ${d}, got ${show(e.data)}` : `${where}: ${e.message ?? e.keyword}` };
+      return { path, code: 'schema-mismatch', params: { at: path, value: e.data, rule: e.message ?? e.keyword, ...(d !== undefined ? { description: d } : {}) } };
     }
   }
 }

@@ -5,13 +5,12 @@ import { qemuRefusals } from './refusals.js';
 import { PC_BUILTINS, Q35_BUILTINS } from '../../../devices/chipset/index.js';
 import { PCI_HEADER_TYPE, PCI_HEADER_TYPE_MULTI_FUNCTION } from '../../../devices/pci/regs.js';
 import { lookupModel, modelNames, type ModelDef } from '../../../devices/registry.js';
-import { didYouMean } from './errors.js';
-import { IGD_DEVFN, IGD_MODEL, IGD_PROP_POINTERS, type Problem } from './igd.js';
-import { unknownModelHint } from './model-class.js';
-import { badPropMessage, normalizeProp } from './prop-values.js';
+import { nearest } from './errors.js';
+import { IGD_DEVFN, IGD_MODEL, IGD_PROP_POINTERS } from './igd.js';
+import { normalizeProp } from './prop-values.js';
+import { problem, type Occupant, type Problem, type ProblemCode, type ProblemParams } from './problems.js';
 import type { DeviceSpec, MachineType, PropValue } from './spec.js';
 import type { PathSeg } from './yaml-doc.js';
-import { hex2 } from '../../core/format.js';
 import { own } from './own.js';
 
 /**
@@ -19,8 +18,8 @@ import { own } from './own.js';
  * (an earlier bridge), address (slot range, collisions with built-ins and earlier devices, slot 0
  * below a PCIe port, multifunction rules), and the automatic slot QEMU would pick.
  */
-interface Occupant {
-  readonly label: string;
+interface Slot {
+  readonly by: Occupant;
   readonly multifunction: boolean;
 }
 
@@ -34,10 +33,9 @@ interface Bus {
   /** Run by an SHPC controller: slot 0 is refused. */
   readonly shpc: boolean;
   readonly root: boolean;
-  readonly slots: Map<number, Occupant>;
+  readonly slots: Map<number, Slot>;
 }
 
-const fmtAddr = (devfn: number): string => `${hex2(devfn >> 3)}.${(devfn & 7).toString(16)}`;
 /**
  * QEMU's addr forms (hw/core/qdev-properties-system.c set_pci_devfn: sscanf "%x.%x", else "%x"): hex slot and
  * function, each optionally 0x-prefixed as %x allows.
@@ -57,16 +55,16 @@ export interface TopologyInput {
   readonly lineOf: (index: number) => number;
 }
 
-function rootBus(machineType: MachineType | undefined): { bus: Bus; chipsetSlots: Map<number, string> } {
-  const slots = new Map<number, Occupant>();
-  const chipsetSlots = new Map<number, string>();
+function rootBus(machineType: MachineType | undefined): { bus: Bus; chipsetSlots: Map<number, { devfn: number; model: string }[]> } {
+  const slots = new Map<number, Slot>();
+  const chipsetSlots = new Map<number, { devfn: number; model: string }[]>();
   if (machineType !== undefined) {
     const builtins = machineType === 'q35' ? Q35_BUILTINS : PC_BUILTINS;
     for (const b of builtins) {
       const mf = (b.make().cfg[PCI_HEADER_TYPE]! & PCI_HEADER_TYPE_MULTI_FUNCTION) !== 0;
-      slots.set(b.devfn, { label: `the ${machineType} chipset's ${b.model} (00:${fmtAddr(b.devfn)})`, multifunction: mf });
-      const list = builtins.filter((x) => x.devfn >> 3 === b.devfn >> 3).map((x) => `00:${fmtAddr(x.devfn)} ${x.model}`);
-      chipsetSlots.set(b.devfn >> 3, list.join(', '));
+      slots.set(b.devfn, { by: { kind: 'chipset', machineType, model: b.model, devfn: b.devfn }, multifunction: mf });
+      const list = builtins.filter((x) => x.devfn >> 3 === b.devfn >> 3).map((x) => ({ devfn: x.devfn, model: x.model }));
+      chipsetSlots.set(b.devfn >> 3, list);
     }
   }
   return { bus: { name: 'the root bus', pciePort: false, slot0Only: false, shpc: false, root: true, slots }, chipsetSlots };
@@ -92,22 +90,22 @@ export function checkDevices(input: TopologyInput): { devices: DeviceSpec[]; pro
     if (typeof raw !== 'object' || raw === null) return;
     const d = raw as Record<string, unknown>;
     const at = (...p: PathSeg[]): PathSeg[] => ['devices', i, ...p];
-    const add = (path: PathSeg[], message: string, prefer: 'key' | 'value' = 'value'): void => {
-      problems.push({ path, message, prefer });
+    const add = <C extends ProblemCode>(path: PathSeg[], code: C, params: ProblemParams<C>, prefer: 'key' | 'value' = 'value'): void => {
+      problems.push(problem(code, path, params, prefer));
     };
+    const earlier = (index: number): { index: number; line: number } => ({ index, line: input.lineOf(index) });
     const model = typeof d['model'] === 'string' ? d['model'] : undefined;
     const def = model !== undefined ? lookupModel(model) : undefined;
     if (model !== undefined && def === undefined) {
-      const hint = unknownModelHint(model, modelNames());
-      add(at('model'), `unknown model '${model}'${hint}`);
+      add(at('model'), 'unknown-model', { model, known: modelNames() });
     }
     if (def?.machines !== undefined && input.machineType !== undefined && !def.machines.includes(input.machineType)) {
-      add(at('model'), `${def.name} is not available on machine type ${input.machineType} (only on ${def.machines.join(', ')})`);
+      add(at('model'), 'model-not-on-machine', { model: def.name, machineType: input.machineType, machines: def.machines });
     }
     const id = typeof d['id'] === 'string' ? d['id'] : undefined;
     if (id !== undefined) {
       const prev = ids.get(id);
-      if (prev !== undefined) add(at('id'), `duplicate id '${id}' (already used by devices[${prev.index}] at line ${input.lineOf(prev.index)})`);
+      if (prev !== undefined) add(at('id'), 'duplicate-id', { id, first: earlier(prev.index) });
       else ids.set(id, { index: i, def, model: model ?? '?' });
     }
 
@@ -117,7 +115,7 @@ export function checkDevices(input: TopologyInput): { devices: DeviceSpec[]; pro
     if (busName !== undefined && ROOT_BUS_NAMES.has(busName)) {
       // QEMU's own name for the root bus: the same as no bus at all.
       const want = input.machineType === 'pc' ? 'pci.0' : 'pcie.0';
-      if (input.machineType !== undefined && busName !== want) add(at('bus'), `the ${input.machineType} root bus is called '${want}', not '${busName}'`);
+      if (input.machineType !== undefined && busName !== want) add(at('bus'), 'root-bus-name', { machineType: input.machineType, want, got: busName });
       busName = undefined;
     }
     if (busName !== undefined) {
@@ -126,17 +124,17 @@ export function checkDevices(input: TopologyInput): { devices: DeviceSpec[]; pro
       if (target === undefined || target.index === i) {
         bus = undefined;
         if (first !== undefined && first > i) {
-          add(at('bus'), `bus '${busName}' is defined later (devices[${first}], line ${input.lineOf(first)}); QEMU creates devices in order, so a bridge must come before the devices on its bus`);
+          add(at('bus'), 'bus-defined-later', { bus: busName, defined: earlier(first) });
         } else if (first === i) {
-          add(at('bus'), `bus '${busName}' is this device's own id`);
+          add(at('bus'), 'bus-own-id', { bus: busName });
         } else {
-          add(at('bus'), `bus '${busName}' names no device${didYouMean(busName, firstIdIndex.keys()) || ' (bus must be the id of an earlier bridge)'}`);
+          add(at('bus'), 'unknown-bus', { bus: busName, ids: [...firstIdIndex.keys()] });
         }
       } else if (target.def === undefined) {
         bus = undefined; // its model is unknown: already reported
       } else if (target.def.kind !== 'bridge') {
         bus = undefined;
-        add(at('bus'), `bus '${busName}' names ${target.model} (devices[${target.index}], line ${input.lineOf(target.index)}), which is not a bridge`);
+        add(at('bus'), 'bus-not-bridge', { bus: busName, model: target.model, device: earlier(target.index) });
       } else bus = buses.get(busName);
     }
 
@@ -147,34 +145,36 @@ export function checkDevices(input: TopologyInput): { devices: DeviceSpec[]; pro
     for (const [k, v] of Object.entries(rawProps)) {
       if (k === 'addr' || k === 'bus' || k === 'id') {
         propsOk = false;
-        add(at('props', k), `'${k}' is a device key, not a prop: write it next to 'model'`, 'key');
+        add(at('props', k), 'device-key-as-prop', { key: k }, 'key');
         continue;
       }
       if (def === undefined) continue;
       const pd = own(def.props, k);
       if (pd === undefined) {
         propsOk = false;
+        // An IGD pointer (rendered in its place) replaces "did you mean".
         const pointer = model === IGD_MODEL ? IGD_PROP_POINTERS[k] : undefined;
-        add(at('props', k), `${def.name}: unknown property '${k}'${pointer ?? didYouMean(k, Object.keys(def.props))}`, 'key');
+        const suggestion = pointer === undefined ? nearest(k, Object.keys(def.props)) : undefined;
+        add(at('props', k), 'unknown-prop', { model: def.name, prop: k, ...(suggestion !== undefined ? { suggestion } : {}) }, 'key');
         continue;
       }
       const since = propMissingIn(def.name, k, input.qemu ?? DEFAULT_QEMU);
       if (since !== undefined) {
         propsOk = false;
-        add(at('props', k), `QEMU ${input.qemu ?? DEFAULT_QEMU}: Property '${def.name}.${k}' not found (new in QEMU ${since})`, 'key');
+        add(at('props', k), 'prop-not-in-qemu', { qemu: input.qemu ?? DEFAULT_QEMU, model: def.name, prop: k, since }, 'key');
         continue;
       }
       const nv = normalizeProp(pd, v);
       if (nv === undefined) {
         propsOk = false;
-        add(at('props', k), badPropMessage(def.name, k, pd, v));
+        if (pd.type === 'size') add(at('props', k), 'bad-prop-size', { model: def.name, prop: k, value: v });
+        else add(at('props', k), 'bad-prop-value', { model: def.name, prop: k, def: pd, value: v });
       } else props[k] = nv;
     }
     const ctx = { machineType: input.machineType ?? 'q35', pcieBus: bus?.pciePort ?? false, rootBus: bus?.root ?? true };
     if (def?.check !== undefined && propsOk) {
       for (const pr of def.check(props, ctx)) {
-        const msg = pr.message.startsWith(def.name) ? pr.message : `${def.name}: ${pr.message}`;
-        add(pr.prop !== undefined && pr.prop in rawProps ? at('props', pr.prop) : at('model'), msg);
+        add(pr.prop !== undefined && pr.prop in rawProps ? at('props', pr.prop) : at('model'), 'model-check', { model: def.name, text: pr.message });
       }
     }
 
@@ -187,8 +187,8 @@ export function checkDevices(input: TopologyInput): { devices: DeviceSpec[]; pro
       if (m !== null) {
         const slot = parseInt(m[1]!, 16);
         const fn = m[2] === undefined ? 0 : parseInt(m[2], 16);
-        if (slot > 0x1f) add(at('addr'), `addr '${addrText}': slot 0x${hex2(slot)} is out of range (00..1f)`);
-        else if (fn > 7) add(at('addr'), `addr '${addrText}': function ${fn} is out of range (0..7)`);
+        if (slot > 0x1f) add(at('addr'), 'slot-out-of-range', { addr: addrText, slot });
+        else if (fn > 7) add(at('addr'), 'function-out-of-range', { addr: addrText, fn });
         else devfn = (slot << 3) | fn;
       }
       addrOk = devfn !== undefined;
@@ -197,12 +197,12 @@ export function checkDevices(input: TopologyInput): { devices: DeviceSpec[]; pro
     let forced = false;
     if (model === IGD_MODEL && def !== undefined) {
       if (firstIgd !== undefined) {
-        add(at('model'), `a second vfio-igd (the first is devices[${firstIgd}], line ${input.lineOf(firstIgd)}): a host has one IGD`);
+        add(at('model'), 'igd-second', { first: earlier(firstIgd) });
         addrOk = false; // not placed: its address problems would repeat the one above
       } else firstIgd = i;
-      if (busName !== undefined) add(at('bus'), 'vfio-igd must be at 00:02.0 on the root bus (guest drivers and QEMU legacy mode expect it there)');
+      if (busName !== undefined) add(at('bus'), 'igd-not-root-bus', {});
       else if (devfn !== undefined && devfn !== IGD_DEVFN) {
-        add(at('addr'), `vfio-igd must be at 00:02.0, not 00:${fmtAddr(devfn)} (guest drivers and QEMU legacy mode expect it there)`);
+        add(at('addr'), 'igd-addr', { devfn });
       } else if (!addrGiven) {
         devfn = IGD_DEVFN;
         forced = true;
@@ -212,50 +212,52 @@ export function checkDevices(input: TopologyInput): { devices: DeviceSpec[]; pro
     // ---- placement on the bus, as QEMU's do_pci_register_device checks it ----
     const mf = props['multifunction'] === true;
     if (bus !== undefined && def !== undefined && addrOk) {
-      const where = bus.root ? bus.name : `bus '${bus.name}'`;
+      // Messages name a bridge's bus by its id; the root bus has none.
+      const onBus = bus.root ? {} : { bus: bus.name };
       const addrPath = forced || !addrGiven ? at('model') : at('addr');
       let place = devfn;
       if (place === undefined) {
         for (let f = 0; f < 256 && place === undefined; f += 8) if (!bus.slots.has(f)) place = f;
-        if (place === undefined) add(at('model'), `no free slot on ${where} for ${def.name} (all 32 device numbers are in use)`);
+        if (place === undefined) add(at('model'), 'no-free-slot', { ...onBus, model: def.name });
       }
       if (place !== undefined) {
         const occ = bus.slots.get(place);
+        // Only set when the machine type is known (rootBus), so input.machineType is defined below.
         const chipset = bus.root ? chipsetSlots.get(place >> 3) : undefined;
         let ok = true;
         if (occ !== undefined) {
           ok = false;
-          add(addrPath, `addr ${fmtAddr(place)} on ${where} is already used by ${occ.label}${forced ? '; give that device another addr' : ''}`);
+          add(addrPath, 'slot-taken', { devfn: place, ...onBus, by: occ.by, forced });
         } else if (chipset !== undefined) {
           ok = false;
-          add(addrPath, `addr ${fmtAddr(place)}: slot ${hex2(place >> 3)} belongs to the ${input.machineType} chipset (${chipset})`);
+          add(addrPath, 'chipset-slot', { devfn: place, machineType: input.machineType!, chipset });
         } else if (bus.slot0Only && place >> 3 !== 0) {
           ok = false;
-          add(addrGiven ? at('addr') : at('bus'), `${def.name} on ${bus.model ?? 'bridge'} '${bus.name}' must be at slot 0 (addr "00.${place & 7}"): QEMU: PCI: slot ${place >> 3} is not valid for ${def.name}, parent device only allows plugging into slot 0`);
+          add(addrGiven ? at('addr') : at('bus'), 'port-slot-0-only', { model: def.name, ...(bus.model !== undefined ? { port: bus.model } : {}), bus: bus.name, devfn: place });
         }
         if (ok && (place & 7) !== 0) {
           const f0 = bus.slots.get(place & ~7);
           if (f0 !== undefined && !f0.multifunction) {
             ok = false;
-            add(addrPath, `addr ${fmtAddr(place)}: function 0 of slot ${hex2(place >> 3)} is ${f0.label}, which is not multifunction (set props.multifunction: on there)`);
+            add(addrPath, 'function0-not-multifunction', { devfn: place, f0: f0.by });
           }
         } else if (ok && !mf) {
           for (let f = 1; f < 8 && ok; f++) {
             const other = bus.slots.get(place + f);
             if (other !== undefined) {
               ok = false;
-              add(addrPath, `addr ${fmtAddr(place)} is single-function but ${fmtAddr(place + f)} is already ${other.label} (set props.multifunction: on)`);
+              add(addrPath, 'single-function-shared', { devfn: place, other: place + f, by: other.by });
             }
           }
         }
-        if (ok) bus.slots.set(place, { label: `${def.name} (devices[${i}], line ${input.lineOf(i)})`, multifunction: mf });
+        if (ok) bus.slots.set(place, { by: { kind: 'device', model: def.name, ...earlier(i) }, multifunction: mf });
       }
     }
     // PCI bus numbers are 8 bits (PCI-to-PCI Bridge spec 1.2 §3.2.5.3): SeaBIOS's
     // pci_bios_init_bus_rec numbers secondaries 1..255 and, past that, wraps onto buses it already
     // numbered and recurses without end. QEMU starts such a machine; no firmware can enumerate it.
     if (def?.kind === 'bridge' && ++bridges === MAX_BRIDGES + 1) {
-      add(at('model'), `more than ${MAX_BRIDGES} bridges: PCI bus numbers are 8 bits, so bus ${MAX_BRIDGES + 1} cannot exist`);
+      add(at('model'), 'too-many-bridges', { max: MAX_BRIDGES });
     }
     if (def?.kind === 'bridge' && id !== undefined && ids.get(id)?.index === i) {
       const pciePort = def.pciePort === true;
@@ -266,7 +268,7 @@ export function checkDevices(input: TopologyInput): { devices: DeviceSpec[]; pro
       const prev = chassisSlots.get(key);
       if (prev !== undefined) {
         const p = 'chassis' in rawProps ? at('props', 'chassis') : at('model');
-        add(p, `pcie-root-port chassis ${String(props['chassis'] ?? 0)} slot ${String(props['slot'] ?? 0)} is already used by devices[${prev}] (line ${input.lineOf(prev)}); each root port needs its own chassis/slot pair`);
+        add(p, 'chassis-slot-taken', { chassis: String(props['chassis'] ?? 0), slot: String(props['slot'] ?? 0), first: earlier(prev) });
       } else chassisSlots.set(key, i);
     }
     const hardware = hostDeviceOf(d['hardware'], model, at, add);
@@ -284,6 +286,6 @@ export function checkDevices(input: TopologyInput): { devices: DeviceSpec[]; pro
     }
   });
   const indexed = devices.map((spec, k) => ({ spec, index: indices[k]! }));
-  for (const r of qemuRefusals(indexed, input.lineOf)) problems.push({ path: r.path, message: r.message, prefer: 'value' });
+  for (const r of qemuRefusals(indexed, input.lineOf)) problems.push({ ...r, prefer: 'value' });
   return { devices, problems };
 }

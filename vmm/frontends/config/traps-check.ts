@@ -6,7 +6,7 @@
  */
 import { PC_BUILTINS, Q35_BUILTINS } from '../../../devices/chipset/index.js';
 import { lookupModel } from '../../../devices/registry.js';
-import type { Problem } from './igd.js';
+import type { Problem } from './problems.js';
 import { parseHexInt } from './size.js';
 import type { DeviceSpec, MachineType } from './spec.js';
 import { parseBdf } from '../../passthrough/traps/rules.js';
@@ -51,9 +51,10 @@ function pairProblems(r: Obj, key: string, path: (string | number)[]): Problem[]
   const a = parseHexInt(v[0]);
   const b = parseHexInt(v[1]);
   if (a === undefined || b === undefined) return [];
-  if (a >= MAX_U64 || b > MAX_U64) return [{ path: [...path, key], message: `traps: ${key} [${String(v[0])}, ${String(v[1])}] does not fit in 64 bits` }];
-  if (!Number.isSafeInteger(a) || !Number.isSafeInteger(b)) return [{ path: [...path, key], message: `traps: ${key} [${String(v[0])}, ${String(v[1])}] is past 2^53, which this emulator cannot address exactly` }];
-  if (a >= b) return [{ path: [...path, key], message: `traps: ${key} [${String(v[0])}, ${String(v[1])}] is empty or reversed (the end is exclusive and must be above the start)` }];
+  const params = { key, from: String(v[0]), to: String(v[1]) };
+  if (a >= MAX_U64 || b > MAX_U64) return [{ path: [...path, key], code: 'trap-range-too-wide', params }];
+  if (!Number.isSafeInteger(a) || !Number.isSafeInteger(b)) return [{ path: [...path, key], code: 'trap-range-past-2-53', params }];
+  if (a >= b) return [{ path: [...path, key], code: 'trap-range-empty', params }];
   return [];
 }
 
@@ -70,22 +71,22 @@ export function trapProblems(raw: unknown, devices: readonly DeviceSpec[], type:
     const path = ['traps', i];
     out.push(...pairProblems(r, 'offset', path), ...pairProblems(r, 'from', path));
     const to = parseHexInt(r['to']);
-    if (to !== undefined && !Number.isSafeInteger(to)) out.push({ path: [...path, 'to'], message: `traps: to ${String(r['to'])} is past 2^53` });
+    if (to !== undefined && !Number.isSafeInteger(to)) out.push({ path: [...path, 'to'], code: 'trap-to-past-2-53', params: { to: String(r['to']) } });
     if (typeof r['bdf'] !== 'string') return;
     const bdf = parseBdf(r['bdf']);
     if (bdf < 0) {
-      out.push({ path: [...path, 'bdf'], message: `traps: bdf '${r['bdf']}' is not bus:device.function (device 00..1f)` });
+      out.push({ path: [...path, 'bdf'], code: 'bdf-syntax', params: { bdf: r['bdf'] } });
       return;
     }
     const bus = bdf >> 8;
-    if (bus > bridges) out.push({ path: [...path, 'bdf'], message: `traps: bdf ${r['bdf']} is on bus ${bus}, but this machine has ${bridges} bridge${bridges === 1 ? '' : 's'} (buses 0..${bridges})` });
-    else if (bus === 0 && type !== undefined && !root.has(bdf & 0xff)) out.push({ path: [...path, 'bdf'], message: `traps: no function at ${r['bdf']} on the root bus (give the device a fixed addr, or trap an existing one)` });
+    if (bus > bridges) out.push({ path: [...path, 'bdf'], code: 'bdf-no-bus', params: { bdf: r['bdf'], bus, bridges } });
+    else if (bus === 0 && type !== undefined && !root.has(bdf & 0xff)) out.push({ path: [...path, 'bdf'], code: 'bdf-no-function', params: { bdf: r['bdf'] } });
     else if (bus === 0 && type !== undefined && typeof r['bar'] === 'number') {
       // A rule on a BAR the function does not have would never match: say so instead of accepting it silently.
       const fn = (functions ??= rootFunctions(devices, type)).get(bdf & 0xff)?.();
       const bar = r['bar'];
       const has = fn === undefined || (bar === ROM_BAR ? fn.romSize > 0 : fn.bars[bar] !== undefined);
-      if (!has) out.push({ path: [...path, 'bar'], message: `traps: ${r['bdf']} (${fn!.model || 'the function there'}) has no ${bar === ROM_BAR ? 'ROM BAR' : `BAR ${bar}`}` });
+      if (!has) out.push({ path: [...path, 'bar'], code: 'trap-bar-missing', params: { bdf: r['bdf'], model: fn!.model, bar: bar === ROM_BAR ? 'rom' : bar } });
     }
   });
   return out;

@@ -1,4 +1,5 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import type { ProblemBody } from './problems.js';
 
 export interface Pos {
   readonly line: number;
@@ -34,14 +35,14 @@ export class YamlSource {
   private readonly lc = new LineCounter();
 
   /** A limit the text broke (size, depth, nodes, aliases, a non-scalar key), found before any conversion. */
-  private readonly limitError: { pos: Pos; message: string } | undefined;
+  private readonly limitError: { pos: Pos; problem: ProblemBody } | undefined;
 
   constructor(readonly text: string) {
     if (text.length > YAML_LIMITS.bytes) {
       // Never parsed: an empty document stands in, so callers see only the size error.
       this.text = '';
       this.doc = parseDocument('', { lineCounter: this.lc });
-      this.limitError = { pos: { line: 1, col: 1 }, message: `the file is ${text.length} bytes; the limit is ${YAML_LIMITS.bytes}` };
+      this.limitError = { pos: { line: 1, col: 1 }, problem: { code: 'yaml-too-large', params: { bytes: text.length, limit: YAML_LIMITS.bytes } } };
       return;
     }
     // Key uniqueness is checked in checkLimits with a set: yaml's own check compares each key with
@@ -51,13 +52,13 @@ export class YamlSource {
   }
 
   /** Syntax errors and broken limits (the rest of the checks do not run when there are any). */
-  syntaxErrors(): { pos: Pos; message: string }[] {
+  syntaxErrors(): { pos: Pos; problem: ProblemBody }[] {
     if (this.limitError !== undefined) return [this.limitError];
     return this.doc.errors.map((e) => {
       const msg = firstLine(e.message);
       // yaml's recursive composer turns very deep flow nesting into a caught RangeError.
-      const message = /call stack/i.test(msg) ? `nesting is deeper than ${YAML_LIMITS.depth} levels` : `YAML syntax error: ${msg}`;
-      return { pos: this.posOf(e.pos[0]), message };
+      const problem: ProblemBody = /call stack/i.test(msg) ? { code: 'yaml-too-deep', params: { limit: YAML_LIMITS.depth } } : { code: 'yaml-syntax', params: { detail: msg } };
+      return { pos: this.posOf(e.pos[0]), problem };
     });
   }
 
@@ -65,7 +66,7 @@ export class YamlSource {
    * Walks the document without recursion: depth, node and alias counts, and keys that are not scalars
    * (JavaScript objects can only have string keys; yaml would stringify them with a process warning).
    */
-  private checkLimits(): { pos: Pos; message: string } | undefined {
+  private checkLimits(): { pos: Pos; problem: ProblemBody } | undefined {
     const at = (n: unknown): Pos => {
       const r = (n as { range?: [number, number, number] } | null)?.range;
       return r ? this.posOf(r[0]) : { line: 1, col: 1 };
@@ -76,24 +77,24 @@ export class YamlSource {
     while (stack.length > 0) {
       const { node, depth } = stack.pop()!;
       if (node === null || node === undefined) continue;
-      if (++nodes > YAML_LIMITS.nodes) return { pos: at(node), message: `more than ${YAML_LIMITS.nodes} YAML nodes` };
+      if (++nodes > YAML_LIMITS.nodes) return { pos: at(node), problem: { code: 'yaml-too-many-nodes', params: { limit: YAML_LIMITS.nodes } } };
       if (isAlias(node)) {
-        if (++aliases > YAML_LIMITS.aliases) return { pos: at(node), message: `more than ${YAML_LIMITS.aliases} aliases (*name)` };
+        if (++aliases > YAML_LIMITS.aliases) return { pos: at(node), problem: { code: 'yaml-too-many-aliases', params: { limit: YAML_LIMITS.aliases } } };
         continue;
       }
-      if (isMap(node) && node.items.length > YAML_LIMITS.keys) return { pos: at(node), message: `a mapping with ${node.items.length} keys; the limit is ${YAML_LIMITS.keys}` };
+      if (isMap(node) && node.items.length > YAML_LIMITS.keys) return { pos: at(node), problem: { code: 'yaml-too-many-keys', params: { keys: node.items.length, limit: YAML_LIMITS.keys } } };
       if (isMap(node) || isSeq(node)) {
-        if (depth >= YAML_LIMITS.depth) return { pos: at(node), message: `nesting is deeper than ${YAML_LIMITS.depth} levels` };
+        if (depth >= YAML_LIMITS.depth) return { pos: at(node), problem: { code: 'yaml-too-deep', params: { limit: YAML_LIMITS.depth } } };
         const keys = new Set<string>();
         for (const item of node.items) {
           if (!isPair(item)) continue;
           // A tagged scalar such as `!!binary` is a Uint8Array key: as bad as a collection.
           const k0 = item.key;
           if (k0 !== null && (!isScalar(k0) || (typeof k0.value === 'object' && k0.value !== null))) {
-            return { pos: at(k0), message: 'a key must be a plain scalar, not a mapping, list, alias or binary' };
+            return { pos: at(k0), problem: { code: 'yaml-complex-key', params: {} } };
           }
           const k = keyText(item.key);
-          if (keys.has(k)) return { pos: at(item.key), message: 'YAML syntax error: Map keys must be unique' };
+          if (keys.has(k)) return { pos: at(item.key), problem: { code: 'duplicate-yaml-key', params: { key: k } } };
           keys.add(k);
         }
         // Children pushed last-first, so they are visited (and limits reported) in document order.
@@ -139,12 +140,12 @@ export class YamlSource {
   }
 
   /** Why toJS() gave nothing for a document that parsed (an alias bomb), for the caller's error. */
-  toJSError(): string | undefined {
+  toJSError(): ProblemBody | undefined {
     try {
       this.doc.toJS({ maxAliasCount: 1000 });
       return undefined;
     } catch (e) {
-      return `cannot expand the document: ${e instanceof Error ? e.message : String(e)}`;
+      return { code: 'yaml-expand-failed', params: { reason: e instanceof Error ? e.message : String(e) } };
     }
   }
 

@@ -3,6 +3,7 @@
  * same form config errors use). Never throws on bad input.
  */
 import { readInputFile } from '../../frontends/config/read-input.js';
+import { renderProblem } from '../../frontends/config/problems.js';
 import { sortErrors, type ConfigError } from '../../frontends/config/errors.js';
 import { parseHexInt } from '../../frontends/config/size.js';
 import { YamlSource, type PathSeg } from '../../frontends/config/yaml-doc.js';
@@ -160,10 +161,10 @@ export function parseRomProgram(text: string, file: string): RomLoadResult {
   const src = new YamlSource(text);
   const err = (p: { line: number; col: number }, message: string): ConfigError => ({ file, line: p.line, col: p.col, message });
   const syntax = src.syntaxErrors();
-  if (syntax.length > 0) return { ok: false, errors: sortErrors(syntax.map((e) => err(e.pos, e.message))) };
+  if (syntax.length > 0) return { ok: false, errors: sortErrors(syntax.map((e) => err(e.pos, renderProblem(e.problem)))) };
   const data = src.toJS();
   const expandError = data === undefined ? src.toJSError() : undefined;
-  if (expandError !== undefined) return { ok: false, errors: [err({ line: 1, col: 1 }, expandError)] };
+  if (expandError !== undefined) return { ok: false, errors: [err({ line: 1, col: 1 }, renderProblem(expandError))] };
   const c = new Checker(src);
   if (!isObj(data)) return { ok: false, errors: [err({ line: 1, col: 1 }, "a ROM program is a mapping with 'name' and 'steps'")] };
   // A mapping with none of a program's keys is some other YAML file: say so without quoting it.
@@ -202,7 +203,7 @@ export function parseRomProgram(text: string, file: string): RomLoadResult {
 export function loadRomProgramFile(path: string): RomLoadResult {
   const fail = (message: string): RomLoadResult => ({ ok: false, errors: [{ file: path, line: 1, col: 1, message }] });
   const r = readInputFile(path);
-  if (!r.ok) return fail(r.message);
+  if (!r.ok) return fail(renderProblem(r.problem));
   if (!/\.ya?ml$/i.test(path)) return fail('is not a ROM program (a ROM program is a .yaml or .yml file)');
   return parseRomProgram(r.text, path);
 }
