@@ -54,12 +54,18 @@ export class YamlSource {
   /** Syntax errors and broken limits (the rest of the checks do not run when there are any). */
   syntaxErrors(): { pos: Pos; problem: ProblemBody }[] {
     if (this.limitError !== undefined) return [this.limitError];
-    return this.doc.errors.map((e) => {
+    const out: { pos: Pos; problem: ProblemBody }[] = [];
+    let tooDeep = false;
+    for (const e of this.doc.errors) {
       const msg = firstLine(e.message);
-      // yaml's recursive composer turns very deep flow nesting into a caught RangeError.
-      const problem: ProblemBody = /call stack/i.test(msg) ? { code: 'yaml-too-deep', params: { limit: YAML_LIMITS.depth } } : { code: 'yaml-syntax', params: { detail: msg } };
-      return { pos: this.posOf(e.pos[0]), problem };
-    });
+      // yaml's recursive composer turns very deep flow nesting into a caught RangeError — once per level it unwinds
+      // through, a number that depends on how much stack the caller left: one answer, at the first of them.
+      if (/call stack/i.test(msg)) {
+        if (!tooDeep) out.push({ pos: this.posOf(e.pos[0]), problem: { code: 'yaml-too-deep', params: { limit: YAML_LIMITS.depth } } });
+        tooDeep = true;
+      } else out.push({ pos: this.posOf(e.pos[0]), problem: { code: 'yaml-syntax', params: { detail: msg } } });
+    }
+    return out;
   }
 
   /**
