@@ -133,6 +133,12 @@ describe('sweep CSV and JSON rows', () => {
     expect(CSV_COLUMNS.length).toBe(rowToCsv(row({})).split(',').length);
   });
 
+  it('adds a firmware column after vbios when the sweep varies firmware, and only then', () => {
+    expect(csvHeader(true)).toBe('index,config,name,strategy,vbios,firmware,status,panic,error,faults,corruption,hazards,guestBdsm,guestAsls\n');
+    expect(rowToCsv(row({ index: 0, strategy: 'none', firmware: 'ovmf-2025.02' }), true)).toBe('0,a.yaml,,none,,ovmf-2025.02,clean,,,0,0,,,\n');
+    expect(rowToCsv(row({ index: 0, strategy: 'none', firmware: 'ovmf-2025.02' }))).toBe('0,a.yaml,,none,,clean,,,0,0,,,\n');
+  });
+
   it('writes one JSON object per line with every SweepRow field', () => {
     const r = row({ index: 1, strategy: 'none', hazards: ['x'] });
     const line = rowToJsonLine(r);

@@ -88,7 +88,8 @@ export function registerSweepCommands(program: Command, setCode: (c: number) => 
       };
       const json = open('--json', opts.json);
       const csv = open('--csv', opts.csv);
-      if (csv !== undefined) writeSync(csv, csvHeader());
+      const byFirmware = firmwares !== undefined && firmwares.length > 0;
+      if (csv !== undefined) writeSync(csv, csvHeader(byFirmware));
       const picks = new Map<string, SweepRow>();
       const bar = await progressBar(opts.progress !== false && process.stderr.isTTY === true);
       try {
@@ -99,7 +100,7 @@ export function registerSweepCommands(program: Command, setCode: (c: number) => 
           onRows: (rows) => {
             summary.add(rows);
             if (json !== undefined) writeSync(json, rows.map(rowToJsonLine).join(''));
-            if (csv !== undefined) writeSync(csv, rows.map(rowToCsv).join(''));
+            if (csv !== undefined) writeSync(csv, rows.map((r) => rowToCsv(r, byFirmware)).join(''));
             for (const r of rows) {
               const key = r.strategy ?? '';
               const had = picks.get(key);

@@ -12,12 +12,19 @@ function csvCell(v: string | number | null): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-export function csvHeader(): string {
-  return CSV_COLUMNS.join(',') + '\n';
+/** The header; `firmware` adds a column after vbios when the sweep varies firmware (`--firmware`). */
+export function csvHeader(firmware = false): string {
+  return columns(firmware).join(',') + '\n';
 }
 
-export function rowToCsv(r: SweepRow): string {
-  return CSV_COLUMNS.map((c) => csvCell(c === 'hazards' ? r.hazards.join(';') : r[c])).join(',') + '\n';
+export function rowToCsv(r: SweepRow, firmware = false): string {
+  return columns(firmware).map((c) => csvCell(c === 'hazards' ? r.hazards.join(';') : c === 'firmware' ? (r.firmware ?? null) : r[c])).join(',') + '\n';
+}
+
+function columns(firmware: boolean): readonly (typeof CSV_COLUMNS[number] | 'firmware')[] {
+  if (!firmware) return CSV_COLUMNS;
+  const at = CSV_COLUMNS.indexOf('vbios') + 1;
+  return [...CSV_COLUMNS.slice(0, at), 'firmware', ...CSV_COLUMNS.slice(at)];
 }
 
 /** One JSON object per line (JSON Lines), keys in SweepRow order. */
