@@ -1,7 +1,7 @@
 /**
  * QEMU 7.2 device facts, one table for every catalogue endpoint: IDs, class, revision, interrupt
  * pin, subsystem IDs, BAR layout at default props, and the option-ROM file.
- * Sources: docs/firmware-seabios.md §13.3 (BARs and IDs verified with query-pci on QEMU 7.2.22) and §10 (ROM
+ * Sources: docs/firmware-seabios.md §13.3 (BARs and IDs verified with query-pci on QEMU 7.2.22) and docs/firmware-seabios.md §9 (ROM
  * sizes of the Debian ipxe-qemu / seabios packages); revision, pin and subsystem from the QEMU device
  * sources named per row (class_init / realize).
  */

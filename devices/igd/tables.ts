@@ -71,13 +71,13 @@ export function encodeGmch(gen: number, gms: number, ggms: number, base = 0): nu
   return ((base & ~0xffc0) | ((gms & 0xff) << 8) | ((ggms & 0x3) << 6)) & 0xffff;
 }
 
-/** GMS → DSM bytes as i915 decodes it (docs/igd.md §2.2, §12.1): ×32 MiB; gen 9+ also 0xF0..0xFE = 4..60 MiB. */
+/** GMS → DSM bytes as i915 decodes it (docs/igd.md §2.2, docs/igd.md §11.1): ×32 MiB; gen 9+ also 0xF0..0xFE = 4..60 MiB. */
 export function gmsSize(gen: number, gms: number): number {
   if (gen >= 9 && gms >= 0xf0) return (gms - 0xf0 + 1) * 4 * MiB;
   return gms * 32 * MiB;
 }
 
-/** CHV's GMS table (LK-EQ, docs/igd.md §2.2): not a config generation, kept for the §12.1 oracle. */
+/** CHV's GMS table (LK-EQ, docs/igd.md §2.2): not a config generation, kept for the docs/igd.md §11.1 oracle. */
 export function chvGmsSize(gms: number): number {
   if (gms < 0x11) return gms * 32 * MiB;
   if (gms < 0x17) return (8 + (gms - 0x11) * 4) * MiB;

@@ -1,5 +1,5 @@
 /**
- * QXL facts: identities, structure offsets, ports, bits. Sources: docs/qxl.md and §5 (spice-protocol
+ * QXL facts: identities, structure offsets, ports, bits. Sources: docs/qxl.md and docs/qxl.md §15 (spice-protocol
  * spice/qxl_dev.h, spice/ipc_ring.h, spice/enums.h; QEMU 7.2 hw/display/qxl.c). Offsets are of packed structs.
  */
 
@@ -15,17 +15,17 @@ export const QEMU_SUBSYSTEM_VENDOR = 0x1af4;
 export const QEMU_SUBSYSTEM_ID = 0x1100;
 export const QXL_DEFAULT_REVISION = 5; // docs/qxl.md §1 (default since QEMU 5.0)
 export const QXL_MAX_REVISION = 5;
-/** IO BAR size by revision 1..5 (§1.1 table; QEMU qxl_realize_common). Index 0 unused. */
+/** IO BAR size by revision 1..5 (docs/qxl.md §1 table; QEMU qxl_realize_common). Index 0 unused. */
 export const QXL_IO_SIZE_BY_REVISION = [0, 8, 16, 32, 32, 32] as const;
 
-// ---- BAR indices (§1.2) ----
+// ---- BAR indices (docs/qxl.md §2) ----
 export const QXL_RAM_RANGE_INDEX = 0;
 export const QXL_VRAM_RANGE_INDEX = 1;
 export const QXL_ROM_RANGE_INDEX = 2;
 export const QXL_IO_RANGE_INDEX = 3;
 export const QXL_VRAM64_RANGE_INDEX = 4;
 
-// ---- sizes (§1.2, §1.3, §1.5) ----
+// ---- sizes (docs/qxl.md §2, docs/qxl.md §3.1, docs/qxl.md §4) ----
 export const MiB = 1024 * 1024;
 export const QXL_PAGE_SIZE = 4096;
 export const QXL_ROM_SIZE = 8192; // QEMU qxl_rom_size: required 5900 rounded to the 4 KiB host page, = 8192
@@ -37,7 +37,7 @@ export const QXL_ROM_SIZEOF = 1160;
 export const QXL_RAM_SIZEOF = 5348;
 export const QXL_MODE_SIZEOF = 32;
 
-// ---- QXLRom field offsets (§1.3) ----
+// ---- QXLRom field offsets (docs/qxl.md §3.1) ----
 export const ROM_MAGIC = 0;
 export const ROM_ID = 4;
 export const ROM_UPDATE_ID = 8;
@@ -63,7 +63,7 @@ export const ROM_CLIENT_MONITORS_CONFIG_SIZEOF = 4 + 64 * 16;
 export const QXL_ROM_MAGIC = 0x4f525851; // "QXRO"
 export const QXL_RAM_MAGIC = 0x41525851; // "QXRA"
 
-// ---- QXLRam field offsets (§1.5) ----
+// ---- QXLRam field offsets (docs/qxl.md §4) ----
 export const RAM_MAGIC = 0;
 export const RAM_INT_PENDING = 4;
 export const RAM_INT_MASK = 8;
@@ -79,7 +79,7 @@ export const RAM_CREATE_SURFACE = 5292; // QXLSurfaceCreate
 export const RAM_FLAGS = 5332;
 export const RAM_MONITORS_CONFIG = 5340;
 
-// ---- rings (§1.6) ----
+// ---- rings (docs/qxl.md §5) ----
 export const RING_NUM_ITEMS = 0;
 export const RING_PROD = 4;
 export const RING_NOTIFY_ON_PROD = 8;
@@ -91,9 +91,9 @@ export const QXL_CURSOR_RING_SIZE = 32;
 export const QXL_RELEASE_RING_SIZE = 8;
 export const QXL_COMMAND_SIZEOF = 16; // {data u64, type u32, padding u32}
 export const QXL_RELEASE_ITEM_SIZEOF = 8;
-export const QXL_FREE_BUNCH_SIZE = 32; // §1.7
+export const QXL_FREE_BUNCH_SIZE = 32; // docs/qxl.md §6
 
-// ---- QXLSurfaceCreate offsets (§1.12) ----
+// ---- QXLSurfaceCreate offsets (docs/qxl.md §10.1) ----
 export const SC_WIDTH = 0;
 export const SC_HEIGHT = 4;
 export const SC_STRIDE = 8;
@@ -105,7 +105,7 @@ export const SC_TYPE = 28;
 export const SC_MEM = 32;
 export const QXL_SURFACE_CREATE_SIZEOF = 40;
 
-// ---- IO ports (§1.9; enum order in spice/qxl_dev.h) ----
+// ---- IO ports (docs/qxl.md §8.1; enum order in spice/qxl_dev.h) ----
 export const QXL_IO_NOTIFY_CMD = 0;
 export const QXL_IO_NOTIFY_CURSOR = 1;
 export const QXL_IO_UPDATE_AREA = 2;
@@ -135,7 +135,7 @@ export const QXL_IO_RANGE_SIZE = 25;
 /** No async IO outstanding (QEMU QXL_UNDEFINED_IO). */
 export const QXL_UNDEFINED_IO = -1;
 
-// ---- interrupts (§1.8) ----
+// ---- interrupts (docs/qxl.md §7) ----
 export const QXL_INTERRUPT_DISPLAY = 1 << 0;
 export const QXL_INTERRUPT_CURSOR = 1 << 1;
 export const QXL_INTERRUPT_IO_CMD = 1 << 2;
@@ -143,13 +143,13 @@ export const QXL_INTERRUPT_ERROR = 1 << 3;
 export const QXL_INTERRUPT_CLIENT = 1 << 4;
 export const QXL_INTERRUPT_CLIENT_MONITORS_CONFIG = 1 << 5;
 
-// ---- memslots (§1.11; QEMU ui/spice-display.h) ----
+// ---- memslots (docs/qxl.md §9; QEMU ui/spice-display.h) ----
 export const NUM_MEMSLOTS = 8;
 export const MEMSLOT_GENERATION_BITS = 8;
 export const MEMSLOT_SLOT_BITS = 8;
 export const QXL_PHYS_OFFSET_BITS = 48;
 
-// ---- device modes (§1.13) ----
+// ---- device modes (docs/qxl.md §10.2) ----
 export const enum QxlMode {
   Undefined = 0,
   Vga = 1,
@@ -158,7 +158,7 @@ export const enum QxlMode {
 }
 export const QXL_MODE_NAMES = ['undefined', 'vga', 'compat', 'native'] as const;
 
-// ---- command types and flags (§1.12; spice/qxl_dev.h) ----
+// ---- command types and flags (docs/qxl.md §10.1; spice/qxl_dev.h) ----
 export const QXL_CMD_NOP = 0;
 export const QXL_CMD_DRAW = 1;
 export const QXL_CMD_UPDATE = 2;
@@ -170,7 +170,7 @@ export const QXL_COMMAND_FLAG_COMPAT_16BPP = 2;
 export const QXL_SURF_FLAG_KEEP_DATA = 1;
 export const QXL_SURF_TYPE_PRIMARY = 0;
 
-// ---- QXLSurfaceCmd (41 bytes, §1.12) ----
+// ---- QXLSurfaceCmd (41 bytes, docs/qxl.md §10.1) ----
 export const SCMD_SURFACE_ID = 8;
 export const SCMD_TYPE = 12;
 export const SCMD_FLAGS = 13;
@@ -193,7 +193,7 @@ export const QXL_CURSOR_TRAIL = 3;
 export const CCMD_SET_SHAPE = 14; // u.set {position QXLPoint16 @9, visible u8 @13, shape QXLPHYSICAL @14}
 export const QXL_CURSOR_SIZEOF = 18 + 4 + 20; // QXLCursor {QXLCursorHeader, data_size u32, QXLDataChunk}
 
-// ---- SPICE surface formats (§1.12; spice/enums.h SpiceSurfaceFmt) ----
+// ---- SPICE surface formats (docs/qxl.md §10.1; spice/enums.h SpiceSurfaceFmt) ----
 export const SPICE_SURFACE_FMT_1_A = 1;
 export const SPICE_SURFACE_FMT_8_A = 8;
 export const SPICE_SURFACE_FMT_16_555 = 16;
@@ -201,6 +201,6 @@ export const SPICE_SURFACE_FMT_32_xRGB = 32;
 export const SPICE_SURFACE_FMT_16_565 = 80;
 export const SPICE_SURFACE_FMT_32_ARGB = 96;
 
-// ---- QXLMonitorsConfig (§1.9 port 24): {count u16, max_allowed u16, heads[] QXLHead 28 bytes} ----
+// ---- QXLMonitorsConfig (docs/qxl.md §8.1 port 24): {count u16, max_allowed u16, heads[] QXLHead 28 bytes} ----
 export const QXL_MONITORS_CONFIG_SIZEOF = 4;
 export const QXL_HEAD_SIZEOF = 28;

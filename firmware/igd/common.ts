@@ -4,7 +4,7 @@ import {
 import type { FirmwareContext } from '../igd-hook.js';
 import { bdfText } from '../seabios/printf.js';
 
-/** fw_cfg names of QEMU's IGD contract (docs/igd.md §3.4) and EVE's identity base (§6). */
+/** fw_cfg names of QEMU's IGD contract (docs/igd.md §3.4) and EVE's identity base (docs/igd.md §6.2). */
 export const FW_OPREGION = 'etc/igd-opregion';
 export const FW_BDSM_SIZE = 'etc/igd-bdsm-size';
 export const FW_STOLEN_BASE = 'etc/igd-stolen-base';

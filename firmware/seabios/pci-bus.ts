@@ -12,7 +12,7 @@ const HEADER_CARDBUS = 2; // PCI_HEADER_TYPE_CARDBUS
 
 /**
  * pci_bios_init_bus_rec (docs/firmware-seabios.md §3): depth-first bus numbering in slot/function order,
- * including the QEMU bus-reserve capability and its 1.16.2 rewind bug (§3.1).
+ * including the QEMU bus-reserve capability and its 1.16.2 rewind bug (docs/firmware-seabios.md §3.1).
  */
 function initBusRec(s: PostState, bus: number, counter: { n: number }): void {
   const { cfg, debug } = s;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { modelNames } from '../../devices/registry.js';
 import { bars, build, caps, check, KiB, MiB, type BarRow } from './catalogue-helpers.js';
 
-/** docs/firmware-seabios.md §13.3 (QEMU 7.2 query-pci) and §10 (ROM sizes), at default props on the q35 root bus. */
+/** docs/firmware-seabios.md §13.3 (QEMU 7.2 query-pci) and docs/firmware-seabios.md §9 (ROM sizes), at default props on the q35 root bus. */
 const TABLE: [model: string, id: string, cls: number, rows: BarRow[]][] = [
   ['VGA', '1234:1111', 0x0300, [[0, 16 * MiB, 'pref'], [2, 4 * KiB, 'mem'], [6, 64 * KiB, 'mem']]],
   ['bochs-display', '1234:1111', 0x0380, [[0, 16 * MiB, 'pref'], [2, 4 * KiB, 'mem'], [6, 32 * KiB, 'mem']]],

@@ -24,7 +24,7 @@ export function check(name: string, props: Record<string, PropValue>, where: Par
 
 export type BarRow = [bar: number, size: number, kind: 'io' | 'mem' | 'mem64' | 'pref' | 'pref64'];
 
-/** BARs as §12.3's table writes them, plus the ROM as [6, size, 'mem']. */
+/** BARs as docs/firmware-seabios.md §13.3's table writes them, plus the ROM as [6, size, 'mem']. */
 export function bars(fn: PciFunction): BarRow[] {
   const out: BarRow[] = [];
   fn.bars.forEach((b, i) => {

@@ -7,7 +7,7 @@ function bits(words: Uint32Array, pages: number): number[] {
   return out;
 }
 
-describe('DirtyTracker query semantics (docs/qxl.md §14.1 HAP, §3.2)', () => {
+describe('DirtyTracker query semantics (docs/qxl.md §14.1 HAP, docs/qxl.md §14.2)', () => {
   it('answers all pages dirty on the first query of a newly tracked range', () => {
     const t = new DirtyTracker();
     expect(t.track(0x100, 40)).toEqual({ ok: true, created: true, evicted: [] });
@@ -64,7 +64,7 @@ describe('DirtyTracker query semantics (docs/qxl.md §14.1 HAP, §3.2)', () => {
     expect(t.rangeCount).toBe(0);
   });
 
-  it('answers all dirty for a part of a tracked range and leaves its log untouched (exact-match lookup, §3.2)', () => {
+  it('answers all dirty for a part of a tracked range and leaves its log untouched (exact-match lookup, docs/qxl.md §14.2)', () => {
     const t = new DirtyTracker();
     t.track(0x100, 64);
     t.getAndClear(0x100, 64);

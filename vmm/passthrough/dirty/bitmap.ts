@@ -7,7 +7,7 @@ export function bitmapWords(pages: number): number {
 /**
  * Sets bits [0, pages) and clears the padding bits of the last word, leaving words past it alone.
  * Padding is 0 here although Xen HAP writes whole 0xff bytes: the doc calls it undefined (docs/qxl.md
- * §4.17) and zero padding lets a count over the words equal the pages reported.
+ * docs/qxl.md §14.3) and zero padding lets a count over the words equal the pages reported.
  */
 export function setFirstBits(words: Uint32Array, pages: number): void {
   const full = pages >>> 5;

@@ -51,7 +51,7 @@ export interface TrackOk {
  * - 'log': the range is tracked exactly; set bits are the pages written since the previous query.
  * - 'initial': first query since the range was tracked; every page reads dirty (Xen HAP, docs/qxl.md §14.1).
  * - 'untracked': the query does not name exactly one tracked range (not tracked at all, a part of one,
- *   or straddling several); every page reads dirty and no log is consumed (Xen's exact-match lookup, §3.2).
+ *   or straddling several); every page reads dirty and no log is consumed (Xen's exact-match lookup, docs/qxl.md §14.2).
  */
 export type DirtyAnswer = 'log' | 'initial' | 'untracked';
 

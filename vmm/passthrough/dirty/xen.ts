@@ -1,7 +1,7 @@
 /**
  * Xen's track_dirty_vram as one call (HVMOP 6 / XEN_DMOP 7), over the multi-range tracker, for callers that
  * want the hypercall's contract rather than the split track/query API. docs/qxl.md §14.1 (HAP table):
- * - nr == 0 stops tracking (all ranges here, as the 2013 multi-framebuffer patch, §3.2);
+ * - nr == 0 stops tracking (all ranges here, as the 2013 multi-framebuffer patch, docs/qxl.md §14.2);
  * - a range not tracked yet becomes tracked (evicting ranges it overlaps) and answers all-dirty
  *   (or ENODATA when the tracker runs in shadow mode);
  * - the tracked range answers the pages written since the last call, and clears them.

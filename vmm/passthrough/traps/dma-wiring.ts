@@ -56,7 +56,7 @@ export class DmaWiring {
   }
 }
 
-/** Call after firmware, before devices act. Device DMA ports already route through machine.dmaFactory → machine.dma. */
+/** Call after firmware, before devices act. Device DMA ports already route through machine.dmaPort → machine.dma. */
 export function wireIommu(machine: Machine): DmaWiring {
   const w = new DmaWiring(machine);
   w.setup();
