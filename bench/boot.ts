@@ -12,8 +12,8 @@ export interface Topology {
 }
 
 /** The 58 recorded SeaBIOS topologies (test/fixtures/seabios/*.yaml), sorted by name. */
-export function fixtureTopologies(): Topology[] {
-  const dir = join(repoRoot(), 'test', 'fixtures', 'seabios');
+export function fixtureTopologies(folder = 'seabios'): Topology[] {
+  const dir = join(repoRoot(), 'test', 'fixtures', folder);
   const out: Topology[] = [];
   for (const n of readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort()) {
     const path = join(dir, n);

@@ -3,25 +3,12 @@
  * warm as recorded (OVMF) and with the firmware overridden to SeaBIOS of the same QEMU; the figure is the median
  * over topologies of OVMF's median boot divided by SeaBIOS's. Target ≤ 2 (real OVMF takes 2–5 s under TCG).
  */
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { bootSpec } from '../vmm/core/boot/index.js';
-import { loadConfigFile } from '../vmm/frontends/config/index.js';
-import type { MachineSpec } from '../vmm/frontends/config/spec.js';
-import { median, repoRoot } from './figure.js';
+import { fixtureTopologies, type Topology } from './boot.js';
+import { median } from './figure.js';
 
-function ovmfTopologies(): { path: string; spec: MachineSpec }[] {
-  const out: { path: string; spec: MachineSpec }[] = [];
-  for (const v of ['2022.11', '2025.02']) {
-    const dir = join(repoRoot(), 'test', 'fixtures', `ovmf-${v}`);
-    for (const n of readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort()) {
-      const path = join(dir, n);
-      const r = loadConfigFile(path);
-      if (!r.ok) throw new Error(`bench: ${path}: ${r.errors[0]?.message ?? 'bad config'}`);
-      out.push({ path, spec: r.spec });
-    }
-  }
-  return out;
+function ovmfTopologies(): Topology[] {
+  return ['2022.11', '2025.02'].flatMap((v) => fixtureTopologies(`ovmf-${v}`));
 }
 
 export function benchOvmf(rounds = 31, warmup = 10): { ratio: number; ovmfMs: number; seabiosMs: number; note: string } {

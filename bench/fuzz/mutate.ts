@@ -7,19 +7,10 @@
  */
 import { parse, stringify } from 'yaml';
 
-export type Rng = () => number;
+import { mulberry32, type Rng } from '../prng.js';
 
-/** mulberry32: small, seeded, so every input replays from (seed, index). */
-export function mulberry32(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// Every input replays from (seed, index).
+export { mulberry32, type Rng };
 
 export const pick = <T>(rng: Rng, xs: readonly T[]): T => xs[Math.floor(rng() * xs.length)]!;
 const int = (rng: Rng, n: number): number => Math.floor(rng() * n);

@@ -10,6 +10,7 @@ import type { E820Type, FwPciDevice } from '../types.js';
 import type { OvmfDevice } from './enumerate.js';
 import type { UefiRange, UefiType } from './memmap.js';
 import type { OvmfPlatform } from './platform.js';
+import { configAccessors } from '../seabios/pci-config.js';
 
 const PAGE = 0x1000;
 
@@ -88,12 +89,7 @@ export function makeDxeContext(io: FirmwareIo, cfg: PciConfig, p: OvmfPlatform, 
   const ctx: FirmwareContext = {
     io,
     platform: p.q35 ? 'q35' : 'i440fx',
-    configRead8: (bdf, off) => cfg.read8(bdf, off),
-    configRead16: (bdf, off) => cfg.read16(bdf, off),
-    configRead32: (bdf, off) => cfg.read32(bdf, off),
-    configWrite8: (bdf, off, v) => cfg.write8(bdf, off, v),
-    configWrite16: (bdf, off, v) => cfg.write16(bdf, off, v),
-    configWrite32: (bdf, off, v) => cfg.write32(bdf, off, v),
+    ...configAccessors(cfg),
     devices: list,
     fwcfgFile: (name) => p.fwcfg.file(name),
     fwcfgFileSize: (name) => p.fwcfg.size(name),

@@ -1,6 +1,7 @@
 import { E820_TYPE_CODES } from './e820.js';
 import type { FirmwareContext } from '../igd-hook.js';
 import type { PostState } from './state.js';
+import { configAccessors } from './pci-config.js';
 
 /** The FirmwareContext view of one POST's state. */
 export function makeContext(s: PostState, platform: FirmwareContext['platform']): FirmwareContext {
@@ -8,12 +9,7 @@ export function makeContext(s: PostState, platform: FirmwareContext['platform'])
   return {
     io: s.io,
     platform,
-    configRead8: (bdf, off) => cfg.read8(bdf, off),
-    configRead16: (bdf, off) => cfg.read16(bdf, off),
-    configRead32: (bdf, off) => cfg.read32(bdf, off),
-    configWrite8: (bdf, off, v) => cfg.write8(bdf, off, v),
-    configWrite16: (bdf, off, v) => cfg.write16(bdf, off, v),
-    configWrite32: (bdf, off, v) => cfg.write32(bdf, off, v),
+    ...configAccessors(cfg),
     get devices() {
       return s.devices;
     },

@@ -1,3 +1,4 @@
+import type { FirmwareContext } from '../igd-hook.js';
 import type { FirmwareIo } from '../io.js';
 import { PCI_CAPABILITY_LIST, PCI_HEADER_TYPE, PCI_STATUS, PCI_STATUS_CAP_LIST, PCI_VENDOR_ID } from '../../devices/pci/regs.js';
 import { PORT_PCI_CMD, PORT_PCI_DATA } from './constants.js';
@@ -96,4 +97,16 @@ export function findCapability(cfg: PciConfig, bdf: number, id: number, cap: num
     cap = cfg.read8(bdf, cap + 1);
   }
   return 0;
+}
+
+/** The config-space half of a FirmwareContext, over one config mechanism (SeaBIOS's POST and OVMF's DXE share it). */
+export function configAccessors(cfg: PciConfig): Pick<FirmwareContext, 'configRead8' | 'configRead16' | 'configRead32' | 'configWrite8' | 'configWrite16' | 'configWrite32'> {
+  return {
+    configRead8: (bdf, off) => cfg.read8(bdf, off),
+    configRead16: (bdf, off) => cfg.read16(bdf, off),
+    configRead32: (bdf, off) => cfg.read32(bdf, off),
+    configWrite8: (bdf, off, v) => cfg.write8(bdf, off, v),
+    configWrite16: (bdf, off, v) => cfg.write16(bdf, off, v),
+    configWrite32: (bdf, off, v) => cfg.write32(bdf, off, v),
+  };
 }
