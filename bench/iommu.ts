@@ -4,7 +4,7 @@
  * No console output; bench/run.ts prints the figures.
  */
 import { Iommu, VFIO_DMA_MAP_FLAG_READ, VFIO_DMA_MAP_FLAG_WRITE } from '../vmm/passthrough/iommu/index.js';
-import { GuestMemory } from '../vmm/core/memory/guest-memory.js';
+import { GuestMemory } from '../devices/memory/guest-memory.js';
 
 const SID = 0x0010; // 00:02.0
 

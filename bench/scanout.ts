@@ -4,8 +4,8 @@
  * between two buffers: the memory-bandwidth yardstick of this machine.
  */
 import { scanOutFrame, type GttView } from '../devices/igd/display.js';
-import { directDma } from '../vmm/core/machine/direct-dma.js';
-import { GuestMemory } from '../vmm/core/memory/guest-memory.js';
+import { directDma } from '../devices/memory/dma.js';
+import { GuestMemory } from '../devices/memory/guest-memory.js';
 
 const WIDTH = 3840;
 const HEIGHT = 2160;

@@ -1,6 +1,7 @@
 import type { PciFunction } from './pci/function.js';
-import type { DeviceSpec, HostIgdSpec, MachineType, PropValue } from '../vmm/frontends/config/spec.js';
-import type { DmaPort } from '../vmm/passthrough/iommu/types.js';
+import type { DeviceSpec, MachineType, PropValue } from './spec.js';
+import type { HostIgdSpec } from './igd/spec.js';
+import type { DmaPort } from './memory/dma.js';
 
 /** What a device model may know about where it is plugged (never the firmware or the CLI). */
 export interface DeviceContext {

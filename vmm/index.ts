@@ -4,7 +4,9 @@
  */
 export { bootSpec, type BootOptions, type BootResult } from './core/boot/index.js';
 export { loadConfigFile, parseConfig, formatConfigError, configSchema, qemuArgs, type ConfigError } from './frontends/config/index.js';
-export type { MachineSpec, DeviceSpec, HostIgdSpec, TrapRuleSpec } from './frontends/config/spec.js';
+export type { MachineSpec, TrapRuleSpec } from './frontends/config/spec.js';
+export type { DeviceSpec } from '../devices/spec.js';
+export type { HostIgdSpec } from '../devices/igd/spec.js';
 export type { BootReport, DeviceReport, BarReport, BridgeReport, E820Report } from './frontends/report/types.js';
 export { Machine } from './core/machine/machine.js';
 export {

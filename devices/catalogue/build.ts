@@ -1,12 +1,12 @@
 import { PciFunction, type PciIdentity } from '../pci/function.js';
 import { PCI_CAP_ID_EXP, PCI_CAP_ID_MSIX, PCI_EXP_FLAGS } from '../pci/regs.js';
 import type { CheckContext, DeviceContext, ModelDef, PropDef, PropProblem, Props } from '../registry.js';
-import type { DeviceSpec, MachineType } from '../../vmm/frontends/config/spec.js';
+import type { DeviceSpec, MachineType } from '../spec.js';
 import {
   DEFAULT_SUBSYSTEM, DEFAULT_SUBSYSTEM_VENDOR, ROM_BAR_SIZES, type BarFact, type EndpointFacts,
 } from './facts.js';
 import { PCI_COMMON_PROPS, propNum, propStr } from './props.js';
-import { own } from '../../vmm/frontends/config/own.js';
+import { own } from '../own.js';
 
 /** The identity a function gets from a facts row, with QEMU's default subsystem IDs filled in. */
 export function identityOf(f: EndpointFacts, pcie: boolean): PciIdentity {

@@ -4,7 +4,7 @@
  * (hw/core/machine.c): a row here is the state from its `since` machine version on, until the next row.
  * One table; models look facts up through `machineFacts(ctx.machineVersion)`, never compare versions themselves.
  */
-import { compareVersions, DEFAULT_QEMU, type QemuVersion } from '../../vmm/core/profile/qemu.js';
+import { compareVersions, DEFAULT_QEMU, type QemuVersion } from '../qemu-version.js';
 
 export interface MachineFacts {
   /** The first machine-type version these facts hold for. */

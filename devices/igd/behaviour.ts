@@ -1,5 +1,5 @@
-import type { MachineType } from '../../vmm/frontends/config/spec.js';
-import { DEFAULT_QEMU } from '../../vmm/core/profile/qemu.js';
+import type { MachineType } from '../spec.js';
+import { DEFAULT_QEMU } from '../qemu-version.js';
 import { propBool, propNum, propOnOffAuto, propSet, propStr } from '../catalogue/props.js';
 import type { Props } from '../registry.js';
 import type { HostIgd } from './host.js';

@@ -5,7 +5,7 @@
  * generation, and DMAs every page through the device's DMA port, i.e. through the IOMMU. Faults and
  * silent reads of the wrong guest RAM are the IOMMU's to record; this counts what happened per page.
  */
-import type { DmaPort } from '../../vmm/passthrough/iommu/types.js';
+import type { DmaPort } from '../memory/dma.js';
 import type { IgdFunction } from './device.js';
 
 // Pipe A / primary plane A registers in BAR0's MMIO half (i915 i915_reg.h: PIPESRC(PIPE_A),

@@ -1,4 +1,4 @@
-import type { HostIgdSpec } from '../../vmm/frontends/config/spec.js';
+import type { HostIgdSpec } from './spec.js';
 import type { Props } from '../registry.js';
 import { igdFeatures, igdProps, type IgdFeatures, type LegacyFacts } from './behaviour.js';
 import { resolveHostIgd, type HostIgd } from './host.js';

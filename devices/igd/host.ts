@@ -1,5 +1,5 @@
-import { own } from '../../vmm/frontends/config/own.js';
-import type { HostIgdSpec } from '../../vmm/frontends/config/spec.js';
+import { own } from '../own.js';
+import type { HostIgdSpec } from './spec.js';
 import { EXTENDED_VBT_SIZE } from './opregion.js';
 import { GENERATION_DEFAULT_NAME, MiB, mtlGmsSize, platformGmch } from './tables.js';
 

@@ -1,4 +1,4 @@
-import { IGD_DEVFN, IGD_MODEL } from '../../vmm/frontends/config/igd.js';
+import { IGD_DEVFN, IGD_MODEL } from './tables.js';
 import { bool, int, onOffAuto, PCI_COMMON_PROPS, str } from '../catalogue/props.js';
 import type { PciFunction } from '../pci/function.js';
 import { lookupModel, registerModel, type ModelDef, type PropDef } from '../registry.js';
@@ -17,7 +17,6 @@ export { igdFwCfgFiles, fwCfgFilesOf, le64, FWCFG_BDSM_SIZE, FWCFG_OPREGION, FWC
 export { makeIgdLpcBridge, copyHostBridgeIds, copyLpcIds, LPC_DEVFN, CLASS_ISA_BRIDGE } from './lpc.js';
 export * from './tables.js';
 
-export { IGD_DEVFN, IGD_MODEL };
 
 /** vfio-pci's IGD properties (docs/igd.md §3.5) plus vfio-sim's choice of QEMU behaviour. */
 const IGD_PROPS: Readonly<Record<string, PropDef>> = {

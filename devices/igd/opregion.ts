@@ -1,4 +1,4 @@
-import { own } from '../../vmm/frontends/config/own.js';
+import { own } from '../own.js';
 import type { HostIgd } from './host.js';
 
 /**

@@ -5,6 +5,10 @@
 
 export const MiB = 0x10_0000;
 
+/** The assigned-IGD model and the one address guests and QEMU's legacy mode accept for it. */
+export const IGD_MODEL = 'vfio-igd';
+export const IGD_DEVFN = 0x10; // 00:02.0
+
 // ---- config-space registers of 00:02.0 (docs/igd.md §1.1, §12.7) ----
 /** GGC / GMCH_CTRL, 16 bits (QEMU reads it as 32). docs/igd.md §1.1; LK-DRM i915_drm.h SNB_GMCH_CTRL. */
 export const IGD_GMCH = 0x50;

@@ -1,6 +1,6 @@
-import type { PropValue } from '../../vmm/frontends/config/spec.js';
-import type { DmaPort } from '../../vmm/passthrough/iommu/types.js';
-import { GuestMemory } from '../../vmm/core/memory/guest-memory.js';
+import type { PropValue } from '../spec.js';
+import type { DmaPort } from '../memory/dma.js';
+import { GuestMemory } from '../memory/guest-memory.js';
 import { romBarSize } from '../catalogue/build.js';
 import { PciFunction, ROM_BAR, type ConfigWriteResult } from '../pci/function.js';
 import type { CommandHost } from './commands.js';

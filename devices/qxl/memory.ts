@@ -1,5 +1,5 @@
-import type { DmaPort } from '../../vmm/passthrough/iommu/types.js';
-import type { GuestMemory } from '../../vmm/core/memory/guest-memory.js';
+import type { DmaPort } from '../memory/dma.js';
+import type { GuestMemory } from '../memory/guest-memory.js';
 
 /** Which memory a device-side pointer lands in; also the high part of host-object keys. */
 export const enum Space {

@@ -2,7 +2,7 @@
  * The QXL replay script: guest actions against one QXL device, step by step. The same file drives the model
  * (`vfio-sim qxl-replay`) and real QEMU (scripts/record-qxl.py), so that their per-step reports can be compared.
  */
-import type { PropValue } from '../../vmm/frontends/config/spec.js';
+import type { PropValue } from '../spec.js';
 
 export type ReplayOp =
   | { readonly op: 'write'; readonly gpa: number; readonly hex: string }

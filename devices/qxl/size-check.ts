@@ -1,4 +1,4 @@
-import type { PropValue } from '../../vmm/frontends/config/spec.js';
+import type { PropValue } from '../spec.js';
 import { MiB, QXL_PAGE_SIZE } from './constants.js';
 import { QXL_MODES, publishedModes } from './rom.js';
 import { pow2ceil, qxlConfig } from './sizing.js';

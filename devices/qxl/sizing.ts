@@ -1,4 +1,4 @@
-import type { PropValue } from '../../vmm/frontends/config/spec.js';
+import type { PropValue } from '../spec.js';
 import { MiB, QXL_DEFAULT_REVISION, QXL_IO_SIZE_BY_REVISION, QXL_MAX_REVISION } from './constants.js';
 
 /** Everything QEMU 7.2 derives from the qxl properties at realize time (qxl_init_ramsize, qxl_realize_common). */

@@ -1,7 +1,6 @@
-import type { PropValue } from '../../vmm/frontends/config/spec.js';
-import type { DmaPort } from '../../vmm/passthrough/iommu/types.js';
-import { directDma } from '../../vmm/core/machine/direct-dma.js';
-import { GuestMemory } from '../../vmm/core/memory/guest-memory.js';
+import type { PropValue } from '../spec.js';
+import { directDma, type DmaPort } from '../memory/dma.js';
+import { GuestMemory } from '../memory/guest-memory.js';
 import { PCI_BASE_ADDRESS_0, PCI_COMMAND, PCI_COMMAND_IO, PCI_COMMAND_MASTER, PCI_COMMAND_MEMORY } from '../pci/regs.js';
 import { QxlDevice } from './device.js';
 import type { GuestCpu } from './driver-core.js';

@@ -1,7 +1,7 @@
 import { registerCatalogue } from '../../devices/catalogue/index.js';
 import type { PciFunction } from '../../devices/pci/function.js';
 import { lookupModel, type CheckContext, type DeviceContext, type PropProblem } from '../../devices/registry.js';
-import type { PropValue } from '../../vmm/frontends/config/spec.js';
+import type { PropValue } from '../../devices/spec.js';
 
 registerCatalogue();
 

@@ -1,4 +1,4 @@
-import type { PropValue } from '../../vmm/frontends/config/spec.js';
+import type { PropValue } from '../../devices/spec.js';
 import { QxlDriver, type DriverOptions } from '../../devices/qxl/driver.js';
 import { createStandaloneQxl, type StandaloneOptions, type StandaloneQxl } from '../../devices/qxl/standalone.js';
 import type { QxlDevice } from '../../devices/qxl/device.js';

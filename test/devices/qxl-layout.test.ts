@@ -5,7 +5,7 @@ import { QxlDevice } from '../../devices/qxl/device.js';
 import { QXL_MODES, publishedModes } from '../../devices/qxl/rom.js';
 import { qxlConfig } from '../../devices/qxl/sizing.js';
 import { ROM_BAR } from '../../devices/pci/function.js';
-import type { PropValue } from '../../vmm/frontends/config/spec.js';
+import type { PropValue } from '../../devices/spec.js';
 
 interface Fixture {
   model: 'qxl' | 'qxl-vga';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DirtyTracker, testBit } from '../../vmm/passthrough/dirty/index.js';
-import { GuestMemory } from '../../vmm/core/memory/guest-memory.js';
+import { GuestMemory } from '../../devices/memory/guest-memory.js';
 
 // A framebuffer at 0x8000_0000 (pfn 0x80000), 16 pages, already queried once so the log starts empty.
 function setup(): { mem: GuestMemory; t: DirtyTracker } {

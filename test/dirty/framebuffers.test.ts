@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DirtyTracker, FramebufferTracker } from '../../vmm/passthrough/dirty/index.js';
-import { GuestMemory } from '../../vmm/core/memory/guest-memory.js';
+import { GuestMemory } from '../../devices/memory/guest-memory.js';
 
 // 1920x1080x4 = 8294400 bytes = 2025 pages; 3840x2160x4 = 33177600 bytes = 8100 pages.
 const FB_A = { id: 'monitor-0', base: 0x8000_0000, size: 1920 * 1080 * 4 };

@@ -5,7 +5,8 @@ import { registerQxl } from '../../devices/qxl/index.js';
 import type { FirmwareResult, PostOptions } from '../../firmware/index.js';
 import { resolveProfile } from '../../vmm/core/profile/index.js';
 import { parseConfig } from '../../vmm/frontends/config/index.js';
-import type { DeviceSpec, MachineSpec } from '../../vmm/frontends/config/spec.js';
+import type { DeviceSpec } from '../../devices/spec.js';
+import type { MachineSpec } from '../../vmm/frontends/config/spec.js';
 import { Machine } from '../../vmm/core/machine/machine.js';
 
 export const SEABIOS_FIXTURES = fileURLToPath(new URL('../fixtures/seabios/', import.meta.url));

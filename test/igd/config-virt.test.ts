@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { igdProps, type LegacyFacts } from '../../devices/igd/behaviour.js';
 import { IgdFunction } from '../../devices/igd/device.js';
 import { resolveHostIgd } from '../../devices/igd/host.js';
-import type { HostIgdSpec } from '../../vmm/frontends/config/spec.js';
+import type { HostIgdSpec } from '../../devices/igd/spec.js';
 
 const PC: LegacyFacts = { machineType: 'pc', atIgdAddress: true, slot1f: undefined, qemu: '10.1' };
 const Q35: LegacyFacts = { machineType: 'q35', atIgdAddress: true, slot1f: 'ICH9-LPC', qemu: '10.1' };

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { igdFwCfgFiles, FWCFG_BDSM_SIZE, FWCFG_OPREGION } from '../../devices/igd/fwcfg.js';
 import { resolveHostIgd } from '../../devices/igd/host.js';
 import { buildOpRegion, EXTENDED_VBT_SIZE, OPREGION_SIZE } from '../../devices/igd/opregion.js';
-import type { HostIgdSpec } from '../../vmm/frontends/config/spec.js';
+import type { HostIgdSpec } from '../../devices/igd/spec.js';
 
 const MiB = 0x10_0000;
 const Q35 = { machineType: 'q35', atIgdAddress: true, slot1f: 'ICH9-LPC', qemu: '10.1' } as const;

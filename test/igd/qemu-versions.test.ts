@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { igdFeatures, igdProps, type IgdFeatures, type LegacyFacts } from '../../devices/igd/behaviour.js';
 import { resolveHostIgd } from '../../devices/igd/host.js';
 import { igdQemuLine } from '../../devices/igd/qemu-lines.js';
-import type { HostIgdSpec } from '../../vmm/frontends/config/spec.js';
+import type { HostIgdSpec } from '../../devices/igd/spec.js';
 import { bootSpec } from '../../vmm/core/boot/index.js';
 import { runCli } from '../cli/run-cli.js';
 import { igdYaml, specOf } from './helpers.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { scanOutFrame, type GttView } from '../../devices/igd/display.js';
-import { directDma } from '../../vmm/core/machine/direct-dma.js';
-import { GuestMemory } from '../../vmm/core/memory/guest-memory.js';
+import { directDma } from '../../devices/memory/dma.js';
+import { GuestMemory } from '../../devices/memory/guest-memory.js';
 
 /** FNV-1a a byte at a time, as the fingerprint is defined. */
 function fnv(bytes: Uint8Array, h = 0x811c9dc5): number {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GuestMemory } from '../../vmm/core/memory/guest-memory.js';
+import { GuestMemory } from '../../devices/memory/guest-memory.js';
 import { FR_CONTEXT_ENTRY_P, FR_READ, FR_ROOT_ENTRY_P, FR_WRITE, Iommu, type DmaTarget } from '../../vmm/passthrough/iommu/index.js';
 import { IGD, NIC, R, W } from './helpers.js';
 import { mulberry32 } from '../helpers/prng.js';

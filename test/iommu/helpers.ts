@@ -1,4 +1,4 @@
-import { GuestMemory } from '../../vmm/core/memory/guest-memory.js';
+import { GuestMemory } from '../../devices/memory/guest-memory.js';
 import { Iommu, VFIO_DMA_MAP_FLAG_READ, VFIO_DMA_MAP_FLAG_WRITE, type VfioType1Container } from '../../vmm/passthrough/iommu/index.js';
 import type { IommuOptions } from '../../vmm/passthrough/iommu/types.js';
 

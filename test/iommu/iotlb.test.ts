@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GuestMemory } from '../../vmm/core/memory/guest-memory.js';
+import { GuestMemory } from '../../devices/memory/guest-memory.js';
 import { FR_CONTEXT_ENTRY_P, FR_READ } from '../../vmm/passthrough/iommu/index.js';
 import { GiB, IGD, MiB, NIC, RW, contextEntryAddress, mustMap, pteAddress, rig } from './helpers.js';
 

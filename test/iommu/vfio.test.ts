@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GuestMemory } from '../../vmm/core/memory/guest-memory.js';
+import { GuestMemory } from '../../devices/memory/guest-memory.js';
 import { buildDomain, Iommu } from '../../vmm/passthrough/iommu/index.js';
 import { GiB, IGD, MiB, NIC, R, RW, mustMap, rig } from './helpers.js';
 

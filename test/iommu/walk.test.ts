@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GuestMemory } from '../../vmm/core/memory/guest-memory.js';
+import { GuestMemory } from '../../devices/memory/guest-memory.js';
 import { FR_ADDR_BEYOND_MGAW, FR_READ, FR_WRITE, Iommu } from '../../vmm/passthrough/iommu/index.js';
 import { GiB, IGD, MiB, R, RW, W, leafLevel, mustMap, pteAddress, rig } from './helpers.js';
 

@@ -13,7 +13,7 @@ import { renderProblem } from '../../frontends/config/problems.js';
 import { isMarkedValidated } from '../../frontends/config/validated.js';
 import { ramLayout } from '../machine/layout.js';
 import { DEFAULT_CPU } from '../profile/cpu.js';
-import { DEFAULT_QEMU } from '../profile/qemu.js';
+import { DEFAULT_QEMU } from '../../../devices/qemu-version.js';
 
 /** bootSpec's refusal of a spec that does not validate. */
 export class InvalidSpecError extends Error {

@@ -1,8 +1,8 @@
 import { buildDomain, Iommu, type VfioType1Container } from '../../passthrough/iommu/index.js';
 import type { ExtraRegion } from '../../passthrough/iommu/build-domain.js';
 import { VFIO_DMA_MAP_FLAG_READ, VFIO_DMA_MAP_FLAG_WRITE } from '../../passthrough/iommu/constants.js';
-import type { DmaPort } from '../../passthrough/iommu/types.js';
-import type { GuestMemory } from '../memory/guest-memory.js';
+import type { DmaPort } from '../../../devices/memory/dma.js';
+import type { GuestMemory } from '../../../devices/memory/guest-memory.js';
 import type { RamLayout } from './layout.js';
 
 /**

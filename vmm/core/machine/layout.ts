@@ -1,6 +1,6 @@
-import type { MachineType } from '../../frontends/config/spec.js';
+import type { MachineType } from '../../../devices/spec.js';
 import type { CpuProfile } from '../profile/cpu.js';
-import { compareVersions } from '../profile/qemu.js';
+import { compareVersions } from '../../../devices/qemu-version.js';
 
 export const GiB = 0x4000_0000;
 export const FOUR_GIB = 0x1_0000_0000;

@@ -7,7 +7,7 @@
 import type { BootReport, DeviceReport } from '../../frontends/report/types.js';
 import type { ProfileOverrides } from './profile.js';
 import type { CpuVendor } from './cpu.js';
-import { isQemuVersion, type QemuVersion } from './qemu.js';
+import { isQemuVersion, type QemuVersion } from '../../../devices/qemu-version.js';
 
 export interface ProfileChoice {
   /** As the user wrote it: `10.0`, `10.0:intel:39`. */

@@ -4,10 +4,12 @@
  * tables of `qemu.ts`, `firmware/seabios/versions.ts`, the device catalogue — never by comparing strings in place.
  */
 import { lookupFirmware, type Firmware, type FirmwareType } from '../../../firmware/index.js';
-import type { MachineSpec, MachineType } from '../../frontends/config/spec.js';
+import type { MachineSpec } from '../../frontends/config/spec.js';
+import type { MachineType } from '../../../devices/spec.js';
 import { DEFAULT_CPU, type CpuProfile } from './cpu.js';
 import type { ProfileHazard } from './hazards.js';
-import { DEFAULT_QEMU, QEMU_RELEASES, type QemuVersion } from './qemu.js';
+import { DEFAULT_QEMU, type QemuVersion } from '../../../devices/qemu-version.js';
+import { QEMU_RELEASES } from './qemu.js';
 
 export interface MachineProfile {
   readonly qemu: QemuVersion;

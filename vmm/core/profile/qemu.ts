@@ -4,9 +4,7 @@
  * type's version, which defaults to the QEMU binary's own.
  */
 import type { FirmwareType } from '../../../firmware/index.js';
-
-export const QEMU_VERSIONS = ['7.2', '9.1', '9.2', '10.0', '10.1'] as const;
-export type QemuVersion = (typeof QEMU_VERSIONS)[number];
+import type { QemuVersion } from '../../../devices/qemu-version.js';
 
 /** The QEMU versions vfio-sim holds recordings of (PCI placement, device catalogue, firmware). */
 export type RecordedQemu = '7.2' | '10.0';
@@ -33,16 +31,6 @@ export const QEMU_RELEASES: Readonly<Record<QemuVersion, QemuRelease>> = {
   '10.1': { version: '10.1', placement: '10.0', firmware: { seabios: '1.16.3', ovmf: '2025.02' } },
 };
 
-/**
- * The QEMU version a config gets when it names none: what users run in 2026 (Debian 13, Proxmox 9: QEMU 10.0
- * with SeaBIOS 1.16.3). Configs and fixtures recorded on QEMU 7.2 say `qemu: "7.2"`.
- */
-export const DEFAULT_QEMU: QemuVersion = '10.0';
-
-export function isQemuVersion(v: string): v is QemuVersion {
-  return (QEMU_VERSIONS as readonly string[]).includes(v);
-}
-
 /** A machine type as QEMU names it: `q35`, `pc`, or a versioned alias (`pc-q35-7.2`, `pc-i440fx-9.0`). */
 export interface MachineTypeName {
   readonly type: 'q35' | 'pc';
@@ -60,9 +48,3 @@ export function parseMachineTypeName(name: string): MachineTypeName | undefined 
   return { type: m[1] === 'q35' ? 'q35' : 'pc', version: m[2]! };
 }
 
-/** Compares two `major.minor` versions: negative, 0 or positive. */
-export function compareVersions(a: string, b: string): number {
-  const [am = 0, an = 0] = a.split('.').map(Number);
-  const [bm = 0, bn = 0] = b.split('.').map(Number);
-  return am !== bm ? am - bm : an - bn;
-}

@@ -5,7 +5,7 @@ import { bootSpec } from '../../core/boot/index.js';
 import { IGD_MODEL } from '../config/index.js';
 import { compareProfiles, DEFAULT_QEMU, parseProfileList, QEMU_RELEASES, renderProfileComparison } from '../../core/profile/index.js';
 import { comparisonJson, compareQemuVersions, compareStrategies, renderComparison, renderQemuComparison, type StrategyComparison } from '../../passthrough/igd/index.js';
-import { isQemuVersion, QEMU_VERSIONS, type QemuVersion } from '../../core/profile/qemu.js';
+import { isQemuVersion, QEMU_VERSIONS, type QemuVersion } from '../../../devices/qemu-version.js';
 import { renderMapHtml } from '../map/index.js';
 import type { BootReport } from '../report/types.js';
 import { checkStrategy } from './commands-map.js';

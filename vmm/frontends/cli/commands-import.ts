@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { importedYaml, importQemuArgv, importText, ImportError, IMPORT_FORMATS, type ImportFormat } from '../import/index.js';
-import { isQemuVersion, QEMU_VERSIONS } from '../../core/profile/qemu.js';
+import { isQemuVersion, QEMU_VERSIONS } from '../../../devices/qemu-version.js';
 import { EXIT_USAGE, UsageError } from './errors.js';
 
 interface ImportCliOptions {

@@ -4,7 +4,7 @@
  * (hw/vfio/pci.c vfio_populate_device / vfio_bars_prepare), so the config must say them.
  */
 import { parseHexInt, parseSize } from './size.js';
-import type { HostDeviceSpec } from './spec.js';
+import type { HostDeviceSpec } from '../../../devices/spec.js';
 import type { ProblemCode, ProblemParams } from './problems.js';
 import type { PathSeg } from './yaml-doc.js';
 

@@ -1,8 +1,8 @@
 import { ggmsValid, gmchFields, gmsEncodable, IGD_GENERATIONS, IGD_LMEMBAR_PLATFORMS, mtlGmsSize } from '../../../devices/igd/tables.js';
-import type { HostIgdSpec } from './spec.js';
+import type { HostIgdSpec } from '../../../devices/igd/spec.js';
 import { parseHexInt, parseSize } from './size.js';
 import type { Problem } from './problems.js';
-import { own } from './own.js';
+import { own } from '../../../devices/own.js';
 
 /**
  * host.igd validity rules of issue 7 item 1. The generation tables (names, GMCH fields, what GMS each
@@ -10,9 +10,6 @@ import { own } from './own.js';
  */
 export { gmchFields, gmsEncodable, IGD_GENERATIONS, IGD_GENERATION_NAMES } from '../../../devices/igd/tables.js';
 
-/** The assigned-IGD model and the one address guests and QEMU's legacy mode accept for it. */
-export const IGD_MODEL = 'vfio-igd';
-export const IGD_DEVFN = 0x10; // 00:02.0
 const MiB = 0x10_0000;
 const FOUR_GIB = 0x1_0000_0000;
 

@@ -5,7 +5,9 @@ import type { Problem, ProblemBody } from './problems.js';
 import { schemaProblems } from './schema-check.js';
 import { parseSize } from './size.js';
 import { ramLayout } from '../../core/machine/layout.js';
-import type { FirmwareSpec, HostIgdSpec, MachineSpec, MachineType } from './spec.js';
+import type { FirmwareSpec, MachineSpec } from './spec.js';
+import type { HostIgdSpec } from '../../../devices/igd/spec.js';
+import type { MachineType } from '../../../devices/spec.js';
 import { parseTrapRules } from './trap-rule.js';
 import { checkDevices } from './topology.js';
 import { trapProblems } from './traps-check.js';
@@ -16,7 +18,8 @@ import { readInputFile } from './read-input.js';
 import { validateWorkload } from '../../passthrough/workload/validate.js';
 import type { Workload } from '../../passthrough/workload/types.js';
 import { firmwareVersions } from '../../../firmware/index.js';
-import { DEFAULT_QEMU, isQemuVersion, parseMachineTypeName } from '../../core/profile/qemu.js';
+import { DEFAULT_QEMU, isQemuVersion } from '../../../devices/qemu-version.js';
+import { parseMachineTypeName } from '../../core/profile/qemu.js';
 import { DEFAULT_CPU } from '../../core/profile/cpu.js';
 
 /** QEMU's default -m (hw/core/machine.c: 128 MiB). */

@@ -10,15 +10,15 @@
  * (yaml-*, and no-such-file ... file-too-large) are shared with the ROM-program loader and the qxl CLI, which
  * render them into their own string messages.
  */
-import { gmsRangeText, ggmsMax } from '../../../devices/igd/tables.js';
+import { gmsRangeText, ggmsMax, IGD_MODEL } from '../../../devices/igd/tables.js';
 import type { PropDef } from '../../../devices/registry.js';
 import { hex, hex2 } from '../../core/format.js';
 import { didYouMean, show } from './errors.js';
-import { IGD_MODEL, IGD_PROP_POINTERS } from './igd.js';
+import { IGD_PROP_POINTERS } from './igd.js';
 import { unknownModelHint } from './model-class.js';
 import { expected } from './prop-values.js';
 import { SIZE_DESCRIPTION } from './size.js';
-import type { MachineType } from './spec.js';
+import type { MachineType } from '../../../devices/spec.js';
 import type { PathSeg } from './yaml-doc.js';
 
 /** One catalogue entry: how a problem with params P reads. */

@@ -1,5 +1,5 @@
 import type { PropDef } from '../../../devices/registry.js';
-import type { PropValue } from './spec.js';
+import type { PropValue } from '../../../devices/spec.js';
 import { parseHexInt, parseSize, SIZE_DESCRIPTION } from './size.js';
 
 const TRUE = new Set(['on', 'true', 'yes']);

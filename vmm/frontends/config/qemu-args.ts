@@ -3,12 +3,13 @@
  * QEMU accepts. Which properties exist in which QEMU, and where vfio-sim's defaults differ from QEMU's, is one
  * table (QEMU_PROP_FACTS) read off `-device DRIVER,help` of QEMU 7.2.22 (Debian 12) and 10.0.13 (Debian 13).
  */
-import { own } from './own.js';
+import { own } from '../../../devices/own.js';
 import { lookupModel } from '../../../devices/registry.js';
-import { compareVersions, DEFAULT_QEMU, type QemuVersion } from '../../core/profile/qemu.js';
+import { compareVersions, DEFAULT_QEMU, type QemuVersion } from '../../../devices/qemu-version.js';
 import { DEFAULT_CPU } from '../../core/profile/cpu.js';
 import { formatSize } from './size.js';
-import type { DeviceSpec, MachineSpec, PropValue } from './spec.js';
+import type { DeviceSpec, PropValue } from '../../../devices/spec.js';
+import type { MachineSpec } from './spec.js';
 import { devfnText } from '../../core/format.js';
 
 /** The binary and fixed options the SeaBIOS fixtures were recorded with (docs/firmware-seabios.md §11 RUN; fixtures' qemu_args). */

@@ -7,7 +7,7 @@
  * - hw/display/qxl.c qxl_realize_primary: qxl-vga must be graphic console 0, the first display device.
  */
 import { defaultRomfile } from '../../../devices/catalogue/index.js';
-import type { DeviceSpec } from './spec.js';
+import type { DeviceSpec } from '../../../devices/spec.js';
 import type { Problem } from './problems.js';
 import type { PathSeg } from './yaml-doc.js';
 

@@ -4,7 +4,7 @@ import { lookupModel, modelNames, type PropDef } from '../../../devices/registry
 import { SIZE_DESCRIPTION } from './size.js';
 import { IGD_GENERATION_NAMES } from './igd.js';
 import { workloadSchema } from '../../passthrough/workload/schema.js';
-import { QEMU_VERSIONS } from '../../core/profile/qemu.js';
+import { QEMU_VERSIONS } from '../../../devices/qemu-version.js';
 import { trapRuleSchema } from './trap-rule.js';
 
 /**

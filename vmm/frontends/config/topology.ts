@@ -1,17 +1,18 @@
 import { hasShpc, propMissingIn } from '../../../devices/catalogue/index.js';
-import { DEFAULT_QEMU, type QemuVersion } from '../../core/profile/qemu.js';
+import { DEFAULT_QEMU, type QemuVersion } from '../../../devices/qemu-version.js';
 import { hostDeviceOf } from './host-device.js';
 import { qemuRefusals } from './refusals.js';
 import { PC_BUILTINS, Q35_BUILTINS } from '../../../devices/chipset/index.js';
 import { PCI_HEADER_TYPE, PCI_HEADER_TYPE_MULTI_FUNCTION } from '../../../devices/pci/regs.js';
 import { lookupModel, modelNames, type ModelDef } from '../../../devices/registry.js';
 import { nearest } from './errors.js';
-import { IGD_DEVFN, IGD_MODEL, IGD_PROP_POINTERS } from './igd.js';
+import { IGD_DEVFN, IGD_MODEL } from '../../../devices/igd/tables.js';
+import { IGD_PROP_POINTERS } from './igd.js';
 import { normalizeProp } from './prop-values.js';
 import { problem, type Occupant, type Problem, type ProblemCode, type ProblemParams } from './problems.js';
-import type { DeviceSpec, MachineType, PropValue } from './spec.js';
+import type { DeviceSpec, MachineType, PropValue } from '../../../devices/spec.js';
 import type { PathSeg } from './yaml-doc.js';
-import { own } from './own.js';
+import { own } from '../../../devices/own.js';
 
 /**
  * The device list checked the way QEMU realizes -device options, in order: model and props, bus

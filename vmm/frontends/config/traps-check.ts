@@ -8,7 +8,7 @@ import { PC_BUILTINS, Q35_BUILTINS } from '../../../devices/chipset/index.js';
 import { lookupModel } from '../../../devices/registry.js';
 import type { Problem } from './problems.js';
 import { parseHexInt } from './size.js';
-import type { DeviceSpec, MachineType } from './spec.js';
+import type { DeviceSpec, MachineType } from '../../../devices/spec.js';
 import { parseBdf } from '../../passthrough/traps/rules.js';
 import { ROM_BAR, type PciFunction } from '../../../devices/pci/function.js';
 

@@ -6,7 +6,7 @@
  */
 import { bootSpec, type BootOptions } from '../../core/boot/index.js';
 import type { MachineSpec } from '../config/spec.js';
-import type { QemuVersion } from '../../core/profile/qemu.js';
+import type { QemuVersion } from '../../../devices/qemu-version.js';
 import type { BootReport } from '../report/types.js';
 import { collectFacts } from './facts.js';
 import { runRules } from './rules.js';

@@ -7,9 +7,9 @@
  */
 import { registerAllModels } from '../../../devices/index.js';
 import { lookupModel } from '../../../devices/registry.js';
-import { IGD_DEVFN, IGD_MODEL } from '../config/igd.js';
+import { IGD_DEVFN, IGD_MODEL } from '../../../devices/igd/tables.js';
 import { parseSize } from '../config/size.js';
-import type { PropValue } from '../config/spec.js';
+import type { PropValue } from '../../../devices/spec.js';
 import { parseMachineTypeName } from '../../core/profile/qemu.js';
 import { devfnText, parseDevfn, parseOpts, type OptPair } from './argv.js';
 import { ImportError, type ImportedConfig, type ImportedCpu, type ImportedDevice } from './types.js';

@@ -2,7 +2,7 @@
  * What an importer produces: a vfio-sim machine config as plain data plus everything it could not model.
  * The YAML writer (yaml-out.ts) turns it into a commented config; nothing is dropped silently.
  */
-import type { PropValue } from '../config/spec.js';
+import type { PropValue } from '../../../devices/spec.js';
 
 export interface ImportedDevice {
   readonly model: string;

@@ -3,7 +3,7 @@
  * device per list entry, props as a flow mapping, and every unmodelled part of the source as a comment.
  */
 import { formatSize } from '../config/size.js';
-import type { PropValue } from '../config/spec.js';
+import type { PropValue } from '../../../devices/spec.js';
 import { devfnText } from './argv.js';
 import type { ImportedConfig } from './types.js';
 

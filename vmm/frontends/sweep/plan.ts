@@ -1,4 +1,4 @@
-import { IGD_MODEL } from '../config/igd.js';
+import { IGD_MODEL } from '../../../devices/igd/tables.js';
 import type { MachineSpec } from '../config/spec.js';
 import type { BudgetLimits } from '../../core/budget/budget.js';
 import { DEFAULT_IGD_STRATEGY } from '../../../firmware/igd/types.js';

@@ -3,7 +3,7 @@
  * plugging one tracks its pages, unplugging drains its log and stops tracking it (the 2013 patch left
  * unplugged ranges tracked until overlapped, docs/qxl.md §14.2; freeing them keeps the caps usable).
  */
-import { PAGE_SHIFT } from '../../core/memory/guest-memory.js';
+import { PAGE_SHIFT } from '../../../devices/memory/guest-memory.js';
 import type { DirtyTracker } from './tracker.js';
 import { dirtyError, type CountResult, type SnapshotResult, type TrackResult } from './types.js';
 

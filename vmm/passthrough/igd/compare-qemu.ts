@@ -4,7 +4,7 @@
  * "what changes when I upgrade QEMU?" before the user upgrades.
  */
 import type { MachineSpec } from '../../frontends/config/spec.js';
-import type { QemuVersion } from '../../core/profile/qemu.js';
+import type { QemuVersion } from '../../../devices/qemu-version.js';
 import type { BootReport } from '../../frontends/report/types.js';
 
 /** Boots `spec` as QEMU `qemu` would (the CLI passes bootSpec with a profile override). */

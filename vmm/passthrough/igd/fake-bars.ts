@@ -3,7 +3,7 @@ import { PciFunction } from '../../../devices/pci/function.js';
 import type { FakeBarCarrier } from '../../../firmware/igd/index.js';
 import type { IoHandler } from '../../core/bus/address-space.js';
 import type { Machine } from '../../core/machine/machine.js';
-import { GuestMemory } from '../../core/memory/guest-memory.js';
+import { GuestMemory } from '../../../devices/memory/guest-memory.js';
 import type { FakeBar, IgdMachineState } from './state.js';
 
 /** The dummy device of the dummy-device strategy: an ID no guest has a driver for, class 0500 (RAM controller). */

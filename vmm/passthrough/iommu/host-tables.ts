@@ -7,7 +7,7 @@
  * Host-physical space is cut into 1 TiB windows: window 0 holds these tables, every other window is
  * one DMA target (guest RAM, a VMM buffer), so a PTE's address names both the object and the offset.
  */
-import { GuestMemory, PAGE_SIZE } from '../../core/memory/guest-memory.js';
+import { GuestMemory, PAGE_SIZE } from '../../../devices/memory/guest-memory.js';
 import { CTX_FPD, ENTRY_P, PTE_PS, PTE_R, PTE_W } from './constants.js';
 
 export const HOST_WINDOW_SIZE = 2 ** 40;

@@ -3,7 +3,7 @@
  * until invalidated, fault recording registers, a host-side fault log and corruption detection
  * (docs/iommu.md §3-§2.7, §4 items 10-14). Devices reach it only through DmaPort (port()).
  */
-import { PAGE_SIZE } from '../../core/memory/guest-memory.js';
+import { PAGE_SIZE } from '../../../devices/memory/guest-memory.js';
 import { capWords, ecapWords, sagawFor } from './caps.js';
 import {
   AW_BITS_DEFAULT,

@@ -5,7 +5,7 @@
  * until invalidated, exactly the property that makes invalidation matter. When `capacity` entries are
  * held, the next insert flushes everything first (QEMU's VTD_IOTLB_MAX_SIZE behaviour).
  */
-import { PAGE_SIZE } from '../../core/memory/guest-memory.js';
+import { PAGE_SIZE } from '../../../devices/memory/guest-memory.js';
 import { HOST_WINDOW_SIZE } from './host-tables.js';
 
 const TWO32 = 0x1_0000_0000;

@@ -2,8 +2,9 @@
  * DmaPort over the IOMMU: every access is translated page by page for one source id, then moved to the
  * target memory. Faulted pieces read as 0xff and make the call return false; the IOMMU records the fault.
  */
-import { PAGE_SIZE } from '../../core/memory/guest-memory.js';
-import type { DmaAccess, DmaPort, DmaTarget } from './types.js';
+import { PAGE_SIZE } from '../../../devices/memory/guest-memory.js';
+import type { DmaAccess, DmaTarget } from './types.js';
+import type { DmaPort } from '../../../devices/memory/dma.js';
 
 /** The slice of Iommu a port uses (kept narrow so the port does not import the class). */
 export interface Translator {

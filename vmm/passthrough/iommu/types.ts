@@ -1,18 +1,4 @@
-import type { GuestMemory } from '../../core/memory/guest-memory.js';
-
-/** A device's window onto memory through the IOMMU, bound to its source id. */
-export interface DmaPort {
-  readonly sourceId: number;
-  /** A faulted read returns 0xffffffff (the fault is recorded by the IOMMU). */
-  read32(iova: number): number;
-  write32(iova: number, value: number): boolean;
-  /** A faulted read returns all-ones (2^64 once rounded to a JS number). */
-  read64(iova: number): number;
-  write64(iova: number, value: number): boolean;
-  /** Fills `out` from `iova`; false when any page faulted (faulted bytes read 0xff). */
-  readBytes(iova: number, out: Uint8Array): boolean;
-  writeBytes(iova: number, data: Uint8Array): boolean;
-}
+import type { GuestMemory } from '../../../devices/memory/guest-memory.js';
 
 /** Memory that backs a mapping: guest RAM, or a VMM buffer (fake-BAR stolen memory, ...). */
 export type DmaTarget = Pick<GuestMemory, 'read' | 'write' | 'readBytes' | 'writeBytes'>;

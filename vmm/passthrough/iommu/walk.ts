@@ -4,7 +4,7 @@
  * the check order range → entry read → permission (every level, ANDed) → reserved bits → leaf.
  * Results land in fields (no allocation); methods return 0 or a VT-d fault reason.
  */
-import type { GuestMemory } from '../../core/memory/guest-memory.js';
+import type { GuestMemory } from '../../../devices/memory/guest-memory.js';
 import {
   CTX_FPD,
   CTX_RSVD_HI_HI32,

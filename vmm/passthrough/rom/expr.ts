@@ -4,7 +4,7 @@
  * Operators, loosest first: ?: || && | ^ & == != < <= > >= << >> + - * / % and unary - ~ !.
  */
 
-import { own } from '../../frontends/config/own.js';
+import { own } from '../../../devices/own.js';
 
 export type Expr =
   | { readonly k: 'num'; readonly v: number }

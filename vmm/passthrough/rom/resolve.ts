@@ -3,7 +3,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { BUNDLED_ROMS } from './bundled.js';
 import { loadRomProgramFile, parseRomProgram, type RomLoadResult } from './load.js';
 import type { RomProgram } from './program.js';
-import { own } from '../../frontends/config/own.js';
+import { own } from '../../../devices/own.js';
 
 /**
  * Parsed bundled programs, filled on first use. A memo of a pure function of constant text (the same for every

@@ -6,7 +6,7 @@ import type { QxlDevice } from '../../../devices/qxl/device.js';
 import type { QxlDriver } from '../../../devices/qxl/driver.js';
 import type { FramebufferTracker } from '../dirty/index.js';
 import type { Machine } from '../../core/machine/machine.js';
-import { PAGE_SIZE } from '../../core/memory/guest-memory.js';
+import { PAGE_SIZE } from '../../../devices/memory/guest-memory.js';
 import { hex } from '../../frontends/report/types.js';
 import type { WorkloadEvents } from './events.js';
 import { describe, type QxlSessions } from './sessions.js';

@@ -6,7 +6,7 @@
 import type { QxlDevice } from '../../../devices/qxl/device.js';
 import type { QxlDriver } from '../../../devices/qxl/driver.js';
 import { DirtyTracker, FramebufferTracker, type DirtyTrackerOptions, type FramebufferDirtyReport } from '../dirty/index.js';
-import { PAGE_SIZE } from '../../core/memory/guest-memory.js';
+import { PAGE_SIZE } from '../../../devices/memory/guest-memory.js';
 import type { Machine } from '../../core/machine/machine.js';
 import { label } from './args.js';
 import { WorkloadEvents, type WorkloadEvent } from './events.js';
