@@ -4,6 +4,7 @@ import type { Machine } from '../machine/machine.js';
 import type { ProfileOverrides } from '../profile/profile.js';
 import type { BootReport } from '../../frontends/report/types.js';
 import type { Passthrough, QuirkRelocation } from '../../passthrough/traps/index.js';
+import type { RomProgramCache } from '../../passthrough/rom/resolve.js';
 
 /** What a caller may ask of one boot besides the config itself (the CLI's flags, a test's choices). */
 export interface BootOptions {
@@ -25,6 +26,8 @@ export interface BootOptions {
   readonly budget?: Partial<BudgetLimits>;
   /** Overrides of the machine profile (`--qemu`, `--firmware`). */
   readonly profile?: ProfileOverrides;
+  /** Parsed bundled ROM programs shared by the boots of one caller (a sweep, the bench); default: parse per boot. */
+  readonly romPrograms?: RomProgramCache;
 }
 
 export interface BootResult {

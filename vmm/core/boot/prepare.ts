@@ -24,6 +24,7 @@ export function preparePassthrough(machine: Machine, options: BootOptions): Prep
     ...(options.trace !== undefined && options.trace !== false ? { trace: options.trace } : {}),
     ...(options.quirkRelocation !== undefined ? { quirkRelocation: options.quirkRelocation } : {}),
     ...(options.mode !== undefined ? { mode: options.mode } : {}),
+    ...(options.romPrograms !== undefined ? { romPrograms: options.romPrograms } : {}),
   });
   return { strategy, passthrough };
 }

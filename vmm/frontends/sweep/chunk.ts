@@ -1,4 +1,5 @@
 import { bootSpec } from '../../core/boot/index.js';
+import { RomProgramCache } from '../../passthrough/rom/resolve.js';
 import type { MachineSpec } from '../config/spec.js';
 import { comboAt, type SweepPlan } from './plan.js';
 import { errorRow, rowFromReport, type SweepRow } from './row.js';
@@ -25,6 +26,8 @@ export interface ChunkTask {
  */
 export function runChunk(plan: SweepPlan, starts: readonly number[], specs: SpecSource, task: ChunkTask): SweepRow[] {
   const rows: SweepRow[] = [];
+  // Every boot of an IGD config runs a bundled vBIOS program: parse each once per chunk, not once per boot.
+  const romPrograms = new RomProgramCache();
   for (let i = task.from; i < task.to; i++) {
     const combo = comboAt(plan, starts, i);
     const path = plan.configs[combo.configIndex]!.path;
@@ -42,6 +45,7 @@ export function runChunk(plan: SweepPlan, starts: readonly number[], specs: Spec
         ...(combo.vbios !== null ? { vbios: combo.vbios } : {}),
         ...(combo.firmware !== undefined ? { profile: { firmware: firmwareOverride(combo.firmware) } } : {}),
         quirks: plan.quirks,
+        romPrograms,
         ...(plan.budget !== undefined ? { budget: plan.budget } : {}),
       });
       rows.push(rowFromReport(combo, path, report));

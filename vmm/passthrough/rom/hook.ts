@@ -12,7 +12,7 @@ import { IgdFunction } from '../../../devices/igd/device.js';
 import { igdQuirkInfo } from '../traps/install.js';
 import { igdPreOsProgram } from '../igd/pre-os.js';
 import type { RomStopSignal } from './compile.js';
-import { resolveRomProgram } from './resolve.js';
+import { resolveRomProgram, type RomProgramCache } from './resolve.js';
 import { romBusOf, runRomProgram, type RomRunResult } from './run.js';
 import { atPosition } from '../../core/format.js';
 
@@ -28,6 +28,8 @@ export interface RomHookOptions {
   readonly stop?: RomStopSignal;
   /** Overrides of program vars for every ROM (e.g. the IGD mode: width, height, bpp). */
   readonly vars?: Readonly<Record<string, number>>;
+  /** Parsed bundled programs shared across boots (BootOptions.romPrograms); default: parse here. */
+  readonly romPrograms?: RomProgramCache;
 }
 
 export interface RomRun extends RomRunResult {
@@ -65,7 +67,7 @@ export function romHook(machine: Machine, options: RomHookOptions = {}): RomHook
       ref = choice.program ?? undefined;
     } else if (ref === undefined && isIgd) ref = options.vbios ?? machine.spec.firmware.vbios ?? DEFAULT_VBIOS;
     if (ref === undefined) return;
-    const loaded = resolveRomProgram(ref, baseDir);
+    const loaded = resolveRomProgram(ref, baseDir, options.romPrograms);
     if (!loaded.ok) {
       const e = loaded.errors[0]!;
       const message = `option ROM '${ref}' did not load: ${atPosition(e, e.message)}`;

@@ -17,6 +17,7 @@ import type { OptionRomHook } from '../../../firmware/igd-hook.js';
 import { iommuReport, type IommuReport } from '../iommu/index.js';
 import type { Machine } from '../../core/machine/machine.js';
 import { romHook, type RomHook } from '../rom/hook.js';
+import type { RomProgramCache } from '../rom/resolve.js';
 import { wireIommu, type DmaWiring } from './dma-wiring.js';
 import { bdfOf } from './engine.js';
 import type { QuirkRelocation } from './igd-bar4.js';
@@ -37,6 +38,8 @@ export interface PassthroughOptions {
   readonly configPath?: string;
   /** Mode the IGD vBIOS sets (default 1024x768x32). */
   readonly mode?: { readonly width: number; readonly height: number; readonly bpp: number };
+  /** Parsed bundled ROM programs shared across boots (BootOptions.romPrograms). */
+  readonly romPrograms?: RomProgramCache;
 }
 
 export interface DisplayReport {
@@ -102,6 +105,7 @@ export class Passthrough {
       ...(options.vbios !== undefined ? { vbios: options.vbios } : {}),
       ...(options.configPath !== undefined ? { configPath: options.configPath } : {}),
       ...(m !== undefined ? { vars: { width: m.width, height: m.height, bpp: m.bpp } } : {}),
+      ...(options.romPrograms !== undefined ? { romPrograms: options.romPrograms } : {}),
     });
   }
 
