@@ -3,13 +3,12 @@ import type { Problem } from './problems.js';
 import { loadConfigValidator } from './validator.js';
 import type { PathSeg } from './yaml-doc.js';
 
-let validator: ValidateFunction | undefined;
-
-/** Loaded on first use (precompiled at build time when dist/ has it), not at import. */
-function compiled(): ValidateFunction {
-  validator ??= loadConfigValidator().validate;
-  return validator;
-}
+/**
+ * The config validator, loaded once with this module: the ajv standalone code `npm run build` generated when
+ * dist/ has it, else compiled here (validator.ts). Every importer of this module validates configs (load.ts),
+ * so loading it on first use instead would only move the same cost and need module state to remember it.
+ */
+const VALIDATE: ValidateFunction = loadConfigValidator().validate;
 
 function pathOf(pointer: string): PathSeg[] {
   if (pointer === '') return [];
@@ -72,7 +71,7 @@ function toProblem(e: ErrorObject): Problem | undefined {
  * path are kept (they point at different keys).
  */
 export function schemaProblems(data: unknown): Problem[] {
-  const validate = compiled();
+  const validate = VALIDATE;
   if (validate(data)) return [];
   const errors = validate.errors ?? [];
   const anyOfs = errors.filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf').map((e) => e.schemaPath);
