@@ -6,12 +6,8 @@ import { PCI_CLASS_DISPLAY_VGA, QXL_DEVICE_ID_STABLE, QXL_VGA_BIOS_BYTES, QXL_VG
  * Layout: PCI Firmware Spec 3.0 §5.1 (0x55AA, size in 512-byte units, entry at 3, PCIR pointer at 0x18).
  */
 export function qxlVgaBiosImage(): Uint8Array {
-  // Immutable and identical for every device: built once per process (boot speed).
-  cached ??= buildImage();
-  return cached;
+  return IMAGE;
 }
-
-let cached: Uint8Array | undefined;
 
 function buildImage(): Uint8Array {
   const rom = new Uint8Array(QXL_VGA_ROM_SIZE);
@@ -40,3 +36,10 @@ function buildImage(): Uint8Array {
   rom[imageBlocks * 512 - 1] = (256 - sum) & 0xff;
   return rom;
 }
+
+/**
+ * Identical for every device and never written (the ROM BAR only reads it): built once, when the module loads,
+ * rather than per device (boot speed) or on first use (which would need module state). It costs one 64 KiB
+ * buffer and a checksum loop.
+ */
+const IMAGE: Uint8Array = buildImage();
