@@ -4,8 +4,7 @@
  * write) through BAR4 with QEMU 9.x's quirk installed, via the machine's CPU view and trap layer.
  * The figure counts dword writes to MMIO_Data. No console output; bench/run.ts prints it.
  */
-import { registerAllModels } from '../devices/index.js';
-import { IgdFunction, registerIgd } from '../devices/igd/index.js';
+import { IgdFunction } from '../devices/igd/index.js';
 import { post } from '../firmware/index.js';
 import { resolveIgdStrategy } from '../firmware/igd/index.js';
 import { parseConfig } from '../vmm/frontends/config/index.js';
@@ -23,8 +22,6 @@ firmware: { igd-strategy: e820-reserved, vbios: reads-bdsm }
 `;
 
 export function benchGtt(rounds = 5): { gttWritesPerS: number; note: string } {
-  registerAllModels();
-  registerIgd();
   const parsed = parseConfig(CONFIG, 'bench-gtt.yaml');
   if (!parsed.ok) throw new Error(parsed.errors[0]!.message);
   const m = new Machine(parsed.spec);

@@ -66,16 +66,34 @@ export interface PropProblem {
 
 export type Props = Readonly<Record<string, PropValue>>;
 
-const registry = new Map<string, ModelDef>();
+/**
+ * The device models a machine can plug, by name: an immutable value, built once from model lists
+ * (devices/index.ts `MODELS`) and handed to whoever needs it, never a process-wide table that modules add to.
+ * A test with its own models builds `MODELS.with([...])` and gives it to its machine.
+ */
+export class ModelRegistry {
+  private readonly byName: ReadonlyMap<string, ModelDef>;
+  private readonly sorted: readonly string[];
 
-export function registerModel(def: ModelDef): void {
-  registry.set(def.name, def);
-}
+  /** A later definition of the same name replaces an earlier one. */
+  constructor(defs: Iterable<ModelDef>) {
+    const byName = new Map<string, ModelDef>();
+    for (const d of defs) byName.set(d.name, d);
+    this.byName = byName;
+    this.sorted = Object.freeze([...byName.keys()].sort());
+  }
 
-export function lookupModel(name: string): ModelDef | undefined {
-  return registry.get(name);
-}
+  lookup(name: string): ModelDef | undefined {
+    return this.byName.get(name);
+  }
 
-export function modelNames(): string[] {
-  return [...registry.keys()].sort();
+  /** Every model name, sorted. */
+  names(): readonly string[] {
+    return this.sorted;
+  }
+
+  /** This registry plus `defs` (which replace models of the same name). */
+  with(defs: Iterable<ModelDef>): ModelRegistry {
+    return new ModelRegistry([...this.byName.values(), ...defs]);
+  }
 }

@@ -1,4 +1,4 @@
-import { registerModel } from '../registry.js';
+import type { ModelDef } from '../registry.js';
 import { bridgeModels } from './bridges.js';
 import { displayModels } from './display.js';
 import { endpointModels } from './endpoints.js';
@@ -10,14 +10,10 @@ export { defaultRomfile, ENDPOINTS, ROM_BAR_SIZES, VIRTIO } from './facts.js';
 export { virtioModes } from './virtio.js';
 export { machineFacts, propMissingIn, type MachineFacts } from './versions.js';
 
-let registered = false;
-
 /**
- * Registers QEMU 7.2's stock PCI models (display, NICs, virtio, storage, USB, bridges). qxl / qxl-vga
- * and vfio-igd live in devices/qxl and devices/igd. Idempotent.
+ * QEMU's stock PCI models (display, NICs, virtio, storage, USB, bridges). qxl / qxl-vga and vfio-igd live in
+ * devices/qxl and devices/igd; devices/index.ts `MODELS` holds them all.
  */
-export function registerCatalogue(): void {
-  if (registered) return;
-  registered = true;
-  for (const def of [...displayModels(), ...endpointModels(), ...virtioModels(), ...bridgeModels(), vfioPciModel()]) registerModel(def);
+export function catalogueModels(): ModelDef[] {
+  return [...displayModels(), ...endpointModels(), ...virtioModels(), ...bridgeModels(), vfioPciModel()];
 }

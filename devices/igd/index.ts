@@ -1,7 +1,7 @@
 import { IGD_DEVFN, IGD_MODEL } from './tables.js';
 import { bool, int, onOffAuto, PCI_COMMON_PROPS, str } from '../catalogue/props.js';
 import type { PciFunction } from '../pci/function.js';
-import { lookupModel, registerModel, type ModelDef, type PropDef } from '../registry.js';
+import type { ModelDef, PropDef } from '../registry.js';
 import { igdProps } from './behaviour.js';
 import { IgdFunction } from './device.js';
 import { resolveHostIgd } from './host.js';
@@ -49,16 +49,12 @@ function igdModel(): ModelDef {
   };
 }
 
-let registered = false;
-
 /**
- * Registers vfio-igd. Idempotent. (QEMU's vfio-pci-igd-lpc-bridge is not a user model here: the VMM
- * creates it at 00:1f.0 when QEMU would, see vmm/passthrough/igd.)
+ * vfio-igd, the one user model here. (QEMU's vfio-pci-igd-lpc-bridge is not a user model: the VMM creates it at
+ * 00:1f.0 when QEMU would, see vmm/passthrough/igd.)
  */
-export function registerIgd(): void {
-  if (registered && lookupModel(IGD_MODEL)?.props === IGD_PROPS) return;
-  registered = true;
-  registerModel(igdModel());
+export function igdModels(): ModelDef[] {
+  return [igdModel()];
 }
 
 /** The assigned IGD of a machine's PCI tree (00:02.0), if any. */

@@ -1,6 +1,6 @@
 import { defineModel } from '../catalogue/build.js';
 import { bool, int, size, U16, U32 } from '../catalogue/props.js';
-import { registerModel, type ModelDef, type PropDef } from '../registry.js';
+import type { ModelDef, PropDef } from '../registry.js';
 import { QXL_MAX_REVISION } from './constants.js';
 import { QxlDevice } from './device.js';
 import { validateQxlProps } from './sizing.js';
@@ -47,9 +47,5 @@ function model(name: 'qxl' | 'qxl-vga'): ModelDef {
   });
 }
 
+/** `qxl-vga` (primary, VGA class, 64 KiB ROM BAR) and `qxl` (secondary, display-other class, no ROM). */
 export const QXL_MODELS: readonly ModelDef[] = [model('qxl-vga'), model('qxl')];
-
-/** Registers `qxl-vga` (primary, VGA class, 64 KiB ROM BAR) and `qxl` (secondary, display-other class, no ROM). */
-export function registerQxl(): void {
-  for (const m of QXL_MODELS) registerModel(m);
-}

@@ -1,9 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { formatConfigError, loadConfigFile, parseConfig } from '../../vmm/frontends/config/index.js';
-import { FIXTURES, fixtureText, registerForTests } from './helpers.js';
-
-registerForTests();
+import { FIXTURES, fixtureText } from './helpers.js';
 
 const DIR = 'bad-configs/';
 const cases = readdirSync(FIXTURES + DIR)

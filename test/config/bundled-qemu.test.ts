@@ -2,9 +2,6 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { DEFAULT_QEMU, QEMU_RELEASES } from '../../vmm/core/profile/index.js';
 import { describe, expect, it } from 'vitest';
 import { loadConfigFile, qemuCommandLine } from '../../vmm/frontends/config/index.js';
-import { registerForTests } from './helpers.js';
-
-registerForTests();
 
 interface Started {
   config: string;

@@ -5,9 +5,7 @@ import { ROM_BAR, type PciFunction } from '../../devices/pci/function.js';
 import { parseConfig, qemuArgs } from '../../vmm/frontends/config/index.js';
 import type { MachineSpec } from '../../vmm/frontends/config/spec.js';
 import { Machine } from '../../vmm/core/machine/machine.js';
-import { FIXTURES, fixtureText, registerForTests } from './helpers.js';
-
-registerForTests();
+import { FIXTURES, fixtureText } from './helpers.js';
 
 interface Fixture {
   qemu_args: string[];

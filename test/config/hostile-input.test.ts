@@ -2,14 +2,12 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadConfigFile, parseConfig } from '../../vmm/frontends/config/index.js';
 import { YAML_LIMITS } from '../../vmm/frontends/config/yaml-doc.js';
 import { parseRomProgram } from '../../vmm/passthrough/rom/index.js';
 import { validateWorkload } from '../../vmm/passthrough/workload/index.js';
-import { registerForTests } from './helpers.js';
 
-beforeAll(registerForTests);
 afterEach(() => vi.restoreAllMocks());
 
 const errors = (text: unknown, file = 'h.yaml'): string[] => {

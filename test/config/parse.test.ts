@@ -1,9 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatConfigError, parseConfig, parseSize, formatSize, type ConfigResult } from '../../vmm/frontends/config/index.js';
 import type { MachineSpec } from '../../vmm/frontends/config/spec.js';
-import { registerForTests } from './helpers.js';
-
-registerForTests();
 
 function ok(text: string): MachineSpec {
   const r = parseConfig(text, 't.yaml');

@@ -2,9 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadConfigFile, parseConfig } from '../../vmm/frontends/config/index.js';
 import { PROBLEMS, renderProblem, type ProblemBody, type ProblemCode, type ProblemParams } from '../../vmm/frontends/config/problems.js';
-import { FIXTURES, fixtureText, registerForTests } from './helpers.js';
-
-registerForTests();
+import { FIXTURES, fixtureText } from './helpers.js';
 
 const DIR = 'bad-configs/';
 const cases = readdirSync(FIXTURES + DIR)

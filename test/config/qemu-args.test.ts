@@ -4,9 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { configSchema, formatConfigError, loadConfigFile, parseConfig, qemuArgs, qemuCommandLine } from '../../vmm/frontends/config/index.js';
 import type { MachineSpec } from '../../vmm/frontends/config/spec.js';
-import { fixtureText, registerForTests } from './helpers.js';
-
-registerForTests();
+import { fixtureText } from './helpers.js';
 
 const Ajv = (AjvModule as unknown as { default: typeof AjvModule.default }).default;
 

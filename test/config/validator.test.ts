@@ -7,9 +7,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { ValidateFunction } from 'ajv';
 import { configSchema } from '../../vmm/frontends/config/schema.js';
 import { AJV_OPTIONS, loadConfigValidator, schemaKey } from '../../vmm/frontends/config/validator.js';
-import { FIXTURES, fixtureText, registerForTests } from './helpers.js';
+import { FIXTURES, fixtureText } from './helpers.js';
 
-registerForTests();
 const require = createRequire(import.meta.url);
 const dir = mkdtempSync(join(tmpdir(), 'vfio-sim-validator-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

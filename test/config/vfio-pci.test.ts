@@ -1,9 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bootSpec } from '../../vmm/core/boot/index.js';
 import { formatConfigError, parseConfig, qemuArgs } from '../../vmm/frontends/config/index.js';
-import { registerForTests } from './helpers.js';
-
-registerForTests();
 
 /** A dGPU (GeForce-like: 16M regs, 256M 64-bit prefetchable VRAM, 32M 64-bit prefetchable, IO, 512K ROM) and its audio function. */
 const DGPU = `machine: { type: q35, memory: 8G, qemu: "10.0", cpu: { vendor: intel, phys-bits: 39 } }

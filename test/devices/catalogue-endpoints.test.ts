@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { modelNames } from '../../devices/registry.js';
+import { MODELS } from '../../devices/index.js';
 import { bars, build, caps, check, KiB, MiB, type BarRow } from './catalogue-helpers.js';
 
 /** docs/firmware-seabios.md §13.3 (QEMU 7.2 query-pci) and docs/firmware-seabios.md §9 (ROM sizes), at default props on the q35 root bus. */
@@ -42,7 +42,7 @@ const idOf = (fn: ReturnType<typeof build>): string =>
 
 describe('catalogue: QEMU 7.2 IDs, classes and BAR layouts', () => {
   it('registers every model the issue lists, and only those', () => {
-    expect(modelNames().filter((n) => !['qxl', 'qxl-vga', 'vfio-igd', 'vfio-pci'].includes(n))).toEqual(TABLE.map((r) => r[0]).sort());
+    expect(MODELS.names().filter((n) => !['qxl', 'qxl-vga', 'vfio-igd', 'vfio-pci'].includes(n))).toEqual(TABLE.map((r) => r[0]).sort());
   });
 
   it('gives virtio-balloon-pci an MSI-X BAR1 only on machine types >= 10.0 (hw_compat_9_2 vectors=0)', () => {

@@ -1,9 +1,7 @@
-import { registerCatalogue } from '../../devices/catalogue/index.js';
+import { MODELS } from '../../devices/index.js';
 import type { PciFunction } from '../../devices/pci/function.js';
-import { lookupModel, type CheckContext, type DeviceContext, type PropProblem } from '../../devices/registry.js';
+import type { CheckContext, DeviceContext, PropProblem } from '../../devices/registry.js';
 import type { PropValue } from '../../devices/spec.js';
-
-registerCatalogue();
 
 const noDma = (): never => {
   throw new Error('no DMA in catalogue tests');
@@ -11,14 +9,14 @@ const noDma = (): never => {
 
 /** Builds model `name` as the machine would: on the q35 root bus of a QEMU 7.2 machine type unless `where` says otherwise. */
 export function build(name: string, props: Record<string, PropValue> = {}, where: Partial<DeviceContext> = {}): PciFunction {
-  const def = lookupModel(name);
+  const def = MODELS.lookup(name);
   if (def === undefined) throw new Error(`no model ${name}`);
   const ctx: DeviceContext = { machineType: 'q35', machineVersion: '7.2', pcieBus: false, rootBus: true, dma: noDma, ...where };
   return def.create({ model: name, id: '', props }, ctx);
 }
 
 export function check(name: string, props: Record<string, PropValue>, where: Partial<CheckContext> = {}): readonly PropProblem[] {
-  const def = lookupModel(name)!;
+  const def = MODELS.lookup(name)!;
   return def.check?.(props, { machineType: 'q35', pcieBus: false, rootBus: true, ...where }) ?? [];
 }
 

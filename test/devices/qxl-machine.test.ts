@@ -1,14 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { registerQxl } from '../../devices/qxl/index.js';
+
 import { QxlDevice } from '../../devices/qxl/device.js';
-import { lookupModel } from '../../devices/registry.js';
+import { MODELS } from '../../devices/index.js';
 import { Machine } from '../../vmm/core/machine/machine.js';
 import type { MachineSpec } from '../../vmm/frontends/config/spec.js';
 
 describe('QXL models in the registry and a machine', () => {
   it('registers qxl and qxl-vga with QEMU props and rejects revision 6 at config time', () => {
-    registerQxl();
-    const def = lookupModel('qxl')!;
+    const def = MODELS.lookup('qxl')!;
     expect(Object.keys(def.props)).toEqual(expect.arrayContaining(['ram_size_mb', 'vram64_size_mb', 'vgamem_mb', 'revision', 'surfaces', 'rombar', 'romfile']));
     expect(def.check!({ revision: 6 }, { machineType: 'q35', pcieBus: false, rootBus: true })).toEqual([
       { prop: 'revision', message: 'Invalid revision 6 for qxl device (max 5)' },
@@ -16,7 +15,6 @@ describe('QXL models in the registry and a machine', () => {
   });
 
   it('plugs into a q35 machine; the CPU reaches its ports and RAM once BARs are programmed', () => {
-    registerQxl();
     const spec: MachineSpec = {
       machine: { type: 'q35', memory: 256 * 1024 * 1024 },
       devices: [{ model: 'qxl-vga', id: 'gpu', devfn: 0x28, props: {} }],

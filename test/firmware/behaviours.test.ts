@@ -4,9 +4,7 @@ import { PCI_BRIDGE_CONTROL, PCI_BRIDGE_CTL_VGA } from '../../devices/pci/regs.j
 import type { FirmwareResult } from '../../firmware/index.js';
 import type { Machine } from '../../vmm/core/machine/machine.js';
 import { fnAt } from './compare.js';
-import { boot, loadFixture, RECORDED, registerModels } from './helpers.js';
-
-registerModels();
+import { boot, loadFixture, RECORDED } from './helpers.js';
 
 const booted = new Map<string, { machine: Machine; fw: FirmwareResult }>();
 /** Boots a recorded corner case (test/firmware/recorded) or a shared fixture (case-50xx). */

@@ -1,9 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { compareWithRecording } from './compare.js';
-import { bootProfiled, fixtureNames, loadFixture, registerModels } from './helpers.js';
-
-registerModels();
+import { bootProfiled, fixtureNames, loadFixture } from './helpers.js';
 
 const QEMU10 = fileURLToPath(new URL('../fixtures/seabios-qemu10/', import.meta.url));
 const QEMU10_INTEL = fileURLToPath(new URL('../fixtures/seabios-qemu10-intel/', import.meta.url));

@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compareWithRecording } from './compare.js';
-import { boot, fixtureNames, loadFixture, registerModels } from './helpers.js';
-
-registerModels();
+import { boot, fixtureNames, loadFixture } from './helpers.js';
 
 const cases = fixtureNames();
 

@@ -1,7 +1,6 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { registerCatalogue } from '../../devices/catalogue/index.js';
-import { registerQxl } from '../../devices/qxl/index.js';
+
 import type { FirmwareResult, PostOptions } from '../../firmware/index.js';
 import { resolveProfile } from '../../vmm/core/profile/index.js';
 import { parseConfig } from '../../vmm/frontends/config/index.js';
@@ -10,11 +9,6 @@ import type { MachineSpec } from '../../vmm/frontends/config/spec.js';
 import { Machine } from '../../vmm/core/machine/machine.js';
 
 export const SEABIOS_FIXTURES = fileURLToPath(new URL('../fixtures/seabios/', import.meta.url));
-
-export function registerModels(): void {
-  registerCatalogue();
-  registerQxl();
-}
 
 export interface FixtureWindow {
   base: string;

@@ -1,15 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { PciFunction } from '../../devices/pci/function.js';
-import { registerModel } from '../../devices/registry.js';
+import { MODELS } from '../../devices/index.js';
 import type { FirmwareContext, FirmwareIo } from '../../firmware/index.js';
 import { post } from '../../firmware/index.js';
 import { Machine } from '../../vmm/core/machine/machine.js';
-import { boot, registerModels, spec, specOf } from './helpers.js';
-
-registerModels();
+import { boot, spec, specOf } from './helpers.js';
 
 /** A stand-in Intel VGA function (the real vfio-igd model is the IGD engineer's): ASLS and BDSM writable. */
-registerModel({
+const models = MODELS.with([{
   name: 'test-intel-vga',
   kind: 'endpoint',
   props: {},
@@ -21,7 +19,7 @@ registerModel({
     f.setMask32(0xfc, 0xffff_ffff);
     return f;
   },
-});
+}]);
 
 const MiB = 1024 * 1024;
 const OPREGION = new Uint8Array(8192).map((_, i) => (i * 7 + 3) & 0xff);
@@ -44,7 +42,7 @@ function igdSetup(ctx: FirmwareContext, bdf: number): void {
 }
 
 function igdMachine(): Machine {
-  const m = new Machine(spec('q35', 1024 * MiB, [{ model: 'test-intel-vga', devfn: 0x10 }, { model: 'e1000', devfn: 0x18 }]));
+  const m = new Machine(spec('q35', 1024 * MiB, [{ model: 'test-intel-vga', devfn: 0x10 }, { model: 'e1000', devfn: 0x18 }]), undefined, undefined, models);
   m.fwcfg.addFile('etc/igd-opregion', OPREGION);
   const le = new Uint8Array(8);
   new DataView(le.buffer).setBigUint64(0, BigInt(8 * MiB), true);

@@ -1,9 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { compareWithRecording } from './compare.js';
-import { bootProfiled, fixtureNames, loadFixture, registerModels } from './helpers.js';
-
-registerModels();
+import { bootProfiled, fixtureNames, loadFixture } from './helpers.js';
 
 /** Topologies of the newer models, each recorded with scripts/record-seabios.sh on QEMU 7.2.22 and 10.0.13. */
 const MODELS = fileURLToPath(new URL('../fixtures/seabios-models/', import.meta.url));

@@ -1,10 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { Machine } from '../../vmm/core/machine/machine.js';
-import { registerModels, specOf } from './helpers.js';
+import { specOf } from './helpers.js';
 import { OVMF_FIXTURES, bootOvmf, bridgeState, loadOvmfCase, ovmfCases, rawCfg, recordedCfg, type CfgWrite } from './ovmf-helpers.js';
-
-registerModels();
 
 /**
  * virtio-balloon-pci gains an MSI-X BAR1 on machine types ≥ 10.0 (a device-catalogue fact of the QEMU 10 work);

@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { bootSpec } from '../../vmm/core/boot/index.js';
 import { parseConfig } from '../../vmm/frontends/config/index.js';
-import { registerModels, specOf } from './helpers.js';
-
-registerModels();
+import { specOf } from './helpers.js';
 
 const DRIVERS = 'IgdAssignmentDxe,PlatformGopPolicy,IntelGopDriver';
 

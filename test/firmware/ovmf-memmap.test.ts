@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { registerModels } from './helpers.js';
-import { bootOvmf, loadMemmap, loadOvmfCase, ovmfCases, type MemmapFixture } from './ovmf-helpers.js';
 
-registerModels();
+import { bootOvmf, loadMemmap, loadOvmfCase, ovmfCases, type MemmapFixture } from './ovmf-helpers.js';
 
 const RAM_TYPES = new Set(['Available', 'LoaderCode', 'LoaderData', 'BootServiceCode', 'BootServiceData']);
 const E820_OF: Record<string, string> = { ACPIReclaimMemory: 'acpi', ACPIMemoryNVS: 'nvs' };

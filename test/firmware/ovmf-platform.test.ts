@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { registerModels, specOf } from './helpers.js';
+import { specOf } from './helpers.js';
 import { bootOvmf, bridgeState } from './ovmf-helpers.js';
-
-registerModels();
 
 /** A q35 machine with one hot-plug root port holding a 64-bit prefetchable BAR device, under OVMF `version`. */
 function machine(version: string, cpu: string, memory = '4G'): string {

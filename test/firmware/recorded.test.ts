@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compareWithRecording } from './compare.js';
-import { boot, fixtureNames, loadFixture, RECORDED, registerModels } from './helpers.js';
-
-registerModels();
+import { boot, fixtureNames, loadFixture, RECORDED } from './helpers.js';
 
 /** Corner cases recorded for this suite with scripts/record-seabios.sh (QEMU 7.2.22 + Debian SeaBIOS 1.16.2). */
 const cases = fixtureNames(RECORDED);

@@ -1,5 +1,4 @@
-import { registerAllModels } from '../../devices/index.js';
-import { findIgd, registerIgd, type IgdFunction } from '../../devices/igd/index.js';
+import { findIgd, type IgdFunction } from '../../devices/igd/index.js';
 import type { FirmwareResult } from '../../firmware/index.js';
 import { bootSpec } from '../../vmm/core/boot/index.js';
 import { parseConfig } from '../../vmm/frontends/config/index.js';
@@ -10,14 +9,8 @@ import type { BootReport } from '../../vmm/frontends/report/types.js';
 
 export const MiB = 0x10_0000;
 
-export function registerModels(): void {
-  registerAllModels();
-  registerIgd();
-}
-
 /** A MachineSpec from YAML text (fails the test on config errors). */
 export function specOf(yaml: string): MachineSpec {
-  registerModels();
   const r = parseConfig(yaml, 't.yaml');
   if (!r.ok) throw new Error(r.errors.map((e) => `${e.line}:${e.col}: ${e.message}`).join('\n'));
   return r.spec;
@@ -37,7 +30,6 @@ export interface IgdBoot {
 
 /** One boot through the real pipeline (vmm/core/boot: traps, option ROMs, IOMMU and scan-out included). */
 export function bootIgd(spec: MachineSpec, strategy?: string): IgdBoot {
-  registerModels();
   const { machine, firmware, report } = bootSpec(spec, { configPath: 't.yaml', ...(strategy !== undefined ? { strategy } : {}) });
   // A machine without an IGD (a baseline some tests compare with) has no igd section: tests that read it fail loudly.
   return { machine, fw: firmware, igd: findIgd(machine.pci.functions())!, report: report as BootReport & { igd: IgdReport } };

@@ -1,10 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { registerCatalogue } from '../../devices/catalogue/index.js';
+
 import { PCI_SECONDARY_BUS, PCI_SUBORDINATE_BUS } from '../../devices/pci/regs.js';
 import { parseConfig } from '../../vmm/frontends/config/load.js';
 import { Machine } from '../../vmm/core/machine/machine.js';
-
-registerCatalogue();
 
 /** rp1 (older, slot 3) and rp2 (newer, slot 4) on the root bus; pb1 behind rp1. */
 function machine(): Machine {

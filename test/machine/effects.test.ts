@@ -3,7 +3,6 @@ import { PciBridge } from '../../devices/pci/bridge.js';
 import { CONFIG_WRITE_NONE, CONFIG_WRITE_REMAP, CONFIG_WRITE_REROUTE, PciFunction } from '../../devices/pci/function.js';
 import { Machine } from '../../vmm/core/machine/machine.js';
 import { parseConfig } from '../../vmm/frontends/config/load.js';
-import { registerAllModels } from '../../devices/index.js';
 
 function endpoint(): PciFunction {
   const fn = new PciFunction({ vendor: 0x1234, device: 0x1111, classCode: 0x0200 });
@@ -12,7 +11,6 @@ function endpoint(): PciFunction {
 }
 
 function machine(yaml: string): Machine {
-  registerAllModels();
   const r = parseConfig(yaml, 'm.yaml');
   if (!r.ok) throw new Error(r.errors[0]!.message);
   return new Machine(r.spec);

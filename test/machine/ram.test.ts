@@ -1,12 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { registerCatalogue } from '../../devices/catalogue/index.js';
+
 import { bootSpec } from '../../vmm/core/boot/index.js';
 import { parseConfig } from '../../vmm/frontends/config/load.js';
 import type { MachineSpec } from '../../vmm/frontends/config/spec.js';
 import { decodeE820 } from '../../vmm/core/machine/e820.js';
 import { Machine } from '../../vmm/core/machine/machine.js';
-
-registerCatalogue();
 
 function specOf(yaml: string): MachineSpec {
   const r = parseConfig(yaml, 't.yaml');

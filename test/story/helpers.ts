@@ -1,5 +1,3 @@
-import { registerAllModels } from '../../devices/index.js';
-import { registerIgd } from '../../devices/igd/index.js';
 import type { FirmwareResult } from '../../firmware/index.js';
 import { buildMachine, devicesAct, preparePassthrough, runFirmware, type BootOptions } from '../../vmm/core/boot/index.js';
 import { parseConfig } from '../../vmm/frontends/config/index.js';
@@ -8,8 +6,6 @@ import type { Machine } from '../../vmm/core/machine/machine.js';
 import type { Passthrough, PassthroughSections } from '../../vmm/passthrough/traps/index.js';
 
 export function specOf(yaml: string): MachineSpec {
-  registerAllModels();
-  registerIgd();
   const r = parseConfig(yaml, 'story.yaml');
   if (!r.ok) throw new Error(r.errors.map((e) => `${e.line}:${e.col}: ${e.message}`).join('\n'));
   return r.spec;

@@ -1,6 +1,7 @@
 import { PciFunction } from '../../devices/pci/function.js';
-import { registerModel } from '../../devices/registry.js';
-import { registerCatalogue } from '../../devices/catalogue/index.js';
+import { MODELS } from '../../devices/index.js';
+import type { ModelRegistry } from '../../devices/registry.js';
+
 import { post } from '../../firmware/index.js';
 import type { MachineSpec, TrapRuleSpec } from '../../vmm/frontends/config/spec.js';
 import { Machine } from '../../vmm/core/machine/machine.js';
@@ -26,9 +27,9 @@ export class RegFile extends PciFunction {
   }
 }
 
-export function registerTestModels(): void {
-  registerCatalogue();
-  registerModel({ name: 'test-regs', kind: 'endpoint', props: {}, create: () => new RegFile() });
+/** Every real model plus test-regs. */
+export function testModels(): ModelRegistry {
+  return MODELS.with([{ name: 'test-regs', kind: 'endpoint', props: {}, create: () => new RegFile() }]);
 }
 
 export function regsSpec(traps: TrapRuleSpec[]): MachineSpec {
@@ -42,8 +43,7 @@ export function regsSpec(traps: TrapRuleSpec[]): MachineSpec {
 
 /** Machine + traps + SeaBIOS POST: BARs placed and decoding. */
 export function bootRegs(traps: TrapRuleSpec[], options: TrapOptions = {}): { m: Machine; t: InstalledTraps; dev: RegFile } {
-  registerTestModels();
-  const m = new Machine(regsSpec(traps));
+  const m = new Machine(regsSpec(traps), undefined, undefined, testModels());
   const t = installTraps(m, options);
   post(m.cpu);
   const dev = m.byId.get('r') as RegFile;

@@ -1,6 +1,6 @@
 import { PciFunction } from '../../devices/pci/function.js';
-import { registerModel } from '../../devices/registry.js';
-import { registerCatalogue } from '../../devices/catalogue/index.js';
+import { MODELS } from '../../devices/index.js';
+
 import { post } from '../../firmware/index.js';
 import type { TrapRuleSpec } from '../../vmm/frontends/config/spec.js';
 import { Machine } from '../../vmm/core/machine/machine.js';
@@ -41,14 +41,9 @@ export class StandInIgd extends PciFunction {
 
 /** A booted pc machine with the stand-in at 00:02.0 and traps installed before POST (as the boot pipeline does). */
 export function bootStandIn(gen: number, hostBdsm: number, gmch: number, options: TrapOptions = {}, traps: TrapRuleSpec[] = []): { m: Machine; igd: StandInIgd; t: InstalledTraps } {
-  registerCatalogue();
-  registerStandIn(gen, hostBdsm, gmch);
-  const m = new Machine({ machine: { type: 'pc', memory: 2 << 30 }, devices: [{ model: 'standin-igd', id: 'igd', props: {}, devfn: 0x10 }], firmware: {}, traps });
+  const models = MODELS.with([{ name: 'standin-igd', kind: 'endpoint', props: {}, create: () => new StandInIgd(gen, hostBdsm, gmch) }]);
+  const m = new Machine({ machine: { type: 'pc', memory: 2 << 30 }, devices: [{ model: 'standin-igd', id: 'igd', props: {}, devfn: 0x10 }], firmware: {}, traps }, undefined, undefined, models);
   const t = installTraps(m, options);
   post(m.cpu);
   return { m, igd: m.byId.get('igd') as StandInIgd, t };
-}
-
-export function registerStandIn(gen: number, hostBdsm: number, gmch: number): void {
-  registerModel({ name: 'standin-igd', kind: 'endpoint', props: {}, create: () => new StandInIgd(gen, hostBdsm, gmch) });
 }

@@ -6,7 +6,6 @@
  * an unknown strategy quietly becoming the default).
  */
 import { IGD_STRATEGY_NAMES } from '../../../firmware/igd/types.js';
-import { registerAllModels } from '../../../devices/index.js';
 import type { MachineSpec } from '../../frontends/config/spec.js';
 import { checkDevices } from '../../frontends/config/topology.js';
 import { renderProblem } from '../../frontends/config/problems.js';
@@ -29,7 +28,6 @@ const hex2 = (n: number): string => n.toString(16).padStart(2, '0');
 
 /** Every reason `spec` (with an optional strategy override) cannot boot; empty when it can. */
 export function specProblems(spec: MachineSpec, strategy?: string): string[] {
-  registerAllModels();
   const out: string[] = [];
   if (typeof spec !== 'object' || spec === null) return ['the spec is not an object'];
   const m = spec.machine as Partial<MachineSpec['machine']> | undefined;

@@ -1,7 +1,8 @@
 import { PciBridge, type PciBus } from '../../../devices/pci/bridge.js';
 import type { PciFunction } from '../../../devices/pci/function.js';
 import { MCH_PCIEXBAR, PC_BUILTINS, Q35_BUILTINS } from '../../../devices/chipset/index.js';
-import { lookupModel, type DeviceContext } from '../../../devices/registry.js';
+import { MODELS } from '../../../devices/index.js';
+import type { DeviceContext, ModelRegistry } from '../../../devices/registry.js';
 import type { FirmwareIo } from '../../../firmware/io.js';
 import { PORT_DEBUGCON } from '../../../firmware/io.js';
 import { AddressSpace, type IoHandler } from '../bus/address-space.js';
@@ -65,6 +66,8 @@ export class Machine {
     readonly profile: MachineProfile = resolveProfile(spec),
     /** This boot's limits (steps, bytes, pixels, pages, log, time): overruns become budget-exceeded events. */
     budget: Partial<BudgetLimits> | BudgetMeter = {},
+    /** The device models `devices:` may name: every real one, or a test's registry with its own added. */
+    private readonly models: ModelRegistry = MODELS,
   ) {
     this.budget = budget instanceof BudgetMeter ? budget : new BudgetMeter(budget);
     this.budget.onExceeded = (e) => this.recordEvent({ source: 'budget', kind: 'budget-exceeded', message: budgetMessage(e) });
@@ -162,11 +165,11 @@ export class Machine {
   }
 
   plugDevice(spec: DeviceSpec): PciFunction {
-    const def = lookupModel(spec.model);
+    const def = this.models.lookup(spec.model);
     if (def === undefined) throw new Error(`bug: model ${spec.model} not validated`);
     const bus = this.busFor(spec);
     const devfn = spec.devfn ?? this.freeDevfn(bus);
-    const pcieBus = bus.bridge !== undefined && lookupModel(this.specOf.get(bus.bridge)?.model ?? '')?.pciePort === true;
+    const pcieBus = bus.bridge !== undefined && this.models.lookup(this.specOf.get(bus.bridge)?.model ?? '')?.pciePort === true;
     const ctx: DeviceContext = {
       machineType: this.spec.machine.type,
       machineVersion: this.profile.machine.version,

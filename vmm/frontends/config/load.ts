@@ -1,4 +1,3 @@
-import { registerAllModels } from '../../../devices/index.js';
 import { locatedError, sortErrors, type ConfigError, type ConfigResult } from './errors.js';
 import { checkHostIgd } from './igd.js';
 import type { Problem, ProblemBody } from './problems.js';
@@ -156,7 +155,6 @@ function firmwareOf(f: unknown): FirmwareSpec {
 
 /** Parses and validates a config's text; `fileName` is what error lines start with. Never throws on bad input. */
 export function parseConfig(text: string, fileName: string): ConfigResult {
-  registerAllModels();
   const file = typeof fileName === 'string' ? fileName : '<config>';
   const err = (p: { line: number; col: number }, body: ProblemBody): ConfigError => locatedError(file, p, body);
   // Documented never to throw: JavaScript callers can pass anything.

@@ -1,10 +1,11 @@
+import { MODELS } from '../../../devices/index.js';
 /**
  * The QEMU command line that boots a config's topology on the QEMU version its profile names — only what that
  * QEMU accepts. Which properties exist in which QEMU, and where vfio-sim's defaults differ from QEMU's, is one
  * table (QEMU_PROP_FACTS) read off `-device DRIVER,help` of QEMU 7.2.22 (Debian 12) and 10.0.13 (Debian 13).
  */
 import { own } from '../../../devices/own.js';
-import { lookupModel } from '../../../devices/registry.js';
+
 import { compareVersions, DEFAULT_QEMU, type QemuVersion } from '../../../devices/qemu-version.js';
 import { DEFAULT_CPU } from '../../core/profile/cpu.js';
 import { formatSize } from './size.js';
@@ -54,7 +55,7 @@ const escape = (s: string): string => s.replace(/,/g, ',,');
 
 function propText(model: string, name: string, v: PropValue): string {
   if (typeof v === 'boolean') return v ? 'on' : 'off';
-  if (typeof v === 'number') return lookupModel(model)?.props[name]?.type === 'size' ? formatSize(v) : String(v);
+  if (typeof v === 'number') return MODELS.lookup(model)?.props[name]?.type === 'size' ? formatSize(v) : String(v);
   return escape(v);
 }
 

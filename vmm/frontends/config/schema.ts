@@ -1,6 +1,6 @@
-import { registerAllModels } from '../../../devices/index.js';
+import { MODELS } from '../../../devices/index.js';
 import { IGD_STRATEGY_NAMES } from '../../../firmware/igd/types.js';
-import { lookupModel, modelNames, type PropDef } from '../../../devices/registry.js';
+import type { PropDef } from '../../../devices/registry.js';
 import { SIZE_DESCRIPTION } from './size.js';
 import { IGD_GENERATION_NAMES } from './igd.js';
 import { workloadSchema } from '../../passthrough/workload/schema.js';
@@ -112,8 +112,8 @@ function propSchema(d: PropDef): JsonSchema {
 
 /** Per-model props for editors: `if model is X then props has exactly X's properties`. */
 function modelRules(): JsonSchema[] {
-  return modelNames().map((name) => {
-    const def = lookupModel(name)!;
+  return MODELS.names().map((name) => {
+    const def = MODELS.lookup(name)!;
     const properties = Object.fromEntries(Object.entries(def.props).map(([k, d]) => [k, propSchema(d)]));
     return {
       if: { properties: { model: { const: name } }, required: ['model'] },
@@ -124,11 +124,10 @@ function modelRules(): JsonSchema[] {
 
 /** The JSON Schema of the config format; `validation` leaves props and model names to the semantic checks. */
 export function configSchema(opts: { validation?: boolean } = {}): JsonSchema {
-  registerAllModels();
   const device = deviceSchema();
   if (opts.validation !== true) {
     const props = device['properties'] as Record<string, JsonSchema>;
-    props['model'] = { ...props['model'], enum: modelNames() };
+    props['model'] = { ...props['model'], enum: [...MODELS.names()] };
     device['allOf'] = modelRules();
   }
   return {

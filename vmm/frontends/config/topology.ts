@@ -1,10 +1,11 @@
+import { MODELS } from '../../../devices/index.js';
 import { hasShpc, propMissingIn } from '../../../devices/catalogue/index.js';
 import { DEFAULT_QEMU, type QemuVersion } from '../../../devices/qemu-version.js';
 import { hostDeviceOf } from './host-device.js';
 import { qemuRefusals } from './refusals.js';
 import { PC_BUILTINS, Q35_BUILTINS } from '../../../devices/chipset/index.js';
 import { PCI_HEADER_TYPE, PCI_HEADER_TYPE_MULTI_FUNCTION } from '../../../devices/pci/regs.js';
-import { lookupModel, modelNames, type ModelDef } from '../../../devices/registry.js';
+import { type ModelDef } from '../../../devices/registry.js';
 import { nearest } from './errors.js';
 import { IGD_DEVFN, IGD_MODEL } from '../../../devices/igd/tables.js';
 import { IGD_PROP_POINTERS } from './igd.js';
@@ -96,9 +97,9 @@ export function checkDevices(input: TopologyInput): { devices: DeviceSpec[]; pro
     };
     const earlier = (index: number): { index: number; line: number } => ({ index, line: input.lineOf(index) });
     const model = typeof d['model'] === 'string' ? d['model'] : undefined;
-    const def = model !== undefined ? lookupModel(model) : undefined;
+    const def = model !== undefined ? MODELS.lookup(model) : undefined;
     if (model !== undefined && def === undefined) {
-      add(at('model'), 'unknown-model', { model, known: modelNames() });
+      add(at('model'), 'unknown-model', { model, known: MODELS.names() });
     }
     if (def?.machines !== undefined && input.machineType !== undefined && !def.machines.includes(input.machineType)) {
       add(at('model'), 'model-not-on-machine', { model: def.name, machineType: input.machineType, machines: def.machines });

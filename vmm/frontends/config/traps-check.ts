@@ -1,3 +1,4 @@
+import { MODELS } from '../../../devices/index.js';
 /**
  * Semantic checks of `traps:` rules the schema cannot express: ranges in order and inside 64 bits,
  * and a bdf that can exist in this machine. BDFs are numbered as after boot, so a rule on bus N needs
@@ -5,7 +6,7 @@
  * a rule on bus 0 needs a function there (a built-in or a root-bus device with a fixed addr).
  */
 import { PC_BUILTINS, Q35_BUILTINS } from '../../../devices/chipset/index.js';
-import { lookupModel } from '../../../devices/registry.js';
+
 import type { Problem } from './problems.js';
 import { parseHexInt } from './size.js';
 import type { DeviceSpec, MachineType } from '../../../devices/spec.js';
@@ -24,7 +25,7 @@ function rootFunctions(devices: readonly DeviceSpec[], type: MachineType): Map<n
   }
   for (const d of devices) {
     if (d.bus !== undefined || d.devfn === undefined) continue;
-    const def = lookupModel(d.model);
+    const def = MODELS.lookup(d.model);
     if (def === undefined) continue;
     out.set(d.devfn, () => {
       try {
@@ -62,7 +63,7 @@ function pairProblems(r: Obj, key: string, path: (string | number)[]): Problem[]
 export function trapProblems(raw: unknown, devices: readonly DeviceSpec[], type: MachineType | undefined): Problem[] {
   if (!Array.isArray(raw)) return [];
   const out: Problem[] = [];
-  const bridges = devices.filter((d) => lookupModel(d.model)?.kind === 'bridge').length;
+  const bridges = devices.filter((d) => MODELS.lookup(d.model)?.kind === 'bridge').length;
   const root = new Set<number>((type === 'pc' ? PC_BUILTINS : Q35_BUILTINS).map((b) => b.devfn));
   for (const d of devices) if (d.bus === undefined && d.devfn !== undefined) root.add(d.devfn);
   let functions: Map<number, () => PciFunction | undefined> | undefined;

@@ -5,8 +5,8 @@
  * default_vga / default_net) and are created by the machine before the -device list (pc_vga_init, pc_nic_init),
  * a root bus is `pci.0` on i440fx and `pcie.0` on q35.
  */
-import { registerAllModels } from '../../../devices/index.js';
-import { lookupModel } from '../../../devices/registry.js';
+import { MODELS } from '../../../devices/index.js';
+
 import { IGD_DEVFN, IGD_MODEL } from '../../../devices/igd/tables.js';
 import { parseSize } from '../config/size.js';
 import type { PropValue } from '../../../devices/spec.js';
@@ -65,7 +65,6 @@ interface RawDevice {
   driver: string;
   opts: OptPair[];
 }
-
 
 /** Splits argv into (option, argument) pairs in order; argv[0] may be the binary. */
 function optionPairs(argv: readonly string[], notes: string[]): { name: string; arg: string | undefined }[] {
@@ -139,7 +138,7 @@ const IGD_HOST = /^(0000:)?00:02\.0$/i;
 
 /** Converts one prop value to the model's type; undefined when it does not parse. */
 function propValue(model: string, key: string, value: string | undefined): PropValue | undefined {
-  const def = lookupModel(model)?.props[key];
+  const def = MODELS.lookup(model)?.props[key];
   if (def === undefined) return undefined;
   switch (def.type) {
     case 'boolean':
@@ -172,7 +171,7 @@ function convertDevice(raw: RawDevice, rootBus: string, bridgeIds: ReadonlySet<s
     }
     model = IGD_MODEL;
   }
-  if (lookupModel(model) === undefined) {
+  if (MODELS.lookup(model) === undefined) {
     notes.push(`${text}: device model '${raw.driver}' is not modelled`);
     return undefined;
   }
@@ -196,7 +195,7 @@ function convertDevice(raw: RawDevice, rootBus: string, bridgeIds: ReadonlySet<s
     const v = propValue(model, key, value);
     if (v === undefined) {
       const kv = value === undefined ? key : `${key}=${value}`;
-      notes.push(`${text}: ${kv} ${lookupModel(model)?.props[key] === undefined ? 'is not a modelled property' : 'has a value vfio-sim cannot read'}`);
+      notes.push(`${text}: ${kv} ${MODELS.lookup(model)?.props[key] === undefined ? 'is not a modelled property' : 'has a value vfio-sim cannot read'}`);
     } else props[key] = v;
   }
   if (model === IGD_MODEL) comments.push(`QEMU: vfio-pci,host=${get('host')} (the host's IGD)`);
@@ -216,7 +215,6 @@ function firmwareOfPath(path: string): 'seabios' | 'ovmf' {
 
 /** Imports a QEMU command line given as argv (argv[0] may be the binary). */
 export function importQemuArgv(argv: readonly string[], options: QemuImportOptions): ImportedConfig {
-  registerAllModels();
   const notes: string[] = [];
   const remarks: string[] = [];
   const pairs = optionPairs(argv, notes);
@@ -326,7 +324,7 @@ export function importQemuArgv(argv: readonly string[], options: QemuImportOptio
     const vgaModel = vga !== undefined ? VGA_MODELS[vga] : raws.some((r) => DISPLAY_DRIVERS.has(r.driver)) ? null : 'VGA';
     if (vga !== undefined && vgaModel === undefined) notes.push(`-vga ${vga}: unknown display type`);
     else if (vgaModel !== null && vgaModel !== undefined) {
-      if (lookupModel(vgaModel) === undefined) notes.push(`-vga ${vga}: QEMU's ${vgaModel} is not modelled`);
+      if (MODELS.lookup(vgaModel) === undefined) notes.push(`-vga ${vga}: QEMU's ${vgaModel} is not modelled`);
       else devices.push({ model: vgaModel, props: {}, comments: [vga === undefined ? "QEMU's default VGA (no -nodefaults)" : `-vga ${vga}`] });
     }
     if (!netConfigured) {
@@ -338,7 +336,7 @@ export function importQemuArgv(argv: readonly string[], options: QemuImportOptio
   const bridgeIds = new Set<string>();
   for (const r of raws) {
     const id = r.opts.find((p) => p.key === 'id')?.value;
-    if (id !== undefined && lookupModel(r.driver)?.kind === 'bridge') bridgeIds.add(id);
+    if (id !== undefined && MODELS.lookup(r.driver)?.kind === 'bridge') bridgeIds.add(id);
   }
   // A bridge QEMU knows as pci.0 (Proxmox's q35 cfg names one so) cannot keep the name in a config, where
   // pci.0 and pcie.0 always mean the root bus: it gets a new id, and its children follow it.
@@ -351,7 +349,7 @@ export function importQemuArgv(argv: readonly string[], options: QemuImportOptio
     for (const r of raws) {
       for (let i = 0; i < r.opts.length; i++) {
         const o = r.opts[i]!;
-        if ((o.key === 'bus' && o.value === rootName) || (o.key === 'id' && o.value === rootName && lookupModel(r.driver)?.kind === 'bridge')) r.opts[i] = { key: o.key, value: renamed };
+        if ((o.key === 'bus' && o.value === rootName) || (o.key === 'id' && o.value === rootName && MODELS.lookup(r.driver)?.kind === 'bridge')) r.opts[i] = { key: o.key, value: renamed };
       }
     }
   }
