@@ -37,14 +37,18 @@ export function barOffset(dev: FwPciDevice, i: number): number {
   return (dev.headerType & 0x7f) === 1 ? PCI_ROM_ADDRESS1 : PCI_ROM_ADDRESS;
 }
 
-/** Result slots of sizeBar, reused so BAR sizing allocates nothing. */
-const bar = { type: REGION_MEM as RegionType, size: 0, is64: false };
+/** Result slots of sizeBar: one per pass, reused for every BAR so BAR sizing allocates nothing. */
+interface BarSize {
+  type: RegionType;
+  size: number;
+  is64: boolean;
+}
 
 /**
  * pci_bios_get_bar: sizes region `i` by writing all ones (the ROM mask for the ROM BAR), reading
  * back and restoring; a 64-bit BAR's upper dword is sized the same way.
  */
-function sizeBar(s: PostState, dev: FwPciDevice, i: number): void {
+function sizeBar(s: PostState, dev: FwPciDevice, i: number, bar: BarSize): void {
   const { cfg } = s;
   const bdf = dev.bdf;
   const ofs = barOffset(dev, i);
@@ -129,6 +133,7 @@ export function checkDevices(s: PostState): BusRecord[] {
   const { debug } = s;
   debug.printf('PCI: check devices\n');
   const busses: BusRecord[] = [];
+  const bar: BarSize = { type: REGION_MEM, size: 0, is64: false };
   for (let b = 0; b <= s.maxBus; b++) busses.push({ r: [newRegion(), newRegion(), newRegion()], busDev: null });
 
   for (const dev of s.devices) {
@@ -138,7 +143,7 @@ export function checkDevices(s: PostState): BusRecord[] {
     if (rec.busDev === null) rec = busses[0]!;
     for (let i = 0; i < PCI_NUM_REGIONS; i++) {
       if (isBridge && i >= PCI_BRIDGE_NUM_REGIONS && i < PCI_ROM_SLOT) continue;
-      sizeBar(s, dev, i);
+      sizeBar(s, dev, i, bar);
       let size = bar.size;
       if (size === 0) continue;
       if (bar.type !== REGION_IO && size < PCI_DEVICE_MEM_MIN) size = PCI_DEVICE_MEM_MIN;

@@ -28,20 +28,21 @@ const BIN_PREC: Readonly<Record<string, number>> = {
   '||': 1, '&&': 2, '|': 3, '^': 4, '&': 5, '==': 6, '!=': 6, '<': 7, '<=': 7, '>': 7, '>=': 7,
   '<<': 8, '>>': 8, '+': 9, '-': 9, '*': 10, '/': 10, '%': 10,
 };
-const TOKEN = /\s*(0x[0-9a-fA-F]+|\d+|[A-Za-z_][A-Za-z0-9_]*|<<|>>|<=|>=|==|!=|&&|\|\||[-+*/%&|^~!<>()?:])/y;
+/** One token after optional blanks; compiled sticky per parse (a shared regex would carry lastIndex between callers). */
+const TOKEN_SOURCE = /\s*(0x[0-9a-fA-F]+|\d+|[A-Za-z_][A-Za-z0-9_]*|<<|>>|<=|>=|==|!=|&&|\|\||[-+*/%&|^~!<>()?:])/.source;
 
 /** Parses `src`; errors name the character column inside the expression. */
 export function parseExpr(src: string): { ok: true; expr: Expr } | { ok: false; message: string } {
   const toks: { t: string; at: number }[] = [];
-  TOKEN.lastIndex = 0;
+  const token = new RegExp(TOKEN_SOURCE, 'y');
   let pos = 0;
   while (pos < src.length) {
     if (/^\s*$/.test(src.slice(pos))) break;
-    TOKEN.lastIndex = pos;
-    const m = TOKEN.exec(src);
+    token.lastIndex = pos;
+    const m = token.exec(src);
     if (m === null) return { ok: false, message: `unexpected '${src.slice(pos).trim()[0]}' at column ${pos + 1} of '${src}'` };
     toks.push({ t: m[1]!, at: pos + m[0].indexOf(m[1]!) });
-    pos = TOKEN.lastIndex;
+    pos = token.lastIndex;
     if (toks.length > MAX_TOKENS) return { ok: false, message: `expression has more than ${MAX_TOKENS} tokens` };
   }
   let i = 0;
