@@ -420,9 +420,13 @@ const TEXTS: { readonly [C in ProblemCode]: { readonly params: ProblemParams<C>;
     params: { size: 0x10000 },
     text: 'host.igd.opregion.vbt-size: 0x10000 is larger than a VBT can be (its size field is 16-bit)',
   },
-  'rom-program': {
-    params: { text: "devices[0].rom: ROM program 'x.yaml' is invalid: x.yaml:1:1: no such file" },
-    text: "devices[0].rom: ROM program 'x.yaml' is invalid: x.yaml:1:1: no such file",
+  'rom-ref-missing': {
+    params: { at: ['firmware', 'vbios'], ref: 'reads-bdms', bundled: ['reads-bdsm', 'fill-gtt'], file: '/cfg/reads-bdms', suggestion: 'reads-bdsm' },
+    text: "firmware.vbios: 'reads-bdms' is neither a bundled ROM program (reads-bdsm, fill-gtt) nor a file (/cfg/reads-bdms) (did you mean 'reads-bdsm'?)",
+  },
+  'rom-ref-invalid': {
+    params: { at: ['devices', 0, 'rom'], ref: 'x.yaml', error: { file: '/cfg/x.yaml', line: 3, col: 15, message: "set a: expression ends too early in '1 +'" }, more: 2 },
+    text: "devices[0].rom: ROM program 'x.yaml' is invalid: /cfg/x.yaml:3:15: set a: expression ends too early in '1 +' (and 2 more)",
   },
   workload: {
     params: { text: "workload: missing required key 'steps'" },

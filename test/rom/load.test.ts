@@ -44,6 +44,7 @@ describe('ROM program files', () => {
 describe('config-time ROM references', () => {
   it('accept bundled names and readable programs, and name what is wrong with the rest', async () => {
     const { romRefProblems } = await import('../../vmm/passthrough/rom/index.js');
+    const { renderProblem } = await import('../../vmm/frontends/config/problems.js');
     const { mkdtempSync, writeFileSync } = await import('node:fs');
     const { join } = await import('node:path');
     const { tmpdir } = await import('node:os');
@@ -52,10 +53,11 @@ describe('config-time ROM references', () => {
     writeFileSync(join(dir, 'bad.yaml'), 'name: b\nsteps:\n  - set: { a: "1 +" }\n');
     const cfg = join(dir, 'machine.yaml');
     expect(romRefProblems({ devices: [{ rom: 'good.yaml' }, {}], firmware: { vbios: 'cached-host-bdsm' } }, cfg)).toEqual([]);
-    expect(romRefProblems({ devices: [], firmware: { vbios: 'cached-hots-bdsm' } }, cfg)[0]!.message).toMatch(/\(did you mean 'cached-host-bdsm'\?\)$/);
-    expect(romRefProblems({ devices: [{}, { rom: 'bad.yaml' }], firmware: { vbios: 'nope' } }, cfg)).toEqual([
-      { path: ['devices', 1, 'rom'], message: `devices[1].rom: ROM program 'bad.yaml' is invalid: ${join(dir, 'bad.yaml')}:3:15: set a: expression ends too early in '1 +'` },
-      { path: ['firmware', 'vbios'], message: `firmware.vbios: 'nope' is neither a bundled ROM program (reads-bdsm, cached-host-bdsm, fill-gtt, intel-gop) nor a file (${join(dir, 'nope')})` },
+    expect(renderProblem(romRefProblems({ devices: [], firmware: { vbios: 'cached-hots-bdsm' } }, cfg)[0]!)).toMatch(/\(did you mean 'cached-host-bdsm'\?\)$/);
+    // Problems are data (codes in vmm/frontends/config/problems.ts); their English is what it always was.
+    expect(romRefProblems({ devices: [{}, { rom: 'bad.yaml' }], firmware: { vbios: 'nope' } }, cfg).map((p) => ({ path: p.path, code: p.code, message: renderProblem(p) }))).toEqual([
+      { path: ['devices', 1, 'rom'], code: 'rom-ref-invalid', message: `devices[1].rom: ROM program 'bad.yaml' is invalid: ${join(dir, 'bad.yaml')}:3:15: set a: expression ends too early in '1 +'` },
+      { path: ['firmware', 'vbios'], code: 'rom-ref-missing', message: `firmware.vbios: 'nope' is neither a bundled ROM program (reads-bdsm, cached-host-bdsm, fill-gtt, intel-gop) nor a file (${join(dir, 'nope')})` },
     ]);
   });
 });

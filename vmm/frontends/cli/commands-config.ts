@@ -1,7 +1,16 @@
 import type { Command } from 'commander';
 import { configSchema, qemuCommandLine } from '../config/index.js';
-import { EXIT_USAGE } from './errors.js';
+import { romProgramSchema } from '../../passthrough/rom/schema.js';
+import { workloadSchema } from '../../passthrough/workload/schema.js';
+import { EXIT_USAGE, UsageError } from './errors.js';
 import { loadSpecs } from './load.js';
+
+/** Each input language's editor schema, derived from its one definition (config/schema.ts, rom/schema.ts, workload/schema.ts). */
+const EDITOR_SCHEMAS = {
+  config: configSchema,
+  'rom-program': romProgramSchema,
+  workload: (): Record<string, unknown> => ({ $schema: 'http://json-schema.org/draft-07/schema#', ...workloadSchema() }),
+} as const;
 
 export function registerConfigCommands(program: Command, setCode: (c: number) => void): void {
   program
@@ -30,9 +39,12 @@ export function registerConfigCommands(program: Command, setCode: (c: number) =>
 
   program
     .command('schema')
-    .description('print the JSON Schema of the config format (for editor completion)')
-    .action(() => {
-      process.stdout.write(JSON.stringify(configSchema(), null, 2) + '\n');
+    .description('print the JSON Schema of an input language (for editor completion): config (default), rom-program or workload')
+    .argument('[language]', `one of ${Object.keys(EDITOR_SCHEMAS).join(', ')}`, 'config')
+    .action((language: string) => {
+      const schema = Object.hasOwn(EDITOR_SCHEMAS, language) ? EDITOR_SCHEMAS[language as keyof typeof EDITOR_SCHEMAS] : undefined;
+      if (schema === undefined) throw new UsageError(`schema: unknown language '${language}' (expected one of: ${Object.keys(EDITOR_SCHEMAS).join(', ')})`);
+      process.stdout.write(JSON.stringify(schema(), null, 2) + '\n');
     });
 }
 

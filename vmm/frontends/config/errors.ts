@@ -1,6 +1,7 @@
 import type { MachineSpec } from './spec.js';
 import { atPosition } from '../../core/format.js';
 import { renderProblem, type ProblemBody, type ProblemCode } from './problems.js';
+import type { RomProblemCode } from '../../passthrough/rom/problems.js';
 
 /** One problem in a config file, at a 1-based line and column. */
 export interface ConfigError {
@@ -9,10 +10,10 @@ export interface ConfigError {
   readonly col: number;
   readonly message: string;
   /**
-   * What the problem is, as data (problems.ts); `message` is its English, rendered once here. Optional because the
-   * ROM-program loader reports its files as ConfigErrors too, with its own strings and no codes.
+   * What the problem is, as data (problems.ts, or vmm/passthrough/rom/problems.ts for a ROM program file, which
+   * is reported in the same form); `message` is its English, rendered once where the error is placed.
    */
-  readonly code?: ProblemCode;
+  readonly code?: ProblemCode | RomProblemCode;
 }
 
 /**

@@ -179,7 +179,7 @@ export function parseConfig(text: string, fileName: string): ConfigResult {
   });
   problems.push(...topo.problems);
   // rom: and firmware.vbios must name a bundled ROM program or a program file that validates.
-  for (const r of romRefProblems({ devices: topo.devices, firmware: firmwareOf(root['firmware']) }, fileName)) problems.push({ path: r.path, code: 'rom-program', params: { text: r.message } });
+  problems.push(...romRefProblems({ devices: topo.devices, firmware: firmwareOf(root['firmware']) }, fileName));
   problems.push(...trapProblems(root['traps'], topo.devices, machine?.type));
   let igd: HostIgdSpec | undefined;
   const host = root['host'];

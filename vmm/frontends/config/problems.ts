@@ -4,15 +4,15 @@
  * translation or a JSON report) can match on codes and params instead of parsing sentences; each render function
  * produces exactly the text the loader printed before problems became data.
  *
- * Three codes carry text made elsewhere, on purpose: 'workload' and 'rom-program' wrap the workload and ROM-program
- * validators (their own languages with their own messages, shared with their own loaders), and 'model-check' wraps
+ * Two codes carry text made elsewhere, on purpose: 'workload' wraps the workload validator (its own language with
+ * its own messages, shared with its own loader), and 'model-check' wraps
  * a catalogued device's own prop check (devices/*: `ModelDef.check`). The YAML reader's and file reader's codes
  * (yaml-*, and no-such-file ... file-too-large) are shared with the ROM-program loader and the qxl CLI, which
  * render them into their own string messages.
  */
 import { gmsRangeText, ggmsMax, IGD_MODEL } from '../../../devices/igd/tables.js';
 import type { PropDef } from '../../../devices/registry.js';
-import { hex, hex2 } from '../../core/format.js';
+import { atPosition, hex, hex2 } from '../../core/format.js';
 import { didYouMean, show } from './errors.js';
 import { IGD_PROP_POINTERS } from './igd.js';
 import { unknownModelHint } from './model-class.js';
@@ -248,8 +248,16 @@ export const PROBLEMS = {
   'igd-stolen-reserved-gen': entry<{ generation: number }>((p) => `host.igd.stolen-reserved exists only on gen 8+ (this is gen ${p.generation})`),
   'igd-vbt-too-large': entry<{ size: number }>((p) => `host.igd.opregion.vbt-size: ${hex(p.size)} is larger than a VBT can be (its size field is 16-bit)`),
 
+  // ---- ROM references (vmm/passthrough/rom/check.ts) ----
+  'rom-ref-missing': entry<{ at: readonly PathSeg[]; ref: string; bundled: readonly string[]; file: string; suggestion?: string }>(
+    (p) => `${label(p.at)}: '${p.ref}' is neither a bundled ROM program (${p.bundled.join(', ')}) nor a file (${p.file})${mean(p.suggestion)}`,
+  ),
+  /** `error`: the program file's first problem (vmm/passthrough/rom/problems.ts), `more`: how many follow it. */
+  'rom-ref-invalid': entry<{ at: readonly PathSeg[]; ref: string; error: { file: string; line: number; col: number; message: string }; more: number }>(
+    (p) => `${label(p.at)}: ROM program '${p.ref}' is invalid: ${atPosition(p.error, p.error.message)}${p.more > 0 ? ` (and ${p.more} more)` : ''}`,
+  ),
+
   // ---- other validators' text (see the module comment) ----
-  'rom-program': entry<Text>((p) => p.text),
   workload: entry<Text>((p) => p.text),
 };
 

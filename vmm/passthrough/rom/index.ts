@@ -7,4 +7,4 @@ export { resolveRomProgram, RomProgramCache } from './resolve.js';
 export { romHook, DEFAULT_VBIOS, type RomHook, type RomHookOptions, type RomRun } from './hook.js';
 export { BUNDLED_ROMS, VBIOS_NAMES } from './bundled.js';
 export { ROM_BUILTINS, type RomProgram, type RomStep, type Width } from './program.js';
-export { romRefProblems, type RomRefProblem, type RomRefs } from './check.js';
+export { romRefProblems, type RomRefs } from './check.js';

@@ -3,36 +3,35 @@
  * same form config errors use). Never throws on bad input.
  */
 import { readInputFile } from '../../frontends/config/read-input.js';
-import { renderProblem } from '../../frontends/config/problems.js';
-import { sortErrors, type ConfigError } from '../../frontends/config/errors.js';
+import { locatedError, sortErrors, type ConfigError } from '../../frontends/config/errors.js';
 import { parseHexInt } from '../../frontends/config/size.js';
 import { YamlSource, type PathSeg } from '../../frontends/config/yaml-doc.js';
 import { exprVars, parseExpr } from './expr.js';
 import { parseBdf } from '../traps/rules.js';
 import { READ_OPS, ROM_BUILTINS, WRITE_OPS, type RomProgram, type RomStep, type SrcExpr, type Width } from './program.js';
+import { renderRomProblem, type RomProblem, type RomProblemBody } from './problems.js';
+import { ADDRESS_KEY, ROM_STEP_KINDS, ROM_TOP_KEYS, stepBodyKeys } from './schema.js';
 
 export type RomLoadResult = { readonly ok: true; readonly program: RomProgram } | { readonly ok: false; readonly errors: readonly ConfigError[] };
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const ADDR_KEY: Readonly<Record<string, string>> = {
-  'config-read': 'offset', 'config-write': 'offset', 'io-read': 'port', 'io-write': 'port', 'mem-read': 'addr', 'mem-write': 'addr',
-};
-const OPS = [...READ_OPS, ...WRITE_OPS, 'set', 'loop', 'if', 'log'];
-const TOP_KEYS = ['name', 'description', 'vars', 'steps'];
+// The step kinds and every step's keys are the schema's (schema.ts): one definition of the language.
+const OPS = ROM_STEP_KINDS;
 const MAX_REPORTED = 100;
 
+/** Checks a program against the schema's shape and what no schema can say (expressions, variables). */
 class Checker {
-  readonly problems: { path: PathSeg[]; message: string; prefer?: 'key' }[] = [];
+  readonly problems: RomProblem[] = [];
   readonly defined = new Set<string>(ROM_BUILTINS);
   /** Every variable use, checked once all definitions are known. */
   readonly uses: { path: PathSeg[]; e: SrcExpr; what: string }[] = [];
 
   constructor(private readonly src: YamlSource) {}
 
-  problem(path: PathSeg[], message: string, prefer?: 'key'): void {
-    this.problems.push({ path, message, ...(prefer ? { prefer } : {}) });
+  problem(path: PathSeg[], body: RomProblemBody, prefer?: 'key'): void {
+    this.problems.push({ ...body, path, ...(prefer ? { prefer } : {}) });
   }
 
   at(path: PathSeg[]): { line: number; col: number } {
@@ -41,19 +40,19 @@ class Checker {
 
   expr(v: unknown, path: PathSeg[], what: string): SrcExpr | undefined {
     if (typeof v === 'number') {
-      if (!Number.isSafeInteger(v)) return this.problem(path, `${what}: ${v} is not an integer`), undefined;
+      if (!Number.isSafeInteger(v)) return this.problem(path, { code: 'rom-not-integer', params: { what, value: v } }), undefined;
       return { expr: { k: 'num', v }, src: String(v) };
     }
-    if (typeof v !== 'string') return this.problem(path, `${what}: expected a number or an expression`), undefined;
+    if (typeof v !== 'string') return this.problem(path, { code: 'rom-not-expr', params: { what } }), undefined;
     const r = parseExpr(v);
-    if (!r.ok) return this.problem(path, `${what}: ${r.message}`), undefined;
+    if (!r.ok) return this.problem(path, { code: 'rom-expr-syntax', params: { what, detail: r.message } }), undefined;
     const e = { expr: r.expr, src: v };
     this.uses.push({ path, e, what });
     return e;
   }
 
   name(v: unknown, path: PathSeg[], what: string): string | undefined {
-    if (typeof v !== 'string' || !IDENT.test(v)) return this.problem(path, `${what}: expected a variable name (letters, digits, _)`), undefined;
+    if (typeof v !== 'string' || !IDENT.test(v)) return this.problem(path, { code: 'rom-not-name', params: { what } }), undefined;
     this.defined.add(v);
     return v;
   }
@@ -61,16 +60,16 @@ class Checker {
   width(v: unknown, path: PathSeg[]): Width | undefined {
     if (v === undefined) return 4;
     if (v === 1 || v === 2 || v === 4) return v;
-    return this.problem(path, 'width: expected 1, 2 or 4'), undefined;
+    return this.problem(path, { code: 'rom-width', params: {} }), undefined;
   }
 
   unknownKeys(o: Obj, allowed: readonly string[], path: PathSeg[], what: string): void {
-    for (const k of Object.keys(o)) if (!allowed.includes(k)) this.problem([...path, k], `${what}: unknown key '${k}' (expected ${allowed.join(', ')})`, 'key');
+    for (const k of Object.keys(o)) if (!allowed.includes(k)) this.problem([...path, k], { code: 'rom-unknown-key', params: { what, key: k, allowed } }, 'key');
   }
 
   steps(v: unknown, path: PathSeg[]): RomStep[] {
     if (v === null || v === undefined) return [];
-    if (!Array.isArray(v)) return this.problem(path, 'expected a list of steps'), [];
+    if (!Array.isArray(v)) return this.problem(path, { code: 'rom-steps-not-list', params: {} }), [];
     const out: RomStep[] = [];
     v.forEach((s, i) => {
       const st = this.step(s, [...path, i]);
@@ -80,26 +79,26 @@ class Checker {
   }
 
   step(s: unknown, path: PathSeg[]): RomStep | undefined {
-    if (!isObj(s)) return this.problem(path, `a step is a mapping with one of: ${OPS.join(', ')}`), undefined;
+    if (!isObj(s)) return this.problem(path, { code: 'rom-step-not-mapping', params: { kinds: OPS } }), undefined;
     const ops = Object.keys(s).filter((k) => OPS.includes(k));
     if (ops.length !== 1) {
-      return this.problem(path, ops.length === 0 ? `unknown step (expected one of: ${OPS.join(', ')})` : `one step per list item (found ${ops.join(' and ')})`), undefined;
+      return this.problem(path, ops.length === 0 ? { code: 'rom-unknown-step', params: { kinds: OPS } } : { code: 'rom-several-steps', params: { found: ops } }), undefined;
     }
     const op = ops[0]!;
     const at = this.at([...path, op]);
     const p = [...path, op];
     const body = s[op];
     if (op === 'if') {
-      this.unknownKeys(s, ['if', 'then', 'else'], path, 'if');
+      this.unknownKeys(s, stepBodyKeys('if'), path, 'if');
       const cond = this.expr(body, p, 'if');
-      if (s['then'] === undefined) this.problem(path, "if: missing 'then'");
+      if (s['then'] === undefined) this.problem(path, { code: 'rom-missing-key', params: { kind: 'if', key: 'then' } });
       const then = this.steps(s['then'], [...path, 'then']);
       const els = this.steps(s['else'], [...path, 'else']);
       return cond && { op, at, cond, then, else: els };
     }
     this.unknownKeys(s, [op], path, op);
     if (op === 'log') {
-      if (typeof body !== 'string') return this.problem(p, 'log: expected a string'), undefined;
+      if (typeof body !== 'string') return this.problem(p, { code: 'rom-log-not-string', params: {} }), undefined;
       const parts: (string | SrcExpr)[] = [];
       for (const piece of body.split(/(\{[^}]*\})/)) {
         if (piece.startsWith('{') && piece.endsWith('}')) {
@@ -109,7 +108,7 @@ class Checker {
       }
       return { op, at, parts };
     }
-    if (!isObj(body)) return this.problem(p, `${op}: expected a mapping`), undefined;
+    if (!isObj(body)) return this.problem(p, { code: 'rom-body-not-mapping', params: { kind: op } }), undefined;
     if (op === 'set') {
       const assigns: [string, SrcExpr][] = [];
       for (const [k, v] of Object.entries(body)) {
@@ -120,29 +119,29 @@ class Checker {
       return { op, at, assigns };
     }
     if (op === 'loop') {
-      this.unknownKeys(body, ['var', 'from', 'count', 'to', 'step', 'do'], p, 'loop');
+      this.unknownKeys(body, stepBodyKeys('loop'), p, 'loop');
       const v = this.name(body['var'], [...p, 'var'], 'loop var');
       const from = this.expr(body['from'] ?? 0, [...p, 'from'], 'loop from');
       const step = this.expr(body['step'] ?? 1, [...p, 'step'], 'loop step');
-      if ((body['count'] === undefined) === (body['to'] === undefined)) this.problem(p, "loop: give exactly one of 'count' and 'to'");
+      if ((body['count'] === undefined) === (body['to'] === undefined)) this.problem(p, { code: 'rom-loop-count-or-to', params: {} });
       const count = body['count'] !== undefined ? this.expr(body['count'], [...p, 'count'], 'loop count') : undefined;
       const to = body['to'] !== undefined ? this.expr(body['to'], [...p, 'to'], 'loop to') : undefined;
-      if (body['do'] === undefined) this.problem(p, "loop: missing 'do'");
+      if (body['do'] === undefined) this.problem(p, { code: 'rom-missing-key', params: { kind: 'loop', key: 'do' } });
       const inner = this.steps(body['do'], [...p, 'do']);
       if (!v || !from || !step) return undefined;
       return { op, at, var: v, from, step, body: inner, ...(count ? { count } : {}), ...(to ? { to } : {}) };
     }
-    const key = ADDR_KEY[op]!;
+    const key = ADDRESS_KEY[op as keyof typeof ADDRESS_KEY];
     const isRead = (READ_OPS as readonly string[]).includes(op);
     const isConfig = op.startsWith('config');
-    this.unknownKeys(body, [key, 'width', isRead ? 'into' : 'value', ...(isConfig ? ['bdf'] : [])], p, op);
+    this.unknownKeys(body, stepBodyKeys(op), p, op);
     const addr = this.expr(body[key], [...p, key], `${op} ${key}`);
     const width = this.width(body['width'], [...p, 'width']);
     let bdf: SrcExpr | undefined;
     if (isConfig && body['bdf'] !== undefined) {
       const b = body['bdf'];
       const n = typeof b === 'string' && b.includes(':') ? parseBdf(b) : undefined;
-      if (n === -1) this.problem([...p, 'bdf'], `bdf: '${String(b)}' is not bus:device.function`);
+      if (n === -1) this.problem([...p, 'bdf'], { code: 'rom-bdf-syntax', params: { bdf: String(b) } });
       else bdf = n !== undefined ? { expr: { k: 'num', v: n }, src: String(b) } : this.expr(b, [...p, 'bdf'], 'bdf');
     }
     if (isRead) {
@@ -156,41 +155,50 @@ class Checker {
   }
 }
 
+/**
+ * A ROM problem placed at a position, its message rendered. `code` is not enumerable (as the config loader's
+ * locatedError does), so the error's serialized and compared form is what it was before problems had codes.
+ */
+function romError(file: string, pos: { line: number; col: number }, body: RomProblemBody): ConfigError {
+  const e: ConfigError = { file, line: pos.line, col: pos.col, message: renderRomProblem(body) };
+  Object.defineProperty(e, 'code', { value: body.code, enumerable: false });
+  return e;
+}
+
 /** Parses and validates a ROM program's text; `file` is what error lines start with. */
 export function parseRomProgram(text: string, file: string): RomLoadResult {
   const src = new YamlSource(text);
-  const err = (p: { line: number; col: number }, message: string): ConfigError => ({ file, line: p.line, col: p.col, message });
   const syntax = src.syntaxErrors();
-  if (syntax.length > 0) return { ok: false, errors: sortErrors(syntax.map((e) => err(e.pos, renderProblem(e.problem)))) };
+  if (syntax.length > 0) return { ok: false, errors: sortErrors(syntax.map((e) => locatedError(file, e.pos, e.problem))) };
   const data = src.toJS();
   const expandError = data === undefined ? src.toJSError() : undefined;
-  if (expandError !== undefined) return { ok: false, errors: [err({ line: 1, col: 1 }, renderProblem(expandError))] };
+  if (expandError !== undefined) return { ok: false, errors: [locatedError(file, { line: 1, col: 1 }, expandError)] };
   const c = new Checker(src);
-  if (!isObj(data)) return { ok: false, errors: [err({ line: 1, col: 1 }, "a ROM program is a mapping with 'name' and 'steps'")] };
+  if (!isObj(data)) return { ok: false, errors: [romError(file, { line: 1, col: 1 }, { code: 'rom-not-mapping', params: {} })] };
   // A mapping with none of a program's keys is some other YAML file: say so without quoting it.
-  if (!TOP_KEYS.some((k) => Object.hasOwn(data, k))) return { ok: false, errors: [err({ line: 1, col: 1 }, "is not a ROM program (no 'name' or 'steps')")] };
-  c.unknownKeys(data, TOP_KEYS, [], 'ROM program');
+  if (!ROM_TOP_KEYS.some((k) => Object.hasOwn(data, k))) return { ok: false, errors: [romError(file, { line: 1, col: 1 }, { code: 'rom-not-a-program', params: {} })] };
+  c.unknownKeys(data, ROM_TOP_KEYS, [], 'ROM program');
   const name = typeof data['name'] === 'string' ? data['name'] : '';
-  if (name === '') c.problem(['name'], "ROM program: 'name' (a non-empty string) is required");
+  if (name === '') c.problem(['name'], { code: 'rom-name-required', params: {} });
   const vars = Object.create(null) as Record<string, number>; // a var may be named __proto__
   if (data['vars'] !== undefined && data['vars'] !== null) {
-    if (!isObj(data['vars'])) c.problem(['vars'], 'vars: expected a mapping of names to integers');
+    if (!isObj(data['vars'])) c.problem(['vars'], { code: 'rom-vars-not-mapping', params: {} });
     else {
       for (const [k, v] of Object.entries(data['vars'])) {
         const n = parseHexInt(v);
         if (c.name(k, ['vars', k], 'vars') === undefined) continue;
-        if (n === undefined) c.problem(['vars', k], `vars.${k}: expected a non-negative integer (or 0x-hex string)`);
+        if (n === undefined) c.problem(['vars', k], { code: 'rom-var-not-integer', params: { name: k } });
         else vars[k] = n;
       }
     }
   }
-  if (data['steps'] === undefined) c.problem([], "ROM program: 'steps' is required");
+  if (data['steps'] === undefined) c.problem([], { code: 'rom-steps-required', params: {} });
   const steps = c.steps(data['steps'], ['steps']);
   for (const { path, e, what } of c.uses) {
-    for (const v of exprVars(e.expr)) if (!c.defined.has(v)) c.problem(path, `${what}: unknown variable '${v}' in '${e.src}' (not a built-in, a var, or assigned anywhere)`);
+    for (const v of exprVars(e.expr)) if (!c.defined.has(v)) c.problem(path, { code: 'rom-unknown-variable', params: { what, name: v, src: e.src } });
   }
   // Locating walks the document: the first MAX_REPORTED problems only.
-  if (c.problems.length > 0) return { ok: false, errors: sortErrors(c.problems.slice(0, MAX_REPORTED).map((p) => err(src.locate(p.path, p.prefer ?? 'value'), p.message))) };
+  if (c.problems.length > 0) return { ok: false, errors: sortErrors(c.problems.slice(0, MAX_REPORTED).map((p) => romError(file, src.locate(p.path, p.prefer ?? 'value'), p))) };
   const description = typeof data['description'] === 'string' ? data['description'] : '';
   return { ok: true, program: { name, description, file, vars, steps } };
 }
@@ -201,9 +209,8 @@ export function parseRomProgram(text: string, file: string): RomLoadResult {
  * (its keys, its first line) may end up quoted in an error message.
  */
 export function loadRomProgramFile(path: string): RomLoadResult {
-  const fail = (message: string): RomLoadResult => ({ ok: false, errors: [{ file: path, line: 1, col: 1, message }] });
   const r = readInputFile(path);
-  if (!r.ok) return fail(renderProblem(r.problem));
-  if (!/\.ya?ml$/i.test(path)) return fail('is not a ROM program (a ROM program is a .yaml or .yml file)');
+  if (!r.ok) return { ok: false, errors: [locatedError(path, { line: 1, col: 1 }, r.problem)] };
+  if (!/\.ya?ml$/i.test(path)) return { ok: false, errors: [romError(path, { line: 1, col: 1 }, { code: 'rom-not-yaml', params: {} })] };
   return parseRomProgram(r.text, path);
 }

@@ -1,0 +1,130 @@
+/**
+ * The ROM-program language, defined once: the JSON Schema editors complete (`vfio-sim schema rom-program`), the
+ * TypeScript type of a program as written, and the step kinds and keys the loader checks (load.ts) all derive
+ * from `ROM_PROGRAM`. Adding a key or a step kind here adds it everywhere. What a schema cannot say — that an
+ * expression parses, that a variable is defined somewhere, that a loop has `count` or `to` — load.ts checks as
+ * code, reporting problems of the same kind (problems.ts).
+ */
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { READ_OPS, WRITE_OPS } from './program.js';
+
+export const ROM_PROGRAM_SCHEMA_ID = 'https://github.com/vfio-sim/vfio-sim/rom-program.schema.json';
+
+const IDENT = '^[A-Za-z_][A-Za-z0-9_]*$';
+const HEX = '^0[xX][0-9a-fA-F]+$';
+
+/** An integer, or an expression over variables (expr.ts: C operators, 0x literals). */
+const expr = (description: string) =>
+  Type.Unsafe<number | string>({ description, anyOf: [{ type: 'integer' }, { type: 'string', minLength: 1 }] });
+const name = (description: string) => Type.String({ pattern: IDENT, description });
+/** An enum as JSON Schema spells it, with its literal type. */
+const oneOf = <T extends string | number>(values: readonly T[], description: string) => Type.Unsafe<T>({ enum: [...values], description });
+
+/** Where each port/config/memory step addresses: the key that names it. */
+export const ADDRESS_KEY = {
+  'config-read': 'offset',
+  'config-write': 'offset',
+  'io-read': 'port',
+  'io-write': 'port',
+  'mem-read': 'addr',
+  'mem-write': 'addr',
+} as const;
+type AccessOp = keyof typeof ADDRESS_KEY;
+
+const ADDRESS_TEXT: Readonly<Record<AccessOp, string>> = {
+  'config-read': 'config-space offset',
+  'config-write': 'config-space offset',
+  'io-read': 'I/O port',
+  'io-write': 'I/O port',
+  'mem-read': 'guest-physical address',
+  'mem-write': 'guest-physical address',
+};
+
+/**
+ * One access step's body. Key order is the order messages list them in (load.ts: "unknown key ... (expected
+ * offset, width, into, bdf)"): address, width, into/value, then bdf for config space.
+ */
+function accessBody(op: AccessOp) {
+  const read = (READ_OPS as readonly string[]).includes(op);
+  const props: Record<string, TSchema> = {
+    [ADDRESS_KEY[op]]: expr(ADDRESS_TEXT[op]),
+    width: Type.Optional(oneOf([1, 2, 4] as const, 'access width in bytes (default 4)')),
+    ...(read ? { into: name('the variable the value read goes into') } : { value: expr('the value written') }),
+    ...(op.startsWith('config') ? { bdf: Type.Optional(expr('bus:device.function ("00:02.0") or an expression; default the ROM\'s own function')) } : {}),
+  };
+  return Type.Object(props, { additionalProperties: false, required: [ADDRESS_KEY[op], read ? 'into' : 'value'] });
+}
+
+/** A step: a mapping with exactly one kind key (`if` steps carry `then`/`else` beside it). */
+const STEP = Type.Recursive(
+  (Step) => {
+    const steps = Type.Array(Step, { description: 'steps, run in order' });
+    const single = (kind: string, body: TSchema) => Type.Object({ [kind]: body }, { additionalProperties: false, required: [kind] });
+    return Type.Union([
+      ...[...READ_OPS, ...WRITE_OPS].map((op) => single(op, accessBody(op))),
+      single('set', Type.Record(Type.String({ pattern: IDENT }), expr('the value assigned'), { description: 'variables to assign: name → expression' })),
+      single(
+        'loop',
+        Type.Object(
+          {
+            var: name('the loop variable'),
+            from: Type.Optional(expr('first value (default 0)')),
+            count: Type.Optional(expr('number of iterations (or give to)')),
+            to: Type.Optional(expr('run while var is below this (or give count)')),
+            step: Type.Optional(expr('increment (default 1)')),
+            do: steps,
+          },
+          { additionalProperties: false, required: ['var', 'do'] },
+        ),
+      ),
+      Type.Object(
+        { if: expr('the condition: nonzero runs then'), then: steps, else: Type.Optional(steps) },
+        { additionalProperties: false, required: ['if', 'then'] },
+      ),
+      single('log', Type.String({ description: 'text for the debug console; {expr} parts print as 0x-hex' })),
+    ]);
+  },
+  { $id: 'RomStep', description: 'one step: a mapping with one of the step kinds' },
+);
+
+export const ROM_PROGRAM = Type.Object(
+  {
+    name: Type.String({ minLength: 1, description: 'the program name' }),
+    description: Type.Optional(Type.String()),
+    vars: Type.Optional(
+      Type.Record(Type.String({ pattern: IDENT }), Type.Unsafe<number | string>({ anyOf: [{ type: 'integer', minimum: 0 }, { type: 'string', pattern: HEX }] }), {
+        description: 'inputs with their defaults (a caller may override them): name → non-negative integer or 0x-hex string',
+      }),
+    ),
+    steps: Type.Array(STEP),
+  },
+  { additionalProperties: false, required: ['name', 'steps'], description: 'an option-ROM program: what the ROM does to the machine when the firmware runs it' },
+);
+
+/** A ROM program as written in YAML. */
+export type RomProgramInput = Static<typeof ROM_PROGRAM>;
+
+type ObjectSchema = { readonly properties: Readonly<Record<string, unknown>> };
+const stepSchemas = (STEP as unknown as { anyOf: readonly ObjectSchema[] }).anyOf;
+
+/** The step kinds, in the order the schema lists them (and messages name them): each step's first key. */
+export const ROM_STEP_KINDS: readonly string[] = stepSchemas.map((s) => Object.keys(s.properties)[0]!);
+
+/** The keys a step of `kind` may have beside its kind key, or in its body: from the schema. */
+export function stepBodyKeys(kind: string): readonly string[] {
+  for (const s of stepSchemas) {
+    if (!Object.hasOwn(s.properties, kind)) continue;
+    if (kind === 'if') return Object.keys(s.properties);
+    const body = s.properties[kind] as Partial<ObjectSchema>;
+    return body.properties !== undefined ? Object.keys(body.properties) : [];
+  }
+  return [];
+}
+
+/** The keys of a program's top level, from the schema. */
+export const ROM_TOP_KEYS: readonly string[] = Object.keys(ROM_PROGRAM.properties);
+
+/** The JSON Schema of a ROM program file, for editors (a plain object: TypeBox's markers are symbols). */
+export function romProgramSchema(): Record<string, unknown> {
+  return { $schema: 'http://json-schema.org/draft-07/schema#', $id: ROM_PROGRAM_SCHEMA_ID, ...(JSON.parse(JSON.stringify(ROM_PROGRAM)) as Record<string, unknown>) };
+}
