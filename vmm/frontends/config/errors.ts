@@ -1,7 +1,8 @@
 import type { MachineSpec } from './spec.js';
 import { atPosition } from '../../core/format.js';
-import { renderProblem, type ProblemBody, type ProblemCode } from './problems.js';
+import { renderProblem, type AnyProblemBody, type ProblemCode } from './problems.js';
 import type { RomProblemCode } from '../../passthrough/rom/problems.js';
+import type { WorkloadProblemCode } from '../../passthrough/workload/problems.js';
 
 /** One problem in a config file, at a 1-based line and column. */
 export interface ConfigError {
@@ -10,17 +11,17 @@ export interface ConfigError {
   readonly col: number;
   readonly message: string;
   /**
-   * What the problem is, as data (problems.ts, or vmm/passthrough/rom/problems.ts for a ROM program file, which
-   * is reported in the same form); `message` is its English, rendered once where the error is placed.
+   * What the problem is, as data (problems.ts; a workload's are vmm/passthrough/workload/problems.ts's, a ROM
+   * program file's vmm/passthrough/rom/problems.ts's); `message` is its English, rendered once where the error is placed.
    */
-  readonly code?: ProblemCode | RomProblemCode;
+  readonly code?: ProblemCode | WorkloadProblemCode | RomProblemCode;
 }
 
 /**
  * A config problem placed at a position, its message rendered. `code` is not enumerable so that the error's
  * serialized and compared form (JSON, deep equality in callers' tests) is what it was before problems had codes.
  */
-export function locatedError(file: string, pos: { line: number; col: number }, body: ProblemBody): ConfigError {
+export function locatedError(file: string, pos: { line: number; col: number }, body: AnyProblemBody): ConfigError {
   const e: ConfigError = { file, line: pos.line, col: pos.col, message: renderProblem(body) };
   Object.defineProperty(e, 'code', { value: body.code, enumerable: false });
   return e;

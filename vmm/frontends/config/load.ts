@@ -1,6 +1,6 @@
 import { locatedError, sortErrors, type ConfigError, type ConfigResult } from './errors.js';
 import { checkHostIgd } from './igd.js';
-import type { Problem, ProblemBody } from './problems.js';
+import type { AnyProblemBody, LocatedProblem, Problem } from './problems.js';
 import { schemaProblems } from './schema-check.js';
 import { parseSize } from './size.js';
 import { ramLayout } from '../../core/machine/layout.js';
@@ -53,7 +53,7 @@ function restoreTextScalars(data: Obj, src: YamlSource): void {
   }
 }
 
-function machineOf(m: unknown, problems: Problem[]): MachineSpec['machine'] | undefined {
+function machineOf(m: unknown, problems: LocatedProblem[]): MachineSpec['machine'] | undefined {
   if (!isObj(m)) return undefined;
   const named = typeof m['type'] === 'string' ? parseMachineTypeName(m['type']) : undefined;
   const type: MachineType | undefined = named?.type;
@@ -156,7 +156,7 @@ function firmwareOf(f: unknown): FirmwareSpec {
 /** Parses and validates a config's text; `fileName` is what error lines start with. Never throws on bad input. */
 export function parseConfig(text: string, fileName: string): ConfigResult {
   const file = typeof fileName === 'string' ? fileName : '<config>';
-  const err = (p: { line: number; col: number }, body: ProblemBody): ConfigError => locatedError(file, p, body);
+  const err = (p: { line: number; col: number }, body: AnyProblemBody): ConfigError => locatedError(file, p, body);
   // Documented never to throw: JavaScript callers can pass anything.
   if (typeof text !== 'string') return { ok: false, errors: [err({ line: 1, col: 1 }, { code: 'config-not-text', params: { got: text === null ? 'null' : typeof text } })] };
   const src = new YamlSource(text);
@@ -169,7 +169,7 @@ export function parseConfig(text: string, fileName: string): ConfigResult {
     return { ok: false, errors: [err({ line: 1, col: 1 }, { code: 'config-empty', params: {} })] };
   }
   if (isObj(data)) restoreTextScalars(data, src);
-  const problems: Problem[] = [...schemaProblems(data)];
+  const problems: LocatedProblem[] = [...schemaProblems(data)];
   const root: Obj = isObj(data) ? data : {};
   const machine = machineOf(root['machine'], problems);
   problems.push(...firmwareProblems(root['firmware']));
@@ -194,7 +194,8 @@ export function parseConfig(text: string, fileName: string): ConfigResult {
   if (root['workload'] !== undefined) {
     const wl = validateWorkload(root['workload'], { devices: topo.devices });
     if (!wl.ok) {
-      for (const e of wl.errors) problems.push({ path: ['workload', ...e.path], code: 'workload', params: { text: e.message }, ...(e.prefer !== undefined ? { prefer: e.prefer } : {}) });
+      // The workload's own codes, at workload + their path (its messages already name that path).
+      for (const e of wl.errors) problems.push({ path: ['workload', ...e.path], code: e.code, params: e.params, ...(e.prefer !== undefined ? { prefer: e.prefer } : {}) } as LocatedProblem);
     }
     else workload = wl.workload;
   }

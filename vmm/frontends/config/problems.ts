@@ -4,9 +4,9 @@
  * translation or a JSON report) can match on codes and params instead of parsing sentences; each render function
  * produces exactly the text the loader printed before problems became data.
  *
- * Two codes carry text made elsewhere, on purpose: 'workload' wraps the workload validator (its own language with
- * its own messages, shared with its own loader), and 'model-check' wraps
- * a catalogued device's own prop check (devices/*: `ModelDef.check`). The YAML reader's and file reader's codes
+ * The workload's problems are its own catalogue's (vmm/passthrough/workload/problems.ts), reported here as they are
+ * (`AnyProblemBody`); one code carries text made elsewhere, on purpose: 'model-check' wraps a catalogued device's
+ * own prop check (devices/*: `ModelDef.check`). The YAML reader's and file reader's codes
  * (yaml-*, and no-such-file ... file-too-large) are shared with the ROM-program loader and the qxl CLI, which
  * render them into their own string messages.
  */
@@ -20,6 +20,7 @@ import { expected } from './prop-values.js';
 import { SIZE_DESCRIPTION } from './size.js';
 import type { MachineType } from '../../../devices/spec.js';
 import type { PathSeg } from './yaml-doc.js';
+import { renderWorkloadProblem, WORKLOAD_PROBLEMS, type WorkloadProblemBody } from '../../passthrough/workload/problems.js';
 
 /** One catalogue entry: how a problem with params P reads. */
 interface Entry<P> {
@@ -61,11 +62,6 @@ interface TrapPair {
 const pair = (p: TrapPair): string => `traps: ${p.key} [${p.from}, ${p.to}]`;
 
 const mean = (s: string | undefined): string => (s === undefined ? '' : ` (did you mean '${s}'?)`);
-
-/** Generic wrapper for text another validator made (see the module comment). */
-interface Text {
-  readonly text: string;
-}
 
 const TYPE_NAMES: Readonly<Record<string, string>> = {
   object: 'a mapping', array: 'a list', string: 'a string', integer: 'an integer', number: 'a number', boolean: 'true or false',
@@ -257,8 +253,6 @@ export const PROBLEMS = {
     (p) => `${label(p.at)}: ROM program '${p.ref}' is invalid: ${atPosition(p.error, p.error.message)}${p.more > 0 ? ` (and ${p.more} more)` : ''}`,
   ),
 
-  // ---- other validators' text (see the module comment) ----
-  workload: entry<Text>((p) => p.text),
 };
 
 function busText(bus: string | undefined): string {
@@ -281,8 +275,18 @@ export function problem<C extends ProblemCode>(code: C, path: readonly PathSeg[]
   return { code, path, params, ...(prefer !== undefined ? { prefer } : {}) } as Problem;
 }
 
+/**
+ * What the loader reports: a config problem, or one of the workload's own problems (its language has its own
+ * catalogue, vmm/passthrough/workload/problems.ts), placed at `workload` + the workload's path.
+ */
+export type AnyProblemBody = ProblemBody | WorkloadProblemBody;
+export type LocatedProblem = Problem | (WorkloadProblemBody & { readonly path: readonly PathSeg[]; readonly prefer?: 'key' | 'value' });
+
+const isWorkloadProblem = (p: AnyProblemBody): p is WorkloadProblemBody => Object.hasOwn(WORKLOAD_PROBLEMS, p.code);
+
 /** The English of a problem, exactly as the loader prints it after `FILE:LINE:COL: `. */
-export function renderProblem(p: ProblemBody): string {
+export function renderProblem(p: AnyProblemBody): string {
+  if (isWorkloadProblem(p)) return renderWorkloadProblem(p);
   // The union of entries cannot be called with the union of params (TypeScript does not correlate p.code with
   // p.params); ProblemBody guarantees they belong together.
   const render = PROBLEMS[p.code].render as (params: ProblemBody['params']) => string;

@@ -2,18 +2,18 @@
  * Reading one step's arguments with path-aware errors: every problem becomes a WorkloadError at the key
  * (unknown or missing keys) or at the value, so the config loader can point at FILE:LINE:COL.
  */
-import { didYouMean, show } from '../../frontends/config/errors.js';
+import { renderWorkloadProblem, type WorkloadProblemBody, type WorkloadProblemCode, type WorkloadProblemParams } from './problems.js';
 import type { DeclaredDevice, WorkloadError, WorkloadPath, WorkloadRect } from './types.js';
 import { MAX_DIMENSION } from './types.js';
 
 type Obj = Record<string, unknown>;
 export const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** `workload.steps[2].fill.rect` for a path inside the workload. */
-export function label(path: WorkloadPath): string {
-  let s = 'workload';
-  for (const seg of path) s += typeof seg === 'number' ? `[${seg}]` : `.${seg}`;
-  return s;
+
+/** A problem at `at` (the path its message names), with its message rendered. */
+export function workloadError<C extends WorkloadProblemCode>(code: C, params: WorkloadProblemParams<C>, prefer?: 'key' | 'value'): WorkloadError {
+  const body = { code, params } as WorkloadProblemBody;
+  return { ...body, path: (params as { readonly at: WorkloadPath }).at, message: renderWorkloadProblem(body), ...(prefer !== undefined ? { prefer } : {}) };
 }
 
 const HEX_RE = /^0[xX][0-9a-fA-F]+$/;
@@ -40,9 +40,10 @@ export class Args {
     private readonly devices: readonly DeclaredDevice[] | undefined,
   ) {}
 
-  error(key: string | undefined, message: string, prefer: 'key' | 'value' = 'value'): void {
-    const path = key === undefined ? this.path : [...this.path, key];
-    this.errors.push({ path, message: `${label(path)}: ${message}`, prefer });
+  /** A problem at `key` (or at the step itself); `params` without `at`, which this adds. */
+  error<C extends WorkloadProblemCode>(key: string | undefined, code: C, params: Omit<WorkloadProblemParams<C>, 'at'>, prefer: 'key' | 'value' = 'value'): void {
+    const at = key === undefined ? this.path : [...this.path, key];
+    this.errors.push(workloadError(code, { ...params, at } as WorkloadProblemParams<C>, prefer));
   }
 
   has(key: string): boolean {
@@ -52,7 +53,7 @@ export class Args {
   private take(key: string, required: boolean): unknown {
     this.used.add(key);
     const v = this.obj[key];
-    if (v === undefined && required) this.error(undefined, `missing required key '${key}'`, 'key');
+    if (v === undefined && required) this.error(undefined, 'workload-missing-key', { key }, 'key');
     return v;
   }
 
@@ -66,7 +67,7 @@ export class Args {
     if (v === undefined) return undefined;
     const n = intOf(v);
     if (n === undefined || n < min || n > max) {
-      this.error(key, `expected an integer ${min}..${max} (or 0x-hex), got ${show(v)}`);
+      this.error(key, 'workload-bad-int', { min, max, value: v });
       return undefined;
     }
     return n;
@@ -83,7 +84,7 @@ export class Args {
   bool(key: string): boolean {
     const v = this.take(key, false);
     if (v === undefined) return false;
-    if (typeof v !== 'boolean') this.error(key, `expected true or false, got ${show(v)}`);
+    if (typeof v !== 'boolean') this.error(key, 'workload-bad-bool', { value: v });
     return v === true;
   }
 
@@ -91,7 +92,7 @@ export class Args {
     const v = this.take(key, required);
     if (v === undefined) return undefined;
     if (typeof v !== 'string' || !NAME_RE.test(v)) {
-      this.error(key, `expected ${what}: a letter, then letters, digits, _ . -, got ${show(v)}`);
+      this.error(key, 'workload-bad-name', { what, value: v });
       return undefined;
     }
     return v;
@@ -102,7 +103,7 @@ export class Args {
     const v = this.take('device', required);
     if (v === undefined) return undefined;
     if (typeof v !== 'string' || v === '') {
-      this.error('device', `expected a QXL device's id or bdf (BB:DD.F), got ${show(v)}`);
+      this.error('device', 'workload-bad-device', { value: v });
       return undefined;
     }
     if (BDF_RE.test(v)) return v.toLowerCase();
@@ -110,10 +111,9 @@ export class Args {
     const qxl = this.devices.filter((d) => d.id !== '' && QXL_MODELS.includes(d.model)).map((d) => d.id);
     const found = this.devices.find((d) => d.id === v);
     if (found === undefined) {
-      const list = qxl.length > 0 ? ` (QXL devices: ${qxl.join(', ')})` : ' (the config has no QXL device with an id)';
-      this.error('device', `no device with id '${v}'${didYouMean(v, qxl) || list}`);
+      this.error('device', 'workload-no-such-device', { id: v, qxl });
     } else if (!QXL_MODELS.includes(found.model)) {
-      this.error('device', `device '${v}' (model ${found.model}) is not a QXL device (qxl or qxl-vga)`);
+      this.error('device', 'workload-not-qxl', { id: v, model: found.model });
     }
     return v;
   }
@@ -124,7 +124,7 @@ export class Args {
     if (v === undefined) return undefined;
     if (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 0x7fff_ffff) return v;
     if (typeof v === 'string' && NAME_RE.test(v)) return v;
-    this.error('surface', `expected a surface id (0 = primary) or a create-surface name, got ${show(v)}`);
+    this.error('surface', 'workload-bad-surface', { value: v });
     return undefined;
   }
 
@@ -133,7 +133,7 @@ export class Args {
     const v = this.take('rect', required);
     if (v === undefined) return undefined;
     if (!isObj(v)) {
-      this.error('rect', `expected a mapping {left, top, right, bottom}, got ${show(v)}`);
+      this.error('rect', 'workload-rect-not-mapping', { value: v });
       return undefined;
     }
     const r = new Args(v, [...this.path, 'rect'], this.errors, this.devices);
@@ -141,7 +141,7 @@ export class Args {
     r.done();
     if (left === undefined || top === undefined || right === undefined || bottom === undefined) return undefined;
     if (right <= left || bottom <= top) {
-      this.error('rect', `empty rectangle: right (${right}) must exceed left (${left}) and bottom (${bottom}) top (${top})`);
+      this.error('rect', 'workload-empty-rect', { left, top, right, bottom });
       return undefined;
     }
     return { left, top, right, bottom };
@@ -152,7 +152,7 @@ export class Args {
     for (const k of Object.keys(this.obj)) {
       if (this.used.has(k)) continue;
       const known = [...this.used];
-      this.error(k, `unknown key '${k}'${didYouMean(k, known) || (known.length > 0 ? ` (expected one of: ${known.join(', ')})` : ' (this step takes no arguments)')}`, 'key');
+      this.error(k, 'workload-unknown-key', { key: k, known }, 'key');
     }
   }
 }

@@ -1,4 +1,4 @@
-import { label } from './args.js';
+import { label } from './problems.js';
 import { MAX_LISTED_EVENTS, type WorkloadPath } from './types.js';
 
 /** Something a step could not do (no such device, a refused framebuffer, a driver error): recorded, never thrown. */

@@ -1,6 +1,5 @@
 /** One step at a time: `- KIND: {args}` (or a bare `- poll`) into a WorkloadStep, errors collected with their paths. */
-import { didYouMean, show } from '../../frontends/config/errors.js';
-import { Args, isObj, label } from './args.js';
+import { Args, isObj, workloadError } from './args.js';
 import type { DeclaredDevice, DrawTarget, MonitorFramebuffer, StepKind, WorkloadError, WorkloadPath, WorkloadStep } from './types.js';
 import { MAX_EXECUTED_STEPS, MAX_IMAGE_PIXELS, MAX_REPEAT_NESTING } from './types.js';
 
@@ -17,7 +16,7 @@ interface Ctx {
 /** A list of steps at `path`; entries with errors are left out (the errors say why). */
 export function parseSteps(value: unknown, path: WorkloadPath, ctx: Ctx): WorkloadStep[] {
   if (!Array.isArray(value)) {
-    ctx.errors.push({ path, message: `${label(path)}: expected a list of steps, got ${show(value)}` });
+    ctx.errors.push(workloadError('workload-steps-not-list', { at: path, value }));
     return [];
   }
   const out: WorkloadStep[] = [];
@@ -29,10 +28,6 @@ export function parseSteps(value: unknown, path: WorkloadPath, ctx: Ctx): Worklo
 }
 
 function parseStep(v: unknown, path: WorkloadPath, ctx: Ctx): WorkloadStep | undefined {
-  const err = (message: string, at: WorkloadPath = path, prefer: 'key' | 'value' = 'value'): undefined => {
-    ctx.errors.push({ path: at, message: `${label(at)}: ${message}`, prefer });
-    return undefined;
-  };
   let kind: string;
   let argv: unknown;
   if (typeof v === 'string') {
@@ -42,14 +37,19 @@ function parseStep(v: unknown, path: WorkloadPath, ctx: Ctx): WorkloadStep | und
     kind = Object.keys(v)[0]!;
     argv = v[kind];
   } else {
-    return err(`expected a step: a mapping with one key (${STEP_KINDS.join(', ')}), got ${isObj(v) ? `a mapping with ${Object.keys(v).length} keys` : show(v)}`);
+    ctx.errors.push(workloadError('workload-not-a-step', { at: path, kinds: STEP_KINDS, ...(isObj(v) ? { keys: Object.keys(v).length } : { value: v }) }, 'value'));
+    return undefined;
   }
   if (!(STEP_KINDS as readonly string[]).includes(kind)) {
     const at = typeof v === 'string' ? path : [...path, kind];
-    return err(`unknown step '${kind}'${didYouMean(kind, STEP_KINDS) || ` (expected one of: ${STEP_KINDS.join(', ')})`}`, at, 'key');
+    ctx.errors.push(workloadError('workload-unknown-step', { at, kind, kinds: STEP_KINDS }, 'key'));
+    return undefined;
   }
   const at = typeof v === 'string' ? path : [...path, kind];
-  if (argv !== null && argv !== undefined && !isObj(argv)) return err(`expected a mapping of arguments, got ${show(argv)}`, at);
+  if (argv !== null && argv !== undefined && !isObj(argv)) {
+    ctx.errors.push(workloadError('workload-args-not-mapping', { at, value: argv }, 'value'));
+    return undefined;
+  }
   const a = new Args(isObj(argv) ? argv : {}, at, ctx.errors, ctx.devices);
   const before = ctx.errors.length;
   const step = build(kind as StepKind, a, path, ctx);
@@ -61,7 +61,7 @@ function parseStep(v: unknown, path: WorkloadPath, ctx: Ctx): WorkloadStep | und
 function target(a: Args): DrawTarget | undefined {
   const monitor = a.name('monitor', 'a monitor id', false);
   if (a.has('monitor')) {
-    if (a.has('device') || a.has('surface')) a.error(undefined, "give either 'monitor' or 'device' and 'surface', not both", 'key');
+    if (a.has('device') || a.has('surface')) a.error(undefined, 'workload-monitor-and-surface', {}, 'key');
     a.device(false);
     a.surface(false);
     return monitor === undefined ? undefined : { monitor };
@@ -75,7 +75,7 @@ function framebuffer(a: Args): MonitorFramebuffer | undefined {
   const ram = a.int('ram', 0, 2 ** 52 - 1, false);
   const offscreen = a.bool('offscreen');
   if (a.bool('igd')) {
-    if (a.has('device') || a.has('surface') || a.has('ram') || offscreen) a.error(undefined, "an IGD monitor ('igd') takes only 'width' and 'height'", 'key');
+    if (a.has('device') || a.has('surface') || a.has('ram') || offscreen) a.error(undefined, 'workload-igd-monitor-keys', {}, 'key');
     a.raw('device');
     a.raw('surface');
     const width = a.dimension('width');
@@ -83,7 +83,7 @@ function framebuffer(a: Args): MonitorFramebuffer | undefined {
     return width === undefined || height === undefined ? undefined : { kind: 'igd', width, height };
   }
   if (a.has('ram')) {
-    if (a.has('device') || a.has('surface') || offscreen) a.error(undefined, "a guest-RAM monitor ('ram') takes no 'device', 'surface' or 'offscreen'", 'key');
+    if (a.has('device') || a.has('surface') || offscreen) a.error(undefined, 'workload-ram-monitor-keys', {}, 'key');
     a.raw('device');
     a.raw('surface');
     const width = a.dimension('width');
@@ -93,7 +93,7 @@ function framebuffer(a: Args): MonitorFramebuffer | undefined {
   const device = a.device();
   if (a.has('surface')) {
     const surface = a.surface();
-    if (a.has('width') || a.has('height') || offscreen) a.error(undefined, "a monitor on an existing 'surface' takes its size from it: no 'width', 'height' or 'offscreen'", 'key');
+    if (a.has('width') || a.has('height') || offscreen) a.error(undefined, 'workload-surface-monitor-keys', {}, 'key');
     a.dimension('width', false);
     a.dimension('height', false);
     return device === undefined || surface === undefined ? undefined : { kind: 'surface', device, surface };
@@ -128,7 +128,7 @@ function build(kind: StepKind, a: Args, path: WorkloadPath, ctx: Ctx): WorkloadS
     case 'destroy-surface': {
       const device = a.device();
       const surface = a.surface();
-      if (surface === 0) a.error('surface', 'surface 0 is the primary: use destroy-primary');
+      if (surface === 0) a.error('surface', 'workload-destroy-primary', {});
       return device === undefined || surface === undefined || surface === 0 ? undefined : { kind, path, device, surface };
     }
     case 'fill':
@@ -147,7 +147,7 @@ function build(kind: StepKind, a: Args, path: WorkloadPath, ctx: Ctx): WorkloadS
       const rect = a.rect(true);
       const color = a.color('color', false);
       if (rect !== undefined && (rect.right - rect.left) * (rect.bottom - rect.top) > MAX_IMAGE_PIXELS) {
-        a.error('rect', `an image of ${(rect.right - rect.left) * (rect.bottom - rect.top)} pixels is over the limit of ${MAX_IMAGE_PIXELS}`);
+        a.error('rect', 'workload-image-too-large', { pixels: (rect.right - rect.left) * (rect.bottom - rect.top), limit: MAX_IMAGE_PIXELS });
         return undefined;
       }
       if (t === undefined || rect === undefined) return undefined;
@@ -175,7 +175,7 @@ function build(kind: StepKind, a: Args, path: WorkloadPath, ctx: Ctx): WorkloadS
       const raw = a.raw('steps', true);
       const depth = path.filter((p) => p === 'repeat').length;
       if (depth > MAX_REPEAT_NESTING) {
-        ctx.errors.push({ path, message: `${label(path)}: repeats nest deeper than ${MAX_REPEAT_NESTING} levels` });
+        ctx.errors.push(workloadError('workload-repeat-too-deep', { at: path, limit: MAX_REPEAT_NESTING }));
         return undefined;
       }
       const steps = raw === undefined ? [] : parseSteps(raw, [...a.path, 'steps'], ctx);

@@ -8,7 +8,7 @@ import type { QxlDriver } from '../../../devices/qxl/driver.js';
 import { DirtyTracker, FramebufferTracker, type DirtyTrackerOptions, type FramebufferDirtyReport } from '../dirty/index.js';
 import { PAGE_SIZE } from '../../../devices/memory/guest-memory.js';
 import type { Machine } from '../../core/machine/machine.js';
-import { label } from './args.js';
+import { label } from './problems.js';
 import { WorkloadEvents, type WorkloadEvent } from './events.js';
 import { Monitors, type LiveMonitor, type MonitorReport } from './monitors.js';
 import { qxlDevices, qxlReportSection, type QxlReport } from './qxl-report.js';

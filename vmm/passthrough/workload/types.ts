@@ -2,6 +2,7 @@
  * The workload format (README: Workloads): scripted display activity run after boot.
  * `validateWorkload` turns the YAML value into these shapes; `runWorkload` executes them.
  */
+import type { WorkloadProblemBody } from './problems.js';
 
 /** A path into the workload value, as the config loader locates it (`['steps', 3, 'fill', 'rect']`). */
 export type WorkloadPath = readonly (string | number)[];
@@ -63,12 +64,15 @@ export interface Workload {
   readonly executedSteps: number;
 }
 
-/** A validation error: where (the path, and whether the key or its value is at fault) and why. */
-export interface WorkloadError {
+/**
+ * A validation error: where (the path, and whether the key or its value is at fault), what (`code` and `params`,
+ * problems.ts) and its English (`message`, rendered from them).
+ */
+export type WorkloadError = WorkloadProblemBody & {
   readonly path: WorkloadPath;
   readonly message: string;
   readonly prefer?: 'key' | 'value';
-}
+};
 
 export type WorkloadResult = { readonly ok: true; readonly workload: Workload } | { readonly ok: false; readonly errors: readonly WorkloadError[] };
 

@@ -3,8 +3,7 @@
  * unplugged and drawn on only while plugged, surface names are used only after their create-surface, and the
  * run stays under MAX_EXECUTED_STEPS. Errors are values with the step's path; nothing here throws.
  */
-import { show } from '../../frontends/config/errors.js';
-import { isObj, label } from './args.js';
+import { isObj, workloadError } from './args.js';
 import { parseSteps } from './parse.js';
 import type { DeclaredDevice, DrawTarget, SurfaceRef, WorkloadError, WorkloadPath, WorkloadResult, WorkloadStep } from './types.js';
 import { MAX_EXECUTED_STEPS } from './types.js';
@@ -23,18 +22,18 @@ export function validateWorkload(value: unknown, options: ValidateOptions = {}):
     steps = parseSteps(value, [], ctx);
   } else if (isObj(value)) {
     for (const k of Object.keys(value)) {
-      if (k !== 'steps') errors.push({ path: [k], prefer: 'key', message: `${label([k])}: unknown key '${k}' (expected: steps)` });
+      if (k !== 'steps') errors.push(workloadError('workload-unknown-top-key', { at: [k], key: k }, 'key'));
     }
-    if (value['steps'] === undefined) errors.push({ path: [], prefer: 'key', message: "workload: missing required key 'steps'" });
+    if (value['steps'] === undefined) errors.push(workloadError('workload-missing-key', { at: [], key: 'steps' }, 'key'));
     steps = value['steps'] === undefined ? [] : parseSteps(value['steps'], ['steps'], ctx);
   } else {
-    errors.push({ path: [], message: `workload: expected a mapping with 'steps' or a list of steps, got ${show(value)}` });
+    errors.push(workloadError('workload-not-steps', { at: [], value }));
     steps = [];
   }
   if (errors.length === 0) checkOrder(steps, { monitors: new Set(), surfaces: new Set() }, errors);
   const executedSteps = count(steps);
   if (executedSteps > MAX_EXECUTED_STEPS) {
-    errors.push({ path: [], message: `workload: runs ${executedSteps} steps with its repeats unrolled; the limit is ${MAX_EXECUTED_STEPS}` });
+    errors.push(workloadError('workload-too-many-steps', { at: [], steps: executedSteps, limit: MAX_EXECUTED_STEPS }));
   }
   return errors.length > 0 ? { ok: false, errors: dedupe(errors) } : { ok: true, workload: { steps, executedSteps } };
 }
@@ -56,30 +55,27 @@ interface OrderState {
  * finds a monitor plugged in the body and never unplugged), once on a copy when it never runs.
  */
 function checkOrder(steps: readonly WorkloadStep[], st: OrderState, errors: WorkloadError[]): void {
-  const err = (step: WorkloadStep, key: string, message: string): void => {
-    const at: WorkloadPath = [...step.path, step.kind, key];
-    errors.push({ path: at, message: `${label(at)}: ${message}` });
-  };
+  const at = (step: WorkloadStep, key: string): WorkloadPath => [...step.path, step.kind, key];
   const needSurface = (s: WorkloadStep, ref: SurfaceRef): void => {
-    if (typeof ref === 'string' && !st.surfaces.has(ref)) err(s, 'surface', `no surface named '${ref}' exists at this point (create it with create-surface first)`);
+    if (typeof ref === 'string' && !st.surfaces.has(ref)) errors.push(workloadError('workload-no-surface', { at: at(s, 'surface'), name: ref }));
   };
   const needTarget = (s: WorkloadStep, t: DrawTarget): void => {
     if ('monitor' in t) {
-      if (!st.monitors.has(t.monitor)) err(s, 'monitor', `monitor '${t.monitor}' is not plugged at this point`);
+      if (!st.monitors.has(t.monitor)) errors.push(workloadError('workload-monitor-not-plugged', { at: at(s, 'monitor'), id: t.monitor }));
     } else needSurface(s, t.surface);
   };
   for (const s of steps) {
     switch (s.kind) {
       case 'plug-monitor':
-        if (st.monitors.has(s.id)) err(s, 'id', `monitor '${s.id}' is already plugged (unplug it first)`);
+        if (st.monitors.has(s.id)) errors.push(workloadError('workload-monitor-plugged', { at: at(s, 'id'), id: s.id }));
         if (s.fb.kind === 'surface') needSurface(s, s.fb.surface);
         st.monitors.add(s.id);
         break;
       case 'unplug-monitor':
-        if (!st.monitors.delete(s.id)) err(s, 'id', `monitor '${s.id}' is not plugged at this point`);
+        if (!st.monitors.delete(s.id)) errors.push(workloadError('workload-monitor-not-plugged', { at: at(s, 'id'), id: s.id }));
         break;
       case 'create-surface':
-        if (st.surfaces.has(s.name)) err(s, 'name', `a surface named '${s.name}' already exists`);
+        if (st.surfaces.has(s.name)) errors.push(workloadError('workload-surface-exists', { at: at(s, 'name'), name: s.name }));
         st.surfaces.add(s.name);
         break;
       case 'destroy-surface':
