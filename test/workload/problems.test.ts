@@ -8,6 +8,8 @@ import {
   type WorkloadProblemCode,
   type WorkloadProblemParams,
 } from '../../vmm/passthrough/workload/problems.js';
+import { WORKLOAD_STEP_KINDS, workloadSchema } from '../../vmm/passthrough/workload/schema.js';
+import { runCli } from '../cli/run-cli.js';
 import { TWO_HEADS } from './helpers.js';
 
 const STEP = ['steps', 3, 'fill'] as const;
@@ -97,5 +99,26 @@ describe('workload problems', () => {
     ]);
     const order = parseConfig(`${TWO_HEADS}workload:\n  - unplug-monitor: { id: left }\n`, 't.yaml');
     expect(order.ok ? [] : order.errors.map((e) => e.code)).toEqual(['workload-monitor-not-plugged']);
+  });
+});
+
+describe('the workload schema (one definition)', () => {
+  it('gives the validator its step kinds, in the order messages list them', () => {
+    expect(WORKLOAD_STEP_KINDS).toEqual([
+      'qxl-init', 'create-primary', 'destroy-primary', 'create-surface', 'destroy-surface', 'fill', 'copy-image',
+      'update-area', 'cpu-fill', 'flush-release', 'plug-monitor', 'unplug-monitor', 'poll', 'repeat',
+    ]);
+    // Every kind the schema names is one the validator builds (an unknown kind would be 'workload-unknown-step').
+    for (const kind of WORKLOAD_STEP_KINDS) {
+      const r = validateWorkload([{ [kind]: {} }]);
+      expect(r.ok ? [] : r.errors.map((e) => e.code)).not.toContain('workload-unknown-step');
+    }
+  });
+
+  it('is what `vfio-sim schema workload` prints for editors, and what the config schema embeds', async () => {
+    const r = await runCli('schema', 'workload');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ $schema: 'http://json-schema.org/draft-07/schema#', ...workloadSchema() });
+    expect((JSON.parse((await runCli('schema')).stdout) as { properties: { workload: unknown } }).properties.workload).toEqual(workloadSchema());
   });
 });

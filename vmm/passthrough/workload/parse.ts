@@ -2,11 +2,10 @@
 import { Args, isObj, workloadError } from './args.js';
 import type { DeclaredDevice, DrawTarget, MonitorFramebuffer, StepKind, WorkloadError, WorkloadPath, WorkloadStep } from './types.js';
 import { MAX_EXECUTED_STEPS, MAX_IMAGE_PIXELS, MAX_REPEAT_NESTING } from './types.js';
+import { WORKLOAD_STEP_KINDS } from './schema.js';
 
-export const STEP_KINDS: readonly StepKind[] = [
-  'qxl-init', 'create-primary', 'destroy-primary', 'create-surface', 'destroy-surface', 'fill', 'copy-image',
-  'update-area', 'cpu-fill', 'flush-release', 'plug-monitor', 'unplug-monitor', 'poll', 'repeat',
-];
+/** The step kinds are the schema's (schema.ts): one definition of the language. build() handles each of them. */
+export const STEP_KINDS = WORKLOAD_STEP_KINDS as readonly StepKind[];
 
 interface Ctx {
   readonly errors: WorkloadError[];
