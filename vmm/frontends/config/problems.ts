@@ -7,8 +7,8 @@
  * The workload's problems are its own catalogue's (vmm/passthrough/workload/problems.ts), reported here as they are
  * (`AnyProblemBody`); one code carries text made elsewhere, on purpose: 'model-check' wraps a catalogued device's
  * own prop check (devices/*: `ModelDef.check`). The YAML reader's and file reader's codes
- * (yaml-*, and no-such-file ... file-too-large) are shared with the ROM-program loader and the qxl CLI, which
- * render them into their own string messages.
+ * (yaml-*, and no-such-file ... file-too-large) are shared with the ROM-program loader (which reports them with
+ * their codes, beside its own: vmm/passthrough/rom/problems.ts) and the qxl CLI (which renders them into its text).
  */
 import { gmsRangeText, ggmsMax, IGD_MODEL } from '../../../devices/igd/tables.js';
 import type { PropDef } from '../../../devices/registry.js';
