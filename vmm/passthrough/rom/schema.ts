@@ -58,7 +58,8 @@ function accessBody(op: AccessOp) {
 /** A step: a mapping with exactly one kind key (`if` steps carry `then`/`else` beside it). */
 const STEP = Type.Recursive(
   (Step) => {
-    const steps = Type.Array(Step, { description: 'steps, run in order' });
+    // A null list is an empty one, as the loader reads it (`then:` with nothing under it).
+    const steps = Type.Union([Type.Array(Step), Type.Null()], { description: 'steps, run in order' });
     const single = (kind: string, body: TSchema) => Type.Object({ [kind]: body }, { additionalProperties: false, required: [kind] });
     return Type.Union([
       ...[...READ_OPS, ...WRITE_OPS].map((op) => single(op, accessBody(op))),
@@ -90,13 +91,14 @@ const STEP = Type.Recursive(
 export const ROM_PROGRAM = Type.Object(
   {
     name: Type.String({ minLength: 1, description: 'the program name' }),
-    description: Type.Optional(Type.String()),
+    // The loader keeps a string and ignores anything else; the schema says the same (it describes what loads).
+    description: Type.Optional(Type.Unknown({ description: 'free text (only a string is kept)' })),
     vars: Type.Optional(
       Type.Record(Type.String({ pattern: IDENT }), Type.Unsafe<number | string>({ anyOf: [{ type: 'integer', minimum: 0 }, { type: 'string', pattern: HEX }] }), {
         description: 'inputs with their defaults (a caller may override them): name → non-negative integer or 0x-hex string',
       }),
     ),
-    steps: Type.Array(STEP),
+    steps: Type.Union([Type.Array(STEP), Type.Null()]),
   },
   { additionalProperties: false, required: ['name', 'steps'], description: 'an option-ROM program: what the ROM does to the machine when the firmware runs it' },
 );
