@@ -1,0 +1,101 @@
+/**
+ * Word-at-a-time painters for the drawables that dominate a session (solid fills, ROP fills, copy-bits):
+ * each row is built in one buffer through a 16- or 32-bit view (TypedArray.fill / set, or one inlined
+ * ROP per pixel) and written with the same writeBytes calls, at the same offsets and lengths, as
+ * render.ts paint() — so the surface bytes and the dirty marking the device reports are identical, only
+ * the per-pixel callback is gone (docs/performance.md §5). Little-endian hosts only (QXL pixels are
+ * little-endian, spice-protocol qxl_dev.h); a caller falls back to paint() elsewhere.
+ */
+import { applyRop, paintable, rowOffset, surfaceBpp, type Rect, type SurfaceView } from './render.js';
+
+/** Same chunking as paint(): bounds the row buffer whatever width a guest declares. */
+const ROW_CHUNK = 16384;
+const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+/** Whether the word painters apply to this surface (16/32 bpp on a little-endian host). */
+export function wordPaintable(s: SurfaceView): boolean {
+  return HOST_LITTLE_ENDIAN && paintable(s.format);
+}
+
+/** A row buffer and its pixel view: Uint32Array at 32 bpp, Uint16Array at 16 bpp (stores keep the low bits, as paint() does). */
+interface RowBuf {
+  readonly bytes: Uint8Array;
+  readonly px: Uint32Array | Uint16Array;
+  readonly bytesPP: number;
+}
+
+function rowBuf(s: SurfaceView, r: Rect): RowBuf {
+  const bytesPP = surfaceBpp(s.format) / 8;
+  const n = Math.min(ROW_CHUNK, r.right - r.left);
+  const bytes = new Uint8Array(n * bytesPP);
+  const px = bytesPP === 4 ? new Uint32Array(bytes.buffer, 0, n) : new Uint16Array(bytes.buffer, 0, n);
+  return { bytes, px, bytesPP };
+}
+
+/** Every pixel of r (clipped to the surface) becomes native value `v`: the row is filled once and written row by row. */
+export function paintSolid(s: SurfaceView, r: Rect, v: number): boolean {
+  const b = rowBuf(s, r);
+  b.px.fill(v);
+  let ok = true;
+  for (let y = r.top; y < r.bottom; y++) {
+    const base = rowOffset(s, y);
+    for (let x0 = r.left; x0 < r.right; x0 += ROW_CHUNK) {
+      const w = Math.min(ROW_CHUNK, r.right - x0);
+      if (!s.target.writeBytes(base + x0 * b.bytesPP, b.bytes.subarray(0, w * b.bytesPP))) ok = false;
+    }
+  }
+  return ok;
+}
+
+/** dst = rop(color, dst) over r: read the row, one inlined applyRop per pixel word, write it back. */
+export function paintRopFill(s: SurfaceView, r: Rect, rop: number, color: number): boolean {
+  const b = rowBuf(s, r);
+  const px = b.px;
+  let ok = true;
+  for (let y = r.top; y < r.bottom; y++) {
+    const base = rowOffset(s, y);
+    for (let x0 = r.left; x0 < r.right; x0 += ROW_CHUNK) {
+      const w = Math.min(ROW_CHUNK, r.right - x0);
+      const row = b.bytes.subarray(0, w * b.bytesPP);
+      const off = base + x0 * b.bytesPP;
+      s.target.readBytes(off, row);
+      for (let i = 0; i < w; i++) px[i] = applyRop(rop, color, px[i]!);
+      if (!s.target.writeBytes(off, row)) ok = false;
+    }
+  }
+  return ok;
+}
+
+/**
+ * Copy-bits inside one surface: pixel (x, y) of r takes block pixel (x + dx - from.left, y + dy - from.top) where
+ * that lies in the block (`from`, read before any write since the areas may overlap) and keeps the destination
+ * elsewhere. Each row is read, the in-block span copied with one set(), and the row written back.
+ */
+export function paintCopyBits(s: SurfaceView, r: Rect, block: Uint32Array, from: Rect, dx: number, dy: number): boolean {
+  const b = rowBuf(s, r);
+  const px = b.px;
+  const bw = from.right - from.left;
+  const bh = from.bottom - from.top;
+  let ok = true;
+  for (let y = r.top; y < r.bottom; y++) {
+    const base = rowOffset(s, y);
+    const sy = y + dy - from.top;
+    for (let x0 = r.left; x0 < r.right; x0 += ROW_CHUNK) {
+      const w = Math.min(ROW_CHUNK, r.right - x0);
+      const row = b.bytes.subarray(0, w * b.bytesPP);
+      const off = base + x0 * b.bytesPP;
+      s.target.readBytes(off, row);
+      if (sy >= 0 && sy < bh) {
+        // x in [x0, x0 + w) with sx = x + dx - from.left in [0, bw)
+        const lo = Math.max(x0, from.left - dx);
+        const hi = Math.min(x0 + w, from.left - dx + bw);
+        if (hi > lo) {
+          const src = sy * bw + (lo + dx - from.left);
+          px.set(block.subarray(src, src + (hi - lo)), lo - x0);
+        }
+      }
+      if (!s.target.writeBytes(off, row)) ok = false;
+    }
+  }
+  return ok;
+}
