@@ -3,7 +3,7 @@
  * each row is built in one buffer through a 16- or 32-bit view (TypedArray.fill / set, or one inlined
  * ROP per pixel) and written with the same writeBytes calls, at the same offsets and lengths, as
  * render.ts paint() — so the surface bytes and the dirty marking the device reports are identical, only
- * the per-pixel callback is gone (docs/performance.md §5). Little-endian hosts only (QXL pixels are
+ * the per-pixel callback is gone (docs/performance.md §8.1). Little-endian hosts only (QXL pixels are
  * little-endian, spice-protocol qxl_dev.h); a caller falls back to paint() elsewhere.
  */
 import { applyRop, paintable, rowOffset, surfaceBpp, type Rect, type SurfaceView } from './render.js';

@@ -4,7 +4,7 @@ import { FR_WRITE } from '../../vmm/passthrough/iommu/index.js';
 import { Iotlb } from '../../vmm/passthrough/iommu/iotlb.js';
 import { IGD, MiB, NIC, R, RW, mustMap, pteAddress, rig } from './helpers.js';
 
-/** Iommu.translate's hit path answers from the IOTLB front's copy of a translation (docs/performance.md §6). */
+/** Iommu.translate's hit path answers from the IOTLB front's copy of a translation (docs/performance.md §8.3). */
 describe('IOTLB front: translations answered from the front', () => {
   it('a repeated hit returns the same address as the first (hash) hit, byte offset included', () => {
     const { iommu, ram, c } = rig();

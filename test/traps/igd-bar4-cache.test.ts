@@ -19,7 +19,7 @@ function gttWrite(m: Machine, igd: StandInIgd, index: number, data: number): num
   return igd.gtt[(index >>> 2) % igd.gtt.length]!;
 }
 
-/** The quirk keeps the guest BDSM and gtt_max on itself, keyed by the registers' raw dwords (docs/performance.md §7). */
+/** The quirk keeps the guest BDSM and gtt_max on itself, keyed by the registers' raw dwords (docs/performance.md §8.4). */
 describe('IGD BAR4 quirk: cached guest BDSM and gtt_max', () => {
   it('a guest BDSM write between GTT writes moves the next relocated write to the new base', () => {
     const { m, igd } = bootStandIn(8, HOST, GEN8_GMCH_8M);

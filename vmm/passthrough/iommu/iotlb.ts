@@ -36,7 +36,7 @@ export class Iotlb {
    * (frame * 2^16 + source id + 1), NaN when empty (no key equals it). Each entry holds the slot the hash
    * probes found and a copy of that slot's translation — window, flags and `delta` (the target address
    * minus the iova, for every byte of the frame) — so Iommu.translate answers a hit with a few typed-array
-   * loads (docs/performance.md §6). Slots never move while entries are only added (linear probing without
+   * loads (docs/performance.md §8.3). Slots never move while entries are only added (linear probing without
    * deletion); every removal goes through flushAll and an in-place replacement through put, both of which
    * empty the front. Answers are the hash table's, only sooner.
    */
