@@ -12,7 +12,7 @@ import { readStruct, type MemLoc } from './memory.js';
 import {
   applyRop, fromXrgb, intersect, isEmpty, paint, paintable, readBlock, ropReadsDest, surfaceRect, toXrgb, type Rect, type SurfaceView,
 } from './render.js';
-import { paintCopyBits, paintRopFill, paintSolid, wordPaintable } from './paint-rows.js';
+import { paintCopyBits, paintCopyRows, paintRopFill, paintSolid, wordPaintable } from './paint-rows.js';
 
 /** Our bound on clip rectangles per drawable (spice copies them into host memory; a guest must not inflate it). */
 export const MAX_CLIP_RECTS = 4096;
@@ -242,6 +242,13 @@ export function paintDrawable(ctx: PaintContext, dest: SurfaceView, d: DrawSpec)
         return fromXrgb(fmt, out >>> 0);
       };
     } else {
+      if (words && sw === bw && sh === bh) {
+        // Unscaled: pick() is (x - bbox.left + srcArea.left - x0, y - bbox.top + srcArea.top - y0), a row at a time.
+        const dx = d.srcArea.left - d.bbox.left - px.x0;
+        const dy = d.srcArea.top - d.bbox.top - px.y0;
+        for (const r of rects) if (!paintCopyRows(dest, r, px, dx, dy, d.rop)) return 'surface write faulted';
+        return undefined;
+      }
       fn = (x, y, dst) => {
         const s = pick(x, y);
         return s === undefined ? dst : applyRop(d.rop, fromXrgb(fmt, s), dst);

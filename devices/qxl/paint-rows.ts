@@ -3,10 +3,12 @@
  * each row is built in one buffer through a 16- or 32-bit view (TypedArray.fill / set, or one inlined
  * ROP per pixel) and written with the same writeBytes calls, at the same offsets and lengths, as
  * render.ts paint() — so the surface bytes and the dirty marking the device reports are identical, only
- * the per-pixel callback is gone (docs/performance.md §8.1). Little-endian hosts only (QXL pixels are
+ * the per-pixel callback is gone (docs/performance.md §8.1). Unscaled copies from decoded pixels too. Little-endian hosts only (QXL pixels are
  * little-endian, spice-protocol qxl_dev.h); a caller falls back to paint() elsewhere.
  */
-import { applyRop, paintable, rowOffset, surfaceBpp, type Rect, type SurfaceView } from './render.js';
+import { SPICE_ROPD_INVERS_BRUSH, SPICE_ROPD_INVERS_RES, SPICE_ROPD_INVERS_SRC, SPICE_ROPD_OP_PUT } from './draw-layout.js';
+import type { Pixels } from './image.js';
+import { applyRop, fromXrgb, paintable, rowOffset, surfaceBpp, type Rect, type SurfaceView } from './render.js';
 
 /** Same chunking as paint(): bounds the row buffer whatever width a guest declares. */
 const ROW_CHUNK = 16384;
@@ -93,6 +95,41 @@ export function paintCopyBits(s: SurfaceView, r: Rect, block: Uint32Array, from:
           const src = sy * bw + (lo + dx - from.left);
           px.set(block.subarray(src, src + (hi - lo)), lo - x0);
         }
+      }
+      if (!s.target.writeBytes(off, row)) ok = false;
+    }
+  }
+  return ok;
+}
+
+/**
+ * An unscaled copy-like drawable: pixel (x, y) of r takes source pixel (x + dx, y + dy) of `px` (xRGB32, its own
+ * origin x0/y0 already subtracted by the caller's dx/dy) through fromXrgb and the ROP where that lies inside `px`,
+ * and keeps the destination elsewhere. A plain PUT into a 32 bpp surface is one set() per row span (fromXrgb and
+ * applyRop are the identity there); any other ROP or 16 bpp is one inlined conversion and ROP per pixel word.
+ */
+export function paintCopyRows(s: SurfaceView, r: Rect, px: Pixels, dx: number, dy: number, rop: number): boolean {
+  const b = rowBuf(s, r);
+  const out = b.px;
+  const fmt = s.format;
+  const plain = b.bytesPP === 4 && (rop & SPICE_ROPD_OP_PUT) !== 0 && (rop & (SPICE_ROPD_INVERS_SRC | SPICE_ROPD_INVERS_BRUSH | SPICE_ROPD_INVERS_RES)) === 0;
+  const data = px.data;
+  let ok = true;
+  for (let y = r.top; y < r.bottom; y++) {
+    const base = rowOffset(s, y);
+    const sy = y + dy;
+    for (let x0 = r.left; x0 < r.right; x0 += ROW_CHUNK) {
+      const w = Math.min(ROW_CHUNK, r.right - x0);
+      const row = b.bytes.subarray(0, w * b.bytesPP);
+      const off = base + x0 * b.bytesPP;
+      s.target.readBytes(off, row);
+      if (sy >= 0 && sy < px.height) {
+        // x in [x0, x0 + w) with sx = x + dx in [0, px.width)
+        const lo = Math.max(x0, -dx);
+        const hi = Math.min(x0 + w, px.width - dx);
+        const src = sy * px.width + dx;
+        if (plain && hi > lo) out.set(data.subarray(src + lo, src + hi), lo - x0);
+        else for (let x = lo; x < hi; x++) out[x - x0] = applyRop(rop, fromXrgb(fmt, data[src + x]!), out[x - x0]!);
       }
       if (!s.target.writeBytes(off, row)) ok = false;
     }

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { SPICE_SURFACE_FMT_16_565, SPICE_SURFACE_FMT_32_xRGB } from '../../devices/qxl/constants.js';
 import {
-  SPICE_ROPD_INVERS_DEST, SPICE_ROPD_INVERS_RES, SPICE_ROPD_OP_AND, SPICE_ROPD_OP_INVERS, SPICE_ROPD_OP_OR, SPICE_ROPD_OP_PUT,
+  SPICE_ROPD_INVERS_DEST, SPICE_ROPD_INVERS_RES, SPICE_ROPD_INVERS_SRC, SPICE_ROPD_OP_AND, SPICE_ROPD_OP_INVERS, SPICE_ROPD_OP_OR, SPICE_ROPD_OP_PUT,
   SPICE_ROPD_OP_XOR,
 } from '../../devices/qxl/draw-layout.js';
-import { paintCopyBits, paintRopFill, paintSolid } from '../../devices/qxl/paint-rows.js';
-import { applyRop, paint, readBlock, type Rect, type SurfaceView } from '../../devices/qxl/render.js';
+import { paintCopyBits, paintCopyRows, paintRopFill, paintSolid } from '../../devices/qxl/paint-rows.js';
+import { applyRop, fromXrgb, paint, readBlock, type Rect, type SurfaceView } from '../../devices/qxl/render.js';
 
 /** A surface in a plain byte array that logs every write as [offset, length] (what the device reports for dirty marking). */
 function surface(width: number, height: number, stride: number, format: number, fill: number) {
@@ -44,6 +44,8 @@ function* cases(): Generator<{ format: number; w: number; h: number; stride: num
 
 /** Cases of cases() whose shifted source area is not empty (a 1-pixel rect on an edge can shift off the surface). */
 const COPY_CASES = 39;
+/** Cases of the unscaled-copy test whose rect overlaps the shifted source somewhere (the others only rewrite rows as they were). */
+const PAINTED_COPY_CASES = 27;
 
 describe('QXL row painters give exactly what paint() with a per-pixel callback gives', () => {
   it('solid fills: same bytes, same writes (offset and length) as paint() without reading the destination', () => {
@@ -98,6 +100,35 @@ describe('QXL row painters give exactly what paint() with a per-pixel callback g
       compared++;
     }
     expect(compared).toBe(COPY_CASES);
+  });
+
+  it('unscaled copies from decoded pixels: same bytes and writes for PUT, inverted PUT and XOR, sources partly outside', () => {
+    const rops = [SPICE_ROPD_OP_PUT, SPICE_ROPD_OP_PUT | SPICE_ROPD_INVERS_SRC, SPICE_ROPD_OP_XOR, SPICE_ROPD_OP_PUT | SPICE_ROPD_INVERS_DEST];
+    let n = 0;
+    let painted = 0;
+    for (const c of cases()) {
+      const rop = rops[n++ % rops.length]!;
+      // A decoded source smaller than the rect and offset from it, so some pixels of every row/column miss it.
+      const pw = 1 + (n % 7) + Math.floor(c.w / 2);
+      const ph = 1 + (n % 3) + Math.floor(c.h / 2);
+      const data = Uint32Array.from({ length: pw * ph }, (_, i) => (Math.imul(i + n, 0x9e3779b1) ^ 0x5a5a5a5a) >>> 0);
+      const px = { x0: n % 3, y0: n % 2, width: pw, height: ph, data };
+      const dx = (n % 5) - 2 - px.x0;
+      const dy = (n % 4) - 1 - px.y0;
+      const a = surface(c.w, c.h, c.stride, c.format, 4);
+      const b = surface(c.w, c.h, c.stride, c.format, 4);
+      const before = a.bytes.slice();
+      paint(a.s, c.r, true, (x, y, dst) => {
+        const sx = x + dx;
+        const sy = y + dy;
+        return sx >= 0 && sx < pw && sy >= 0 && sy < ph ? applyRop(rop, fromXrgb(c.format, data[sy * pw + sx]!), dst) : dst;
+      });
+      expect(paintCopyRows(b.s, c.r, px, dx, dy, rop)).toBe(true);
+      expect(b.bytes).toEqual(a.bytes);
+      expect(b.writes).toEqual(a.writes);
+      if (a.bytes.some((v, i) => v !== before[i])) painted++;
+    }
+    expect(painted).toBe(PAINTED_COPY_CASES);
   });
 
   it('a 16 bpp solid fill stores the low 16 bits of the value little-endian', () => {
