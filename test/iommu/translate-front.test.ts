@@ -80,6 +80,17 @@ describe('IOTLB front: translations answered from the front', () => {
     expect([t.l1Delta[5], t.l1Flags[5]]).toEqual([0x9000 - 5 * 4096, 1]);
   });
 
+  it('frames on both sides of 2^31 (integer shift below, float division above) are answered from the front', () => {
+    const { iommu, ram, c } = rig();
+    mustMap(c, 0x7fff_f000, 0x2000, ram, 0x10_0000, RW);
+    for (let k = 0; k < 2; k++) {
+      expect(iommu.translate(IGD, 0x7fff_fffc, 'read', 4)).toBe(0x10_0ffc);
+      expect(iommu.translate(IGD, 0x8000_0000, 'write', 4)).toBe(0x10_1000);
+      expect(iommu.translate(IGD, 0x8000_0ffc, 'read', 4)).toBe(0x10_1ffc);
+    }
+    expect([iommu.misses, iommu.hits]).toEqual([2, 4]);
+  });
+
   it('a target that is not guest RAM is answered from the front too', () => {
     const { iommu, c } = rig();
     const buf = new GuestMemory();

@@ -3,7 +3,7 @@
  * until invalidated, fault recording registers, a host-side fault log and corruption detection
  * (docs/iommu.md §3-§2.7, §4 items 10-14). Devices reach it only through DmaPort (port()).
  */
-import { PAGE_SIZE } from '../../core/memory/guest-memory.js';
+import { PAGE_SHIFT, PAGE_SIZE } from '../../core/memory/guest-memory.js';
 import { capWords, ecapWords, sagawFor } from './caps.js';
 import {
   AW_BITS_DEFAULT,
@@ -117,7 +117,9 @@ export class Iommu implements ContainerHost {
     // Hit path, small enough for V8 to inline into callers: the IOTLB's front holds the translation itself.
     // A front key exists only for a frame lookup() answered, which never happens for MSI-window or
     // negative addresses (translateSlow returns before), and NaN (an empty entry) equals no key.
-    const pfn = Math.floor(iova / PAGE_SIZE);
+    // Below 2^31 the frame is an integer shift (floor(trunc(x) / 4096) = floor(x / 4096) for x >= 0); V8 compiles the
+    // division and Math.floor of the general case to float operations.
+    const pfn = iova >= 0 && iova < 0x8000_0000 ? iova >>> PAGE_SHIFT : Math.floor(iova / PAGE_SIZE);
     const tlb = this.iotlb;
     const j = pfn & (L1_SIZE - 1);
     if (tlb.l1Key[j] === pfn * 65536 + sourceId + 1 && (tlb.l1Flags[j]! & (access === 'write' ? PTE_W : PTE_R)) !== 0) {
