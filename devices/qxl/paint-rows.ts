@@ -8,11 +8,7 @@
  */
 import { SPICE_ROPD_INVERS_BRUSH, SPICE_ROPD_INVERS_RES, SPICE_ROPD_INVERS_SRC, SPICE_ROPD_OP_PUT } from './draw-layout.js';
 import type { Pixels } from './image.js';
-import { applyRop, fromXrgb, paintable, rowOffset, surfaceBpp, type Rect, type SurfaceView } from './render.js';
-
-/** Same chunking as paint(): bounds the row buffer whatever width a guest declares. */
-const ROW_CHUNK = 16384;
-const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+import { applyRop, fromXrgb, HOST_LITTLE_ENDIAN, paintable, ROW_CHUNK, rowOffset, surfaceBpp, type Rect, type SurfaceView } from './render.js';
 
 /** Whether the word painters apply to this surface (16/32 bpp on a little-endian host). */
 export function wordPaintable(s: SurfaceView): boolean {

@@ -121,9 +121,9 @@ export function toXrgb(format: number, v: number): number {
 }
 
 /** Pixels painted per row chunk (bounds the row buffer whatever width a guest declares). */
-const ROW_CHUNK = 16384;
+export const ROW_CHUNK = 16384;
 /** Typed arrays use the host's byte order; a 32 bpp row is written a word at a time only where that is little-endian (QXL's). */
-const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+export const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 /** Whether the model reads and writes this format's pixels (16 and 32 bpp). */
 export function paintable(format: number): boolean {
