@@ -173,9 +173,11 @@ export class IgdBar4Quirk implements RegionQuirk {
         }
         // vfio_igd_quirk_data_write: only a GTT PTE dword below gtt_max is classified; everything else passes as is.
         // index is a uint32 (value >>> 0, or all ones): its low bits by & (an integer op), not % (a float modulus in V8).
+        // A value below 0 (or NaN) is not forwarded, as before this split (the -1 of the fatal path doubled as "drop").
         const index = this.index;
-        if ((index & 3) !== 1 || index >= this.gttMax()) inner.write(offset, width, value);
-        else {
+        if ((index & 3) !== 1 || index >= this.gttMax()) {
+          if (value >= 0) inner.write(offset, width, value);
+        } else {
           const val = this.relocate(e, bdf, index, offset, width, value);
           if (val >= 0) inner.write(offset, width, val);
         }
