@@ -210,7 +210,12 @@ export class IgdFunction extends PciFunction {
   }
 
   bar0WriteDword(off: number, value: number): void {
-    if (off >= this.gttOff) return this.gtt.writeDword(off - this.gttOff, value);
+    // GTT writes (the vBIOS's bulk) take this small branch, which V8 inlines into the BAR handlers; registers are out of line.
+    if (off >= this.gttOff) this.gtt.writeDword(off - this.gttOff, value);
+    else this.bar0WriteRegister(off, value);
+  }
+
+  private bar0WriteRegister(off: number, value: number): void {
     switch (off) {
       case MMIO_GGC: case MMIO_BGSM: case MMIO_BGSM + 4: case MMIO_STOLEN_RESERVED: case MMIO_STOLEN_RESERVED + 4:
         return; // locked by the host BIOS

@@ -12,6 +12,7 @@ import { readStruct, type MemLoc } from './memory.js';
 import {
   applyRop, fromXrgb, intersect, isEmpty, paint, paintable, readBlock, ropReadsDest, surfaceRect, toXrgb, type Rect, type SurfaceView,
 } from './render.js';
+import { paintCopyBits, paintCopyRows, paintRopFill, paintSolid, wordPaintable } from './paint-rows.js';
 
 /** Our bound on clip rectangles per drawable (spice copies them into host memory; a guest must not inflate it). */
 export const MAX_CLIP_RECTS = 4096;
@@ -183,7 +184,14 @@ export function paintDrawable(ctx: PaintContext, dest: SurfaceView, d: DrawSpec)
   const bh = d.bbox.bottom - d.bbox.top;
   let fn: ((x: number, y: number, dst: number) => number) | undefined;
   let readDest = ropReadsDest(d.rop);
+  const words = wordPaintable(dest);
   if (d.type === QXL_DRAW_FILL || d.type === QXL_DRAW_BLACKNESS || d.type === QXL_DRAW_WHITENESS || d.type === QXL_DRAW_INVERS) {
+    if (words) {
+      // The callback below, a row at a time: a ROP that ignores the destination is one value (dst reads as 0).
+      const solid = readDest ? -1 : applyRop(d.rop, d.color, 0);
+      for (const r of rects) if (!(readDest ? paintRopFill(dest, r, d.rop, d.color) : paintSolid(dest, r, solid))) return 'surface write faulted';
+      return undefined;
+    }
     fn = (_x, _y, dst) => applyRop(d.rop, d.color, dst);
   } else if (d.type === QXL_COPY_BITS) {
     const dx = d.srcX - d.bbox.left;
@@ -193,6 +201,10 @@ export function paintDrawable(ctx: PaintContext, dest: SurfaceView, d: DrawSpec)
     const w = from.right - from.left;
     if (w * (from.bottom - from.top) > MAX_DECODE_PIXELS) return 'copy-bits area exceeds the decode limit';
     const block = readBlock(dest, from.left, from.top, w, from.bottom - from.top); // read first: areas may overlap
+    if (words) {
+      for (const r of rects) if (!paintCopyBits(dest, r, block, from, dx, dy)) return 'surface write faulted';
+      return undefined;
+    }
     fn = (x, y, dst) => {
       const sx = x + dx - from.left;
       const sy = y + dy - from.top;
@@ -230,6 +242,13 @@ export function paintDrawable(ctx: PaintContext, dest: SurfaceView, d: DrawSpec)
         return fromXrgb(fmt, out >>> 0);
       };
     } else {
+      if (words && sw === bw && sh === bh) {
+        // Unscaled: pick() is (x - bbox.left + srcArea.left - x0, y - bbox.top + srcArea.top - y0), a row at a time.
+        const dx = d.srcArea.left - d.bbox.left - px.x0;
+        const dy = d.srcArea.top - d.bbox.top - px.y0;
+        for (const r of rects) if (!paintCopyRows(dest, r, px, dx, dy, d.rop)) return 'surface write faulted';
+        return undefined;
+      }
       fn = (x, y, dst) => {
         const s = pick(x, y);
         return s === undefined ? dst : applyRop(d.rop, fromXrgb(fmt, s), dst);

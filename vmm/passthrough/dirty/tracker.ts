@@ -177,6 +177,36 @@ export class DirtyTracker {
   }
 
   /**
+   * Marks pages [first, end) written, as markPage on each would, but whole 32-page words of each range's
+   * bitmap at a time (a 4K framebuffer row spans 4 pages, a full-screen fill 8100): partial edge words are
+   * masked, pages outside every range are ignored.
+   */
+  markRange(first: number, end: number): void {
+    if (end - first === 1) {
+      this.markPage(first);
+      return;
+    }
+    let p = first;
+    while (p < end) {
+      let i = this.lastHit;
+      if (i < 0 || p < this.starts[i]! || p >= this.ends[i]!) {
+        i = this.rangeOf(p);
+        if (i < 0) {
+          // Skip to the next range that starts after p (ranges are sorted and disjoint).
+          const next = this.firstEndingAfter(p);
+          if (next >= this.n) return;
+          p = Math.max(p + 1, this.starts[next]!);
+          continue;
+        }
+        this.lastHit = i;
+      }
+      const stop = Math.min(end, this.ends[i]!);
+      setBits(this.live[i]!, p - this.starts[i]!, stop - this.starts[i]!);
+      p = stop;
+    }
+  }
+
+  /**
    * Chains onto `memory.onWrite` (an existing hook still runs first) so every CPU or DMA write marks its page.
    * Returns a function that restores the previous hook if ours is still installed.
    */
@@ -255,6 +285,21 @@ export class DirtyTracker {
     this.total += length;
     this.lastHit = -1;
   }
+}
+
+/** Sets bits [from, to) of a bitmap: the edge words masked, the words between them stored whole. */
+function setBits(words: Uint32Array, from: number, to: number): void {
+  const w0 = from >>> 5;
+  const w1 = (to - 1) >>> 5;
+  const head = (0xffffffff << (from & 31)) >>> 0;
+  const tail = 0xffffffff >>> (31 - ((to - 1) & 31));
+  if (w0 === w1) {
+    words[w0] |= head & tail;
+    return;
+  }
+  words[w0] |= head;
+  if (w1 > w0 + 1) words.fill(0xffffffff, w0 + 1, w1);
+  words[w1] |= tail;
 }
 
 function checkRange(start: number, length: number): DirtyError | null {

@@ -56,6 +56,8 @@ export interface GivenRange {
 export class CorruptionDetector {
   /** 1 for sources with given ranges: the translation hot path tests this before calling check(). */
   readonly watched = new Uint8Array(65536);
+  /** How many sources are watched: 0 lets the translation hit path skip the per-source test (one field load). */
+  watchedCount = 0;
   /** Raw out-of-range DMA accesses seen (before coalescing). */
   hits = 0;
   private readonly given = new Map<number, Float64Array>();
@@ -67,6 +69,7 @@ export class CorruptionDetector {
     const sid = sourceId & 0xffff;
     if (ranges === null) {
       this.given.delete(sid);
+      this.watchedCount -= this.watched[sid]!;
       this.watched[sid] = 0;
       return;
     }
@@ -79,6 +82,7 @@ export class CorruptionDetector {
     }
     this.given.set(sid, Float64Array.from(flat));
     this.lastGiven[sid] = 0;
+    this.watchedCount += 1 - this.watched[sid]!;
     this.watched[sid] = 1;
   }
 

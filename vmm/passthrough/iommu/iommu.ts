@@ -3,7 +3,7 @@
  * until invalidated, fault recording registers, a host-side fault log and corruption detection
  * (docs/iommu.md §3-§2.7, §4 items 10-14). Devices reach it only through DmaPort (port()).
  */
-import { PAGE_SIZE } from '../../../devices/memory/guest-memory.js';
+import { PAGE_SHIFT, PAGE_SIZE } from '../../../devices/memory/guest-memory.js';
 import { capWords, ecapWords, sagawFor } from './caps.js';
 import {
   AW_BITS_DEFAULT,
@@ -26,7 +26,7 @@ import { CorruptionDetector, type GivenRange } from './corruption.js';
 import { FaultLog } from './fault-log.js';
 import { D_FPD, FaultUnit } from './fault-unit.js';
 import { HOST_WINDOW_SIZE, HostTables, pageSpan } from './host-tables.js';
-import { Iotlb } from './iotlb.js';
+import { Iotlb, L1_SIZE } from './iotlb.js';
 import { IommuDmaPort } from './port.js';
 import { vfioError, VfioType1Container, type ContainerHost, type ContainerOptions } from './vfio-container.js';
 import { Walker } from './walk.js';
@@ -114,6 +114,33 @@ export class Iommu implements ContainerHost {
    * feeds corruption detection.
    */
   translate(sourceId: number, iova: number, access: DmaAccess, len = 1): number {
+    // Hit path, small enough for V8 to inline into callers: the IOTLB's front holds the translation itself.
+    // A front key exists only for a frame lookup() answered, which never happens for MSI-window or
+    // negative addresses (translateSlow returns before), and NaN (an empty entry) equals no key.
+    // Below 2^31 the frame is an integer shift (floor(trunc(x) / 4096) = floor(x / 4096) for x >= 0); V8 compiles the
+    // division and Math.floor of the general case to float operations.
+    const pfn = iova >= 0 && iova < 0x8000_0000 ? iova >>> PAGE_SHIFT : Math.floor(iova / PAGE_SIZE);
+    const tlb = this.iotlb;
+    const j = pfn & (L1_SIZE - 1);
+    if (tlb.l1Key[j] === pfn * 65536 + sourceId + 1 && (tlb.l1Flags[j]! & (access === 'write' ? PTE_W : PTE_R)) !== 0) {
+      const win = tlb.l1Win[j]!;
+      const target = this.windowTarget[win];
+      if (target !== undefined) {
+        this.hits++;
+        const addr = iova + tlb.l1Delta[j]!;
+        if (this.lastTarget !== target) this.lastTarget = target; // a load instead of a store with its write barrier
+        const c = this.corruption;
+        if (c.watchedCount !== 0 && this.windowKind[win] === KIND_RAM && c.watched[sourceId] === 1) {
+          c.check(sourceId, addr, len, access === 'write');
+        }
+        return addr;
+      }
+    }
+    return this.translateSlow(sourceId, iova, access, len);
+  }
+
+  /** Everything but a permitted front hit: MSI window, bad addresses, probes, walks, faults, unbacked targets. */
+  private translateSlow(sourceId: number, iova: number, access: DmaAccess, len: number): number {
     if ((iova >= MSI_FIRST && iova <= MSI_LAST) || !(iova >= 0)) {
       if (iova >= 0) this.msiAccesses++;
       else this.fault(sourceId, 0, FR_ADDR_BEYOND_MGAW, access === 'write', false);

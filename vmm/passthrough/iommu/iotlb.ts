@@ -12,7 +12,7 @@ const TWO32 = 0x1_0000_0000;
 /** 4 KiB frames covered by one entry at level 1, 2, 3. */
 const FRAMES = [0, 1, 512, 262144] as const;
 /** Entries of the direct-mapped front (a power of two). */
-const L1_SIZE = 64;
+export const L1_SIZE = 64;
 
 export class Iotlb {
   /** (sourceId << 2 | level) + 1; 0 marks an empty slot. */
@@ -32,13 +32,19 @@ export class Iotlb {
   size = 0;
   fullFlushes = 0;
   /**
-   * A direct-mapped front of L1_SIZE entries by 4 KiB frame: (frame * 2^16 + source id + 1) → slot,
-   * so a hit on a recently used page skips the hash and the per-level probes. Slots never move
-   * while entries are only added or replaced (linear probing without deletion); every removal goes
-   * through flushAll, which empties the front too. Answers are the hash table's, only sooner.
+   * A direct-mapped front of L1_SIZE entries by 4 KiB frame (index frame & (L1_SIZE - 1)), keyed by
+   * (frame * 2^16 + source id + 1), NaN when empty (no key equals it). Each entry holds the slot the hash
+   * probes found and a copy of that slot's translation — window, flags and `delta` (the target address
+   * minus the iova, for every byte of the frame) — so Iommu.translate answers a hit with a few typed-array
+   * loads (docs/performance.md §8.3). Slots never move while entries are only added (linear probing without
+   * deletion); every removal goes through flushAll and an in-place replacement through put, both of which
+   * empty the front. Answers are the hash table's, only sooner.
    */
-  private readonly l1Key = new Float64Array(L1_SIZE);
+  readonly l1Key = new Float64Array(L1_SIZE).fill(NaN);
   private readonly l1Slot = new Int32Array(L1_SIZE);
+  readonly l1Delta = new Float64Array(L1_SIZE);
+  readonly l1Win = new Uint8Array(L1_SIZE);
+  readonly l1Flags = new Uint8Array(L1_SIZE);
 
   // scratch for rebuilds after selective invalidation
   private readonly sTag: Int32Array;
@@ -94,6 +100,9 @@ export class Iotlb {
     if (s >= 0) {
       this.l1Key[j] = key;
       this.l1Slot[j] = s;
+      this.l1Delta[j] = this.base[s]! - this.frame[s]! * PAGE_SIZE;
+      this.l1Win[j] = this.win[s]!;
+      this.l1Flags[j] = this.flags[s]!;
     }
     return s;
   }
@@ -142,7 +151,10 @@ export class Iotlb {
         this.perLevel[(tag - 1) & 3]!++;
         break;
       }
-      if (v === tag && this.frame[i] === frame) break; // replace, as g_hash_table_replace does
+      if (v === tag && this.frame[i] === frame) {
+        this.l1Key.fill(NaN); // replace, as g_hash_table_replace does: the front's copies of it go stale
+        break;
+      }
       i = (i + 1) & this.mask;
     }
     this.win[i] = win;
@@ -154,7 +166,7 @@ export class Iotlb {
   flushAll(): void {
     if (this.size === 0) return;
     this.tag.fill(0);
-    this.l1Key.fill(0);
+    this.l1Key.fill(NaN);
     this.perLevel.fill(0);
     this.size = 0;
   }

@@ -30,6 +30,19 @@ export const IGD_FATAL_MESSAGE = 'vfio-igd: Guest attempted to program IGD GTT b
 const MiB = 0x10_0000;
 const TWO32 = 0x1_0000_0000;
 const PAGE = 4096;
+/** Typed arrays use the host's byte order; config space is little-endian (PCI), so dword views need a little-endian host. */
+const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+/**
+ * `fn`'s config registers as little-endian dwords: a view of the same bytes (not a copy), so a load sees every
+ * change however it was made (guest config cycle, the BAR0 mirror's write, the VMM). Undefined where a dword
+ * view would not read as PCI does (a big-endian host, an unaligned buffer): callers then use get32.
+ */
+function configDwords(fn: PciFunction): Uint32Array | undefined {
+  const c = fn.cfg;
+  if (!HOST_LITTLE_ENDIAN || c.byteOffset % 4 !== 0) return undefined;
+  return new Uint32Array(c.buffer, c.byteOffset, c.length >>> 2);
+}
 
 /**
  * QEMU ≤ 9.x vfio_igd_gtt_max(): GSM bytes / 4 KiB × PTE size, GGMS from the guest-visible GMCH.
@@ -63,11 +76,16 @@ export class IgdBar4Quirk implements RegionQuirk {
   private readonly relocateAll: boolean;
   private ruleId = -1;
   private engine: TrapEngine | undefined;
+  private readonly dwords: Uint32Array | undefined;
+  /** Offset of the BDSM register this generation's quirk reads (the low dword on gen 11+). */
+  private readonly bdsmAt: number;
 
   constructor(readonly fn: PciFunction, readonly params: IgdQuirkParams) {
     this.hostBdsm = params.hostBdsm - (params.hostBdsm % BDSM_ALIGN);
     this.hostEnd = this.hostBdsm + params.hostStolenSize;
     this.relocateAll = params.relocation !== 'host-range';
+    this.dwords = configDwords(fn);
+    this.bdsmAt = params.generation < 11 ? IGD_BDSM : IGD_BDSM_GEN11;
   }
 
   attach(engine: TrapEngine): void {
@@ -75,11 +93,34 @@ export class IgdBar4Quirk implements RegionQuirk {
     this.ruleId = engine.addQuirk(this, IGD_QUIRK_RULE);
   }
 
-  /** The guest BDSM as the emulated register holds it (0x5C, or the 64-bit 0xC0 on gen 11+). */
+  /** The register's raw bytes at dword-aligned `off`: one load through the dword view. */
+  private raw32(off: number): number {
+    const d = this.dwords;
+    return d !== undefined ? d[off >>> 2]! : this.fn.get32(off);
+  }
+
+  private bdsmLoSeen = -1;
+  private bdsmHiSeen = -1;
+  private bdsmCached = 0;
+
+  /**
+   * The guest BDSM as the emulated register holds it (0x5C, or the 64-bit 0xC0 on gen 11+). QEMU reads it on every
+   * relocated write (vfio_igd_quirk_data_write); here the value is cached on the quirk, keyed by the register's raw
+   * dwords, so a changed BDSM is seen on the next write whichever path changed it: the guest's config write through
+   * the write mask, the BAR0 mirror forwarding a write to config space, the VMM setting it (docs/igd.md §4).
+   */
   guestBdsm(): number {
-    const f = this.fn;
-    if (this.params.generation < 11) return f.configRead(IGD_BDSM, 4);
-    return f.configRead(IGD_BDSM_GEN11 + 4, 4) * TWO32 + f.configRead(IGD_BDSM_GEN11, 4);
+    const lo = this.raw32(this.bdsmAt);
+    const hi = this.params.generation < 11 ? 0 : this.raw32(IGD_BDSM_GEN11 + 4);
+    if (lo !== this.bdsmLoSeen || hi !== this.bdsmHiSeen) {
+      const f = this.fn;
+      this.bdsmLoSeen = lo;
+      this.bdsmHiSeen = hi;
+      this.bdsmCached = this.params.generation < 11
+        ? f.configRead(IGD_BDSM, 4)
+        : f.configRead(IGD_BDSM_GEN11 + 4, 4) * TWO32 + f.configRead(IGD_BDSM_GEN11, 4);
+    }
+    return this.bdsmCached;
   }
 
   private gmchSeen = -1;
@@ -87,7 +128,7 @@ export class IgdBar4Quirk implements RegionQuirk {
 
   /** QEMU re-reads GMCH on every write; GMCH is read-only, so the bound is recomputed only if its bytes change. */
   gttMax(): number {
-    const raw = this.fn.get32(IGD_GMCH);
+    const raw = this.raw32(IGD_GMCH);
     if (raw !== this.gmchSeen) {
       this.gmchSeen = raw;
       this.gttMaxCached = quirkGttMax(this.params.generation, this.fn.configRead(IGD_GMCH, 4));
@@ -130,19 +171,28 @@ export class IgdBar4Quirk implements RegionQuirk {
           inner.write(offset, width, value);
           return;
         }
-        const val = this.dataWrite(e, bdf, offset, width, value);
-        if (val >= 0) inner.write(offset, width, val);
+        // vfio_igd_quirk_data_write: only a GTT PTE dword below gtt_max is classified; everything else passes as is.
+        // index is a uint32 (value >>> 0, or all ones): its low bits by & (an integer op), not % (a float modulus in V8).
+        // A value below 0 (or NaN) is not forwarded, as before this split (the -1 of the fatal path doubled as "drop").
+        const index = this.index;
+        if ((index & 3) !== 1 || index >= this.gttMax()) {
+          if (value >= 0) inner.write(offset, width, value);
+        } else {
+          const val = this.relocate(e, bdf, index, offset, width, value);
+          if (val >= 0) inner.write(offset, width, val);
+        }
         this.index = 0xffffffff;
       },
     };
   }
 
-  /** vfio_igd_quirk_data_write: the value forwarded, or -1 when the write killed the VM. */
-  private dataWrite(e: TrapEngine, bdf: number, offset: number, width: 1 | 2 | 4, data: number): number {
-    const index = this.index;
-    if (index % 4 !== 1 || index >= this.gttMax()) return data;
+  /**
+   * vfio_igd_quirk_data_write for a classified dword (`index` % 4 == 1, below gtt_max): the value forwarded, or -1
+   * when the write killed the VM. Kept out of the handler so the common path stays small enough to inline.
+   */
+  private relocate(e: TrapEngine, bdf: number, index: number, offset: number, width: 1 | 2 | 4, data: number): number {
     let val: number;
-    if (this.params.generation < 8 || index % 8 === 1) {
+    if (this.params.generation < 8 || (index & 7) === 1) {
       const base = this.guestBdsm();
       if (base === 0) {
         e.hit(bdf, IGD_IO_BAR, offset, width, true, data, data, true, this.ruleId);

@@ -110,8 +110,7 @@ function hookVram(dev: QxlDevice, tracker: DirtyTracker): () => void {
   const hook = (gpa: number, len: number, who: 'device' | 'cpu'): void => {
     prev?.(gpa, len, who);
     if (len <= 0) return;
-    const last = Math.floor((gpa + len - 1) / PAGE_SIZE);
-    for (let p = Math.floor(gpa / PAGE_SIZE); p <= last; p++) tracker.markPage(p);
+    tracker.markRange(Math.floor(gpa / PAGE_SIZE), Math.floor((gpa + len - 1) / PAGE_SIZE) + 1);
   };
   dev.onVramWrite = hook;
   return () => {
