@@ -6,7 +6,7 @@ import { schemaProblems } from './schema-check.js';
 import { parseSize } from './size.js';
 import { ramLayout } from '../../core/machine/layout.js';
 import type { FirmwareSpec, HostIgdSpec, MachineSpec, MachineType } from './spec.js';
-import { parseTrapRules } from './trap-rule.js';
+import { parseTrapRules } from './trap-rule-parse.js';
 import { checkDevices } from './topology.js';
 import { trapProblems } from './traps-check.js';
 import { markValidated } from './validated.js';
