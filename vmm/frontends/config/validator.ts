@@ -32,8 +32,9 @@ type AjvCtor = new (opts: typeof AJV_OPTIONS) => { compile(schema: JsonSchema): 
 
 export function loadConfigValidator(): { validate: ValidateFunction; precompiled: boolean } {
   const require = createRequire(import.meta.url);
-  const file = fileURLToPath(new URL(`./${GENERATED_VALIDATOR}`, import.meta.url));
-  if (generatedIsFresh(file, fileURLToPath(new URL('./schema.js', import.meta.url)))) {
+  // From the dist/vmm/frontends/ level: the same files from this module and from the bundled CLI (scripts/bundle-cli.mjs).
+  const file = fileURLToPath(new URL(`../config/${GENERATED_VALIDATOR}`, import.meta.url));
+  if (generatedIsFresh(file, fileURLToPath(new URL('../config/schema.js', import.meta.url)))) {
     try {
       return { validate: require(file) as Generated, precompiled: true };
     } catch {
