@@ -67,8 +67,15 @@ function rootBus(machineType: MachineType | undefined): { bus: Bus; chipsetSlots
   if (machineType !== undefined) {
     const builtins = machineType === 'q35' ? Q35_BUILTINS : PC_BUILTINS;
     for (const b of builtins) {
-      const mf = (b.make().cfg[PCI_HEADER_TYPE]! & PCI_HEADER_TYPE_MULTI_FUNCTION) !== 0;
-      slots.set(b.devfn, { by: { kind: 'chipset', machineType, model: b.model, devfn: b.devfn }, multifunction: mf });
+      // Building the function (config space and all) only to read its header type would cost every config load
+      // more than the rest of this check; a chipset slot refuses devices before its multifunction bit is asked.
+      const slot: Slot = {
+        by: { kind: 'chipset', machineType, model: b.model, devfn: b.devfn },
+        get multifunction(): boolean {
+          return (b.make().cfg[PCI_HEADER_TYPE]! & PCI_HEADER_TYPE_MULTI_FUNCTION) !== 0;
+        },
+      };
+      slots.set(b.devfn, slot);
       const list = builtins.filter((x) => x.devfn >> 3 === b.devfn >> 3).map((x) => ({ devfn: x.devfn, model: x.model }));
       chipsetSlots.set(b.devfn >> 3, list);
     }
