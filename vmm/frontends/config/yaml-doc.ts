@@ -12,7 +12,7 @@ export type PathSeg = string | number;
 
 /**
  * The `yaml` package, loaded on first use: a plain config never needs it (plain-yaml.ts reads it), so a CLI
- * start does not load its ~80 CommonJS files (docs/performance.md §9). Node resolves the ES import of
+ * start does not load its ~70 CommonJS files (docs/performance.md §9). Node resolves the ES import of
  * `yaml` to the same CommonJS build, so this is the one instance every module sees.
  */
 function yaml(): typeof Yaml {
