@@ -29,7 +29,6 @@ export {
 export {
   runWorkload,
   validateWorkload,
-  workloadSchema,
   qxlReportSection,
   type RunOptions,
   type WorkloadRun,
@@ -38,6 +37,7 @@ export {
   type WorkloadError,
   type QxlReport,
 } from './passthrough/workload/index.js';
+export { workloadSchema } from './passthrough/workload/schema.js';
 export {
   DirtyTracker,
   FramebufferTracker,

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { parseTrapRules, trapRuleSchema, TRAP_RULE } from '../../vmm/frontends/config/trap-rule.js';
+import { parseTrapRules, trapRule, trapRuleSchema } from '../../vmm/frontends/config/trap-rule.js';
+import { TRAP_RULE_FIELDS } from '../../vmm/frontends/config/trap-rule-parse.js';
 import { configSchema } from '../../vmm/frontends/config/schema.js';
+
+const TRAP_RULE = trapRule();
 
 describe('the trap-rule language is defined once', () => {
   it('gives the config schema its rule schema (what ajv checks and editors complete)', () => {
@@ -18,5 +21,11 @@ describe('the trap-rule language is defined once', () => {
 
   it('leaves absent optional fields absent', () => {
     expect(parseTrapRules([{ bdf: '00:02.0', action: 'log' }])).toEqual([{ bdf: '00:02.0', action: 'log' }]);
+  });
+});
+
+describe('trap-rule-parse.ts converts without TypeBox', () => {
+  it('lists every TRAP_RULE field in TRAP_RULE order', () => {
+    expect(Object.keys(TRAP_RULE_FIELDS)).toEqual(Object.keys(TRAP_RULE.properties));
   });
 });

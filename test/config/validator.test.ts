@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,7 +6,7 @@ import { parse } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ValidateFunction } from 'ajv';
 import { configSchema } from '../../vmm/frontends/config/schema.js';
-import { AJV_OPTIONS, loadConfigValidator, schemaKey } from '../../vmm/frontends/config/validator.js';
+import { AJV_OPTIONS, generatedIsFresh, loadConfigValidator, schemaKey } from '../../vmm/frontends/config/validator.js';
 import { FIXTURES, fixtureText } from './helpers.js';
 
 const require = createRequire(import.meta.url);
@@ -57,5 +57,24 @@ describe('config validator', () => {
       expect(strip(pre.errors)).toEqual(strip(live.errors));
     }
     expect(invalid).toBeGreaterThan(10);
+  });
+});
+
+describe('which generated validator is used', () => {
+  const at = (name: string, seconds: number): string => {
+    const f = join(dir, name);
+    writeFileSync(f, '');
+    utimesSync(f, seconds, seconds);
+    return f;
+  };
+
+  it('one written after (or with) schema.js: the generator ran after tsc', () => {
+    expect(generatedIsFresh(at('g1.cjs', 2000), at('s1.js', 1000))).toBe(true);
+    expect(generatedIsFresh(at('g2.cjs', 1000), at('s2.js', 1000))).toBe(true);
+  });
+
+  it('not one older than schema.js (tsc rebuilt dist/ since), nor a missing one', () => {
+    expect(generatedIsFresh(at('g3.cjs', 1000), at('s3.js', 2000))).toBe(false);
+    expect(generatedIsFresh(join(dir, 'none.cjs'), at('s4.js', 1000))).toBe(false);
   });
 });

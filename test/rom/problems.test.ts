@@ -4,7 +4,8 @@ import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { BUNDLED_ROMS, parseRomProgram } from '../../vmm/passthrough/rom/index.js';
 import { ROM_PROBLEMS, renderRomProblem, type RomProblemBody, type RomProblemCode, type RomProblemParams } from '../../vmm/passthrough/rom/problems.js';
-import { ROM_STEP_KINDS, ROM_TOP_KEYS, romProgramSchema, stepBodyKeys } from '../../vmm/passthrough/rom/schema.js';
+import { ROM_STEP_KINDS, ROM_TOP_KEYS, stepBodyKeys } from '../../vmm/passthrough/rom/kinds.js';
+import { romProgramSchema, SCHEMA_STEP_KINDS, SCHEMA_TOP_KEYS, schemaStepBodyKeys } from '../../vmm/passthrough/rom/schema.js';
 import { runCli } from '../cli/run-cli.js';
 
 const codes = (text: string): string[] => {
@@ -84,6 +85,10 @@ describe('the ROM program schema (one definition)', () => {
     expect(stepBodyKeys('io-write')).toEqual(['port', 'width', 'value']);
     expect(stepBodyKeys('loop')).toEqual(['var', 'from', 'count', 'to', 'step', 'do']);
     expect(stepBodyKeys('if')).toEqual(['if', 'then', 'else']);
+    // The schema says the same keys in the same orders (its tables are typed by kinds.ts's lists).
+    expect(SCHEMA_STEP_KINDS).toEqual(ROM_STEP_KINDS);
+    expect(SCHEMA_TOP_KEYS).toEqual(ROM_TOP_KEYS);
+    for (const kind of ROM_STEP_KINDS) expect(schemaStepBodyKeys(kind), kind).toEqual(stepBodyKeys(kind));
   });
 
   it('accepts every bundled program, as the loader does', () => {

@@ -8,7 +8,7 @@ import {
   type WorkloadProblemCode,
   type WorkloadProblemParams,
 } from '../../vmm/passthrough/workload/problems.js';
-import { WORKLOAD_STEP_KINDS, workloadSchema } from '../../vmm/passthrough/workload/schema.js';
+import { schemaStepKinds, WORKLOAD_STEP_KINDS, workloadSchema } from '../../vmm/passthrough/workload/schema.js';
 import { runCli } from '../cli/run-cli.js';
 import { TWO_HEADS } from './helpers.js';
 
@@ -108,6 +108,8 @@ describe('the workload schema (one definition)', () => {
       'qxl-init', 'create-primary', 'destroy-primary', 'create-surface', 'destroy-surface', 'fill', 'copy-image',
       'update-area', 'cpu-fill', 'flush-release', 'plug-monitor', 'unplug-monitor', 'poll', 'repeat',
     ]);
+    // The schema's table is typed by this list (kinds.ts); its order is the list's order.
+    expect(schemaStepKinds()).toEqual(WORKLOAD_STEP_KINDS);
     // Every kind the schema names is one the validator builds (an unknown kind would be 'workload-unknown-step').
     for (const kind of WORKLOAD_STEP_KINDS) {
       const r = validateWorkload([{ [kind]: {} }]);

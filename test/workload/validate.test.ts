@@ -1,7 +1,8 @@
 import AjvModule from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { loadConfigFile } from '../../vmm/frontends/config/index.js';
-import { validateWorkload, workloadSchema, MAX_EXECUTED_STEPS } from '../../vmm/passthrough/workload/index.js';
+import { validateWorkload, MAX_EXECUTED_STEPS } from '../../vmm/passthrough/workload/index.js';
+import { workloadSchema } from '../../vmm/passthrough/workload/schema.js';
 import { configErrors, TWO_HEADS } from './helpers.js';
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';

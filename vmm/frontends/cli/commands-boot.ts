@@ -2,7 +2,7 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 import type { Command } from 'commander';
 import { bootSpec } from '../../core/boot/index.js';
 import { dmaVerdict } from '../testing/matchers.js';
-import { checkStrategy } from './commands-map.js';
+import { checkStrategy } from './strategy-arg.js';
 import { parseFirmwareArg } from './firmware-arg.js';
 import { EXIT_FAILED, EXIT_USAGE, UsageError } from './errors.js';
 import { budgetOption, checkOutputs, checkVbios, printableText } from './guard.js';
@@ -24,6 +24,8 @@ interface BootCliOptions {
 
 /** Trace lines are written in batches of about this many bytes: the trace of one boot can be millions of lines. */
 const TRACE_BATCH = 1 << 20;
+/** Reports are written to stdout in batches of about this many characters. */
+const STDOUT_BATCH = 1 << 16;
 
 export function registerBootCommands(program: Command, setCode: (c: number) => void): void {
   program
@@ -56,6 +58,8 @@ export function registerBootCommands(program: Command, setCode: (c: number) => v
           throw new UsageError(`--trace: cannot write ${opts.trace}: ${(e as Error).message}`);
         }
       }
+      // Reports go out in large writes: one write per report made a batch of small configs pay a system call each.
+      const out = new StdoutBatch();
       try {
         for (const { path, spec } of specs) {
           const { report, passthrough, machine } = bootSpec(spec, {
@@ -67,8 +71,8 @@ export function registerBootCommands(program: Command, setCode: (c: number) => v
             trace: opts.trace !== undefined,
             ...(fw !== undefined ? { profile: { firmware: fw.firmware } } : {}),
           });
-          if (opts.lspci) process.stdout.write(printableText(renderLspci(machine.pci.functions())) + '\n');
-          else process.stdout.write(opts.json ? JSON.stringify(report) + '\n' : printableText(renderBootText(report)) + '\n\n');
+          if (opts.lspci) out.write(printableText(renderLspci(machine.pci.functions())) + '\n');
+          else out.write(opts.json ? JSON.stringify(report) + '\n' : printableText(renderBootText(report)) + '\n\n');
           if (fd !== undefined) writeTrace(fd, passthrough.traceLines());
           // A run its budget stopped did not finish: like a panic or a dead VM, exit 1 (a sweep counts it failed).
           const stopped = report.events.some((e) => e.kind === 'budget-exceeded');
@@ -76,9 +80,29 @@ export function registerBootCommands(program: Command, setCode: (c: number) => v
           if (opts.failOnFault && !dmaVerdict(report).clean) setCode(EXIT_FAILED);
         }
       } finally {
+        out.flush();
         if (fd !== undefined) closeSync(fd);
       }
     });
+}
+
+/** Text for stdout, written when about STDOUT_BATCH bytes have gathered and at flush(). */
+class StdoutBatch {
+  private parts: string[] = [];
+  private size = 0;
+
+  write(s: string): void {
+    this.parts.push(s);
+    this.size += s.length;
+    if (this.size >= STDOUT_BATCH) this.flush();
+  }
+
+  flush(): void {
+    if (this.parts.length === 0) return;
+    process.stdout.write(this.parts.join(''));
+    this.parts = [];
+    this.size = 0;
+  }
 }
 
 /** Streams one boot's trace lines (each already ends in '\n') to `fd` in bounded batches. */

@@ -8,7 +8,7 @@ import { comparisonJson, compareQemuVersions, compareStrategies, renderCompariso
 import { isQemuVersion, QEMU_VERSIONS, type QemuVersion } from '../../../devices/qemu-version.js';
 import { renderMapHtml } from '../map/index.js';
 import type { BootReport } from '../report/types.js';
-import { checkStrategy } from './commands-map.js';
+import { checkStrategy } from './strategy-arg.js';
 import { parseFirmwareArg, type FirmwareArg } from './firmware-arg.js';
 import { EXIT_USAGE, UsageError } from './errors.js';
 import { checkOutputs, checkVbios } from './guard.js';

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { renderDoctorHtml, renderDoctorText, renderUpgradeText, runDoctor, upgradeDiff } from '../doctor/index.js';
 import { isQemuVersion, QEMU_VERSIONS } from '../../../devices/qemu-version.js';
-import { checkStrategy } from './commands-map.js';
+import { checkStrategy } from './strategy-arg.js';
 import { EXIT_FAILED, EXIT_USAGE, UsageError } from './errors.js';
 import { loadSpecs } from './load.js';
 

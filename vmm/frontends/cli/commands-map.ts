@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { bootSpec } from '../../core/boot/index.js';
-import { IGD_STRATEGIES } from '../config/index.js';
+import { checkStrategy } from './strategy-arg.js';
 import { renderMapHtml, renderMapSvg } from '../map/index.js';
 import { EXIT_FAILED, EXIT_USAGE, UsageError } from './errors.js';
 import { checkOutputs, checkVbios } from './guard.js';
@@ -13,10 +13,6 @@ interface MapCliOptions {
   quirks?: boolean;
   svg?: string;
   html?: string;
-}
-
-export function checkStrategy(s: string): void {
-  if (!(IGD_STRATEGIES as readonly string[]).includes(s)) throw new UsageError(`unknown strategy '${s}' (known: ${IGD_STRATEGIES.join(', ')})`);
 }
 
 export function registerMapCommands(program: Command, setCode: (c: number) => void): void {

@@ -8,7 +8,7 @@ import type { BootReport } from '../report/types.js';
 import { parseFirmwareArg } from './firmware-arg.js';
 import { AUTO_POOL_MIN, buildPlan, comboAt, csvHeader, expandConfigPaths, renderSummaryTable, rowToCsv, rowToJsonLine, planStarts, runSweep, SweepSummary, type SweepRow } from '../sweep/index.js';
 import { EXIT_FAILED, EXIT_USAGE, UsageError } from './errors.js';
-import { checkStrategy } from './commands-map.js';
+import { checkStrategy } from './strategy-arg.js';
 import { budgetOption, checkOutputs, checkVbios, clampJobs } from './guard.js';
 import { loadEachSpec } from './load.js';
 

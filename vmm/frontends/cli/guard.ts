@@ -72,6 +72,8 @@ function canonical(path: string): string {
  * `outputs`: option name → path; `inputs`: config files (and ROM files) the run reads.
  */
 export function checkOutputs(outputs: Readonly<Record<string, string | undefined>>, inputs: readonly string[]): void {
+  // Nothing to write: no need to resolve every input (a `boot --json` over a thousand configs paid a realpath each).
+  if (Object.values(outputs).every((p) => p === undefined)) return;
   const ins = new Map(inputs.map((p) => [canonical(p), p]));
   const seen = new Map<string, string>();
   for (const [opt, path] of Object.entries(outputs)) {

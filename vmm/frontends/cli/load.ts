@@ -1,4 +1,5 @@
-import { formatConfigError, loadConfigFile } from '../config/index.js';
+import { formatConfigError } from '../config/errors.js';
+import { loadConfigFile } from '../config/load.js';
 import type { MachineSpec } from '../config/spec.js';
 
 /** Loads each config; prints every error as FILE:LINE:COL: message. Returns undefined if any failed. */

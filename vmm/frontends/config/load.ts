@@ -7,12 +7,13 @@ import { ramLayout } from '../../core/machine/layout.js';
 import type { FirmwareSpec, MachineSpec } from './spec.js';
 import type { HostIgdSpec } from '../../../devices/igd/spec.js';
 import type { MachineType } from '../../../devices/spec.js';
-import { parseTrapRules } from './trap-rule.js';
+import { parseTrapRules } from './trap-rule-parse.js';
 import { checkDevices } from './topology.js';
 import { trapProblems } from './traps-check.js';
 import { markValidated } from './validated.js';
 import { romRefProblems } from '../../passthrough/rom/check.js';
 import { YamlSource, type PathSeg } from './yaml-doc.js';
+import { parsePlainYaml } from './plain-yaml.js';
 import { readInputFile } from './read-input.js';
 import { validateWorkload } from '../../passthrough/workload/validate.js';
 import type { Workload } from '../../passthrough/workload/types.js';
@@ -34,7 +35,7 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
  * YAML scalars whose plain form YAML reads as a number but QEMU reads as text: `addr: 02.0` is slot
  * 2 function 0, not the float 2; `version: 2.0` is the OpRegion version string.
  */
-function restoreTextScalars(data: Obj, src: YamlSource): void {
+function restoreTextScalars(data: Obj, src: Pick<YamlSource, 'sourceOf'>): void {
   const devices = data['devices'];
   if (Array.isArray(devices)) {
     devices.forEach((d, i) => {
@@ -159,23 +160,32 @@ export function parseConfig(text: string, fileName: string): ConfigResult {
   const err = (p: { line: number; col: number }, body: AnyProblemBody): ConfigError => locatedError(file, p, body);
   // Documented never to throw: JavaScript callers can pass anything.
   if (typeof text !== 'string') return { ok: false, errors: [err({ line: 1, col: 1 }, { code: 'config-not-text', params: { got: text === null ? 'null' : typeof text } })] };
-  const src = new YamlSource(text);
-  const syntax = src.syntaxErrors();
-  if (syntax.length > 0) return { ok: false, errors: sortErrors(syntax.map((e) => err(e.pos, e.problem))) };
-  const data = src.toJS();
-  const expandError = data === undefined ? src.toJSError() : undefined;
-  if (expandError !== undefined) return { ok: false, errors: [err({ line: 1, col: 1 }, expandError)] };
-  if (data === null || data === undefined) {
-    return { ok: false, errors: [err({ line: 1, col: 1 }, { code: 'config-empty', params: {} })] };
+  // Plain configs are read without yaml's Document (docs/performance.md §10); positions are worked out only
+  // when there is a problem to report, by parsing again with yaml (the same positions as always).
+  const plain = parsePlainYaml(text);
+  let full = plain === undefined ? new YamlSource(text) : undefined;
+  const positions = (): YamlSource => (full ??= new YamlSource(text));
+  let data: unknown;
+  if (plain !== undefined) data = plain.value;
+  else {
+    const src = positions();
+    const syntax = src.syntaxErrors();
+    if (syntax.length > 0) return { ok: false, errors: sortErrors(syntax.map((e) => err(e.pos, e.problem))) };
+    data = src.toJS();
+    const expandError = data === undefined ? src.toJSError() : undefined;
+    if (expandError !== undefined) return { ok: false, errors: [err({ line: 1, col: 1 }, expandError)] };
+    if (data === null || data === undefined) {
+      return { ok: false, errors: [err({ line: 1, col: 1 }, { code: 'config-empty', params: {} })] };
+    }
   }
-  if (isObj(data)) restoreTextScalars(data, src);
+  if (isObj(data)) restoreTextScalars(data, plain ?? positions());
   const problems: LocatedProblem[] = [...schemaProblems(data)];
   const root: Obj = isObj(data) ? data : {};
   const machine = machineOf(root['machine'], problems);
   problems.push(...firmwareProblems(root['firmware']));
   const rawDevices = Array.isArray(root['devices']) ? (root['devices'] as unknown[]) : [];
   const topo = checkDevices({
-    devices: rawDevices, machineType: machine?.type, ...(machine?.qemu !== undefined ? { qemu: machine.qemu } : {}), lineOf: (i) => src.locate(['devices', i]).line,
+    devices: rawDevices, machineType: machine?.type, ...(machine?.qemu !== undefined ? { qemu: machine.qemu } : {}), lineOf: (i) => positions().locate(['devices', i]).line,
   });
   problems.push(...topo.problems);
   // rom: and firmware.vbios must name a bundled ROM program or a program file that validates.
@@ -202,6 +212,7 @@ export function parseConfig(text: string, fileName: string): ConfigResult {
   if (problems.length > 0 || machine === undefined) {
     // Locating a problem walks the document: report the first MAX_REPORTED, never thousands.
     const shown = problems.slice(0, MAX_REPORTED);
+    const src = positions();
     const errors = shown.map((p) => err(src.locate(p.path as PathSeg[], p.prefer ?? 'value'), p));
     if (problems.length > shown.length) errors.push(err(src.locate(problems[MAX_REPORTED]!.path as PathSeg[], 'key'), { code: 'more-problems', params: { count: problems.length - shown.length } }));
     if (errors.length === 0) errors.push(err({ line: 1, col: 1 }, { code: 'no-machine', params: {} }));

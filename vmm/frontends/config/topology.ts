@@ -20,8 +20,14 @@ import { own } from '../../../devices/own.js';
  * (an earlier bridge), address (slot range, collisions with built-ins and earlier devices, slot 0
  * below a PCIe port, multifunction rules), and the automatic slot QEMU would pick.
  */
+/**
+ * What sits at a devfn while checking. An earlier device's line is looked up only for a message: finding it
+ * needs the document's positions, which a config without problems never computes (docs/performance.md §10).
+ */
+type Placed = Extract<Occupant, { kind: 'chipset' }> | { readonly kind: 'device'; readonly model: string; readonly index: number };
+
 interface Slot {
-  readonly by: Occupant;
+  readonly by: Placed;
   readonly multifunction: boolean;
 }
 
@@ -63,8 +69,15 @@ function rootBus(machineType: MachineType | undefined): { bus: Bus; chipsetSlots
   if (machineType !== undefined) {
     const builtins = machineType === 'q35' ? Q35_BUILTINS : PC_BUILTINS;
     for (const b of builtins) {
-      const mf = (b.make().cfg[PCI_HEADER_TYPE]! & PCI_HEADER_TYPE_MULTI_FUNCTION) !== 0;
-      slots.set(b.devfn, { by: { kind: 'chipset', machineType, model: b.model, devfn: b.devfn }, multifunction: mf });
+      // Building the function (config space and all) only to read its header type would cost every config load
+      // more than the rest of this check; a chipset slot refuses devices before its multifunction bit is asked.
+      const slot: Slot = {
+        by: { kind: 'chipset', machineType, model: b.model, devfn: b.devfn },
+        get multifunction(): boolean {
+          return (b.make().cfg[PCI_HEADER_TYPE]! & PCI_HEADER_TYPE_MULTI_FUNCTION) !== 0;
+        },
+      };
+      slots.set(b.devfn, slot);
       const list = builtins.filter((x) => x.devfn >> 3 === b.devfn >> 3).map((x) => ({ devfn: x.devfn, model: x.model }));
       chipsetSlots.set(b.devfn >> 3, list);
     }
@@ -96,6 +109,7 @@ export function checkDevices(input: TopologyInput): { devices: DeviceSpec[]; pro
       problems.push(problem(code, path, params, prefer));
     };
     const earlier = (index: number): { index: number; line: number } => ({ index, line: input.lineOf(index) });
+    const occupant = (by: Placed): Occupant => (by.kind === 'device' ? { kind: 'device', model: by.model, ...earlier(by.index) } : by);
     const model = typeof d['model'] === 'string' ? d['model'] : undefined;
     const def = model !== undefined ? MODELS.lookup(model) : undefined;
     if (model !== undefined && def === undefined) {
@@ -229,7 +243,7 @@ export function checkDevices(input: TopologyInput): { devices: DeviceSpec[]; pro
         let ok = true;
         if (occ !== undefined) {
           ok = false;
-          add(addrPath, 'slot-taken', { devfn: place, ...onBus, by: occ.by, forced });
+          add(addrPath, 'slot-taken', { devfn: place, ...onBus, by: occupant(occ.by), forced });
         } else if (chipset !== undefined) {
           ok = false;
           add(addrPath, 'chipset-slot', { devfn: place, machineType: input.machineType!, chipset });
@@ -241,18 +255,18 @@ export function checkDevices(input: TopologyInput): { devices: DeviceSpec[]; pro
           const f0 = bus.slots.get(place & ~7);
           if (f0 !== undefined && !f0.multifunction) {
             ok = false;
-            add(addrPath, 'function0-not-multifunction', { devfn: place, f0: f0.by });
+            add(addrPath, 'function0-not-multifunction', { devfn: place, f0: occupant(f0.by) });
           }
         } else if (ok && !mf) {
           for (let f = 1; f < 8 && ok; f++) {
             const other = bus.slots.get(place + f);
             if (other !== undefined) {
               ok = false;
-              add(addrPath, 'single-function-shared', { devfn: place, other: place + f, by: other.by });
+              add(addrPath, 'single-function-shared', { devfn: place, other: place + f, by: occupant(other.by) });
             }
           }
         }
-        if (ok) bus.slots.set(place, { by: { kind: 'device', model: def.name, ...earlier(i) }, multifunction: mf });
+        if (ok) bus.slots.set(place, { by: { kind: 'device', model: def.name, index: i }, multifunction: mf });
       }
     }
     // PCI bus numbers are 8 bits (PCI-to-PCI Bridge spec 1.2 §3.2.5.3): SeaBIOS's

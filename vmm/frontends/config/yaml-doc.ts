@@ -1,4 +1,6 @@
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { createRequire } from 'node:module';
+import type * as Yaml from 'yaml';
+import type { Document, LineCounter, Node } from 'yaml';
 import type { ProblemBody } from './problems.js';
 
 export interface Pos {
@@ -7,6 +9,15 @@ export interface Pos {
 }
 
 export type PathSeg = string | number;
+
+/**
+ * The `yaml` package, loaded on first use: a plain config never needs it (plain-yaml.ts reads it), so a CLI
+ * start does not load its ~70 CommonJS files (docs/performance.md §11). Node resolves the ES import of
+ * `yaml` to the same CommonJS build, so this is the one instance every module sees.
+ */
+function yaml(): typeof Yaml {
+  return createRequire(import.meta.url)('yaml') as typeof Yaml;
+}
 
 /**
  * Limits of every YAML text the tool reads (configs with their workloads, ROM programs). The largest
@@ -32,7 +43,8 @@ export const YAML_LIMITS = Object.freeze({
  */
 export class YamlSource {
   readonly doc: Document.Parsed;
-  private readonly lc = new LineCounter();
+  private readonly y = yaml();
+  private readonly lc: LineCounter = new this.y.LineCounter();
 
   /** A limit the text broke (size, depth, nodes, aliases, a non-scalar key), found before any conversion. */
   private readonly limitError: { pos: Pos; problem: ProblemBody } | undefined;
@@ -41,13 +53,13 @@ export class YamlSource {
     if (text.length > YAML_LIMITS.bytes) {
       // Never parsed: an empty document stands in, so callers see only the size error.
       this.text = '';
-      this.doc = parseDocument('', { lineCounter: this.lc });
+      this.doc = this.y.parseDocument('', { lineCounter: this.lc });
       this.limitError = { pos: { line: 1, col: 1 }, problem: { code: 'yaml-too-large', params: { bytes: text.length, limit: YAML_LIMITS.bytes } } };
       return;
     }
     // Key uniqueness is checked in checkLimits with a set: yaml's own check compares each key with
     // every earlier one, which is quadratic (40000 keys: over a minute).
-    this.doc = parseDocument(text, { lineCounter: this.lc, prettyErrors: false, uniqueKeys: false });
+    this.doc = this.y.parseDocument(text, { lineCounter: this.lc, prettyErrors: false, uniqueKeys: false });
     this.limitError = this.doc.errors.length > 0 ? undefined : this.checkLimits();
   }
 
@@ -84,29 +96,29 @@ export class YamlSource {
       const { node, depth } = stack.pop()!;
       if (node === null || node === undefined) continue;
       if (++nodes > YAML_LIMITS.nodes) return { pos: at(node), problem: { code: 'yaml-too-many-nodes', params: { limit: YAML_LIMITS.nodes } } };
-      if (isAlias(node)) {
+      if (this.y.isAlias(node)) {
         if (++aliases > YAML_LIMITS.aliases) return { pos: at(node), problem: { code: 'yaml-too-many-aliases', params: { limit: YAML_LIMITS.aliases } } };
         continue;
       }
-      if (isMap(node) && node.items.length > YAML_LIMITS.keys) return { pos: at(node), problem: { code: 'yaml-too-many-keys', params: { keys: node.items.length, limit: YAML_LIMITS.keys } } };
-      if (isMap(node) || isSeq(node)) {
+      if (this.y.isMap(node) && node.items.length > YAML_LIMITS.keys) return { pos: at(node), problem: { code: 'yaml-too-many-keys', params: { keys: node.items.length, limit: YAML_LIMITS.keys } } };
+      if (this.y.isMap(node) || this.y.isSeq(node)) {
         if (depth >= YAML_LIMITS.depth) return { pos: at(node), problem: { code: 'yaml-too-deep', params: { limit: YAML_LIMITS.depth } } };
         const keys = new Set<string>();
         for (const item of node.items) {
-          if (!isPair(item)) continue;
+          if (!this.y.isPair(item)) continue;
           // A tagged scalar such as `!!binary` is a Uint8Array key: as bad as a collection.
           const k0 = item.key;
-          if (k0 !== null && (!isScalar(k0) || (typeof k0.value === 'object' && k0.value !== null))) {
+          if (k0 !== null && (!this.y.isScalar(k0) || (typeof k0.value === 'object' && k0.value !== null))) {
             return { pos: at(k0), problem: { code: 'yaml-complex-key', params: {} } };
           }
-          const k = keyText(item.key);
+          const k = this.keyText(item.key);
           if (keys.has(k)) return { pos: at(item.key), problem: { code: 'duplicate-yaml-key', params: { key: k } } };
           keys.add(k);
         }
         // Children pushed last-first, so they are visited (and limits reported) in document order.
         for (let i = node.items.length - 1; i >= 0; i--) {
           const item = node.items[i];
-          stack.push({ node: isPair(item) ? item.value : item, depth: depth + 1 });
+          stack.push({ node: this.y.isPair(item) ? item.value : item, depth: depth + 1 });
         }
       }
     }
@@ -131,7 +143,7 @@ export class YamlSource {
   /** The scalar's text as written (so `addr: 02.0` stays "02.0" instead of the float 2). */
   sourceOf(path: readonly PathSeg[]): string | undefined {
     const { value } = this.walk(path);
-    if (value === undefined || !isScalar(value) || !value.range) return undefined;
+    if (value === undefined || !this.y.isScalar(value) || !value.range) return undefined;
     return this.text.slice(value.range[0], value.range[1]).trim();
   }
 
@@ -155,6 +167,11 @@ export class YamlSource {
     }
   }
 
+  private keyText(k: unknown): string {
+    const v = this.y.isScalar(k) ? k.value : null;
+    return v === null || v === undefined ? '' : String(v);
+  }
+
   private walk(path: readonly PathSeg[]): { key?: Node; value?: Node; parent?: Node } {
     let node: Node | undefined = (this.doc.contents as Node | null) ?? undefined;
     let key: Node | undefined;
@@ -163,13 +180,13 @@ export class YamlSource {
       if (node === undefined) return { parent, ...(key !== undefined ? { key } : {}) };
       parent = node;
       key = undefined;
-      if (isMap(node)) {
+      if (this.y.isMap(node)) {
         // toJS turns a null key (`null:`, `~:`, `: x`) into '', so a problem path holds ''.
-        const pair = node.items.find((p) => (p.key === null || isScalar(p.key)) && keyText(p.key) === String(seg));
+        const pair = node.items.find((p) => (p.key === null || this.y.isScalar(p.key)) && this.keyText(p.key) === String(seg));
         if (pair === undefined) return { parent };
         key = pair.key as Node;
         node = (pair.value as Node | null) ?? undefined;
-      } else if (isSeq(node) && typeof seg === 'number') {
+      } else if (this.y.isSeq(node) && typeof seg === 'number') {
         node = (node.items[seg] as Node | null) ?? undefined;
         if (node === undefined) return { parent };
       } else {
@@ -180,10 +197,6 @@ export class YamlSource {
   }
 }
 
-function keyText(k: unknown): string {
-  const v = isScalar(k) ? k.value : null;
-  return v === null || v === undefined ? '' : String(v);
-}
 
 function firstLine(s: string): string {
   return s.split('\n')[0]!.replace(/\s*at line \d+, column \d+:?$/, '').trim();

@@ -55,7 +55,8 @@ export function defaultChunkSize(total: number, jobs: number): number {
 export function resolveWorkerFile(): string | null {
   const env = process.env['VFIO_SIM_SWEEP_WORKER'];
   if (env) return env.startsWith('file:') ? env : pathToFileURL(env).href;
-  const here = new URL('./worker.js', import.meta.url);
+  // From the dist/vmm/frontends/ level: the same file from this module and from the bundled CLI (scripts/bundle-cli.mjs).
+  const here = new URL('../sweep/worker.js', import.meta.url);
   if (existsSync(fileURLToPath(here))) return here.href;
   const src = fileURLToPath(import.meta.url);
   const m = /^(.*)[\\/]vmm[\\/]sweep[\\/][^\\/]+\.ts$/.exec(src);

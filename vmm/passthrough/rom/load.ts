@@ -10,7 +10,7 @@ import { exprVars, parseExpr } from './expr.js';
 import { parseBdf } from '../traps/rules.js';
 import { READ_OPS, ROM_BUILTINS, WRITE_OPS, type RomProgram, type RomStep, type SrcExpr, type Width } from './program.js';
 import { renderRomProblem, type RomProblem, type RomProblemBody } from './problems.js';
-import { ADDRESS_KEY, ROM_STEP_KINDS, ROM_TOP_KEYS, stepBodyKeys } from './schema.js';
+import { ADDRESS_KEY, ROM_STEP_KINDS, ROM_TOP_KEYS, stepBodyKeys } from './kinds.js';
 
 export type RomLoadResult = { readonly ok: true; readonly program: RomProgram } | { readonly ok: false; readonly errors: readonly ConfigError[] };
 
@@ -18,7 +18,7 @@ type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
 // The step kinds and every step's keys are the schema's (schema.ts): one definition of the language.
-const OPS = ROM_STEP_KINDS;
+const OPS: readonly string[] = ROM_STEP_KINDS;
 const MAX_REPORTED = 100;
 
 /** Checks a program against the schema's shape and what no schema can say (expressions, variables). */

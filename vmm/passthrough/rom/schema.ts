@@ -1,11 +1,13 @@
 /**
  * The ROM-program language, defined once: the JSON Schema editors complete (`vfio-sim schema rom-program`), the
- * TypeScript type of a program as written, and the step kinds and keys the loader checks (load.ts) all derive
- * from `ROM_PROGRAM`. Adding a key or a step kind here adds it everywhere. What a schema cannot say — that an
+ * TypeScript type of a program as written derive from `ROM_PROGRAM`, built over the vocabulary in kinds.ts (plain
+ * data the loader checks against, so that loading a program does not load TypeBox); the tables here are typed by
+ * kinds.ts's lists, so adding a key or a step kind there does not compile until it is given a schema here. What a schema cannot say — that an
  * expression parses, that a variable is defined somewhere, that a loop has `count` or `to` — load.ts checks as
  * code, reporting problems of the same kind (problems.ts).
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { ADDRESS_KEY, accessKeys, IF_KEYS, LOOP_KEYS, ROM_TOP_KEYS, type AccessOp } from './kinds.js';
 import { READ_OPS, WRITE_OPS } from './program.js';
 
 export const ROM_PROGRAM_SCHEMA_ID = 'https://github.com/vfio-sim/vfio-sim/rom-program.schema.json';
@@ -20,17 +22,6 @@ const name = (description: string) => Type.String({ pattern: IDENT, description 
 /** An enum as JSON Schema spells it, with its literal type. */
 const oneOf = <T extends string | number>(values: readonly T[], description: string) => Type.Unsafe<T>({ enum: [...values], description });
 
-/** Where each port/config/memory step addresses: the key that names it. */
-export const ADDRESS_KEY = {
-  'config-read': 'offset',
-  'config-write': 'offset',
-  'io-read': 'port',
-  'io-write': 'port',
-  'mem-read': 'addr',
-  'mem-write': 'addr',
-} as const;
-type AccessOp = keyof typeof ADDRESS_KEY;
-
 const ADDRESS_TEXT: Readonly<Record<AccessOp, string>> = {
   'config-read': 'config-space offset',
   'config-write': 'config-space offset',
@@ -40,18 +31,17 @@ const ADDRESS_TEXT: Readonly<Record<AccessOp, string>> = {
   'mem-write': 'guest-physical address',
 };
 
-/**
- * One access step's body. Key order is the order messages list them in (load.ts: "unknown key ... (expected
- * offset, width, into, bdf)"): address, width, into/value, then bdf for config space.
- */
+/** One access step's body, its keys in kinds.ts's order (the order messages list them in). */
 function accessBody(op: AccessOp) {
   const read = (READ_OPS as readonly string[]).includes(op);
-  const props: Record<string, TSchema> = {
+  const schemas: Readonly<Record<string, TSchema>> = {
     [ADDRESS_KEY[op]]: expr(ADDRESS_TEXT[op]),
     width: Type.Optional(oneOf([1, 2, 4] as const, 'access width in bytes (default 4)')),
-    ...(read ? { into: name('the variable the value read goes into') } : { value: expr('the value written') }),
-    ...(op.startsWith('config') ? { bdf: Type.Optional(expr('bus:device.function ("00:02.0") or an expression; default the ROM\'s own function')) } : {}),
+    into: name('the variable the value read goes into'),
+    value: expr('the value written'),
+    bdf: Type.Optional(expr('bus:device.function ("00:02.0") or an expression; default the ROM\'s own function')),
   };
+  const props = Object.fromEntries(accessKeys(op).map((k) => [k, schemas[k]!]));
   return Type.Object(props, { additionalProperties: false, required: [ADDRESS_KEY[op], read ? 'into' : 'value'] });
 }
 
@@ -74,12 +64,12 @@ const STEP = Type.Recursive(
             to: Type.Optional(expr('run while var is below this (or give count)')),
             step: Type.Optional(expr('increment (default 1)')),
             do: steps,
-          },
+          } satisfies Record<(typeof LOOP_KEYS)[number], TSchema>,
           { additionalProperties: false, required: ['var', 'do'] },
         ),
       ),
       Type.Object(
-        { if: expr('the condition: nonzero runs then'), then: steps, else: Type.Optional(steps) },
+        { if: expr('the condition: nonzero runs then'), then: steps, else: Type.Optional(steps) } satisfies Record<(typeof IF_KEYS)[number], TSchema>,
         { additionalProperties: false, required: ['if', 'then'] },
       ),
       single('log', Type.String({ description: 'text for the debug console; {expr} parts print as 0x-hex' })),
@@ -99,7 +89,7 @@ export const ROM_PROGRAM = Type.Object(
       }),
     ),
     steps: Type.Union([Type.Array(STEP), Type.Null()]),
-  },
+  } satisfies Record<(typeof ROM_TOP_KEYS)[number], TSchema>,
   { additionalProperties: false, required: ['name', 'steps'], description: 'an option-ROM program: what the ROM does to the machine when the firmware runs it' },
 );
 
@@ -109,11 +99,11 @@ export type RomProgramInput = Static<typeof ROM_PROGRAM>;
 type ObjectSchema = { readonly properties: Readonly<Record<string, unknown>> };
 const stepSchemas = (STEP as unknown as { anyOf: readonly ObjectSchema[] }).anyOf;
 
-/** The step kinds, in the order the schema lists them (and messages name them): each step's first key. */
-export const ROM_STEP_KINDS: readonly string[] = stepSchemas.map((s) => Object.keys(s.properties)[0]!);
+/** The step kinds in the order the schema lists them (each step's first key): kinds.ts's list, as the tests check. */
+export const SCHEMA_STEP_KINDS: readonly string[] = stepSchemas.map((s) => Object.keys(s.properties)[0]!);
 
-/** The keys a step of `kind` may have beside its kind key, or in its body: from the schema. */
-export function stepBodyKeys(kind: string): readonly string[] {
+/** The keys a step of `kind` may have beside its kind key, or in its body, as the schema says them. */
+export function schemaStepBodyKeys(kind: string): readonly string[] {
   for (const s of stepSchemas) {
     if (!Object.hasOwn(s.properties, kind)) continue;
     if (kind === 'if') return Object.keys(s.properties);
@@ -123,8 +113,8 @@ export function stepBodyKeys(kind: string): readonly string[] {
   return [];
 }
 
-/** The keys of a program's top level, from the schema. */
-export const ROM_TOP_KEYS: readonly string[] = Object.keys(ROM_PROGRAM.properties);
+/** The keys of a program's top level, as the schema says them. */
+export const SCHEMA_TOP_KEYS: readonly string[] = Object.keys(ROM_PROGRAM.properties);
 
 /** The JSON Schema of a ROM program file, for editors (a plain object: TypeBox's markers are symbols). */
 export function romProgramSchema(): Record<string, unknown> {

@@ -2,10 +2,10 @@
 import { Args, isObj, workloadError } from './args.js';
 import type { DeclaredDevice, DrawTarget, MonitorFramebuffer, StepKind, WorkloadError, WorkloadPath, WorkloadStep } from './types.js';
 import { MAX_EXECUTED_STEPS, MAX_IMAGE_PIXELS, MAX_REPEAT_NESTING } from './types.js';
-import { WORKLOAD_STEP_KINDS } from './schema.js';
+import { WORKLOAD_STEP_KINDS } from './kinds.js';
 
-/** The step kinds are the schema's (schema.ts): one definition of the language. build() handles each of them. */
-export const STEP_KINDS = WORKLOAD_STEP_KINDS as readonly StepKind[];
+/** The step kinds (kinds.ts, which schema.ts's table is typed by): one vocabulary. build() handles each of them. */
+export const STEP_KINDS: readonly StepKind[] = WORKLOAD_STEP_KINDS;
 
 interface Ctx {
   readonly errors: WorkloadError[];
