@@ -1,13 +1,19 @@
+import { CharLog } from '../char-log.js';
 import { DEBUGCON_READBACK, PORT_DEBUGCON, type FirmwareIo } from '../io.js';
-import { format, type PrintfArg } from './printf.js';
+import { CharBuffer, formatInto, type PrintfArg } from './printf.js';
 
 /**
  * The debug console as SeaBIOS drives it (CONFIG_DEBUG_IO, debug level 1): every character of a
  * dprintf goes out with `outb` to port 0x402, once a read of that port has returned 0xe9 (QEMU's
  * isa-debugcon readback). The same text is kept here for FirmwareResult.log.
+ *
+ * Each line is formatted into one reused character buffer, appended to a byte log and handed to the
+ * port from that buffer (`outsbFrom`): no strings per line (docs/performance.md §8). An io that offers
+ * `outsb` (a wrapper watching the text) gets the line as a string instead.
  */
 export class DebugOutput {
-  private text = '';
+  private readonly text = new CharLog();
+  private readonly line = new CharBuffer();
   private readonly port: boolean;
 
   constructor(private readonly io: FirmwareIo) {
@@ -16,22 +22,31 @@ export class DebugOutput {
 
   /** dprintf(1, fmt, ...): formats with SeaBIOS's printf and writes the result. */
   printf(fmt: string, ...args: PrintfArg[]): void {
-    this.write(format(fmt, args));
+    const line = this.line;
+    line.n = 0;
+    formatInto(line, fmt, args);
+    this.text.appendChars(line.chars, line.n);
+    if (this.port) this.emit(line);
   }
 
   /** Writes text as is (already formatted). */
   write(s: string): void {
-    this.text += s;
+    this.text.appendString(s);
     if (!this.port) return;
+    const line = this.line;
+    line.n = 0;
+    line.pushString(s);
+    this.emit(line);
+  }
+
+  private emit(line: CharBuffer): void {
     const io = this.io;
-    if (io.outsb !== undefined) {
-      io.outsb(PORT_DEBUGCON, s);
-      return;
-    }
-    for (let i = 0; i < s.length; i++) io.outb(PORT_DEBUGCON, s.charCodeAt(i) & 0xff);
+    if (io.outsb !== undefined) io.outsb(PORT_DEBUGCON, line.text());
+    else if (io.outsbFrom !== undefined) io.outsbFrom(PORT_DEBUGCON, line.chars, line.n);
+    else for (let i = 0; i < line.n; i++) io.outb(PORT_DEBUGCON, line.chars[i]! & 0xff);
   }
 
   get log(): string {
-    return this.text;
+    return this.text.text();
   }
 }

@@ -242,10 +242,10 @@ export class Machine {
     outb: (p, v) => this.io.write(p, 1, v & 0xff),
     outw: (p, v) => this.io.write(p, 2, v & 0xffff),
     outl: (p, v) => this.io.write(p, 4, v >>> 0),
-    outsb: (p, text) => {
-      // The debug console is a fixed port device: hand it the whole string (what SeaBIOS's log costs most).
-      if (p === PORT_DEBUGCON) this.debugcon.writeText(text);
-      else for (let i = 0; i < text.length; i++) this.io.write(p, 1, text.charCodeAt(i) & 0xff);
+    outsbFrom: (p, chars, count) => {
+      // The debug console is a fixed port device: hand it the whole line (what SeaBIOS's log costs most).
+      if (p === PORT_DEBUGCON) this.debugcon.writeChars(chars, count);
+      else for (let i = 0; i < count; i++) this.io.write(p, 1, chars[i]! & 0xff);
     },
     readMem: (a, w) => this.mmio.read(a, w),
     writeMem: (a, w, v) => this.mmio.write(a, w, v),
