@@ -33,7 +33,10 @@ export function insertEntry(r: Region, e: RegionEntry): void {
     const pos = list[i]!;
     if (pos.align < e.align || (pos.align === e.align && pos.size < e.size)) break;
   }
-  list.splice(i, 0, e);
+  // Shift by hand: splice would allocate the (empty) array of removed entries on every insert.
+  list.push(e);
+  for (let j = list.length - 1; j > i; j--) list[j] = list[j - 1]!;
+  list[i] = e;
 }
 
 /** pci_region_align: the first entry's alignment, or 1 for an empty list. */
