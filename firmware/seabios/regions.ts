@@ -28,15 +28,20 @@ export function newRegion(): Region {
  */
 export function insertEntry(r: Region, e: RegionEntry): void {
   const list = r.list;
-  let i = 0;
-  for (; i < list.length; i++) {
-    const pos = list[i]!;
-    if (pos.align < e.align || (pos.align === e.align && pos.size < e.size)) break;
+  // The list is sorted, so "goes before this entry" is false up to the insertion point and true after it:
+  // a binary search finds the first entry with smaller alignment, or equal alignment and smaller size.
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const pos = list[mid]!;
+    if (pos.align < e.align || (pos.align === e.align && pos.size < e.size)) hi = mid;
+    else lo = mid + 1;
   }
-  // Shift by hand: splice would allocate the (empty) array of removed entries on every insert.
+  // copyWithin moves the tail in place; splice would allocate the (empty) array of removed entries per insert.
   list.push(e);
-  for (let j = list.length - 1; j > i; j--) list[j] = list[j - 1]!;
-  list[i] = e;
+  list.copyWithin(lo + 1, lo, list.length - 1);
+  list[lo] = e;
 }
 
 /** pci_region_align: the first entry's alignment, or 1 for an empty list. */
