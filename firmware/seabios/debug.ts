@@ -14,14 +14,26 @@ import { CharBuffer, formatInto, type PrintfArg } from './printf.js';
 export class DebugOutput {
   private readonly text = new CharLog();
   private readonly line = new CharBuffer();
+  /** The arguments of the line being printed: one array for every line (a rest parameter is one per call). */
+  private readonly args: (PrintfArg | undefined)[] = [undefined, undefined, undefined, undefined, undefined, undefined];
   private readonly port: boolean;
 
   constructor(private readonly io: FirmwareIo) {
     this.port = io.inb(PORT_DEBUGCON) === DEBUGCON_READBACK;
   }
 
-  /** dprintf(1, fmt, ...): formats with SeaBIOS's printf and writes the result. */
-  printf(fmt: string, ...args: PrintfArg[]): void {
+  /**
+   * dprintf(1, fmt, ...): formats with SeaBIOS's printf and writes the result. Up to six arguments (SeaBIOS's
+   * level-1 messages use at most five); a conversion past the last one reads undefined, as it always did.
+   */
+  printf(fmt: string, a0?: PrintfArg, a1?: PrintfArg, a2?: PrintfArg, a3?: PrintfArg, a4?: PrintfArg, a5?: PrintfArg): void {
+    const args = this.args;
+    args[0] = a0;
+    args[1] = a1;
+    args[2] = a2;
+    args[3] = a3;
+    args[4] = a4;
+    args[5] = a5;
     const line = this.line;
     line.n = 0;
     formatInto(line, fmt, args);

@@ -109,7 +109,7 @@ function pushNumber(out: CharBuffer, v: number, hex: boolean, upper: boolean, wi
 }
 
 /** Formats like SeaBIOS's printf into `out` (appending). */
-export function formatInto(out: CharBuffer, fmt: string, args: readonly PrintfArg[]): void {
+export function formatInto(out: CharBuffer, fmt: string, args: readonly (PrintfArg | undefined)[]): void {
   let ai = 0;
   let i = 0;
   const n = fmt.length;
