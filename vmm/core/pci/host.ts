@@ -17,8 +17,11 @@ export type MappingChanged = (fn: PciFunction, effect: ConfigWriteResult) => voi
  */
 export class PciHost {
   readonly root = new PciBus(undefined, 0);
-  /** Bus by number as config cycles reach it (null: none); undefined entries are looked up again. */
-  private readonly busCache: (PciBus | null | undefined)[] = new Array(256).fill(undefined);
+  /**
+   * Bus by number as config cycles reach it (null: none); undefined entries (and numbers past the end) are
+   * looked up again. Grown as numbers are looked up, not 256 entries per machine.
+   */
+  private readonly busCache: (PciBus | null | undefined)[] = [];
   private configAddress = 0;
   /** Decorated config views by addressed bdf, rebuilt when the interceptors change or the bdf reaches another function. */
   private readonly cfgViews: ({ fn: PciFunction; view: ConfigAccess | undefined; generation: number } | undefined)[] = [];
@@ -61,8 +64,9 @@ export class PciHost {
 
   private forget(sec: number, sub: number): void {
     const c = this.busCache;
-    c[sec] = undefined;
-    for (let nr = sec + 1; nr <= sub; nr++) c[nr] = undefined;
+    if (sec < c.length) c[sec] = undefined;
+    const last = Math.min(sub, c.length - 1);
+    for (let nr = sec + 1; nr <= last; nr++) c[nr] = undefined;
   }
 
   private configView(fn: PciFunction, bdf: number): ConfigAccess | undefined {
