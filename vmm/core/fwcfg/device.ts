@@ -123,8 +123,12 @@ export class FwCfg {
   private readonly dmaHeader = new Uint8Array(16);
   private readonly dmaHeaderView = new DataView(this.dmaHeader.buffer);
   private readonly dmaStatus = new Uint8Array(4);
-  /** Zeros for reads past an item's end (never written to: writeBytes copies out of it). */
-  private readonly zeros = new Uint8Array(64 * 1024);
+  /**
+   * Zeros for reads past an item's end (never written to: writeBytes copies out of it), made on the first such
+   * read: SeaBIOS never reads past an item, and 64 KiB of zeroed memory per machine was the largest allocation
+   * of a boot (docs/performance.md §8).
+   */
+  private zeroChunk: Uint8Array | undefined;
 
   /** Executes one FWCfgDmaAccess at `addr` (control, length, address; all big-endian). */
   private dma(addr: number): void {
@@ -142,9 +146,12 @@ export class FwCfg {
       if (avail > 0) this.mem.writeBytes(target, this.selected.subarray(this.pos, this.pos + avail));
       // Reads past the item's end return zeros (QEMU fw_cfg_dma_transfer).
       // Zeros go out in bounded chunks: one allocation per descriptor of `length` bytes is what a hostile ROM exploits.
-      for (let done = avail; done < length; done += this.zeros.length) {
-        const n = Math.min(this.zeros.length, length - done);
-        this.mem.writeBytes(target + done, n === this.zeros.length ? this.zeros : this.zeros.subarray(0, n));
+      if (avail < length) {
+        const zeros = (this.zeroChunk ??= new Uint8Array(ZERO_CHUNK_SIZE));
+        for (let done = avail; done < length; done += ZERO_CHUNK_SIZE) {
+          const n = Math.min(ZERO_CHUNK_SIZE, length - done);
+          this.mem.writeBytes(target + done, n === ZERO_CHUNK_SIZE ? zeros : zeros.subarray(0, n));
+        }
       }
       this.pos += avail;
     } else if ((control & FW_CFG_DMA_CTL_SKIP) !== 0) {
@@ -160,6 +167,9 @@ export class FwCfg {
     this.mem.writeBytes(addr, st);
   }
 }
+
+/** The largest zero-filled piece one DMA descriptor's tail is written in. */
+const ZERO_CHUNK_SIZE = 64 * 1024;
 
 function le32(v: number): Uint8Array {
   return new Uint8Array([v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff]);
