@@ -38,10 +38,9 @@ export function insertEntry(r: Region, e: RegionEntry): void {
     if (pos.align < e.align || (pos.align === e.align && pos.size < e.size)) hi = mid;
     else lo = mid + 1;
   }
-  // copyWithin moves the tail in place; splice would allocate the (empty) array of removed entries per insert.
-  list.push(e);
-  list.copyWithin(lo + 1, lo, list.length - 1);
-  list[lo] = e;
+  // splice's native move beats copyWithin and a hand-written shift on long lists (400 entries on the root bus
+  // of 200 root ports); its empty result array is the price.
+  list.splice(lo, 0, e);
 }
 
 /** pci_region_align: the first entry's alignment, or 1 for an empty list. */
