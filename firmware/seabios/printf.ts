@@ -76,6 +76,26 @@ function pushBdf(out: CharBuffer, bdf: number): void {
 /** Digits of a non-negative integer v in `radix` (10 or 16), least significant first, into `digits`; returns the count. */
 function digitsOf(v: number, radix: number, upper: boolean, digits: Uint16Array): number {
   let k = 0;
+  // Integer arithmetic while the value fits 32 bits (most of a boot's numbers): floating-point % and / cost more.
+  if (radix === 16 && v <= 0xffff_ffff) {
+    let u = v >>> 0;
+    const a = upper ? 55 : 87;
+    do {
+      const d = u & 15;
+      digits[k++] = d < 10 ? 48 + d : a + d;
+      u >>>= 4;
+    } while (u !== 0);
+    return k;
+  }
+  if (radix === 10 && v <= 0x7fff_ffff) {
+    let u = v | 0;
+    do {
+      const q = (u / 10) | 0;
+      digits[k++] = 48 + u - q * 10;
+      u = q;
+    } while (u !== 0);
+    return k;
+  }
   do {
     const d = v % radix;
     digits[k++] = d < 10 ? 48 + d : (upper ? 55 : 87) + d;
