@@ -50,7 +50,7 @@ export class FwCfg {
   private dmaHigh = 0;
 
   constructor(private readonly mem: FwCfgMemory) {
-    this.items.set(FW_CFG_SIGNATURE, new TextEncoder().encode('QEMU'));
+    this.items.set(FW_CFG_SIGNATURE, utf8('QEMU'));
     this.items.set(FW_CFG_ID, le32(FW_CFG_VERSION | FW_CFG_VERSION_DMA));
   }
 
@@ -83,7 +83,7 @@ export class FwCfg {
       const e = 4 + i * 64;
       dv.setUint32(e, data.length);
       dv.setUint16(e + 4, key);
-      dir.set(new TextEncoder().encode(name).subarray(0, FW_CFG_FILE_NAME_LEN - 1), e + 8);
+      dir.set(utf8(name).subarray(0, FW_CFG_FILE_NAME_LEN - 1), e + 8);
       this.items.set(key, data);
     });
     this.items.set(FW_CFG_FILE_DIR, dir);
@@ -106,7 +106,7 @@ export class FwCfg {
       }
       if (offset >= 4 && offset < 12 && width === 4) {
         // Reading the DMA register returns the signature, big-endian, high dword first.
-        const sig = new TextEncoder().encode(FW_CFG_DMA_SIGNATURE);
+        const sig = utf8(FW_CFG_DMA_SIGNATURE);
         const o = offset - 4;
         return ((sig[o]! << 24) | (sig[o + 1]! << 16) | (sig[o + 2]! << 8) | sig[o + 3]!) >>> 0;
       }
@@ -166,6 +166,20 @@ export class FwCfg {
     st[3] = status;
     this.mem.writeBytes(addr, st);
   }
+}
+
+/**
+ * UTF-8 bytes of `s`, as TextEncoder gives them. Every machine encodes its signature and file names: ASCII text
+ * is copied byte by byte, without constructing an encoder each time; anything else goes through TextEncoder.
+ */
+function utf8(s: string): Uint8Array {
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x80) return new TextEncoder().encode(s);
+    out[i] = c;
+  }
+  return out;
 }
 
 /** The largest zero-filled piece one DMA descriptor's tail is written in. */
