@@ -20,6 +20,12 @@ export interface FirmwareIo {
    */
   outsb?(port: number, text: string): void;
   /**
+   * Optional `rep outsb` from a buffer, as the instruction reads DS:SI: the first `count` character codes of
+   * `chars`, in order. Firmware uses it when `outsb` is absent, so printing a line needs no string
+   * (docs/performance.md §12). A machine offers one of the two; a wrapper that overrides `outsb` sees the text.
+   */
+  outsbFrom?(port: number, chars: Uint16Array, count: number): void;
+  /**
    * CPUID as the guest's vCPU answers it: [eax, ebx, ecx, edx]. Firmware reads the vendor (leaf 0) and the
    * physical address bits (leaf 0x80000008) here, as SeaBIOS's paravirt.c and OVMF's PlatformInitLib do.
    */

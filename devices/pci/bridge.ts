@@ -8,7 +8,12 @@ import {
 
 /** One bus segment: the 256 device/function slots behind a bridge (or of a root bus). */
 export class PciBus {
-  readonly slots: (PciFunction | undefined)[] = new Array<PciFunction | undefined>(256).fill(undefined);
+  /**
+   * Functions by devfn (0..255); an index past the end or a hole is an empty slot. It grows as functions are
+   * plugged instead of holding 256 entries from the start: a machine has a bus per bridge, mostly near empty,
+   * and is built per boot (docs/performance.md §12).
+   */
+  readonly slots: (PciFunction | undefined)[] = [];
   /** The bridges plugged on this bus, newest first (QEMU's bus->child list: QLIST_INSERT_HEAD in pci_bridge_initfn). */
   readonly childBridges: PciBridge[] = [];
   constructor(readonly bridge: PciBridge | undefined, private readonly fixedNumber = 0) {}

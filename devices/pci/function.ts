@@ -51,6 +51,11 @@ export const CONFIG_WRITE_REROUTE: ConfigWriteResult = 2;
  */
 export class PciFunction {
   readonly cfg: Uint8Array;
+  /**
+   * Write mask of the first 256 bytes. Extended config space (0x100..0xfff of a PCIe function) is read-only:
+   * no model here has a writable extended capability, and a 4 KiB mask of zeros per PCIe function was most of
+   * what building a machine zero-fills (docs/performance.md §12).
+   */
   readonly wmask: Uint8Array;
   readonly bars: (BarSpec | undefined)[] = [undefined, undefined, undefined, undefined, undefined, undefined];
   romSize = 0;
@@ -67,7 +72,7 @@ export class PciFunction {
     const size = identity.pcie === true ? PCIE_CONFIG_SPACE_SIZE : PCI_CONFIG_SPACE_SIZE;
     // One allocation for registers and mask: machines are built per boot, and typed-array
     // allocation (with its GC cost) is a visible part of a 0.15 ms boot.
-    const regs = new Uint8Array(size * 2);
+    const regs = new Uint8Array(size + PCI_CONFIG_SPACE_SIZE);
     this.cfg = regs.subarray(0, size);
     this.wmask = regs.subarray(size);
     this.set16(PCI_VENDOR_ID, identity.vendor);
@@ -180,7 +185,8 @@ export class PciFunction {
     const m = this.wmask;
     for (let i = 0; i < width; i++) {
       const b = (value >>> (8 * i)) & 0xff;
-      const mi = m[off + i]!;
+      // Extended config space has no write mask: bytes there keep their value (see wmask).
+      const mi = off + i < PCI_CONFIG_SPACE_SIZE ? m[off + i]! : 0;
       c[off + i] = (c[off + i]! & ~mi) | (b & mi);
     }
     return this.writeEffect(off, width);

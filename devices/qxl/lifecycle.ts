@@ -6,6 +6,9 @@ import { wakeup } from './commands.js';
 import type { QxlDevice } from './device.js';
 import { Space } from './memory.js';
 
+/** The BARs a memslot can sit in (RAM, VRAM, VRAM64): the ones barMappingsChanged checks. */
+const MEMSLOT_BARS: readonly number[] = [QXL_RAM_RANGE_INDEX, QXL_VRAM_RANGE_INDEX, QXL_VRAM64_RANGE_INDEX];
+
 /** init_qxl_ram: magic, interrupts cleared, update_surface and monitors_config zeroed, the three rings reset. */
 export function initRam(d: QxlDevice): void {
   const m = d.ramMem;
@@ -131,18 +134,21 @@ export function vgaPortWrite(d: QxlDevice): void {
 
 /** checkMappings: memslots whose BAR moved or stopped decoding are dropped with the host state inside them. */
 export function barMappingsChanged(d: QxlDevice): void {
-  for (const bar of [QXL_RAM_RANGE_INDEX, QXL_VRAM_RANGE_INDEX, QXL_VRAM64_RANGE_INDEX]) {
+  // Runs on every config write that may remap (BAR sizing included): a constant list and a plain loop.
+  for (const bar of MEMSLOT_BARS) {
     const a = d.bars[bar] !== undefined ? d.barAddress(bar) : -1;
     const was = d.mappedBars[bar]!;
     if (a === was) continue;
     d.mappedBars[bar] = a;
-    d.memslots.slots.forEach((s, id) => {
-      if (!s.active || s.bar !== bar || s.barBase === a) return;
+    const slots = d.memslots.slots;
+    for (let id = 0; id < slots.length; id++) {
+      const s = slots[id]!;
+      if (!s.active || s.bar !== bar || s.barBase === a) continue;
       s.active = false;
       const gone = d.server.dropMemory(s.target!.space, s.regionOffset, s.regionOffset + s.size);
       const where = a < 0 ? 'stopped decoding' : `moved to 0x${a.toString(16)}`;
       d.event('unmapped', `qxl-${d.consoleId}: BAR${bar} (was 0x${was.toString(16)}) ${where} under memslot ${id}: slot dropped with ${gone.objects} objects, ${gone.surfaces} surfaces`);
-    });
+    }
   }
 }
 

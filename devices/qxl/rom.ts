@@ -94,12 +94,23 @@ export function buildRom(cfg: QxlConfig, deviceId: number): Uint8Array {
   rom[ROM_SLOTS_END] = NUM_MEMSLOTS - 1;
   u32(ROM_N_SURFACES, cfg.numSurfaces);
 
-  const modes = publishedModes(cfg.vgamemSize);
-  u32(QXL_ROM_SIZEOF, modes.length);
-  modes.forEach((m, n) => {
-    const o = QXL_ROM_SIZEOF + 4 + n * QXL_MODE_SIZEOF;
-    [m.id, m.xRes, m.yRes, m.bits, m.stride, m.xMili, m.yMili, m.orientation].forEach((v, i) => u32(o + 4 * i, v));
-  });
+  // Each published QXLMode is written field by field into the buffer: no per-mode arrays (this runs once per
+  // QXL device per boot; docs/performance.md §12).
+  let count = 0;
+  for (const m of QXL_MODES) {
+    if (m.yRes * m.stride > cfg.vgamemSize) continue;
+    const o = QXL_ROM_SIZEOF + 4 + count * QXL_MODE_SIZEOF;
+    u32(o, m.id);
+    u32(o + 4, m.xRes);
+    u32(o + 8, m.yRes);
+    u32(o + 12, m.bits);
+    u32(o + 16, m.stride);
+    u32(o + 20, m.xMili);
+    u32(o + 24, m.yMili);
+    u32(o + 28, m.orientation);
+    count++;
+  }
+  u32(QXL_ROM_SIZEOF, count);
 
   const layout = ramLayout(cfg);
   u32(ROM_DRAW_AREA_OFFSET, 0);

@@ -99,14 +99,45 @@ export function findCapability(cfg: PciConfig, bdf: number, id: number, cap: num
   return 0;
 }
 
-/** The config-space half of a FirmwareContext, over one config mechanism (SeaBIOS's POST and OVMF's DXE share it). */
-export function configAccessors(cfg: PciConfig): Pick<FirmwareContext, 'configRead8' | 'configRead16' | 'configRead32' | 'configWrite8' | 'configWrite16' | 'configWrite32'> {
+type ConfigHalf = Pick<FirmwareContext, 'configRead8' | 'configRead16' | 'configRead32' | 'configWrite8' | 'configWrite16' | 'configWrite32'>;
+
+/**
+ * The config-space half of a FirmwareContext, over one config mechanism, as methods: SeaBIOS's POST context
+ * extends it, OVMF's DXE context takes it through configAccessors. Methods rather than arrow functions: a
+ * context is made per boot, and its never-called arrow functions kept every boot's state alive across V8's
+ * scavenges until the next full GC (docs/performance.md §12).
+ */
+export class ConfigAccess implements ConfigHalf {
+  constructor(protected readonly cfg: PciConfig) {}
+  configRead8(bdf: number, off: number): number {
+    return this.cfg.read8(bdf, off);
+  }
+  configRead16(bdf: number, off: number): number {
+    return this.cfg.read16(bdf, off);
+  }
+  configRead32(bdf: number, off: number): number {
+    return this.cfg.read32(bdf, off);
+  }
+  configWrite8(bdf: number, off: number, v: number): void {
+    this.cfg.write8(bdf, off, v);
+  }
+  configWrite16(bdf: number, off: number, v: number): void {
+    this.cfg.write16(bdf, off, v);
+  }
+  configWrite32(bdf: number, off: number, v: number): void {
+    this.cfg.write32(bdf, off, v);
+  }
+}
+
+/** ConfigAccess as own properties, for a context built as an object literal (OVMF's). */
+export function configAccessors(cfg: PciConfig): ConfigHalf {
+  const a = new ConfigAccess(cfg);
   return {
-    configRead8: (bdf, off) => cfg.read8(bdf, off),
-    configRead16: (bdf, off) => cfg.read16(bdf, off),
-    configRead32: (bdf, off) => cfg.read32(bdf, off),
-    configWrite8: (bdf, off, v) => cfg.write8(bdf, off, v),
-    configWrite16: (bdf, off, v) => cfg.write16(bdf, off, v),
-    configWrite32: (bdf, off, v) => cfg.write32(bdf, off, v),
+    configRead8: a.configRead8.bind(a),
+    configRead16: a.configRead16.bind(a),
+    configRead32: a.configRead32.bind(a),
+    configWrite8: a.configWrite8.bind(a),
+    configWrite16: a.configWrite16.bind(a),
+    configWrite32: a.configWrite32.bind(a),
   };
 }

@@ -26,7 +26,7 @@ import { PciConfig } from './pci-config.js';
 import { mapDevices } from './place.js';
 import { initPlatform } from './platform.js';
 import type { PostState } from './state.js';
-import type { FirmwareResult, PostOptions } from '../types.js';
+import type { E820Range, FirmwareResult, Placement, PostOptions } from '../types.js';
 import { usbSetup } from './usb.js';
 import { enableDefaultVga } from './vga.js';
 
@@ -63,6 +63,25 @@ function pciSetup(s: PostState, options: PostOptions, ctx: () => FirmwareContext
   initDevices(s, options.igdSetup, ctx);
   enableDefaultVga(s);
   return null;
+}
+
+/**
+ * What POST returns. The log is made a string only when someone reads it (tests, tools): a report never does.
+ * A class getter rather than a getter in an object literal: that one was a per-boot closure over POST's
+ * scope, and never called, it kept every boot's state alive across V8's scavenges (docs/performance.md §12).
+ */
+class PostResult implements FirmwareResult {
+  constructor(
+    private readonly debug: DebugOutput,
+    readonly panic: string | null,
+    readonly e820: E820Range[],
+    readonly placements: Placement[],
+    readonly windows: FirmwareResult['windows'],
+  ) {}
+
+  get log(): string {
+    return this.debug.log;
+  }
 }
 
 /** Runs POST of `release` on the machine behind `io` and returns what SeaBIOS printed and decided. */
@@ -125,7 +144,7 @@ export function seabiosPost(release: SeabiosRelease, io: FirmwareIo, options: Po
   if (panic !== null) {
     // panic(): the message, then the CPU halts.
     debug.printf('%s\n', panic);
-    return { log: debug.log, panic, e820: [], placements: s.placements, windows };
+    return new PostResult(debug, panic, [], s.placements, windows);
   }
   options.extraHooks?.afterPciSetup?.(ctx());
   smpSetup(s);
@@ -143,5 +162,5 @@ export function seabiosPost(release: SeabiosRelease, io: FirmwareIo, options: Po
   const giveback = returnZoneHigh(s.zones, e820);
   if (giveback > 0) debug.printf('Returned %d bytes of ZoneHigh\n', giveback);
   e820.dump(debug);
-  return { log: debug.log, panic: null, e820: e820.entries(), placements: s.placements, windows };
+  return new PostResult(debug, null, e820.entries(), s.placements, windows);
 }

@@ -28,12 +28,19 @@ export function newRegion(): Region {
  */
 export function insertEntry(r: Region, e: RegionEntry): void {
   const list = r.list;
-  let i = 0;
-  for (; i < list.length; i++) {
-    const pos = list[i]!;
-    if (pos.align < e.align || (pos.align === e.align && pos.size < e.size)) break;
+  // The list is sorted, so "goes before this entry" is false up to the insertion point and true after it:
+  // a binary search finds the first entry with smaller alignment, or equal alignment and smaller size.
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const pos = list[mid]!;
+    if (pos.align < e.align || (pos.align === e.align && pos.size < e.size)) hi = mid;
+    else lo = mid + 1;
   }
-  list.splice(i, 0, e);
+  // splice's native move beats copyWithin and a hand-written shift on long lists (400 entries on the root bus
+  // of 200 root ports); its empty result array is the price.
+  list.splice(lo, 0, e);
 }
 
 /** pci_region_align: the first entry's alignment, or 1 for an empty list. */

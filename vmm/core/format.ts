@@ -10,6 +10,15 @@ import { bdfString } from '../../devices/pci/regs.js';
 export type Hex = string;
 
 export function hex(n: number): Hex {
+  // Number#toString(16) of a value past 2^31 takes V8's slow double path; a report prints hundreds of
+  // addresses per boot (docs/performance.md §12). Below 2^28 the value is a small integer; up to 2^48 it
+  // is printed as two small integers (upper part, then 7 zero-padded digits). Same text either way.
+  if (n >= 0 && n < 0x1000_0000 && (n | 0) === n) return '0x' + (n | 0).toString(16);
+  if (n >= 0 && n <= 0xffff_ffff_ffff && Number.isInteger(n)) {
+    const hi = Math.floor(n / 0x1000_0000);
+    const lo = (n - hi * 0x1000_0000) | 0;
+    return '0x' + hi.toString(16) + lo.toString(16).padStart(7, '0');
+  }
   return '0x' + n.toString(16);
 }
 

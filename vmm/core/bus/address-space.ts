@@ -26,18 +26,20 @@ export class FlatView {
 
   constructor(regions: readonly RegionDesc[]) {
     const segs = flatten(regions);
-    this.starts = new Float64Array(segs.length);
-    this.ends = new Float64Array(segs.length);
-    this.bases = new Float64Array(segs.length);
+    const n = segs.length;
+    this.starts = new Float64Array(n);
+    this.ends = new Float64Array(n);
+    this.bases = new Float64Array(n);
     this.handlers = [];
     this.names = [];
-    segs.forEach((s, i) => {
+    for (let i = 0; i < n; i++) {
+      const s = segs[i]!;
       this.starts[i] = s.start;
       this.ends[i] = s.end;
       this.bases[i] = s.region.start;
       this.handlers.push(s.region.handler);
       this.names.push(s.region.name);
-    });
+    }
   }
 
   get length(): number {
@@ -87,17 +89,21 @@ interface Segment {
 }
 
 function flatten(regions: readonly RegionDesc[]): Segment[] {
-  const points = new Set<number>();
+  const out: Segment[] = [];
+  if (regions.length === 0) return out;
+  // Region edges, sorted numerically in a typed array (no Set, no comparator); duplicates are skipped below.
+  const edges = new Float64Array(2 * regions.length);
+  let k = 0;
   for (const r of regions) {
     if (r.size <= 0) continue;
-    points.add(r.start);
-    points.add(r.start + r.size);
+    edges[k++] = r.start;
+    edges[k++] = r.start + r.size;
   }
-  const sorted = [...points].sort((a, b) => a - b);
-  const out: Segment[] = [];
-  for (let i = 0; i + 1 < sorted.length; i++) {
+  const sorted = edges.subarray(0, k).sort();
+  for (let i = 0; i + 1 < k; i++) {
     const a = sorted[i]!;
     const b = sorted[i + 1]!;
+    if (a === b) continue;
     let owner: RegionDesc | undefined;
     for (const r of regions) if (r.size > 0 && r.start <= a && r.start + r.size >= b) owner = r;
     if (owner === undefined) continue;
@@ -117,34 +123,47 @@ const ALL_ONES = [0, 0xff, 0xffff, 0, 0xffffffff] as const;
  */
 export class AddressSpace {
   private readonly fixedRegions: RegionDesc[] = [];
-  private fixed = new FlatView([]);
+  private fixed: FlatView;
   private readonly ramRegions: RegionDesc[] = [];
-  private ram = new FlatView([]);
-  private pci = new FlatView([]);
+  private ram: FlatView;
+  private pci: FlatView;
   private pciStale = true;
   /** Accesses that hit nothing: reads see all ones, writes vanish (PCI master abort). */
   unassignedReads = 0;
   unassignedWrites = 0;
 
-  constructor(readonly name: string, private readonly pciSource: () => RegionDesc[]) {}
+  constructor(readonly name: string, private readonly pciSource: () => RegionDesc[]) {
+    // One empty view serves every tier until it is first built (a machine makes two address spaces per boot).
+    const empty = new FlatView([]);
+    this.fixed = empty;
+    this.ram = empty;
+    this.pci = empty;
+    this.hitView = empty;
+  }
 
   // Fixed and RAM views are rebuilt on the next lookup, not per region added: a machine adds
-  // several while it is built, per boot.
+  // several while it is built, per boot. Each tier is rebuilt only when it changed (q35 moves ECAM,
+  // a fixed region, while RAM stays).
+  private fixedStale = false;
+  private ramStale = false;
   private staticStale = false;
 
   addFixed(start: number, size: number, handler: IoHandler, name: string): void {
     this.fixedRegions.push({ start, size, handler, name });
+    this.fixedStale = true;
     this.staticChanged();
   }
 
   removeFixed(name: string): void {
     const i = this.fixedRegions.findIndex((r) => r.name === name);
     if (i >= 0) this.fixedRegions.splice(i, 1);
+    this.fixedStale = true;
     this.staticChanged();
   }
 
   addRam(start: number, size: number, handler: IoHandler, name: string): void {
     this.ramRegions.push({ start, size, handler, name });
+    this.ramStale = true;
     this.staticChanged();
   }
 
@@ -154,8 +173,10 @@ export class AddressSpace {
   }
 
   private rebuildStatic(): void {
-    this.fixed = new FlatView(this.fixedRegions);
-    this.ram = new FlatView(this.ramRegions);
+    if (this.fixedStale) this.fixed = new FlatView(this.fixedRegions);
+    if (this.ramStale) this.ram = new FlatView(this.ramRegions);
+    this.fixedStale = false;
+    this.ramStale = false;
     this.staticStale = false;
   }
 
@@ -198,7 +219,7 @@ export class AddressSpace {
   }
 
   // The view and segment the last `locate` found: fields, not a returned pair, so lookups never allocate.
-  private hitView: FlatView = this.fixed;
+  private hitView: FlatView;
   private hitIndex = -1;
 
   /** Finds the region decoding `addr`, tier by tier (fixed, RAM, PCI). */

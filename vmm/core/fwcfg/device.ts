@@ -50,7 +50,7 @@ export class FwCfg {
   private dmaHigh = 0;
 
   constructor(private readonly mem: FwCfgMemory) {
-    this.items.set(FW_CFG_SIGNATURE, new TextEncoder().encode('QEMU'));
+    this.items.set(FW_CFG_SIGNATURE, utf8('QEMU'));
     this.items.set(FW_CFG_ID, le32(FW_CFG_VERSION | FW_CFG_VERSION_DMA));
   }
 
@@ -83,7 +83,7 @@ export class FwCfg {
       const e = 4 + i * 64;
       dv.setUint32(e, data.length);
       dv.setUint16(e + 4, key);
-      dir.set(new TextEncoder().encode(name).subarray(0, FW_CFG_FILE_NAME_LEN - 1), e + 8);
+      dir.set(utf8(name).subarray(0, FW_CFG_FILE_NAME_LEN - 1), e + 8);
       this.items.set(key, data);
     });
     this.items.set(FW_CFG_FILE_DIR, dir);
@@ -106,7 +106,7 @@ export class FwCfg {
       }
       if (offset >= 4 && offset < 12 && width === 4) {
         // Reading the DMA register returns the signature, big-endian, high dword first.
-        const sig = new TextEncoder().encode(FW_CFG_DMA_SIGNATURE);
+        const sig = utf8(FW_CFG_DMA_SIGNATURE);
         const o = offset - 4;
         return ((sig[o]! << 24) | (sig[o + 1]! << 16) | (sig[o + 2]! << 8) | sig[o + 3]!) >>> 0;
       }
@@ -123,8 +123,12 @@ export class FwCfg {
   private readonly dmaHeader = new Uint8Array(16);
   private readonly dmaHeaderView = new DataView(this.dmaHeader.buffer);
   private readonly dmaStatus = new Uint8Array(4);
-  /** Zeros for reads past an item's end (never written to: writeBytes copies out of it). */
-  private readonly zeros = new Uint8Array(64 * 1024);
+  /**
+   * Zeros for reads past an item's end (never written to: writeBytes copies out of it), made on the first such
+   * read: SeaBIOS never reads past an item, and 64 KiB of zeroed memory per machine was the largest allocation
+   * of a boot (docs/performance.md §12).
+   */
+  private zeroChunk: Uint8Array | undefined;
 
   /** Executes one FWCfgDmaAccess at `addr` (control, length, address; all big-endian). */
   private dma(addr: number): void {
@@ -142,9 +146,12 @@ export class FwCfg {
       if (avail > 0) this.mem.writeBytes(target, this.selected.subarray(this.pos, this.pos + avail));
       // Reads past the item's end return zeros (QEMU fw_cfg_dma_transfer).
       // Zeros go out in bounded chunks: one allocation per descriptor of `length` bytes is what a hostile ROM exploits.
-      for (let done = avail; done < length; done += this.zeros.length) {
-        const n = Math.min(this.zeros.length, length - done);
-        this.mem.writeBytes(target + done, n === this.zeros.length ? this.zeros : this.zeros.subarray(0, n));
+      if (avail < length) {
+        const zeros = (this.zeroChunk ??= new Uint8Array(ZERO_CHUNK_SIZE));
+        for (let done = avail; done < length; done += ZERO_CHUNK_SIZE) {
+          const n = Math.min(ZERO_CHUNK_SIZE, length - done);
+          this.mem.writeBytes(target + done, n === ZERO_CHUNK_SIZE ? zeros : zeros.subarray(0, n));
+        }
       }
       this.pos += avail;
     } else if ((control & FW_CFG_DMA_CTL_SKIP) !== 0) {
@@ -160,6 +167,23 @@ export class FwCfg {
     this.mem.writeBytes(addr, st);
   }
 }
+
+/**
+ * UTF-8 bytes of `s`, as TextEncoder gives them. Every machine encodes its signature and file names: ASCII text
+ * is copied byte by byte, without constructing an encoder each time; anything else goes through TextEncoder.
+ */
+function utf8(s: string): Uint8Array {
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x80) return new TextEncoder().encode(s);
+    out[i] = c;
+  }
+  return out;
+}
+
+/** The largest zero-filled piece one DMA descriptor's tail is written in. */
+const ZERO_CHUNK_SIZE = 64 * 1024;
 
 function le32(v: number): Uint8Array {
   return new Uint8Array([v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff]);

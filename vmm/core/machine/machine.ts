@@ -14,7 +14,7 @@ import { GuestMemory } from '../../../devices/memory/guest-memory.js';
 import { PCI_CONFIG_ADDRESS_PORT, PciHost } from '../pci/host.js';
 import { DebugCon } from './debugcon.js';
 import { Interceptors, type Interceptor } from './intercept.js';
-import { BudgetMeter, budgetMessage, type BudgetLimits } from '../budget/budget.js';
+import { BudgetMeter, budgetMessage, type BudgetExceeded, type BudgetLimits } from '../budget/budget.js';
 import { DmaDomain } from './dma-domain.js';
 import { FOUR_GIB, HT_HOLE_END, HT_HOLE_START, Q35_MMCONFIG_SIZE, ramLayout, type RamLayout } from './layout.js';
 import { E820_RAM, E820_RESERVED, encodeE820 } from './e820.js';
@@ -70,7 +70,9 @@ export class Machine {
     private readonly models: ModelRegistry = MODELS,
   ) {
     this.budget = budget instanceof BudgetMeter ? budget : new BudgetMeter(budget);
-    this.budget.onExceeded = (e) => this.recordEvent({ source: 'budget', kind: 'budget-exceeded', message: budgetMessage(e) });
+    // A bound method, not an arrow function: it is almost never called, and a never-called arrow function stored
+    // here kept every machine alive across V8's scavenges until the next full GC (docs/performance.md §12).
+    this.budget.onExceeded = this.budgetExceeded.bind(this);
     this.debugcon = new DebugCon((n) => this.budget.charge('log', n, 'debug console output (port 0x402) dropped past the limit'));
     const { maxmem, slots } = spec.machine;
     this.layout = ramLayout(spec.machine.type, spec.machine.memory, {
@@ -177,7 +179,8 @@ export class Machine {
       pcieBus,
       rootBus: bus.bridge === undefined,
       ...(this.spec.host?.igd !== undefined ? { hostIgd: this.spec.host.igd } : {}),
-      dma: () => this.dmaPort(((bus.number() & 0xff) << 8) | devfn),
+      // Bound, not an arrow function: most devices never ask for their DMA port (see budgetExceeded above).
+      dma: this.busDmaPort.bind(this, bus, devfn),
     };
     const fn = def.create(spec, ctx);
     fn.model = spec.model;
@@ -187,6 +190,11 @@ export class Machine {
     if (spec.id !== '') this.byId.set(spec.id, fn);
     this.specOf.set(fn, spec);
     return fn;
+  }
+
+  /** A device's DMA port by where it sits: the requester id uses the bus number firmware gave the bus. */
+  private busDmaPort(bus: PciBus, devfn: number): DmaPort {
+    return this.dmaPort(((bus.number() & 0xff) << 8) | devfn);
   }
 
   /** How a device gets its DMA port: through the IOMMU domain, bound to its requester id. */
@@ -238,6 +246,10 @@ export class Machine {
     this.events.push(e);
   }
 
+  private budgetExceeded(e: BudgetExceeded): void {
+    this.recordEvent({ source: 'budget', kind: 'budget-exceeded', message: budgetMessage(e) });
+  }
+
   /** The CPU's view for firmware and ROM programs. */
   readonly cpu: FirmwareIo = {
     inb: (p) => this.io.read(p, 1),
@@ -246,10 +258,10 @@ export class Machine {
     outb: (p, v) => this.io.write(p, 1, v & 0xff),
     outw: (p, v) => this.io.write(p, 2, v & 0xffff),
     outl: (p, v) => this.io.write(p, 4, v >>> 0),
-    outsb: (p, text) => {
-      // The debug console is a fixed port device: hand it the whole string (what SeaBIOS's log costs most).
-      if (p === PORT_DEBUGCON) this.debugcon.writeText(text);
-      else for (let i = 0; i < text.length; i++) this.io.write(p, 1, text.charCodeAt(i) & 0xff);
+    outsbFrom: (p, chars, count) => {
+      // The debug console is a fixed port device: hand it the whole line (what SeaBIOS's log costs most).
+      if (p === PORT_DEBUGCON) this.debugcon.writeChars(chars, count);
+      else for (let i = 0; i < count; i++) this.io.write(p, 1, chars[i]! & 0xff);
     },
     readMem: (a, w) => this.mmio.read(a, w),
     writeMem: (a, w, v) => this.mmio.write(a, w, v),

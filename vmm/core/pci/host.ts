@@ -17,8 +17,11 @@ export type MappingChanged = (fn: PciFunction, effect: ConfigWriteResult) => voi
  */
 export class PciHost {
   readonly root = new PciBus(undefined, 0);
-  private readonly busCache: (PciBus | null | undefined)[] = new Array(256).fill(undefined);
-  private busCacheValid = true;
+  /**
+   * Bus by number as config cycles reach it (null: none); undefined entries (and numbers past the end) are
+   * looked up again. Grown as numbers are looked up, not 256 entries per machine.
+   */
+  private readonly busCache: (PciBus | null | undefined)[] = [];
   private configAddress = 0;
   /** Decorated config views by addressed bdf, rebuilt when the interceptors change or the bdf reaches another function. */
   private readonly cfgViews: ({ fn: PciFunction; view: ConfigAccess | undefined; generation: number } | undefined)[] = [];
@@ -38,11 +41,32 @@ export class PciHost {
   }
 
   /** Applies what a config write returned: bus routing first, then the machine's maps. */
-  private apply(fn: PciFunction, effect: ConfigWriteResult): void {
+  private apply(fn: PciFunction, effect: ConfigWriteResult, routeBefore: number): void {
     if (effect === CONFIG_WRITE_NONE) return;
     // Only bridges' bus numbers route config cycles; BAR sizing or window writes keep the cache.
-    if ((effect & CONFIG_WRITE_REROUTE) !== 0) this.busCacheValid = false;
+    if ((effect & CONFIG_WRITE_REROUTE) !== 0 && fn instanceof PciBridge) this.rerouted(fn, routeBefore);
     this.mappingChanged(fn, effect);
+  }
+
+  /**
+   * A bridge's bus numbers were written. pci_find_bus_nr stops at or descends into a bridge only for a number
+   * that is its secondary or lies in [secondary, subordinate]; for every other number the bridge is passed
+   * over, before and after the write. So only the numbers the bridge claimed before or claims now can resolve
+   * differently, and only those are looked up again: SeaBIOS numbering 200 root ports rewrites bus numbers
+   * ~600 times, and each rewrite used to drop the whole cache (docs/performance.md §12).
+   */
+  private rerouted(br: PciBridge, before: number): void {
+    const now = routeOf(br);
+    if (now === before) return;
+    this.forget(before >> 8, before & 0xff);
+    this.forget(now >> 8, now & 0xff);
+  }
+
+  private forget(sec: number, sub: number): void {
+    const c = this.busCache;
+    if (sec < c.length) c[sec] = undefined;
+    const last = Math.min(sub, c.length - 1);
+    for (let nr = sec + 1; nr <= last; nr++) c[nr] = undefined;
   }
 
   private configView(fn: PciFunction, bdf: number): ConfigAccess | undefined {
@@ -56,10 +80,6 @@ export class PciHost {
 
   /** The bus config cycles for `nr` reach, or undefined when no bridge routes it. */
   findBus(nr: number): PciBus | undefined {
-    if (!this.busCacheValid) {
-      this.busCache.fill(undefined);
-      this.busCacheValid = true;
-    }
     const c = this.busCache[nr];
     if (c !== undefined) return c ?? undefined;
     const found = nr === 0 ? this.root : searchBus(this.root, nr);
@@ -81,8 +101,9 @@ export class PciHost {
   configWrite(bus: number, devfn: number, off: number, width: 1 | 2 | 4, value: number): void {
     const fn = this.findBus(bus)?.slots[devfn];
     if (fn === undefined) return;
+    const routeBefore = fn instanceof PciBridge ? routeOf(fn) : 0;
     const v = this.interceptors.wrapsConfig ? this.configView(fn, (bus << 8) | devfn) : undefined;
-    this.apply(fn, v === undefined ? fn.configWrite(off, width, value) : v.write(off, width, value));
+    this.apply(fn, v === undefined ? fn.configWrite(off, width, value) : v.write(off, width, value), routeBefore);
   }
 
   /** CF8/CFC: CF8 latches an address (bit 31 enable), CFC..CFF carry the data. */
@@ -137,6 +158,11 @@ export class PciHost {
     const h = barHandler(fn, bar);
     return this.interceptors.wrapsBars ? this.interceptors.wrapBar(fn, bar, h) : h;
   }
+}
+
+/** A bridge's routing numbers as one value: secondary << 8 | subordinate. */
+function routeOf(br: PciBridge): number {
+  return (br.secondaryBus() << 8) | br.subordinateBus();
 }
 
 /**

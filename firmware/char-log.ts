@@ -1,0 +1,94 @@
+/**
+ * Append-only text kept as bytes: the debug console's text (SeaBIOS's log, ROM `log:` steps) is written a
+ * few characters at a time, ~100 lines per boot, and read back only by tests and tools. Appending bytes to
+ * one buffer allocates nothing per line (a string built with `+=` allocates a rope node per piece, and the
+ * pieces themselves); the string is made once, when it is read (docs/performance.md §12).
+ *
+ * Character codes above 0xff (a ROM `log:` text may hold any Unicode) do not fit a byte: the bytes so far
+ * become the string prefix and that text is appended as a string, so the text read back is always exactly
+ * what was appended.
+ */
+export class CharLog {
+  private prefix = '';
+  private bytes: Uint8Array;
+  private n = 0;
+
+  constructor(capacity = 4096) {
+    this.bytes = new Uint8Array(Math.max(16, capacity));
+  }
+
+  /** Characters appended so far. */
+  get length(): number {
+    return this.prefix.length + this.n;
+  }
+
+  appendByte(b: number): void {
+    if (this.n === this.bytes.length) this.grow(1);
+    this.bytes[this.n++] = b;
+  }
+
+  /** Appends `count` character codes from `chars` (a reused formatting buffer). */
+  appendChars(chars: Uint16Array, count: number): void {
+    if (this.n + count > this.bytes.length) this.grow(count);
+    const b = this.bytes;
+    let n = this.n;
+    for (let i = 0; i < count; i++) {
+      const c = chars[i]!;
+      if (c > 0xff) {
+        this.n = n;
+        this.appendWide(charsText(chars.subarray(i, count), count - i));
+        return;
+      }
+      b[n++] = c;
+    }
+    this.n = n;
+  }
+
+  appendString(s: string): void {
+    const len = s.length;
+    if (this.n + len > this.bytes.length) this.grow(len);
+    const b = this.bytes;
+    let n = this.n;
+    for (let i = 0; i < len; i++) {
+      const c = s.charCodeAt(i);
+      if (c > 0xff) {
+        this.n = n;
+        this.appendWide(s.slice(i));
+        return;
+      }
+      b[n++] = c;
+    }
+    this.n = n;
+  }
+
+  /** The whole text (made once per read after new appends; reading again returns the same string). */
+  text(): string {
+    if (this.n > 0) {
+      this.prefix += charsText(this.bytes, this.n);
+      this.n = 0;
+    }
+    return this.prefix;
+  }
+
+  private appendWide(s: string): void {
+    this.prefix = this.text() + s;
+  }
+
+  private grow(extra: number): void {
+    let cap = this.bytes.length * 2;
+    while (cap < this.n + extra) cap *= 2;
+    const next = new Uint8Array(cap);
+    next.set(this.bytes.subarray(0, this.n));
+    this.bytes = next;
+  }
+}
+
+/** The text of codes[0, n) (each element one UTF-16 code unit), in chunks within the argument-count limit. */
+export function charsText(codes: Uint8Array | Uint16Array, n: number): string {
+  let s = '';
+  for (let i = 0; i < n; i += 8192) {
+    // fromCharCode reads an array-like of numbers; a typed array is one (no copy into an Array).
+    s += String.fromCharCode.apply(null, codes.subarray(i, Math.min(n, i + 8192)) as unknown as number[]);
+  }
+  return s;
+}
