@@ -1,12 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { registerCatalogue } from '../../devices/catalogue/index.js';
 import { PciBridge, type PciBus } from '../../devices/pci/bridge.js';
 import { PCI_PRIMARY_BUS, PCI_SECONDARY_BUS, PCI_SUBORDINATE_BUS } from '../../devices/pci/regs.js';
 import { parseConfig } from '../../vmm/frontends/config/load.js';
 import { Machine } from '../../vmm/core/machine/machine.js';
 import { mulberry32 } from '../../bench/prng.js';
-
-registerCatalogue();
 
 /** Three root ports (two with a pcie-pci-bridge below, one of those with another bridge below it). */
 function machine(): Machine {
