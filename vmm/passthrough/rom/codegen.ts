@@ -60,17 +60,52 @@ export class CodeGen {
         return `(${a} ${op} ${b} ? 1 : 0)`;
       case '&&': return `(${a} !== 0 && ${b} !== 0 ? 1 : 0)`;
       case '||': return `(${a} !== 0 || ${b} !== 0 ? 1 : 0)`;
-      case '&': return `AND(${a}, ${b})`;
-      case '|': return `OR(${a}, ${b})`;
-      case '^': return `XOR(${a}, ${b})`;
+      case '&': return this.bitwise('AND', '&', a, b);
+      case '|': return this.bitwise('OR', '|', a, b);
+      case '^': return this.bitwise('XOR', '^', a, b);
       case '/': return `DIV(${a}, ${b})`;
       case '%': return `MOD(${a}, ${b})`;
       case '<<':
-        return eb.k === 'num' ? (eb.v >= 0 && eb.v < 64 ? `U(${a} * ${2 ** eb.v})` : '0') : `SHL(${a}, ${b})`;
+        return eb.k === 'num' ? (eb.v >= 0 && eb.v < 64 ? this.u53(`${a} * ${2 ** eb.v}`) : '0') : `SHL(${a}, ${b})`;
       case '>>':
-        return eb.k === 'num' ? (eb.v >= 0 && eb.v < 64 ? `Math.floor(U(${a}) / ${2 ** eb.v})` : '0') : `SHR(${a}, ${b})`;
+        return eb.k === 'num' ? (eb.v >= 0 && eb.v < 64 ? `Math.floor(${this.u53(a)} / ${2 ** eb.v})` : '0') : `SHR(${a}, ${b})`;
     }
     throw new Error(`bug: operator ${op}`);
+  }
+
+  /**
+   * The helpers' common case spelled out in the generated code, the helper called only outside it: each call
+   * inlined into the program costs V8's per-function inlining budget (TurboFan's cumulative bytecode limit), which
+   * the port handlers behind a loop's writes need more (docs/performance.md §10). Operands go through function-local
+   * temporaries, evaluated once and in order, so the value is the helper's, bit for bit.
+   */
+  private temp(): string {
+    return `t${this.temps++}`;
+  }
+  private temps = 0;
+
+  /** u53 (compile.ts): x when 0 ≤ x < 2^53, else U(x). */
+  private u53(a: string): string {
+    const t = this.temp();
+    return `(${t} = ${a}, ${t} >= 0 && ${t} < ${2 ** 53} ? ${t} : U(${t}))`;
+  }
+
+  /** AND/OR/XOR (compile.ts): the 32-bit operation when both operands are uint32, else the helper. */
+  private bitwise(helper: string, op: string, a: string, b: string): string {
+    const ta = this.temp();
+    const tb = this.temp();
+    return `(${ta} = ${a}, ${tb} = ${b}, ${ta} >= 0 && ${tb} >= 0 && ${ta} < ${2 ** 32} && ${tb} < ${2 ** 32} ? (${ta} ${op} ${tb}) >>> 0 : ${helper}(${ta}, ${tb}))`;
+  }
+
+  /** T4 (compile.ts): x when it is already a uint32, else the truncation. */
+  private t4(a: string): string {
+    const t = this.temp();
+    return `(${t} = ${a}, ${t} >= 0 && ${t} < ${2 ** 32} ? ${t} : T4(${t}))`;
+  }
+
+  /** Function-local temporaries the inlined helpers use (declared at the top of the generated function). */
+  tempDecl(): string {
+    return this.temps === 0 ? '' : `let ${Array.from({ length: this.temps }, (_, i) => `t${i} = 0`).join(', ')};`;
   }
 
   private x(e: SrcExpr): string {
@@ -170,12 +205,17 @@ export class CodeGen {
       return;
     }
     const k = this.nextOp++;
+    // The (re)binding is a function of its own, out of the loop body: V8 then spends the loop's inlining budget on
+    // the bound handler's write, not on AddressSpace.resolve, which runs once per binding.
     this.decls.push(`let g${k} = -1, lo${k} = 0, hi${k} = 0, b${k} = 0, h${k} = null;`);
-    this.emit(ind, `{ const p = ${this.x(s.addr)}, x = T${w}(${this.x(s.value)});`);
-    this.emit(ind + 1, `if (g${k} !== sp.generation || p < lo${k} || p + ${w} > hi${k}) {`);
-    this.emit(ind + 2, `if (sp.resolve(p)) { h${k} = sp.resolvedHandler; b${k} = sp.resolvedBase; lo${k} = sp.resolvedStart; hi${k} = sp.resolvedEnd; g${k} = sp.generation; h${k}.write(p - b${k}, ${w}, x); }`);
-    this.emit(ind + 2, `else sp.write(p, ${w}, x);`);
-    this.emit(ind + 1, `} else h${k}.write(p - b${k}, ${w}, x);`);
+    this.decls.push(`function bind${k}(p, x) {`);
+    this.decls.push(`  if (sp.resolve(p)) { h${k} = sp.resolvedHandler; b${k} = sp.resolvedBase; lo${k} = sp.resolvedStart; hi${k} = sp.resolvedEnd; g${k} = sp.generation; h${k}.write(p - b${k}, ${w}, x); }`);
+    this.decls.push(`  else sp.write(p, ${w}, x);`);
+    this.decls.push('}');
+    const value = w === 4 ? this.t4(this.x(s.value)) : `T${w}(${this.x(s.value)})`;
+    this.emit(ind, `{ const p = ${this.x(s.addr)}, x = ${value};`);
+    this.emit(ind + 1, `if (g${k} !== sp.generation || p < lo${k} || p + ${w} > hi${k}) bind${k}(p, x);`);
+    this.emit(ind + 1, `else h${k}.write(p - b${k}, ${w}, x);`);
     this.emit(ind, '}');
   }
 
