@@ -231,6 +231,15 @@ export class PciFunction {
     // Writes to unbacked BAR space are dropped, as a real device ignores them.
   }
 
+  /**
+   * A handler object of the device's own for BAR `index`, or undefined (the default): the PCI host then reaches the
+   * BAR through barRead/barWrite. A device with a hot BAR returns one object per BAR, so the calls into it from the
+   * CPU side see one class and V8 can inline them (docs/performance.md §10).
+   */
+  ownBarHandler(_index: number): BarHandler | undefined {
+    return undefined;
+  }
+
   /** ROM contents for the option-ROM scan; undefined when the device has no ROM image. */
   romImage(): Uint8Array | undefined {
     return undefined;
