@@ -151,39 +151,24 @@ export class IgdBar4Quirk implements RegionQuirk {
   wrap(inner: IoHandler): IoHandler {
     const e = this.engine;
     if (e === undefined) throw new Error('bug: IGD BAR4 quirk used before attach()');
-    const bdf = bdfOf(this.fn);
-    return {
-      read: (offset, width) => {
-        if (offset >= 8) return inner.read(offset, width);
-        e.step++;
-        this.index = 0xffffffff;
-        return inner.read(offset, width);
-      },
-      write: (offset, width, value) => {
-        if (offset >= 8) {
-          inner.write(offset, width, value);
-          return;
-        }
-        e.step++;
-        if (e.fatal !== null) return; // the VM is gone
-        if (offset < IGD_MMIO_DATA) {
-          this.index = value >>> 0;
-          inner.write(offset, width, value);
-          return;
-        }
-        // vfio_igd_quirk_data_write: only a GTT PTE dword below gtt_max is classified; everything else passes as is.
-        // index is a uint32 (value >>> 0, or all ones): its low bits by & (an integer op), not % (a float modulus in V8).
-        // A value below 0 (or NaN) is not forwarded, as before this split (the -1 of the fatal path doubled as "drop").
-        const index = this.index;
-        if ((index & 3) !== 1 || index >= this.gttMax()) {
-          if (value >= 0) inner.write(offset, width, value);
-        } else {
-          const val = this.relocate(e, bdf, index, offset, width, value);
-          if (val >= 0) inner.write(offset, width, val);
-        }
-        this.index = 0xffffffff;
-      },
-    };
+    return new IgdBar4Handler(this, inner, e, bdfOf(this.fn));
+  }
+
+  /**
+   * A write to MMIO_Data (`offset` 4…7) that reached the quirk: vfio_igd_quirk_data_write. Only a GTT PTE dword below
+   * gtt_max is classified; everything else passes as is. index is a uint32 (value >>> 0, or all ones): its low bits by
+   * & (an integer op), not % (a float modulus in V8). A value below 0 (or NaN) is not forwarded (the -1 of the fatal
+   * path doubles as "drop").
+   */
+  dataWrite(e: TrapEngine, bdf: number, inner: IoHandler, offset: number, width: 1 | 2 | 4, value: number): void {
+    const index = this.index;
+    if ((index & 3) !== 1 || index >= this.gttMax()) {
+      if (value >= 0) inner.write(offset, width, value);
+    } else {
+      const val = this.relocate(e, bdf, index, offset, width, value);
+      if (val >= 0) inner.write(offset, width, val);
+    }
+    this.index = 0xffffffff;
   }
 
   /**
@@ -208,5 +193,48 @@ export class IgdBar4Quirk implements RegionQuirk {
     if (width !== 4) val &= (1 << (8 * width)) - 1;
     e.hit(bdf, IGD_IO_BAR, offset, width, true, data, val, false, this.ruleId);
     return val;
+  }
+}
+
+/**
+ * The handler the CPU reaches BAR4 through while the quirk is installed: one class (not closures made per view
+ * rebuild), and the hot paths — the index write, the data write — small methods of their own, so V8 can inline the
+ * whole chain into a ROM's loop within its inlining budget (docs/performance.md §10). Accesses at offset 8 and up
+ * pass straight through; every access below 8 is a step of the trap engine.
+ */
+class IgdBar4Handler implements IoHandler {
+  constructor(
+    private readonly quirk: IgdBar4Quirk,
+    private readonly inner: IoHandler,
+    private readonly engine: TrapEngine,
+    private readonly bdf: number,
+  ) {}
+
+  read(offset: number, width: 1 | 2 | 4): number {
+    if (offset >= 8) return this.inner.read(offset, width);
+    this.engine.step++;
+    this.quirk.index = 0xffffffff;
+    return this.inner.read(offset, width);
+  }
+
+  write(offset: number, width: 1 | 2 | 4, value: number): void {
+    if (offset >= 8) this.inner.write(offset, width, value);
+    else if (offset < IGD_MMIO_DATA) this.indexWrite(offset, width, value);
+    else this.dataWrite(offset, width, value);
+  }
+
+  private indexWrite(offset: number, width: 1 | 2 | 4, value: number): void {
+    const e = this.engine;
+    e.step++;
+    if (e.fatal !== null) return; // the VM is gone
+    this.quirk.index = value >>> 0;
+    this.inner.write(offset, width, value);
+  }
+
+  private dataWrite(offset: number, width: 1 | 2 | 4, value: number): void {
+    const e = this.engine;
+    e.step++;
+    if (e.fatal !== null) return; // the VM is gone
+    this.quirk.dataWrite(e, this.bdf, this.inner, offset, width, value);
   }
 }
