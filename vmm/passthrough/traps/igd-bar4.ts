@@ -128,11 +128,12 @@ export class IgdBar4Quirk implements RegionQuirk {
 
   /** QEMU re-reads GMCH on every write; GMCH is read-only, so the bound is recomputed only if its bytes change. */
   gttMax(): number {
-    const raw = this.raw32(IGD_GMCH);
-    if (raw !== this.gmchSeen) {
-      this.gmchSeen = raw;
-      this.gttMaxCached = quirkGttMax(this.params.generation, this.fn.configRead(IGD_GMCH, 4));
-    }
+    return this.raw32(IGD_GMCH) === this.gmchSeen ? this.gttMaxCached : this.gttMaxChanged();
+  }
+
+  private gttMaxChanged(): number {
+    this.gmchSeen = this.raw32(IGD_GMCH);
+    this.gttMaxCached = quirkGttMax(this.params.generation, this.fn.configRead(IGD_GMCH, 4));
     return this.gttMaxCached;
   }
 
@@ -162,12 +163,8 @@ export class IgdBar4Quirk implements RegionQuirk {
    */
   dataWrite(e: TrapEngine, bdf: number, inner: IoHandler, offset: number, width: 1 | 2 | 4, value: number): void {
     const index = this.index;
-    if ((index & 3) !== 1 || index >= this.gttMax()) {
-      if (value >= 0) inner.write(offset, width, value);
-    } else {
-      const val = this.relocate(e, bdf, index, offset, width, value);
-      if (val >= 0) inner.write(offset, width, val);
-    }
+    const val = (index & 3) !== 1 || index >= this.gttMax() ? value : this.relocate(e, bdf, index, offset, width, value);
+    if (val >= 0) inner.write(offset, width, val);
     this.index = 0xffffffff;
   }
 
