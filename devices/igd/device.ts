@@ -180,11 +180,16 @@ export class IgdFunction extends PciFunction {
   }
 
   bar4Write(offset: number, width: 1 | 2 | 4, value: number): void {
-    if (offset === BAR4_INDEX && width === 4) this.index = value >>> 0;
-    else if (offset === BAR4_DATA && width === 4) {
-      const t = this.bar4Target();
-      if (t >= 0) this.bar0WriteDword(t, value >>> 0);
-    }
+    if (width !== 4) return;
+    if (offset === BAR4_INDEX) this.index = value >>> 0;
+    else if (offset === BAR4_DATA) this.bar4Data(value >>> 0);
+  }
+
+  /** MMIO_Data: the dword bar4Target() selects (a GTT entry inline, a register out of line); nothing outside BAR0. */
+  private bar4Data(value: number): void {
+    const off = this.bar4Target();
+    if (off >= this.gttOff) this.gtt.writeDword(off - this.gttOff, value);
+    else if (off >= 0) this.bar0WriteRegister(off, value);
   }
 
   /** BAR0 offset MMIO_Index selects: bits 31:2 a byte offset, bit 0 the GTT half (docs/igd.md §4); -1 outside BAR0. */
