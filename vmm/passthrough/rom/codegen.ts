@@ -205,17 +205,25 @@ export class CodeGen {
       return;
     }
     const k = this.nextOp++;
-    // The (re)binding is a function of its own, out of the loop body: V8 then spends the loop's inlining budget on
-    // the bound handler's write, not on AddressSpace.resolve, which runs once per binding.
-    this.decls.push(`let g${k} = -1, lo${k} = 0, hi${k} = 0, b${k} = 0, h${k} = null;`);
+    // The binding's segment [lo, hi) and handler h hold while the space's generation is g. The loop body checks only
+    // the exact port it last used (pk, at handler offset ok) and the generation; any other port goes to bind${k}, out of
+    // the loop body (so V8 spends the loop's inlining budget on the handler's write, not on AddressSpace.resolve): it
+    // uses the binding for a port inside the segment, as before, and otherwise resolves the port again. A port whose
+    // access would cross the segment's end, or NaN, never becomes pk, so it resolves every time, as it did.
+    this.decls.push(`let g${k} = -1, lo${k} = 0, hi${k} = 0, b${k} = 0, h${k} = null, pk${k} = NaN, ok${k} = 0;`);
     this.decls.push(`function bind${k}(p, x) {`);
-    this.decls.push(`  if (sp.resolve(p)) { h${k} = sp.resolvedHandler; b${k} = sp.resolvedBase; lo${k} = sp.resolvedStart; hi${k} = sp.resolvedEnd; g${k} = sp.generation; h${k}.write(p - b${k}, ${w}, x); }`);
-    this.decls.push(`  else sp.write(p, ${w}, x);`);
+    this.decls.push(`  if (g${k} !== sp.generation || p < lo${k} || p + ${w} > hi${k}) {`);
+    this.decls.push(`    if (!sp.resolve(p)) { sp.write(p, ${w}, x); return; }`);
+    this.decls.push(`    h${k} = sp.resolvedHandler; b${k} = sp.resolvedBase; lo${k} = sp.resolvedStart; hi${k} = sp.resolvedEnd; g${k} = sp.generation; pk${k} = NaN;`);
+    this.decls.push(`    if (p + ${w} > hi${k}) { h${k}.write(p - b${k}, ${w}, x); return; }`);
+    this.decls.push('  }');
+    this.decls.push(`  pk${k} = p; ok${k} = p - b${k};`);
+    this.decls.push(`  h${k}.write(ok${k}, ${w}, x);`);
     this.decls.push('}');
     const value = w === 4 ? this.t4(this.x(s.value)) : `T${w}(${this.x(s.value)})`;
     this.emit(ind, `{ const p = ${this.x(s.addr)}, x = ${value};`);
-    this.emit(ind + 1, `if (g${k} !== sp.generation || p < lo${k} || p + ${w} > hi${k}) bind${k}(p, x);`);
-    this.emit(ind + 1, `else h${k}.write(p - b${k}, ${w}, x);`);
+    this.emit(ind + 1, `if (p === pk${k} && g${k} === sp.generation) h${k}.write(ok${k}, ${w}, x);`);
+    this.emit(ind + 1, `else bind${k}(p, x);`);
     this.emit(ind, '}');
   }
 
