@@ -187,6 +187,16 @@ export class IgdFunction extends PciFunction {
 
   /** MMIO_Data: the dword bar4Target() selects (a GTT entry inline, a register out of line); nothing outside BAR0. */
   private bar4Data(value: number): void {
+    const i = this.index;
+    if ((i & BAR4_GTT_SELECT) === 0) this.bar4Register(value);
+    else {
+      // bar4Target() in the GTT half: BAR0 offset gttOff + o, inside BAR0 or nowhere.
+      const o = (i & ~3) >>> 0;
+      if (o + this.gttOff < this.bar0Bytes) this.gtt.writeDword(o, value);
+    }
+  }
+
+  private bar4Register(value: number): void {
     const off = this.bar4Target();
     if (off >= this.gttOff) this.gtt.writeDword(off - this.gttOff, value);
     else if (off >= 0) this.bar0WriteRegister(off, value);
