@@ -234,7 +234,7 @@ export class PciFunction {
   /**
    * A handler object of the device's own for BAR `index`, or undefined (the default): the PCI host then reaches the
    * BAR through barRead/barWrite. A device with a hot BAR returns one object per BAR, so the calls into it from the
-   * CPU side see one class and V8 can inline them (docs/performance.md §10).
+   * CPU side see one class and V8 can inline them (docs/performance.md, "GTT writes, third pass").
    */
   ownBarHandler(_index: number): BarHandler | undefined {
     return undefined;

@@ -184,7 +184,8 @@ interface Range {
 }
 
 function barHandler(fn: PciFunction, bar: number): IoHandler {
-  const own = fn.ownBarHandler(bar); // a device's own object: one class at the call sites (docs/performance.md §10)
+  // A device's own object: one class at the CPU-side call sites (docs/performance.md, "GTT writes, third pass").
+  const own = fn.ownBarHandler(bar);
   if (own !== undefined) return own;
   return { read: (o, w) => fn.barRead(bar, o, w), write: (o, w, v) => fn.barWrite(bar, o, w, v) };
 }

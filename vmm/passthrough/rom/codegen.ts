@@ -76,8 +76,8 @@ export class CodeGen {
   /**
    * The helpers' common case spelled out in the generated code, the helper called only outside it: each call
    * inlined into the program costs V8's per-function inlining budget (TurboFan's cumulative bytecode limit), which
-   * the port handlers behind a loop's writes need more (docs/performance.md §10). Operands go through function-local
-   * temporaries, evaluated once and in order, so the value is the helper's, bit for bit.
+   * the port handlers behind a loop's writes need more (docs/performance.md, "GTT writes, third pass"). Operands go
+   * through function-local temporaries, evaluated once and in order, so the value is the helper's, bit for bit.
    */
   private temp(): string {
     return `t${this.temps++}`;

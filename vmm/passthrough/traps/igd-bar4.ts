@@ -195,9 +195,9 @@ export class IgdBar4Quirk implements RegionQuirk {
 
 /**
  * The handler the CPU reaches BAR4 through while the quirk is installed: one class (not closures made per view
- * rebuild), and the hot paths — the index write, the data write — small methods of their own, so V8 can inline the
- * whole chain into a ROM's loop within its inlining budget (docs/performance.md §10). Accesses at offset 8 and up
- * pass straight through; every access below 8 is a step of the trap engine.
+ * rebuild), and the hot paths — the index write, the data write — small methods of their own, so V8 can inline more
+ * of the chain into a ROM's loop within its inlining budget (docs/performance.md, "GTT writes, third pass").
+ * Accesses at offset 8 and up pass straight through; every access below 8 is a step of the trap engine.
  */
 class IgdBar4Handler implements IoHandler {
   constructor(
