@@ -181,12 +181,17 @@ export class IgdFunction extends PciFunction {
 
   bar4Write(offset: number, width: 1 | 2 | 4, value: number): void {
     if (width !== 4) return;
-    if (offset === BAR4_INDEX) this.index = value >>> 0;
+    if (offset === BAR4_INDEX) this.bar4Index(value);
     else if (offset === BAR4_DATA) this.bar4Data(value >>> 0);
   }
 
-  /** MMIO_Data: the dword bar4Target() selects (a GTT entry inline, a register out of line); nothing outside BAR0. */
-  private bar4Data(value: number): void {
+  /** A dword write to MMIO_Index. */
+  bar4Index(value: number): void {
+    this.index = value >>> 0;
+  }
+
+  /** A dword write of uint32 `value` to MMIO_Data: the dword bar4Target() selects (a GTT entry inline, a register out of line). */
+  bar4Data(value: number): void {
     const i = this.index;
     if ((i & BAR4_GTT_SELECT) === 0) this.bar4Register(value);
     else {
@@ -275,11 +280,42 @@ class IgdMmioPort implements BarHandler {
 
 /** BAR4 (the I/O index/data pair) of one IGD, as the CPU reaches it (IgdFunction.ownBarHandler). */
 class IgdIoPort implements BarHandler {
-  constructor(private readonly igd: IgdFunction) {}
+  private readonly index: BarHandler;
+  private readonly data: BarHandler;
+  constructor(private readonly igd: IgdFunction) {
+    this.index = new IgdIndexPort(igd);
+    this.data = new IgdDataPort(igd);
+  }
   read(offset: number, width: 1 | 2 | 4): number {
     return this.igd.bar4Read(offset, width);
   }
   write(offset: number, width: 1 | 2 | 4, value: number): void {
     this.igd.bar4Write(offset, width, value);
+  }
+  /** MMIO_Index and MMIO_Data each as a handler of their own (bar4Write's dispatch done once). */
+  forOffset(offset: number): BarHandler {
+    return offset === BAR4_INDEX ? this.index : offset === BAR4_DATA ? this.data : this;
+  }
+}
+
+/** BAR4 at MMIO_Index only (IgdIoPort.forOffset): bar4Write for offset 0. */
+class IgdIndexPort implements BarHandler {
+  constructor(private readonly igd: IgdFunction) {}
+  read(offset: number, width: 1 | 2 | 4): number {
+    return this.igd.bar4Read(offset, width);
+  }
+  write(_offset: number, width: 1 | 2 | 4, value: number): void {
+    if (width === 4) this.igd.bar4Index(value);
+  }
+}
+
+/** BAR4 at MMIO_Data only (IgdIoPort.forOffset): bar4Write for offset 4. */
+class IgdDataPort implements BarHandler {
+  constructor(private readonly igd: IgdFunction) {}
+  read(offset: number, width: 1 | 2 | 4): number {
+    return this.igd.bar4Read(offset, width);
+  }
+  write(_offset: number, width: 1 | 2 | 4, value: number): void {
+    if (width === 4) this.igd.bar4Data(value >>> 0);
   }
 }

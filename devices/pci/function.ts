@@ -18,6 +18,8 @@ export interface BarSpec {
 export interface BarHandler {
   read(offset: number, width: 1 | 2 | 4): number;
   write(offset: number, width: 1 | 2 | 4, value: number): void;
+  /** Optional: a handler doing exactly what this one does for accesses at `offset` (see the bus's IoHandler). */
+  forOffset?(offset: number): BarHandler;
 }
 
 export interface PciIdentity {

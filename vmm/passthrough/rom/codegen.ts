@@ -206,24 +206,28 @@ export class CodeGen {
     }
     const k = this.nextOp++;
     // The binding's segment [lo, hi) and handler h hold while the space's generation is g. The loop body checks only
-    // the exact port it last used (pk, at handler offset ok) and the generation; any other port goes to bind${k}, out of
-    // the loop body (so V8 spends the loop's inlining budget on the handler's write, not on AddressSpace.resolve): it
-    // uses the binding for a port inside the segment, as before, and otherwise resolves the port again. A port whose
-    // access would cross the segment's end, or NaN, never becomes pk, so it resolves every time, as it did.
-    this.decls.push(`let g${k} = -1, lo${k} = 0, hi${k} = 0, b${k} = 0, h${k} = null, pk${k} = NaN, ok${k} = 0;`);
-    this.decls.push(`function bind${k}(p, x) {`);
+    // the exact port it last used (pk, at handler offset ok) and the generation, and calls n: h narrowed to that
+    // offset when h offers it (IoHandler.forOffset: the same accesses, the offset dispatch done once). Any other
+    // port goes to bind${k}, out of the loop body (so V8 spends the loop's inlining budget on the handler's write, not
+    // on AddressSpace.resolve): it uses the binding for a port inside the segment, as before, and otherwise resolves
+    // the port again. A port whose access would cross the segment's end, or NaN, never becomes pk, so it resolves
+    // every time, as it did. The value reaches bind${k} through the slot xs: a call argument used on both paths
+    // would make V8 box the value (a heap number above 2^31) before the branch, on every write.
+    this.decls.push(`let g${k} = -1, lo${k} = 0, hi${k} = 0, b${k} = 0, h${k} = null, pk${k} = NaN, ok${k} = 0, n${k} = null;`);
+    this.decls.push(`function bind${k}(p) {`);
+    this.decls.push('  const x = xs[0];');
     this.decls.push(`  if (g${k} !== sp.generation || p < lo${k} || p + ${w} > hi${k}) {`);
     this.decls.push(`    if (!sp.resolve(p)) { sp.write(p, ${w}, x); return; }`);
     this.decls.push(`    h${k} = sp.resolvedHandler; b${k} = sp.resolvedBase; lo${k} = sp.resolvedStart; hi${k} = sp.resolvedEnd; g${k} = sp.generation; pk${k} = NaN;`);
     this.decls.push(`    if (p + ${w} > hi${k}) { h${k}.write(p - b${k}, ${w}, x); return; }`);
     this.decls.push('  }');
-    this.decls.push(`  pk${k} = p; ok${k} = p - b${k};`);
-    this.decls.push(`  h${k}.write(ok${k}, ${w}, x);`);
+    this.decls.push(`  pk${k} = p; ok${k} = p - b${k}; n${k} = h${k}.forOffset !== undefined ? h${k}.forOffset(ok${k}) : h${k};`);
+    this.decls.push(`  n${k}.write(ok${k}, ${w}, x);`);
     this.decls.push('}');
     const value = w === 4 ? this.t4(this.x(s.value)) : `T${w}(${this.x(s.value)})`;
     this.emit(ind, `{ const p = ${this.x(s.addr)}, x = ${value};`);
-    this.emit(ind + 1, `if (p === pk${k} && g${k} === sp.generation) h${k}.write(ok${k}, ${w}, x);`);
-    this.emit(ind + 1, `else bind${k}(p, x);`);
+    this.emit(ind + 1, `if (p === pk${k} && g${k} === sp.generation) n${k}.write(ok${k}, ${w}, x);`);
+    this.emit(ind + 1, `else { xs[0] = x; bind${k}(p); }`);
     this.emit(ind, '}');
   }
 

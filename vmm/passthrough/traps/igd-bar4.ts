@@ -128,7 +128,9 @@ export class IgdBar4Quirk implements RegionQuirk {
 
   /** QEMU re-reads GMCH on every write; GMCH is read-only, so the bound is recomputed only if its bytes change. */
   gttMax(): number {
-    return this.raw32(IGD_GMCH) === this.gmchSeen ? this.gttMaxCached : this.gttMaxChanged();
+    const d = this.dwords; // raw32(IGD_GMCH), spelled out: this runs on every data write
+    const raw = d !== undefined ? d[IGD_GMCH >>> 2]! : this.fn.get32(IGD_GMCH);
+    return raw === this.gmchSeen ? this.gttMaxCached : this.gttMaxChanged();
   }
 
   private gttMaxChanged(): number {
@@ -156,23 +158,10 @@ export class IgdBar4Quirk implements RegionQuirk {
   }
 
   /**
-   * A write to MMIO_Data (`offset` 4…7) that reached the quirk: vfio_igd_quirk_data_write. Only a GTT PTE dword below
-   * gtt_max is classified; everything else passes as is. index is a uint32 (value >>> 0, or all ones): its low bits by
-   * & (an integer op), not % (a float modulus in V8). A value below 0 (or NaN) is not forwarded (the -1 of the fatal
-   * path doubles as "drop").
-   */
-  dataWrite(e: TrapEngine, bdf: number, inner: IoHandler, offset: number, width: 1 | 2 | 4, value: number): void {
-    const index = this.index;
-    const val = (index & 3) !== 1 || index >= this.gttMax() ? value : this.relocate(e, bdf, index, offset, width, value);
-    if (val >= 0) inner.write(offset, width, val);
-    this.index = 0xffffffff;
-  }
-
-  /**
    * vfio_igd_quirk_data_write for a classified dword (`index` % 4 == 1, below gtt_max): the value forwarded, or -1
    * when the write killed the VM. Kept out of the handler so the common path stays small enough to inline.
    */
-  private relocate(e: TrapEngine, bdf: number, index: number, offset: number, width: 1 | 2 | 4, data: number): number {
+  relocate(e: TrapEngine, bdf: number, index: number, offset: number, width: 1 | 2 | 4, data: number): number {
     let val: number;
     if (this.params.generation < 8 || (index & 7) === 1) {
       const base = this.guestBdsm();
@@ -195,17 +184,23 @@ export class IgdBar4Quirk implements RegionQuirk {
 
 /**
  * The handler the CPU reaches BAR4 through while the quirk is installed: one class (not closures made per view
- * rebuild), and the hot paths — the index write, the data write — small methods of their own, so V8 can inline more
- * of the chain into a ROM's loop within its inlining budget (docs/performance.md, "GTT writes, third pass").
- * Accesses at offset 8 and up pass straight through; every access below 8 is a step of the trap engine.
+ * rebuild) dispatching to two small ones, MMIO_Index's and MMIO_Data's, so V8 can inline more of the chain into a
+ * ROM's loop within its inlining budget (docs/performance.md, "GTT writes, third pass"). Accesses at offset 8 and up
+ * pass straight through; every access below 8 is a step of the trap engine.
  */
 class IgdBar4Handler implements IoHandler {
+  private readonly index: IgdBar4IndexPort;
+  private readonly data: IgdBar4DataPort;
+
   constructor(
     private readonly quirk: IgdBar4Quirk,
     private readonly inner: IoHandler,
     private readonly engine: TrapEngine,
     private readonly bdf: number,
-  ) {}
+  ) {
+    this.index = new IgdBar4IndexPort(this, quirk, engine, inner);
+    this.data = new IgdBar4DataPort(this, quirk, engine, bdf, inner);
+  }
 
   read(offset: number, width: 1 | 2 | 4): number {
     if (offset >= 8) return this.inner.read(offset, width);
@@ -216,22 +211,72 @@ class IgdBar4Handler implements IoHandler {
 
   write(offset: number, width: 1 | 2 | 4, value: number): void {
     if (offset >= 8) this.inner.write(offset, width, value);
-    else if (offset < IGD_MMIO_DATA) this.indexWrite(offset, width, value);
-    else this.dataWrite(offset, width, value);
+    else if (offset < IGD_MMIO_DATA) this.index.write(offset, width, value);
+    else this.data.write(offset, width, value);
   }
 
-  private indexWrite(offset: number, width: 1 | 2 | 4, value: number): void {
+  /**
+   * For a ROM's port step bound to one offset: MMIO_Index's or MMIO_Data's handler, with the device's own handler
+   * for that offset behind it (IoHandler.forOffset); offsets 8 and up, the device's handler itself.
+   */
+  forOffset(offset: number): IoHandler {
+    const inner = this.inner.forOffset?.(offset) ?? this.inner;
+    if (offset >= 8) return inner;
+    return offset < IGD_MMIO_DATA
+      ? new IgdBar4IndexPort(this, this.quirk, this.engine, inner)
+      : new IgdBar4DataPort(this, this.quirk, this.engine, this.bdf, inner);
+  }
+}
+
+/** Writes below MMIO_Data (IgdBar4Handler): the quirk records the index, the device gets the write. */
+class IgdBar4IndexPort implements IoHandler {
+  constructor(
+    private readonly whole: IoHandler,
+    private readonly quirk: IgdBar4Quirk,
+    private readonly engine: TrapEngine,
+    private readonly inner: IoHandler,
+  ) {}
+
+  read(offset: number, width: 1 | 2 | 4): number {
+    return this.whole.read(offset, width);
+  }
+
+  write(offset: number, width: 1 | 2 | 4, value: number): void {
     const e = this.engine;
     e.step++;
     if (e.fatal !== null) return; // the VM is gone
     this.quirk.index = value >>> 0;
     this.inner.write(offset, width, value);
   }
+}
 
-  private dataWrite(offset: number, width: 1 | 2 | 4, value: number): void {
+/**
+ * Writes to MMIO_Data (`offset` 4…7; IgdBar4Handler): vfio_igd_quirk_data_write. Only a GTT PTE dword below gtt_max
+ * is classified; everything else passes as is. index is a uint32 (value >>> 0, or all ones): its low bits by & (an
+ * integer op), not % (a float modulus in V8). A value below 0 (or NaN) is not forwarded (the -1 of the fatal path
+ * doubles as "drop").
+ */
+class IgdBar4DataPort implements IoHandler {
+  constructor(
+    private readonly whole: IoHandler,
+    private readonly quirk: IgdBar4Quirk,
+    private readonly engine: TrapEngine,
+    private readonly bdf: number,
+    private readonly inner: IoHandler,
+  ) {}
+
+  read(offset: number, width: 1 | 2 | 4): number {
+    return this.whole.read(offset, width);
+  }
+
+  write(offset: number, width: 1 | 2 | 4, value: number): void {
     const e = this.engine;
     e.step++;
     if (e.fatal !== null) return; // the VM is gone
-    this.quirk.dataWrite(e, this.bdf, this.inner, offset, width, value);
+    const q = this.quirk;
+    const index = q.index;
+    const val = (index & 3) !== 1 || index >= q.gttMax() ? value : q.relocate(e, this.bdf, index, offset, width, value);
+    if (val >= 0) this.inner.write(offset, width, val);
+    q.index = 0xffffffff;
   }
 }
