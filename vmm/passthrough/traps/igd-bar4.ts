@@ -275,8 +275,14 @@ class IgdBar4DataPort implements IoHandler {
     if (e.fatal !== null) return; // the VM is gone
     const q = this.quirk;
     const index = q.index;
-    const val = (index & 3) !== 1 || index >= q.gttMax() ? value : q.relocate(e, this.bdf, index, offset, width, value);
-    if (val >= 0) this.inner.write(offset, width, val);
+    // Two forwarding calls, not one after a merged value: V8 would give the merge the call result's tagged
+    // representation and box every pass-through value above 2^31 on its way to the device.
+    if ((index & 3) !== 1 || index >= q.gttMax()) {
+      if (value >= 0) this.inner.write(offset, width, value);
+    } else {
+      const val = q.relocate(e, this.bdf, index, offset, width, value);
+      if (val >= 0) this.inner.write(offset, width, val);
+    }
     q.index = 0xffffffff;
   }
 }
