@@ -40,16 +40,24 @@ describe('the IGD\'s own BAR handlers', () => {
     it(`BAR4 through its own handler changes and reads what barWrite/barRead do (${spec.generationName})`, () => {
       const own = make(spec);
       const plain = make(spec);
+      const narrowed = make(spec); // each access through the handler narrowed to its offset (forOffset)
       const port = own.ownBarHandler(4)!;
+      const narrowPort = narrowed.ownBarHandler(4)!;
       const seenOwn: number[] = [];
       const seenPlain: number[] = [];
+      const seenNarrowed: number[] = [];
       for (const [o, w, v] of accesses(spec.generation, own.gtt.bytes)) {
         port.write(o, w, v);
         plain.barWrite(4, o, w, v);
+        narrowPort.forOffset!(o).write(o, w, v);
         seenOwn.push(port.read(4, 4), port.read(0, 4));
         seenPlain.push(plain.barRead(4, 4, 4), plain.barRead(4, 0, 4));
+        seenNarrowed.push(narrowPort.forOffset!(4).read(4, 4), narrowPort.forOffset!(0).read(0, 4));
       }
       expect(seenOwn).toEqual(seenPlain);
+      expect(seenNarrowed).toEqual(seenPlain);
+      expect(narrowed.gtt.validEntries()).toEqual(plain.gtt.validEntries());
+      expect(narrowed.gtt.writes).toBe(plain.gtt.writes);
       expect(own.gtt.writes).toBe(plain.gtt.writes);
       expect(own.gtt.validEntries()).toEqual(plain.gtt.validEntries());
       for (let off = 0; off < own.gtt.bytes; off += 4) if (own.gtt.readDword(off) !== plain.gtt.readDword(off)) throw new Error(`GTT differs at ${off}`);

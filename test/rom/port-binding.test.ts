@@ -114,4 +114,36 @@ steps:
     expect(r.bound).toEqual(['A:0/4=0', 'moved', 'B:2/4=2']);
     expect(r.unbound).toEqual(r.bound);
   });
+
+  it('a handler narrowed to the bound offset (IoHandler.forOffset) takes the step\'s writes, and is narrowed again for a new port', () => {
+    const log: string[] = [];
+    const narrowed: number[] = [];
+    const whole: IoHandler = {
+      read: () => 0,
+      write: (o, w, v) => void log.push(`whole:${o}/${w}=${v}`),
+      forOffset: (o) => {
+        narrowed.push(o);
+        return { read: () => 0, write: (o2, w, v) => void log.push(`at${o}:${o2}/${w}=${v}`) };
+      },
+    };
+    const sp = new AddressSpace('io', () => [{ start: 0x1000, size: 16, handler: whole, name: 'W' }]);
+    const io: FirmwareIo = {
+      inb: () => 0, inw: () => 0, inl: () => 0, outb: () => {}, outw: () => {}, outl: (p, v) => sp.write(p, 4, v),
+      readMem: () => 0, writeMem: () => {}, readBytes: () => {}, writeBytes: () => {}, cpuid: () => [0, 0, 0, 0],
+    };
+    const p = program(`name: t
+steps:
+  - loop:
+      var: k
+      count: 4
+      do:
+        - io-write: { port: "k < 2 ? 0x1004 : 0x1008", value: k }
+        - io-write: { port: 0x100e, value: k }
+`);
+    const r = runRomProgram(p, { io, ioSpace: sp, configRead: () => 0, configWrite: () => {}, log: () => {} }, INV);
+    expect(r.ok).toBe(true);
+    // 0x100e + 4 crosses the region's end: never narrowed, the whole handler every time.
+    expect(log).toEqual(['at4:4/4=0', 'whole:14/4=0', 'at4:4/4=1', 'whole:14/4=1', 'at8:8/4=2', 'whole:14/4=2', 'at8:8/4=3', 'whole:14/4=3']);
+    expect(narrowed).toEqual([4, 8]);
+  });
 });
