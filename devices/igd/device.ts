@@ -1,4 +1,4 @@
-import { PciFunction } from '../pci/function.js';
+import { PciFunction, type BarHandler } from '../pci/function.js';
 import { igdFeatures, type IgdFeatures, type IgdProps, type LegacyFacts } from './behaviour.js';
 import { Gtt } from './gtt.js';
 import { HOST_SUBSYSTEM, type HostIgd } from './host.js';
@@ -150,24 +150,61 @@ export class IgdFunction extends PciFunction {
   // ---- BARs ----
   override barRead(index: number, offset: number, width: 1 | 2 | 4): number {
     if (index === IGD_BAR_MMIO) return this.bar0Read(offset, width);
-    if (index === IGD_BAR_IO) {
-      if (offset === BAR4_INDEX && width === 4) return this.index;
-      if (offset === BAR4_DATA && width === 4) return this.bar4Target() < 0 ? 0xffffffff : this.bar0Dword(this.bar4Target());
-      return 0;
-    }
+    if (index === IGD_BAR_IO) return this.bar4Read(offset, width);
     if (index === 5 && this.bar5 !== undefined) return this.bar5.read(offset, width);
     return super.barRead(index, offset, width);
   }
 
   override barWrite(index: number, offset: number, width: 1 | 2 | 4, value: number): void {
     if (index === IGD_BAR_MMIO) this.bar0Write(offset, width, value);
-    else if (index === IGD_BAR_IO) {
-      if (offset === BAR4_INDEX && width === 4) this.index = value >>> 0;
-      else if (offset === BAR4_DATA && width === 4) {
-        const t = this.bar4Target();
-        if (t >= 0) this.bar0WriteDword(t, value >>> 0);
-      }
-    } else if (index === 5 && this.bar5 !== undefined) this.bar5.write(offset, width, value);
+    else if (index === IGD_BAR_IO) this.bar4Write(offset, width, value);
+    else if (index === 5 && this.bar5 !== undefined) this.bar5.write(offset, width, value);
+  }
+
+  private readonly mmioPort: BarHandler = new IgdMmioPort(this);
+  private readonly ioPort: BarHandler = new IgdIoPort(this);
+
+  /**
+   * BAR0 and BAR4 as objects of their own class: a vBIOS fills the GTT through them (millions of accesses), and the
+   * PCI host's generic closure, shared by every device's BARs, would make each call site see many classes.
+   */
+  override ownBarHandler(index: number): BarHandler | undefined {
+    return index === IGD_BAR_MMIO ? this.mmioPort : index === IGD_BAR_IO ? this.ioPort : undefined;
+  }
+
+  /** BAR4 (docs/igd.md §4): MMIO_Index at +0, MMIO_Data at +4 (a window onto BAR0); other accesses read 0. */
+  bar4Read(offset: number, width: 1 | 2 | 4): number {
+    if (offset === BAR4_INDEX && width === 4) return this.index;
+    if (offset === BAR4_DATA && width === 4) return this.bar4Target() < 0 ? 0xffffffff : this.bar0Dword(this.bar4Target());
+    return 0;
+  }
+
+  bar4Write(offset: number, width: 1 | 2 | 4, value: number): void {
+    if (width !== 4) return;
+    if (offset === BAR4_INDEX) this.bar4Index(value);
+    else if (offset === BAR4_DATA) this.bar4Data(value >>> 0);
+  }
+
+  /** A dword write to MMIO_Index. */
+  bar4Index(value: number): void {
+    this.index = value >>> 0;
+  }
+
+  /** A dword write of uint32 `value` to MMIO_Data: the dword bar4Target() selects (a GTT entry inline, a register out of line). */
+  bar4Data(value: number): void {
+    const i = this.index;
+    if ((i & BAR4_GTT_SELECT) === 0) this.bar4Register(value);
+    else {
+      // bar4Target() in the GTT half: BAR0 offset gttOff + o, inside BAR0 or nowhere.
+      const o = (i & ~3) >>> 0;
+      if (o + this.gttOff < this.bar0Bytes) this.gtt.writeDword(o, value);
+    }
+  }
+
+  private bar4Register(value: number): void {
+    const off = this.bar4Target();
+    if (off >= this.gttOff) this.gtt.writeDword(off - this.gttOff, value);
+    else if (off >= 0) this.bar0WriteRegister(off, value);
   }
 
   /** BAR0 offset MMIO_Index selects: bits 31:2 a byte offset, bit 0 the GTT half (docs/igd.md §4); -1 outside BAR0. */
@@ -177,14 +214,15 @@ export class IgdFunction extends PciFunction {
     return off < this.bar0Bytes ? off : -1;
   }
 
-  private bar0Read(offset: number, width: 1 | 2 | 4): number {
+  /** A BAR0 access of `width` bytes: the dword holding it, shifted. */
+  bar0Read(offset: number, width: 1 | 2 | 4): number {
     const d = this.bar0Dword(offset & ~3);
     if (width === 4) return d;
     const s = (offset & 3) * 8;
     return (d >>> s) & (width === 1 ? 0xff : 0xffff);
   }
 
-  private bar0Write(offset: number, width: 1 | 2 | 4, value: number): void {
+  bar0Write(offset: number, width: 1 | 2 | 4, value: number): void {
     const base = offset & ~3;
     if (width === 4) return this.bar0WriteDword(base, value >>> 0);
     const s = (offset & 3) * 8;
@@ -226,5 +264,58 @@ export class IgdFunction extends PciFunction {
       default:
         this.mmio.set(off, value >>> 0);
     }
+  }
+}
+
+/** BAR0 of one IGD, as the CPU reaches it (IgdFunction.ownBarHandler). */
+class IgdMmioPort implements BarHandler {
+  constructor(private readonly igd: IgdFunction) {}
+  read(offset: number, width: 1 | 2 | 4): number {
+    return this.igd.bar0Read(offset, width);
+  }
+  write(offset: number, width: 1 | 2 | 4, value: number): void {
+    this.igd.bar0Write(offset, width, value);
+  }
+}
+
+/** BAR4 (the I/O index/data pair) of one IGD, as the CPU reaches it (IgdFunction.ownBarHandler). */
+class IgdIoPort implements BarHandler {
+  private readonly index: BarHandler;
+  private readonly data: BarHandler;
+  constructor(private readonly igd: IgdFunction) {
+    this.index = new IgdIndexPort(igd);
+    this.data = new IgdDataPort(igd);
+  }
+  read(offset: number, width: 1 | 2 | 4): number {
+    return this.igd.bar4Read(offset, width);
+  }
+  write(offset: number, width: 1 | 2 | 4, value: number): void {
+    this.igd.bar4Write(offset, width, value);
+  }
+  /** MMIO_Index and MMIO_Data each as a handler of their own (bar4Write's dispatch done once). */
+  forOffset(offset: number): BarHandler {
+    return offset === BAR4_INDEX ? this.index : offset === BAR4_DATA ? this.data : this;
+  }
+}
+
+/** BAR4 at MMIO_Index only (IgdIoPort.forOffset): bar4Write for offset 0. */
+class IgdIndexPort implements BarHandler {
+  constructor(private readonly igd: IgdFunction) {}
+  read(offset: number, width: 1 | 2 | 4): number {
+    return this.igd.bar4Read(offset, width);
+  }
+  write(_offset: number, width: 1 | 2 | 4, value: number): void {
+    if (width === 4) this.igd.bar4Index(value);
+  }
+}
+
+/** BAR4 at MMIO_Data only (IgdIoPort.forOffset): bar4Write for offset 4. */
+class IgdDataPort implements BarHandler {
+  constructor(private readonly igd: IgdFunction) {}
+  read(offset: number, width: 1 | 2 | 4): number {
+    return this.igd.bar4Read(offset, width);
+  }
+  write(_offset: number, width: 1 | 2 | 4, value: number): void {
+    if (width === 4) this.igd.bar4Data(value >>> 0);
   }
 }

@@ -27,8 +27,19 @@ export class Gtt {
   }
 
   writeDword(off: number, value: number): void {
+    const d = this.dw;
+    if (d === undefined || off < 0 || off >= this.bytes) {
+      this.firstWrite(off, value);
+      return;
+    }
+    d[off >>> 2] = value >>> 0;
+    this.writes++;
+  }
+
+  /** A write before the table exists allocates it (out of line: the vBIOS's millions of writes find it there). */
+  private firstWrite(off: number, value: number): void {
     if (off < 0 || off >= this.bytes) return;
-    this.dw ??= new Uint32Array(this.bytes >>> 2);
+    this.dw = new Uint32Array(this.bytes >>> 2);
     this.dw[off >>> 2] = value >>> 0;
     this.writes++;
   }

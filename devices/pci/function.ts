@@ -18,6 +18,8 @@ export interface BarSpec {
 export interface BarHandler {
   read(offset: number, width: 1 | 2 | 4): number;
   write(offset: number, width: 1 | 2 | 4, value: number): void;
+  /** Optional: a handler doing exactly what this one does for accesses at `offset` (see the bus's IoHandler). */
+  forOffset?(offset: number): BarHandler;
 }
 
 export interface PciIdentity {
@@ -235,6 +237,15 @@ export class PciFunction {
 
   barWrite(_index: number, _offset: number, _width: 1 | 2 | 4, _value: number): void {
     // Writes to unbacked BAR space are dropped, as a real device ignores them.
+  }
+
+  /**
+   * A handler object of the device's own for BAR `index`, or undefined (the default): the PCI host then reaches the
+   * BAR through barRead/barWrite. A device with a hot BAR returns one object per BAR, so the calls into it from the
+   * CPU side see one class and V8 can inline them (docs/performance.md §15).
+   */
+  ownBarHandler(_index: number): BarHandler | undefined {
+    return undefined;
   }
 
   /** ROM contents for the option-ROM scan; undefined when the device has no ROM image. */

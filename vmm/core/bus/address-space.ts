@@ -2,6 +2,11 @@
 export interface IoHandler {
   read(offset: number, width: 1 | 2 | 4): number;
   write(offset: number, width: 1 | 2 | 4, value: number): void;
+  /**
+   * Optional: a handler that does exactly what this one does for accesses at `offset` (any width), with the dispatch
+   * on the offset done once. Only called with that offset; for a ROM's port step that keeps writing one port.
+   */
+  forOffset?(offset: number): IoHandler;
 }
 
 export interface RegionDesc {

@@ -210,6 +210,9 @@ interface Range {
 }
 
 function barHandler(fn: PciFunction, bar: number): IoHandler {
+  // A device's own object: one class at the CPU-side call sites (docs/performance.md §15).
+  const own = fn.ownBarHandler(bar);
+  if (own !== undefined) return own;
   return { read: (o, w) => fn.barRead(bar, o, w), write: (o, w, v) => fn.barWrite(bar, o, w, v) };
 }
 

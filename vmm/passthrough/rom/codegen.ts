@@ -60,17 +60,52 @@ export class CodeGen {
         return `(${a} ${op} ${b} ? 1 : 0)`;
       case '&&': return `(${a} !== 0 && ${b} !== 0 ? 1 : 0)`;
       case '||': return `(${a} !== 0 || ${b} !== 0 ? 1 : 0)`;
-      case '&': return `AND(${a}, ${b})`;
-      case '|': return `OR(${a}, ${b})`;
-      case '^': return `XOR(${a}, ${b})`;
+      case '&': return this.bitwise('AND', '&', a, b);
+      case '|': return this.bitwise('OR', '|', a, b);
+      case '^': return this.bitwise('XOR', '^', a, b);
       case '/': return `DIV(${a}, ${b})`;
       case '%': return `MOD(${a}, ${b})`;
       case '<<':
-        return eb.k === 'num' ? (eb.v >= 0 && eb.v < 64 ? `U(${a} * ${2 ** eb.v})` : '0') : `SHL(${a}, ${b})`;
+        return eb.k === 'num' ? (eb.v >= 0 && eb.v < 64 ? this.u53(`${a} * ${2 ** eb.v}`) : '0') : `SHL(${a}, ${b})`;
       case '>>':
-        return eb.k === 'num' ? (eb.v >= 0 && eb.v < 64 ? `Math.floor(U(${a}) / ${2 ** eb.v})` : '0') : `SHR(${a}, ${b})`;
+        return eb.k === 'num' ? (eb.v >= 0 && eb.v < 64 ? `Math.floor(${this.u53(a)} / ${2 ** eb.v})` : '0') : `SHR(${a}, ${b})`;
     }
     throw new Error(`bug: operator ${op}`);
+  }
+
+  /**
+   * The helpers' common case spelled out in the generated code, the helper called only outside it: each call
+   * inlined into the program costs V8's per-function inlining budget (TurboFan's cumulative bytecode limit), which
+   * the port handlers behind a loop's writes need more (docs/performance.md §15). Operands go
+   * through function-local temporaries, evaluated once and in order, so the value is the helper's, bit for bit.
+   */
+  private temp(): string {
+    return `t${this.temps++}`;
+  }
+  private temps = 0;
+
+  /** u53 (compile.ts): x when 0 ≤ x < 2^53, else U(x). */
+  private u53(a: string): string {
+    const t = this.temp();
+    return `(${t} = ${a}, ${t} >= 0 && ${t} < ${2 ** 53} ? ${t} : U(${t}))`;
+  }
+
+  /** AND/OR/XOR (compile.ts): the 32-bit operation when both operands are uint32, else the helper. */
+  private bitwise(helper: string, op: string, a: string, b: string): string {
+    const ta = this.temp();
+    const tb = this.temp();
+    return `(${ta} = ${a}, ${tb} = ${b}, ${ta} >= 0 && ${tb} >= 0 && ${ta} < ${2 ** 32} && ${tb} < ${2 ** 32} ? (${ta} ${op} ${tb}) >>> 0 : ${helper}(${ta}, ${tb}))`;
+  }
+
+  /** T4 (compile.ts): x when it is already a uint32, else the truncation. */
+  private t4(a: string): string {
+    const t = this.temp();
+    return `(${t} = ${a}, ${t} >= 0 && ${t} < ${2 ** 32} ? ${t} : T4(${t}))`;
+  }
+
+  /** Function-local temporaries the inlined helpers use (declared at the top of the generated function). */
+  tempDecl(): string {
+    return this.temps === 0 ? '' : `let ${Array.from({ length: this.temps }, (_, i) => `t${i} = 0`).join(', ')};`;
   }
 
   private x(e: SrcExpr): string {
@@ -170,12 +205,29 @@ export class CodeGen {
       return;
     }
     const k = this.nextOp++;
-    this.decls.push(`let g${k} = -1, lo${k} = 0, hi${k} = 0, b${k} = 0, h${k} = null;`);
-    this.emit(ind, `{ const p = ${this.x(s.addr)}, x = T${w}(${this.x(s.value)});`);
-    this.emit(ind + 1, `if (g${k} !== sp.generation || p < lo${k} || p + ${w} > hi${k}) {`);
-    this.emit(ind + 2, `if (sp.resolve(p)) { h${k} = sp.resolvedHandler; b${k} = sp.resolvedBase; lo${k} = sp.resolvedStart; hi${k} = sp.resolvedEnd; g${k} = sp.generation; h${k}.write(p - b${k}, ${w}, x); }`);
-    this.emit(ind + 2, `else sp.write(p, ${w}, x);`);
-    this.emit(ind + 1, `} else h${k}.write(p - b${k}, ${w}, x);`);
+    // The binding's segment [lo, hi) and handler h hold while the space's generation is g. The loop body checks only
+    // the exact port it last used (pk, at handler offset ok) and the generation, and calls n: h narrowed to that
+    // offset when h offers it (IoHandler.forOffset: the same accesses, the offset dispatch done once). Any other
+    // port goes to bind${k}, out of the loop body (so V8 spends the loop's inlining budget on the handler's write, not
+    // on AddressSpace.resolve): it uses the binding for a port inside the segment, as before, and otherwise resolves
+    // the port again. A port whose access would cross the segment's end, or NaN, never becomes pk, so it resolves
+    // every time, as it did. The value reaches bind${k} through the slot xs: a call argument used on both paths
+    // would make V8 box the value (a heap number above 2^31) before the branch, on every write.
+    this.decls.push(`let g${k} = -1, lo${k} = 0, hi${k} = 0, b${k} = 0, h${k} = null, pk${k} = NaN, ok${k} = 0, n${k} = null;`);
+    this.decls.push(`function bind${k}(p) {`);
+    this.decls.push('  const x = xs[0];');
+    this.decls.push(`  if (g${k} !== sp.generation || p < lo${k} || p + ${w} > hi${k}) {`);
+    this.decls.push(`    if (!sp.resolve(p)) { sp.write(p, ${w}, x); return; }`);
+    this.decls.push(`    h${k} = sp.resolvedHandler; b${k} = sp.resolvedBase; lo${k} = sp.resolvedStart; hi${k} = sp.resolvedEnd; g${k} = sp.generation; pk${k} = NaN;`);
+    this.decls.push(`    if (p + ${w} > hi${k}) { h${k}.write(p - b${k}, ${w}, x); return; }`);
+    this.decls.push('  }');
+    this.decls.push(`  pk${k} = p; ok${k} = p - b${k}; n${k} = h${k}.forOffset !== undefined ? h${k}.forOffset(ok${k}) : h${k};`);
+    this.decls.push(`  n${k}.write(ok${k}, ${w}, x);`);
+    this.decls.push('}');
+    const value = w === 4 ? this.t4(this.x(s.value)) : `T${w}(${this.x(s.value)})`;
+    this.emit(ind, `{ const p = ${this.x(s.addr)}, x = ${value};`);
+    this.emit(ind + 1, `if (p === pk${k} && g${k} === sp.generation) n${k}.write(ok${k}, ${w}, x);`);
+    this.emit(ind + 1, `else { xs[0] = x; bind${k}(p); }`);
     this.emit(ind, '}');
   }
 

@@ -128,11 +128,14 @@ export class IgdBar4Quirk implements RegionQuirk {
 
   /** QEMU re-reads GMCH on every write; GMCH is read-only, so the bound is recomputed only if its bytes change. */
   gttMax(): number {
-    const raw = this.raw32(IGD_GMCH);
-    if (raw !== this.gmchSeen) {
-      this.gmchSeen = raw;
-      this.gttMaxCached = quirkGttMax(this.params.generation, this.fn.configRead(IGD_GMCH, 4));
-    }
+    const d = this.dwords; // raw32(IGD_GMCH), spelled out: this runs on every data write
+    const raw = d !== undefined ? d[IGD_GMCH >>> 2]! : this.fn.get32(IGD_GMCH);
+    return raw === this.gmchSeen ? this.gttMaxCached : this.gttMaxChanged();
+  }
+
+  private gttMaxChanged(): number {
+    this.gmchSeen = this.raw32(IGD_GMCH);
+    this.gttMaxCached = quirkGttMax(this.params.generation, this.fn.configRead(IGD_GMCH, 4));
     return this.gttMaxCached;
   }
 
@@ -151,46 +154,14 @@ export class IgdBar4Quirk implements RegionQuirk {
   wrap(inner: IoHandler): IoHandler {
     const e = this.engine;
     if (e === undefined) throw new Error('bug: IGD BAR4 quirk used before attach()');
-    const bdf = bdfOf(this.fn);
-    return {
-      read: (offset, width) => {
-        if (offset >= 8) return inner.read(offset, width);
-        e.step++;
-        this.index = 0xffffffff;
-        return inner.read(offset, width);
-      },
-      write: (offset, width, value) => {
-        if (offset >= 8) {
-          inner.write(offset, width, value);
-          return;
-        }
-        e.step++;
-        if (e.fatal !== null) return; // the VM is gone
-        if (offset < IGD_MMIO_DATA) {
-          this.index = value >>> 0;
-          inner.write(offset, width, value);
-          return;
-        }
-        // vfio_igd_quirk_data_write: only a GTT PTE dword below gtt_max is classified; everything else passes as is.
-        // index is a uint32 (value >>> 0, or all ones): its low bits by & (an integer op), not % (a float modulus in V8).
-        // A value below 0 (or NaN) is not forwarded, as before this split (the -1 of the fatal path doubled as "drop").
-        const index = this.index;
-        if ((index & 3) !== 1 || index >= this.gttMax()) {
-          if (value >= 0) inner.write(offset, width, value);
-        } else {
-          const val = this.relocate(e, bdf, index, offset, width, value);
-          if (val >= 0) inner.write(offset, width, val);
-        }
-        this.index = 0xffffffff;
-      },
-    };
+    return new IgdBar4Handler(this, inner, e, bdfOf(this.fn));
   }
 
   /**
    * vfio_igd_quirk_data_write for a classified dword (`index` % 4 == 1, below gtt_max): the value forwarded, or -1
    * when the write killed the VM. Kept out of the handler so the common path stays small enough to inline.
    */
-  private relocate(e: TrapEngine, bdf: number, index: number, offset: number, width: 1 | 2 | 4, data: number): number {
+  relocate(e: TrapEngine, bdf: number, index: number, offset: number, width: 1 | 2 | 4, data: number): number {
     let val: number;
     if (this.params.generation < 8 || (index & 7) === 1) {
       const base = this.guestBdsm();
@@ -208,5 +179,110 @@ export class IgdBar4Quirk implements RegionQuirk {
     if (width !== 4) val &= (1 << (8 * width)) - 1;
     e.hit(bdf, IGD_IO_BAR, offset, width, true, data, val, false, this.ruleId);
     return val;
+  }
+}
+
+/**
+ * The handler the CPU reaches BAR4 through while the quirk is installed: one class (not closures made per view
+ * rebuild) dispatching to two small ones, MMIO_Index's and MMIO_Data's, so V8 can inline more of the chain into a
+ * ROM's loop within its inlining budget (docs/performance.md §15). Accesses at offset 8 and up
+ * pass straight through; every access below 8 is a step of the trap engine.
+ */
+class IgdBar4Handler implements IoHandler {
+  private readonly index: IgdBar4IndexPort;
+  private readonly data: IgdBar4DataPort;
+
+  constructor(
+    private readonly quirk: IgdBar4Quirk,
+    private readonly inner: IoHandler,
+    private readonly engine: TrapEngine,
+    private readonly bdf: number,
+  ) {
+    this.index = new IgdBar4IndexPort(this, quirk, engine, inner);
+    this.data = new IgdBar4DataPort(this, quirk, engine, bdf, inner);
+  }
+
+  read(offset: number, width: 1 | 2 | 4): number {
+    if (offset >= 8) return this.inner.read(offset, width);
+    this.engine.step++;
+    this.quirk.index = 0xffffffff;
+    return this.inner.read(offset, width);
+  }
+
+  write(offset: number, width: 1 | 2 | 4, value: number): void {
+    if (offset >= 8) this.inner.write(offset, width, value);
+    else if (offset < IGD_MMIO_DATA) this.index.write(offset, width, value);
+    else this.data.write(offset, width, value);
+  }
+
+  /**
+   * For a ROM's port step bound to one offset: MMIO_Index's or MMIO_Data's handler, with the device's own handler
+   * for that offset behind it (IoHandler.forOffset); offsets 8 and up, the device's handler itself.
+   */
+  forOffset(offset: number): IoHandler {
+    const inner = this.inner.forOffset?.(offset) ?? this.inner;
+    if (offset >= 8) return inner;
+    return offset < IGD_MMIO_DATA
+      ? new IgdBar4IndexPort(this, this.quirk, this.engine, inner)
+      : new IgdBar4DataPort(this, this.quirk, this.engine, this.bdf, inner);
+  }
+}
+
+/** Writes below MMIO_Data (IgdBar4Handler): the quirk records the index, the device gets the write. */
+class IgdBar4IndexPort implements IoHandler {
+  constructor(
+    private readonly whole: IoHandler,
+    private readonly quirk: IgdBar4Quirk,
+    private readonly engine: TrapEngine,
+    private readonly inner: IoHandler,
+  ) {}
+
+  read(offset: number, width: 1 | 2 | 4): number {
+    return this.whole.read(offset, width);
+  }
+
+  write(offset: number, width: 1 | 2 | 4, value: number): void {
+    const e = this.engine;
+    e.step++;
+    if (e.fatal !== null) return; // the VM is gone
+    this.quirk.index = value >>> 0;
+    this.inner.write(offset, width, value);
+  }
+}
+
+/**
+ * Writes to MMIO_Data (`offset` 4…7; IgdBar4Handler): vfio_igd_quirk_data_write. Only a GTT PTE dword below gtt_max
+ * is classified; everything else passes as is. index is a uint32 (value >>> 0, or all ones): its low bits by & (an
+ * integer op), not % (a float modulus in V8). A value below 0 (or NaN) is not forwarded (the -1 of the fatal path
+ * doubles as "drop").
+ */
+class IgdBar4DataPort implements IoHandler {
+  constructor(
+    private readonly whole: IoHandler,
+    private readonly quirk: IgdBar4Quirk,
+    private readonly engine: TrapEngine,
+    private readonly bdf: number,
+    private readonly inner: IoHandler,
+  ) {}
+
+  read(offset: number, width: 1 | 2 | 4): number {
+    return this.whole.read(offset, width);
+  }
+
+  write(offset: number, width: 1 | 2 | 4, value: number): void {
+    const e = this.engine;
+    e.step++;
+    if (e.fatal !== null) return; // the VM is gone
+    const q = this.quirk;
+    const index = q.index;
+    // Two forwarding calls, not one after a merged value: V8 would give the merge the call result's tagged
+    // representation and box every pass-through value above 2^31 on its way to the device.
+    if ((index & 3) !== 1 || index >= q.gttMax()) {
+      if (value >= 0) this.inner.write(offset, width, value);
+    } else {
+      const val = q.relocate(e, this.bdf, index, offset, width, value);
+      if (val >= 0) this.inner.write(offset, width, val);
+    }
+    q.index = 0xffffffff;
   }
 }
