@@ -170,6 +170,27 @@ export class AddressSpace {
   private staticChanged(): void {
     this.staticStale = true;
     this.generation++;
+    this.staticGeneration++;
+  }
+
+  /**
+   * Bumped when a fixed or RAM region is added or removed, not when the PCI view changes: an answer of
+   * `decodesWhole` stays true while this is unchanged (the machine's direct config-space decode keys on it).
+   */
+  staticGeneration = 0;
+
+  /**
+   * Whether the fixed tier decodes every address of [start, start + size) through `handler`, as one region
+   * based at `start` (no fixed region added later overlaps any part of it). The fixed tier comes first in
+   * every lookup, so then read()/write() of such an address always reach `handler` at `addr - start`.
+   */
+  decodesWhole(start: number, size: number, handler: IoHandler): boolean {
+    if (this.staticStale) this.rebuildStatic();
+    const v = this.fixed;
+    const i = v.find(start);
+    if (i < 0 || v.handlers[i] !== handler || v.offset(i, start) !== 0) return false;
+    const seg = v.bounds(i);
+    return seg[0] === start && seg[1] === start + size;
   }
 
   private rebuildStatic(): void {
