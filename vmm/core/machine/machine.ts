@@ -2,6 +2,7 @@ import { PciBridge, type PciBus } from '../../../devices/pci/bridge.js';
 import type { PciFunction } from '../../../devices/pci/function.js';
 import { MCH_PCIEXBAR, PC_BUILTINS, Q35_BUILTINS } from '../../../devices/chipset/index.js';
 import { MODELS } from '../../../devices/index.js';
+import { ConfigSpaceArena } from '../../../devices/pci/config-arena.js';
 import type { DeviceContext, ModelRegistry } from '../../../devices/registry.js';
 import type { FirmwareIo } from '../../../firmware/io.js';
 import { PORT_DEBUGCON } from '../../../firmware/io.js';
@@ -58,6 +59,8 @@ export class Machine {
   readonly dma: DmaDomain;
   /** Per-machine state of the layers above the core (IGD preparation, ...), by key: no module-level maps. */
   private readonly layerState = new Map<StateKey<unknown>, unknown>();
+  /** Config-space storage of the functions the catalogue builds for this machine (devices/pci/config-arena.ts). */
+  private readonly configSpace = new ConfigSpaceArena();
   private ecamBase = -1;
   /**
    * Direct config-space decode (docs/performance.md §14): where the CPU reaches ECAM and CF8..CFF without an
@@ -191,6 +194,7 @@ export class Machine {
       ...(this.spec.host?.igd !== undefined ? { hostIgd: this.spec.host.igd } : {}),
       // Bound, not an arrow function: most devices never ask for their DMA port (see budgetExceeded above).
       dma: this.busDmaPort.bind(this, bus, devfn),
+      configSpace: this.configSpace,
     };
     const fn = def.create(spec, ctx);
     fn.model = spec.model;
