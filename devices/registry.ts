@@ -2,6 +2,7 @@ import type { PciFunction } from './pci/function.js';
 import type { DeviceSpec, MachineType, PropValue } from './spec.js';
 import type { HostIgdSpec } from './igd/spec.js';
 import type { DmaPort } from './memory/dma.js';
+import type { ConfigSpaceArena } from './pci/config-arena.js';
 
 /** What a device model may know about where it is plugged (never the firmware or the CLI). */
 export interface DeviceContext {
@@ -21,6 +22,8 @@ export interface DeviceContext {
   readonly hostIgd?: HostIgdSpec;
   /** Source id (bus << 8 | devfn of the function as plugged) — the IOMMU binds DMA to it. */
   dma(): DmaPort;
+  /** The machine's config-space storage (devices/pci/config-arena.ts); absent: each function allocates its own. */
+  readonly configSpace?: ConfigSpaceArena;
 }
 
 export interface PropDef {

@@ -107,10 +107,10 @@ function pciBridge(): ModelDef {
         }
         return out;
       },
-      create: (spec) => {
+      create: (spec, ctx) => {
         const p = spec.props;
         const shpc = propBool(p, 'shpc', true);
-        const fn = new PciBridge({ vendor: VENDOR_REDHAT, device: BRIDGE_IDS['pci-bridge'], classCode: 0x0604, interruptPin: shpc ? 1 : 0 }, false);
+        const fn = new PciBridge({ vendor: VENDOR_REDHAT, device: BRIDGE_IDS['pci-bridge'], classCode: 0x0604, interruptPin: shpc ? 1 : 0 }, false, ctx.configSpace);
         if (shpc) addShpc(fn);
         const sid = fn.addCapability(PCI_CAP_ID_SLOTID, SLOTID_CAP_LENGTH);
         fn.cfg[sid + 2] = PCI_SID_ESR_FIC;
@@ -144,9 +144,9 @@ function pcieRootPort(): ModelDef {
       pciePort: true,
       machines: ['q35'],
       check: reserveProblems,
-      create: (spec) => {
+      create: (spec, ctx) => {
         const p = spec.props;
-        const fn = new PciBridge({ vendor: VENDOR_REDHAT, device: BRIDGE_IDS['pcie-root-port'], classCode: 0x0604, interruptPin: 1, pcie: true }, true);
+        const fn = new PciBridge({ vendor: VENDOR_REDHAT, device: BRIDGE_IDS['pcie-root-port'], classCode: 0x0604, interruptPin: 1, pcie: true }, true, ctx.configSpace);
         const ssvid = fn.addCapability(PCI_CAP_ID_SSVID, SSVID_CAP_LENGTH);
         fn.set16(ssvid + 4, VENDOR_REDHAT);
         fn.defineBar(ROOT_PORT_MSIX_BAR, { size: 4096, space: 'mem', is64: false, prefetch: false });
@@ -171,8 +171,8 @@ function pciePciBridge(): ModelDef {
     kind: 'bridge',
     pciePort: false,
     machines: ['q35'],
-    create: (spec) => {
-      const fn = new PciBridge({ vendor: VENDOR_REDHAT, device: BRIDGE_IDS['pcie-pci-bridge'], classCode: 0x0604, interruptPin: 1, pcie: true }, false);
+    create: (spec, ctx) => {
+      const fn = new PciBridge({ vendor: VENDOR_REDHAT, device: BRIDGE_IDS['pcie-pci-bridge'], classCode: 0x0604, interruptPin: 1, pcie: true }, false, ctx.configSpace);
       addShpc(fn);
       addPcieCap(fn, PCI_EXP_TYPE_PCI_BRIDGE, false);
       if (propOnOffAuto(spec.props, 'msi') !== 'off') addMsi(fn);
@@ -213,10 +213,10 @@ function pciePortModel(name: string, f: PortFacts): ModelDef {
     pciePort: true,
     ...(f.portType === PCI_EXP_TYPE_UPSTREAM ? { switchUpstream: true } : {}),
     machines: ['q35'],
-    create: () => {
+    create: (_spec, ctx) => {
       // Only root ports disable base/limit at reset (pcie_root_port_reset); switch ports use pci_bridge_reset's zeros.
       const rootPort = f.portType === PCI_EXP_TYPE_ROOT_PORT;
-      const fn = new PciBridge({ vendor: f.vendor, device: f.device, classCode: 0x0604, revision: f.revision, interruptPin: 1, pcie: true }, rootPort);
+      const fn = new PciBridge({ vendor: f.vendor, device: f.device, classCode: 0x0604, revision: f.revision, interruptPin: 1, pcie: true }, rootPort, ctx.configSpace);
       const msi = fn.addCapability(PCI_CAP_ID_MSI, MSI_CAP_32_MASKED);
       fn.set16(msi + 2, 0x0100); // per-vector masking, one vector
       const ssvid = fn.addCapability(PCI_CAP_ID_SSVID, SSVID_CAP_LENGTH);
@@ -236,8 +236,8 @@ function i82801b11Bridge(): ModelDef {
     kind: 'bridge',
     pciePort: false,
     machines: ['q35'],
-    create: () => {
-      const fn = new PciBridge({ vendor: VENDOR_INTEL, device: 0x244e, classCode: 0x0604, revision: 0x92, interruptPin: 0 }, false);
+    create: (_spec, ctx) => {
+      const fn = new PciBridge({ vendor: VENDOR_INTEL, device: 0x244e, classCode: 0x0604, revision: 0x92, interruptPin: 0 }, false, ctx.configSpace);
       fn.addCapability(PCI_CAP_ID_SSVID, SSVID_CAP_LENGTH);
       return fn;
     },

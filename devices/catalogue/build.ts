@@ -136,7 +136,7 @@ export function tableModel(
     ...(check !== undefined ? { check } : {}),
     create: (spec, ctx) => {
       const pcie = facts.pcie === 'always' || (facts.pcie === 'express-bus' && onExpressBus(ctx));
-      const fn = new PciFunction(identityOf(facts, pcie));
+      const fn = new PciFunction(identityOf(facts, pcie), 0, ctx.configSpace);
       defineBars(fn, facts.bars);
       applyRom(fn, spec.props, facts.romfile);
       if (pcie) addEndpointPcieCap(fn, ctx);

@@ -180,7 +180,7 @@ function virtioModel(name: string, facts: VirtioFacts, model: VirtioModel): Mode
         ? { vendor: VENDOR_VIRTIO, device: facts.legacyDevice, classCode: facts.classCode, revision: 0, interruptPin: 1,
             subsystemVendor: VENDOR_VIRTIO, subsystem: facts.type, bars: [] }
         : { vendor: VENDOR_VIRTIO, device: 0x1040 + facts.type, classCode: facts.classCode, revision: 1, interruptPin: 1, bars: [] };
-      const fn = new PciFunction(identityOf(ids, pcie));
+      const fn = new PciFunction(identityOf(ids, pcie), 0, ctx.configSpace);
       const vectors = model.vectors === undefined ? 0 : propNum(p, 'vectors', model.vectors(p, ctx));
       if (modern) {
         const mult = propBool(p, 'page-per-vq', false) ? QUEUE_MEM_MULT_PAGE : QUEUE_MEM_MULT;

@@ -5,6 +5,7 @@ import {
   PCI_MEMORY_LIMIT, PCI_PREF_BASE_UPPER32, PCI_PREF_LIMIT_UPPER32, PCI_PREF_MEMORY_BASE, PCI_PREF_MEMORY_LIMIT,
   PCI_PREF_RANGE_TYPE_64, PCI_PRIMARY_BUS, PCI_SECONDARY_BUS, PCI_SUBORDINATE_BUS,
 } from './regs.js';
+import type { ConfigSpaceArena } from './config-arena.js';
 
 /** One bus segment: the 256 device/function slots behind a bridge (or of a root bus). */
 export class PciBus {
@@ -41,8 +42,8 @@ export interface Window {
 export class PciBridge extends PciFunction {
   readonly secondary: PciBus;
 
-  constructor(identity: PciIdentity, readonly resetClosed: boolean) {
-    super(identity, PCI_HEADER_TYPE_BRIDGE);
+  constructor(identity: PciIdentity, readonly resetClosed: boolean, arena?: ConfigSpaceArena) {
+    super(identity, PCI_HEADER_TYPE_BRIDGE, arena);
     this.secondary = new PciBus(this);
     const w = this.wmask;
     w[PCI_PRIMARY_BUS] = 0xff;

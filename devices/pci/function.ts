@@ -5,6 +5,7 @@ import {
   PCI_INTERRUPT_PIN, PCI_REVISION_ID, PCI_ROM_ADDRESS, PCI_ROM_ADDRESS_ENABLE, PCI_STATUS, PCI_STATUS_CAP_LIST,
   PCI_SUBSYSTEM_ID, PCI_SUBSYSTEM_VENDOR_ID, PCI_VENDOR_ID, PCIE_CONFIG_SPACE_SIZE, bdfString,
 } from './regs.js';
+import type { ConfigSpaceArena } from './config-arena.js';
 
 /** What a device declares about one BAR; the firmware discovers the same facts by sizing it. */
 export interface BarSpec {
@@ -70,11 +71,11 @@ export class PciFunction {
   qdevId = '';
   private capTop = 0x40;
 
-  constructor(readonly identity: PciIdentity, headerType = 0) {
+  constructor(readonly identity: PciIdentity, headerType = 0, arena?: ConfigSpaceArena) {
     const size = identity.pcie === true ? PCIE_CONFIG_SPACE_SIZE : PCI_CONFIG_SPACE_SIZE;
-    // One allocation for registers and mask: machines are built per boot, and typed-array
-    // allocation (with its GC cost) is a visible part of a 0.15 ms boot.
-    const regs = new Uint8Array(size + PCI_CONFIG_SPACE_SIZE);
+    // One view for registers and mask, from the machine's arena when it gives one: machines are built per
+    // boot, and typed-array allocation (with its GC cost) is a visible part of a 0.15 ms boot (docs/performance.md §14).
+    const regs = arena !== undefined ? arena.take(size + PCI_CONFIG_SPACE_SIZE) : new Uint8Array(size + PCI_CONFIG_SPACE_SIZE);
     this.cfg = regs.subarray(0, size);
     this.wmask = regs.subarray(size);
     this.set16(PCI_VENDOR_ID, identity.vendor);

@@ -93,6 +93,26 @@ interface Segment {
   region: RegionDesc;
 }
 
+/**
+ * Up to this many edges are sorted by insertion: a boot builds ~5 views of 1–10 regions, and the typed array's
+ * built-in sort (a subarray, a copy, a generic merge sort) was most of what building one cost (docs/performance.md §14).
+ */
+const SMALL_SORT = 32;
+
+/** Sorts a[0, k) ascending in place (non-negative finite numbers: the same order as the built-in sort) and returns it. */
+function insertionSort(a: Float64Array, k: number): Float64Array {
+  for (let i = 1; i < k; i++) {
+    const v = a[i]!;
+    let j = i - 1;
+    while (j >= 0 && a[j]! > v) {
+      a[j + 1] = a[j]!;
+      j--;
+    }
+    a[j + 1] = v;
+  }
+  return a;
+}
+
 function flatten(regions: readonly RegionDesc[]): Segment[] {
   const out: Segment[] = [];
   if (regions.length === 0) return out;
@@ -104,7 +124,7 @@ function flatten(regions: readonly RegionDesc[]): Segment[] {
     edges[k++] = r.start;
     edges[k++] = r.start + r.size;
   }
-  const sorted = edges.subarray(0, k).sort();
+  const sorted = k <= SMALL_SORT ? insertionSort(edges, k) : edges.subarray(0, k).sort();
   for (let i = 0; i + 1 < k; i++) {
     const a = sorted[i]!;
     const b = sorted[i + 1]!;
@@ -175,6 +195,27 @@ export class AddressSpace {
   private staticChanged(): void {
     this.staticStale = true;
     this.generation++;
+    this.staticGeneration++;
+  }
+
+  /**
+   * Bumped when a fixed or RAM region is added or removed, not when the PCI view changes: an answer of
+   * `decodesWhole` stays true while this is unchanged (the machine's direct config-space decode keys on it).
+   */
+  staticGeneration = 0;
+
+  /**
+   * Whether the fixed tier decodes every address of [start, start + size) through `handler`, as one region
+   * based at `start` (no fixed region added later overlaps any part of it). The fixed tier comes first in
+   * every lookup, so then read()/write() of such an address always reach `handler` at `addr - start`.
+   */
+  decodesWhole(start: number, size: number, handler: IoHandler): boolean {
+    if (this.staticStale) this.rebuildStatic();
+    const v = this.fixed;
+    const i = v.find(start);
+    if (i < 0 || v.handlers[i] !== handler || v.offset(i, start) !== 0) return false;
+    const seg = v.bounds(i);
+    return seg[0] === start && seg[1] === start + size;
   }
 
   private rebuildStatic(): void {

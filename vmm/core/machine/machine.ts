@@ -2,6 +2,7 @@ import { PciBridge, type PciBus } from '../../../devices/pci/bridge.js';
 import type { PciFunction } from '../../../devices/pci/function.js';
 import { MCH_PCIEXBAR, PC_BUILTINS, Q35_BUILTINS } from '../../../devices/chipset/index.js';
 import { MODELS } from '../../../devices/index.js';
+import { ConfigSpaceArena } from '../../../devices/pci/config-arena.js';
 import type { DeviceContext, ModelRegistry } from '../../../devices/registry.js';
 import type { FirmwareIo } from '../../../firmware/io.js';
 import { PORT_DEBUGCON } from '../../../firmware/io.js';
@@ -58,7 +59,19 @@ export class Machine {
   readonly dma: DmaDomain;
   /** Per-machine state of the layers above the core (IGD preparation, ...), by key: no module-level maps. */
   private readonly layerState = new Map<StateKey<unknown>, unknown>();
+  /** Config-space storage of the functions the catalogue builds for this machine (devices/pci/config-arena.ts). */
+  private readonly configSpace = new ConfigSpaceArena();
   private ecamBase = -1;
+  /**
+   * Direct config-space decode (docs/performance.md §14): where the CPU reaches ECAM and CF8..CFF without an
+   * address-space lookup, or Infinity while something else decodes part of them (a later fixed region
+   * overlaying them wins in the address space, so then every access goes through it). Valid for the static
+   * generation of mmio / io it was computed at.
+   */
+  private ecamDirect = Infinity;
+  private ecamDirectGen = -1;
+  private portsDirect = Infinity;
+  private portsDirectGen = -1;
 
   constructor(
     readonly spec: MachineSpec,
@@ -181,6 +194,7 @@ export class Machine {
       ...(this.spec.host?.igd !== undefined ? { hostIgd: this.spec.host.igd } : {}),
       // Bound, not an arrow function: most devices never ask for their DMA port (see budgetExceeded above).
       dma: this.busDmaPort.bind(this, bus, devfn),
+      configSpace: this.configSpace,
     };
     const fn = def.create(spec, ctx);
     fn.model = spec.model;
@@ -250,28 +264,72 @@ export class Machine {
     this.recordEvent({ source: 'budget', kind: 'budget-exceeded', message: budgetMessage(e) });
   }
 
+  /**
+   * A memory access by the CPU. Addresses in the ECAM window go straight to the PCI host when the window is
+   * decoded whole by ECAM (what mmio.read would find first, in its fixed tier): q35 SeaBIOS makes every config
+   * access there (src/hw/pci.c pci_config_readl over mmconfig), ~70,000 for 200 root ports.
+   */
+  private memRead(a: number, w: 1 | 2 | 4): number {
+    if (this.mmio.staticGeneration !== this.ecamDirectGen) this.refreshEcamDirect();
+    const o = a - this.ecamDirect;
+    return o >= 0 && o < Q35_MMCONFIG_SIZE ? this.pci.ecamRead(o, w) : this.mmio.read(a, w);
+  }
+
+  private memWrite(a: number, w: 1 | 2 | 4, v: number): void {
+    if (this.mmio.staticGeneration !== this.ecamDirectGen) this.refreshEcamDirect();
+    const o = a - this.ecamDirect;
+    if (o >= 0 && o < Q35_MMCONFIG_SIZE) this.pci.ecamWrite(o, w, v);
+    else this.mmio.write(a, w, v);
+  }
+
+  private refreshEcamDirect(): void {
+    const b = this.ecamBase;
+    this.ecamDirect = b >= 0 && this.mmio.decodesWhole(b, Q35_MMCONFIG_SIZE, this.pci.ecam) ? b : Infinity;
+    this.ecamDirectGen = this.mmio.staticGeneration;
+  }
+
+  /** A port access by the CPU; CF8..CFF go straight to the PCI host as ECAM does above (i440fx, and q35 before MMCONFIG). */
+  private portRead(p: number, w: 1 | 2 | 4): number {
+    if (this.io.staticGeneration !== this.portsDirectGen) this.refreshPortsDirect();
+    const o = p - this.portsDirect;
+    return o >= 0 && o < 8 ? this.pci.portRead(o, w) : this.io.read(p, w);
+  }
+
+  private portWrite(p: number, w: 1 | 2 | 4, v: number): void {
+    if (this.io.staticGeneration !== this.portsDirectGen) this.refreshPortsDirect();
+    const o = p - this.portsDirect;
+    if (o >= 0 && o < 8) this.pci.portWrite(o, w, v);
+    else this.io.write(p, w, v);
+  }
+
+  private refreshPortsDirect(): void {
+    const ok = this.io.decodesWhole(PCI_CONFIG_ADDRESS_PORT, 8, this.pci.configPorts);
+    this.portsDirect = ok ? PCI_CONFIG_ADDRESS_PORT : Infinity;
+    this.portsDirectGen = this.io.staticGeneration;
+  }
+
   /** The CPU's view for firmware and ROM programs. */
   readonly cpu: FirmwareIo = {
-    inb: (p) => this.io.read(p, 1),
-    inw: (p) => this.io.read(p, 2),
-    inl: (p) => this.io.read(p, 4),
-    outb: (p, v) => this.io.write(p, 1, v & 0xff),
-    outw: (p, v) => this.io.write(p, 2, v & 0xffff),
-    outl: (p, v) => this.io.write(p, 4, v >>> 0),
+    inb: (p) => this.portRead(p, 1),
+    inw: (p) => this.portRead(p, 2),
+    inl: (p) => this.portRead(p, 4),
+    outb: (p, v) => this.portWrite(p, 1, v & 0xff),
+    outw: (p, v) => this.portWrite(p, 2, v & 0xffff),
+    outl: (p, v) => this.portWrite(p, 4, v >>> 0),
     outsbFrom: (p, chars, count) => {
       // The debug console is a fixed port device: hand it the whole line (what SeaBIOS's log costs most).
       if (p === PORT_DEBUGCON) this.debugcon.writeChars(chars, count);
-      else for (let i = 0; i < count; i++) this.io.write(p, 1, chars[i]! & 0xff);
+      else for (let i = 0; i < count; i++) this.portWrite(p, 1, chars[i]! & 0xff);
     },
-    readMem: (a, w) => this.mmio.read(a, w),
-    writeMem: (a, w, v) => this.mmio.write(a, w, v),
+    readMem: (a, w) => this.memRead(a, w),
+    writeMem: (a, w, v) => this.memWrite(a, w, v),
     readBytes: (a, out) => {
       if (this.isRam(a, out.length)) this.ram.readBytes(a, out);
-      else for (let i = 0; i < out.length; i++) out[i] = this.mmio.read(a + i, 1);
+      else for (let i = 0; i < out.length; i++) out[i] = this.memRead(a + i, 1);
     },
     writeBytes: (a, data) => {
       if (this.isRam(a, data.length)) this.ram.writeBytes(a, data);
-      else for (let i = 0; i < data.length; i++) this.mmio.write(a + i, 1, data[i]!);
+      else for (let i = 0; i < data.length; i++) this.memWrite(a + i, 1, data[i]!);
     },
     cpuid: (leaf) => cpuidOf(this.profile.cpu, leaf),
   };

@@ -106,29 +106,47 @@ export class PciHost {
     this.apply(fn, v === undefined ? fn.configWrite(off, width, value) : v.write(off, width, value), routeBefore);
   }
 
-  /** CF8/CFC: CF8 latches an address (bit 31 enable), CFC..CFF carry the data. */
+  /**
+   * CF8/CFC at port offset `offset` from CF8: CF8 latches an address (bit 31 enable), CFC..CFF carry the data.
+   * Methods, called directly by the machine's CPU when nothing overlays the ports (docs/performance.md §14), and
+   * through `configPorts` by the IO address space otherwise.
+   */
+  portRead(offset: number, width: 1 | 2 | 4): number {
+    if (offset < 4) return width === 4 && offset === 0 ? this.configAddress : 0xffffffff >>> (32 - 8 * width);
+    const a = this.configAddress;
+    if ((a & 0x80000000) === 0) return 0xffffffff >>> (32 - 8 * width);
+    return this.configRead((a >>> 16) & 0xff, (a >>> 8) & 0xff, (a & 0xfc) + (offset - 4), width);
+  }
+
+  portWrite(offset: number, width: 1 | 2 | 4, value: number): void {
+    if (offset < 4) {
+      if (width === 4 && offset === 0) this.configAddress = value >>> 0;
+      return;
+    }
+    const a = this.configAddress;
+    if ((a & 0x80000000) === 0) return;
+    this.configWrite((a >>> 16) & 0xff, (a >>> 8) & 0xff, (a & 0xfc) + (offset - 4), width, value);
+  }
+
+  /** ECAM (PCIe enhanced configuration) at `offset` into the window: bus << 20 | devfn << 12 | register. */
+  ecamRead(offset: number, width: 1 | 2 | 4): number {
+    return this.configRead(offset >>> 20, (offset >>> 12) & 0xff, offset & 0xfff, width);
+  }
+
+  ecamWrite(offset: number, width: 1 | 2 | 4, value: number): void {
+    this.configWrite(offset >>> 20, (offset >>> 12) & 0xff, offset & 0xfff, width, value);
+  }
+
+  /** CF8..CFF as an address-space region (see portRead). */
   readonly configPorts: IoHandler = {
-    read: (offset, width) => {
-      if (offset < 4) return width === 4 && offset === 0 ? this.configAddress : 0xffffffff >>> (32 - 8 * width);
-      const a = this.configAddress;
-      if ((a & 0x80000000) === 0) return 0xffffffff >>> (32 - 8 * width);
-      return this.configRead((a >>> 16) & 0xff, (a >>> 8) & 0xff, (a & 0xfc) + (offset - 4), width);
-    },
-    write: (offset, width, value) => {
-      if (offset < 4) {
-        if (width === 4 && offset === 0) this.configAddress = value >>> 0;
-        return;
-      }
-      const a = this.configAddress;
-      if ((a & 0x80000000) === 0) return;
-      this.configWrite((a >>> 16) & 0xff, (a >>> 8) & 0xff, (a & 0xfc) + (offset - 4), width, value);
-    },
+    read: (offset, width) => this.portRead(offset, width),
+    write: (offset, width, value) => this.portWrite(offset, width, value),
   };
 
-  /** ECAM (PCIe enhanced configuration): bus << 20 | devfn << 12 | register. */
+  /** The ECAM window as an address-space region (see ecamRead). */
   readonly ecam: IoHandler = {
-    read: (offset, width) => this.configRead(offset >>> 20, (offset >>> 12) & 0xff, offset & 0xfff, width),
-    write: (offset, width, value) => this.configWrite(offset >>> 20, (offset >>> 12) & 0xff, offset & 0xfff, width, value),
+    read: (offset, width) => this.ecamRead(offset, width),
+    write: (offset, width, value) => this.ecamWrite(offset, width, value),
   };
 
   private fnList: PciFunction[] | undefined;
