@@ -23,9 +23,9 @@ const IRQ_NAMES: readonly [number, string][] = [
 ];
 
 /**
- * The names of the interrupt bits set, `|`-joined, or '0'. A plain loop: the filter-and-map over destructured
- * pairs made two arrays and two closures' iterators per interrupt, and its optimized code was thrown away once in a
- * fresh process ("wrong map", docs/performance.md §13).
+ * The names of the interrupt bits set, `|`-joined, or '0'. A plain loop: the filter-and-map with destructured
+ * `[bit, name]` parameters made two arrays per interrupt and read each pair through the array iterator, and its
+ * optimized code was thrown away once in a fresh process ("wrong map", docs/performance.md §13).
  */
 export function irqNames(bits: number): string {
   let out = '';
