@@ -6,6 +6,7 @@ import { availableParallelism, cpus, loadavg } from 'node:os';
 import { benchBoot, fixtureTopologies, type Topology } from './boot.js';
 import { benchRootPorts } from './boot-shape.js';
 import { benchCliBatch, benchCliBatchCpu, benchCliStart, benchCliStartCpu } from './cli.js';
+import { benchColdStart, COLD_COUNTS } from './cold-start.js';
 import { benchQxl } from './qxl.js';
 import { benchScanout } from './scanout.js';
 import { figure, median, type Figure } from './figure.js';
@@ -106,6 +107,14 @@ async function main(): Promise<void> {
   if (want('cli_batch_cpu_ms_per_config')) {
     const r = await attempt(() => benchCliBatchCpu(topologies.map((t) => t.path), 1000, quick ? 1 : 3));
     emit(failed(r) ? figure('cli_batch_cpu_ms_per_config', null, 'ms', 0.15, '<=', r.failed) : figure('cli_batch_cpu_ms_per_config', r.msPerConfig, 'ms', 0.15, '<=', 'the same batch in CPU time (user + system, bash `times`): (batch − one config) / 999; robust to a loaded machine'));
+  }
+
+  const coldNames = COLD_COUNTS.map((n) => `cold_boots_cpu_ms_${n}`);
+  if (coldNames.some(want)) {
+    const r = await attempt(() => benchColdStart(quick ? 3 : 7));
+    coldNames.forEach((name, i) => {
+      if (want(name)) emit(failed(r) ? figure(name, null, 'ms', null, null, r.failed) : figure(name, r.cpuMs[i]!, 'ms', null, null, `first ${COLD_COUNTS[i]} boots: ${r.note}`));
+    });
   }
 
   if (want('ovmf_boot_ratio')) {

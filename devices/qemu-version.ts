@@ -17,9 +17,23 @@ export function isQemuVersion(v: string): v is QemuVersion {
   return (QEMU_VERSIONS as readonly string[]).includes(v);
 }
 
-/** Compares two `major.minor` versions: negative, 0 or positive. */
+/**
+ * Compares two `major.minor` versions: negative, 0 or positive. Each boot compares a few dozen (the catalogue's
+ * versioned facts, the RAM layout), so the parts are read in place: `split('.').map(Number)` and array
+ * destructuring made two arrays and an iterator per call, and its optimized code was thrown away once in a fresh
+ * process ("wrong map", docs/performance.md §13). Same values as before: the text before the first dot and between
+ * the first and second (`Number`, so '' is 0 and junk NaN), a missing minor 0.
+ */
 export function compareVersions(a: string, b: string): number {
-  const [am = 0, an = 0] = a.split('.').map(Number);
-  const [bm = 0, bn = 0] = b.split('.').map(Number);
-  return am !== bm ? am - bm : an - bn;
+  const am = versionPart(a, false);
+  const bm = versionPart(b, false);
+  return am !== bm ? am - bm : versionPart(a, true) - versionPart(b, true);
+}
+
+function versionPart(v: string, minor: boolean): number {
+  const dot = v.indexOf('.');
+  if (!minor) return Number(dot < 0 ? v : v.slice(0, dot));
+  if (dot < 0) return 0;
+  const next = v.indexOf('.', dot + 1);
+  return Number(next < 0 ? v.slice(dot + 1) : v.slice(dot + 1, next));
 }

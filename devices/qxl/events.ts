@@ -22,9 +22,18 @@ const IRQ_NAMES: readonly [number, string][] = [
   [QXL_INTERRUPT_CLIENT_MONITORS_CONFIG, 'CLIENT_MONITORS_CONFIG'],
 ];
 
+/**
+ * The names of the interrupt bits set, `|`-joined, or '0'. A plain loop: the filter-and-map with destructured
+ * `[bit, name]` parameters made two arrays per interrupt and read each pair through the array iterator, and its
+ * optimized code was thrown away once in a fresh process ("wrong map", docs/performance.md §13).
+ */
 export function irqNames(bits: number): string {
-  const names = IRQ_NAMES.filter(([b]) => (bits & b) !== 0).map(([, n]) => n);
-  return names.length > 0 ? names.join('|') : '0';
+  let out = '';
+  for (let i = 0; i < IRQ_NAMES.length; i++) {
+    const e = IRQ_NAMES[i]!;
+    if ((bits & e[0]) !== 0) out = out === '' ? e[1] : `${out}|${e[1]}`;
+  }
+  return out === '' ? '0' : out;
 }
 
 export interface EventsHost {

@@ -110,8 +110,21 @@ export class E820Map {
     return out;
   }
 
-  /** The raw entries (start, size, type code), for zone setup. */
-  raw(): { start: number; size: number; type: number }[] {
-    return this.starts.map((s, i) => ({ start: s, size: this.sizes[i]!, type: this.types[i]! }));
+  /**
+   * Entry i's start, size and type code, for zone setup. Read in place rather than as an array of
+   * `{start, size, type}` objects: a start above 4 GiB is not a small integer, so in a fresh process the first
+   * machine with RAM above 4 GiB changed those objects' shape and threw away malloc_preinit's optimized code
+   * (docs/performance.md §13).
+   */
+  startAt(i: number): number {
+    return this.starts[i]!;
+  }
+
+  sizeAt(i: number): number {
+    return this.sizes[i]!;
+  }
+
+  typeAt(i: number): number {
+    return this.types[i]!;
   }
 }

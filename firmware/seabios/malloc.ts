@@ -69,13 +69,11 @@ export function mallocPreinit(e820: E820Map, relocFootprint: number): Zones {
   const low = new Zone('ZoneLow');
   let highStart = 0;
   let highSize = 0;
-  const entries = e820.raw();
-  for (let i = entries.length - 1; i >= 0; i--) {
-    const en = entries[i]!;
-    const end = en.start + en.size;
+  for (let i = e820.count - 1; i >= 0; i--) {
+    const s = e820.startAt(i);
+    const end = s + e820.sizeAt(i);
     if (end < 1024 * 1024) break;
-    if (en.type !== E820_RAM || end > FOUR_GIB - 1) continue;
-    const s = en.start;
+    if (e820.typeAt(i) !== E820_RAM || end > FOUR_GIB - 1) continue;
     let e = end;
     if (highStart === 0) {
       const newMax = alignDown(e - BUILD_MAX_HIGHTABLE, MALLOC_MIN_ALIGN);

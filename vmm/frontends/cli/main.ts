@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+// First: V8's tiering flags, before any other module of ours is evaluated (docs/performance.md §13).
+import '../v8-tiering.js';
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';

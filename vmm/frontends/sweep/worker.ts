@@ -3,6 +3,8 @@
  * CLI): the main thread parsed every config once and the specs arrive with the start data. Chunks
  * are claimed from the shared counter until none is left, each posted back as soon as it is booted.
  */
+// First: V8's tiering flags, before the boot path is evaluated (docs/performance.md §13).
+import '../v8-tiering.js';
 import { parentPort, workerData } from 'node:worker_threads';
 import { runChunk } from './chunk.js';
 import { planStarts } from './plan.js';
