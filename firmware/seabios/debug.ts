@@ -1,6 +1,6 @@
 import { DEBUGCON_READBACK, PORT_DEBUGCON, type FirmwareIo } from '../io.js';
 import { PrintfLog } from './debug-log.js';
-import { formattedLength } from './printf-length.js';
+import { PrintfLengths } from './printf-length.js';
 import { CharBuffer, formatInto, type PrintfArg } from './printf.js';
 
 /**
@@ -17,6 +17,7 @@ import { CharBuffer, formatInto, type PrintfArg } from './printf.js';
 export class DebugOutput {
   private readonly records = new PrintfLog();
   private readonly line = new CharBuffer();
+  private readonly lengths = new PrintfLengths();
   /** The arguments of the line being printed: one array for every line (a rest parameter is one per call). */
   private readonly args: (PrintfArg | undefined)[] = [undefined, undefined, undefined, undefined, undefined, undefined];
   private readonly port: boolean;
@@ -42,7 +43,7 @@ export class DebugOutput {
     if (!this.port) return;
     const io = this.io;
     if (io.outsb === undefined && io.outsbDeferred !== undefined) {
-      io.outsbDeferred(PORT_DEBUGCON, this.records, r, formattedLength(fmt, args, this.line.digits));
+      io.outsbDeferred(PORT_DEBUGCON, this.records, r, this.lengths.lengthOf(fmt, args));
       return;
     }
     const line = this.line;

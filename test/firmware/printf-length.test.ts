@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { DeferredText, FirmwareIo } from '../../firmware/io.js';
 import { format, type PrintfArg } from '../../firmware/seabios/printf.js';
-import { formattedLength } from '../../firmware/seabios/printf-length.js';
+import { PrintfLengths, formattedLength } from '../../firmware/seabios/printf-length.js';
 import { resolveProfile } from '../../vmm/core/profile/index.js';
 import { Machine } from '../../vmm/core/machine/machine.js';
 import { parseConfig } from '../../vmm/frontends/config/index.js';
@@ -25,7 +25,12 @@ function fixtureSpecs() {
 }
 
 const scratch = new Uint16Array(256);
-const lengthOf = (fmt: string, args: readonly (PrintfArg | undefined)[]): number => formattedLength(fmt, args, scratch);
+const planned = new PrintfLengths();
+/** The length by both ways (parsing each time, and with the format's plan cached); -1 when they disagree. */
+function lengthOf(fmt: string, args: readonly (PrintfArg | undefined)[]): number {
+  const a = formattedLength(fmt, args, scratch);
+  return planned.lengthOf(fmt, args) === a ? a : -1;
+}
 
 describe('the length of a printf line, computed without formatting it', () => {
   it('equals the rendered length of every line SeaBIOS prints on every fixture topology', () => {
@@ -63,6 +68,8 @@ describe('the length of a printf line, computed without formatting it', () => {
       ['%0d %00x', [-0, 0]],
     ];
     for (const [fmt, args] of cases) expect(lengthOf(fmt, args), fmt).toBe(format(fmt, args as PrintfArg[]).length);
+    // A width too big to plan (and to print) is still counted.
+    expect(lengthOf('%3d %9999999999d', [1, 2])).toBe(3 + 1 + 9_999_999_999);
   });
 
   it('equals the rendered length on 20,000 fuzzed formats and arguments', () => {
@@ -88,6 +95,9 @@ describe('the length of a printf line, computed without formatting it', () => {
         args.push(r < 0.6 ? pick(numbers) : r < 0.75 ? Math.floor(rng() * 2 ** 48) - 2 ** 47 : r < 0.9 ? pick(['', 'a', 'qxl', '\u263a', '12']) : undefined);
       }
       if (lengthOf(fmt, args) !== format(fmt, args as PrintfArg[]).length) mismatches++;
+      // The same format again with other arguments: its cached plan must not keep anything of the first ones.
+      const other = args.map((a) => (typeof a === 'number' ? -a * 3 : a));
+      if (lengthOf(fmt, other) !== format(fmt, other as PrintfArg[]).length) mismatches++;
     }
     expect(mismatches).toBe(0);
   });
