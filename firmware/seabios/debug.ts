@@ -1,6 +1,5 @@
 import { DEBUGCON_READBACK, PORT_DEBUGCON, type FirmwareIo } from '../io.js';
 import { PrintfLog } from './debug-log.js';
-import { PrintfLengths } from './printf-length.js';
 import { CharBuffer, formatInto, type PrintfArg } from './printf.js';
 
 /**
@@ -16,8 +15,8 @@ import { CharBuffer, formatInto, type PrintfArg } from './printf.js';
  */
 export class DebugOutput {
   private readonly records = new PrintfLog();
-  private readonly line = new CharBuffer();
-  private readonly lengths = new PrintfLengths();
+  /** The line being printed when the io takes characters, not records: made on first use. */
+  private line: CharBuffer | undefined;
   /** The arguments of the line being printed: one array for every line (a rest parameter is one per call). */
   private readonly args: (PrintfArg | undefined)[] = [undefined, undefined, undefined, undefined, undefined, undefined];
   private readonly port: boolean;
@@ -43,10 +42,10 @@ export class DebugOutput {
     if (!this.port) return;
     const io = this.io;
     if (io.outsb === undefined && io.outsbDeferred !== undefined) {
-      io.outsbDeferred(PORT_DEBUGCON, this.records, r, this.lengths.lengthOf(fmt, args));
+      io.outsbDeferred(PORT_DEBUGCON, this.records, r, this.records.lengthOf(fmt, args));
       return;
     }
-    const line = this.line;
+    const line = (this.line ??= new CharBuffer());
     line.n = 0;
     formatInto(line, fmt, args);
     this.emit(line);
@@ -61,7 +60,7 @@ export class DebugOutput {
       io.outsbDeferred(PORT_DEBUGCON, this.records, r, s.length);
       return;
     }
-    const line = this.line;
+    const line = (this.line ??= new CharBuffer());
     line.n = 0;
     line.pushString(s);
     this.emit(line);

@@ -99,73 +99,86 @@ const K_X = 3; // %x and %X
 const K_S = 4;
 const K_P = 5;
 
+/** Slots of the plan cache (a power of two), and the conversions a cached plan can hold. */
+const SLOTS = 16;
+const MAX_CONVS = 10;
+const PLAN = 2 + 3 * MAX_CONVS;
+
 /**
- * `formattedLength` with each format string parsed once: SeaBIOS prints a few dozen formats thousands of times
- * in a big boot, so a line's length is its format's fixed part (literal text, %%, %c, %pP, unknown conversions)
- * plus the argument-dependent conversions. One per DebugOutput (no module state); formats are string literals,
- * so the map stays small.
+ * `formattedLength` with each format parsed once while it stays cached: SeaBIOS prints a few dozen formats
+ * thousands of times in a big boot, so a line's length is its format's fixed part (literal text, %%, %c, %pP,
+ * unknown conversions) plus its argument-dependent conversions. A small direct-mapped cache keyed by a few of
+ * the format's characters, in one typed array: nothing is allocated per format or per line (a Map of plans per
+ * boot allocated more than a small boot's log saved). One per record store (debug-log.ts), no module state.
  */
-export class PrintfLengths {
-  /** Per format: [fixed length, conversions, then (kind, width, zero) per conversion that takes an argument]. */
-  private readonly plans = new Map<string, Int32Array>();
+export class LengthPlans {
+  /** The format in each slot (by reference; '' = empty), and each slot's plan at slot * PLAN: [fixed, conversions, (kind, width, zero)...]. */
+  private readonly keys: string[] = new Array<string>(SLOTS).fill('');
+  private readonly plans = new Int32Array(SLOTS * PLAN);
   readonly digits = new Uint16Array(256);
-  /** The previous line's format and plan: SeaBIOS often prints runs of one format (one line per BAR, per device). */
-  private lastFmt = '';
-  private lastPlan: Int32Array = Int32Array.of(0, 0);
 
   lengthOf(fmt: string, args: readonly (PrintfArg | undefined)[]): number {
-    let plan = this.lastPlan;
-    if (fmt !== this.lastFmt) {
-      const known = this.plans.get(fmt);
-      if (known !== undefined) plan = known;
-      else {
-        plan = compile(fmt);
-        this.plans.set(fmt, plan);
-      }
-      this.lastFmt = fmt;
-      this.lastPlan = plan;
+    const n = fmt.length;
+    if (n === 0) return 0;
+    // Five characters spread over the format: SeaBIOS's formats share prefixes ("PCI: ") and endings, and the
+    // length and middle character alone put a 200-root-port boot's 37 formats on 834 misses (this: 37).
+    // A one-character format reads charCodeAt(-1) = NaN, which the mask makes slot 0.
+    const slot = (n * 31 + fmt.charCodeAt(n >> 1) * 7 + fmt.charCodeAt(n >> 2) * 3 + fmt.charCodeAt((3 * n) >> 2) + fmt.charCodeAt(n - 2) * 5) & (SLOTS - 1);
+    const plan = this.plans;
+    const at = slot * PLAN;
+    if (this.keys[slot] !== fmt) {
+      this.keys[slot] = '';
+      if (!compileInto(fmt, plan, at)) return formattedLength(fmt, args, this.digits);
+      this.keys[slot] = fmt;
     }
-    const digits = this.digits;
-    let len = plan[0]!;
-    const n = plan[1]!;
-    if (n < 0) return formattedLength(fmt, args, digits);
-    for (let c = 0, p = 2; c < n; c++, p += 3) {
-      const kind = plan[p]!;
-      if (kind === K_SKIP) continue;
-      const width = plan[p + 1]!;
-      const a = args[c];
-      switch (kind) {
-        case K_D: {
-          const v = Number(a);
-          if (v < 0) {
-            const w = 1 + numberLength(-v, false, plan[p + 2] === 1 ? width - 1 : 0, digits);
-            len += w < width ? width : w;
-          } else len += numberLength(v, false, width, digits);
-          break;
-        }
-        case K_U:
-          len += numberLength(Number(a), false, width, digits);
-          break;
-        case K_X:
-          len += numberLength(Number(a), true, width, digits);
-          break;
-        case K_S: {
-          const sl = (typeof a === 'string' ? a : String(a)).length;
-          len += sl > width ? sl : width;
-          break;
-        }
-        default: // K_P
-          len += 2 + numberLength(Number(a), true, 8, digits);
-      }
-    }
-    return len;
+    return plannedLength(plan, at, args, this.digits);
   }
 }
 
-/** The plan of `fmt`, parsed exactly as `formattedLength` (and `formatInto`) parse it. */
-function compile(fmt: string): Int32Array {
+/** The length from the plan at plan[at...] (see LengthPlans). */
+function plannedLength(plan: Int32Array, at: number, args: readonly (PrintfArg | undefined)[], digits: Uint16Array): number {
+  let len = plan[at]!;
+  const n = plan[at + 1]!;
+  for (let c = 0, p = at + 2; c < n; c++, p += 3) {
+    const kind = plan[p]!;
+    if (kind === K_SKIP) continue;
+    const width = plan[p + 1]!;
+    const a = args[c];
+    switch (kind) {
+      case K_D: {
+        const v = Number(a);
+        if (v < 0) {
+          const w = 1 + numberLength(-v, false, plan[p + 2] === 1 ? width - 1 : 0, digits);
+          len += w < width ? width : w;
+        } else len += numberLength(v, false, width, digits);
+        break;
+      }
+      case K_U:
+        len += numberLength(Number(a), false, width, digits);
+        break;
+      case K_X:
+        len += numberLength(Number(a), true, width, digits);
+        break;
+      case K_S: {
+        const sl = (typeof a === 'string' ? a : String(a)).length;
+        len += sl > width ? sl : width;
+        break;
+      }
+      default: // K_P
+        len += 2 + numberLength(Number(a), true, 8, digits);
+    }
+  }
+  return len;
+}
+
+/**
+ * Writes the plan of `fmt` at plan[at...], parsed exactly as `formattedLength` (and `formatInto`) parse it;
+ * false when it does not fit (more than MAX_CONVS conversions, or a width past an Int32): then the caller
+ * parses each time.
+ */
+function compileInto(fmt: string, plan: Int32Array, at: number): boolean {
   let fixed = 0;
-  const convs: number[] = [];
+  let c = 0;
   let i = 0;
   const n = fmt.length;
   while (i < n) {
@@ -192,43 +205,51 @@ function compile(fmt: string): Int32Array {
     while (fmt.charCodeAt(i) === 108 /* l */) i++;
     const conv = i < n ? fmt.charCodeAt(i) : -1;
     i++;
-    // A width past what an Int32Array holds (no SeaBIOS format has one): such a format is not planned.
-    if (width > 0x3fff_ffff) return Int32Array.of(0, -1);
+    if (width > 0x3fff_ffff) return false;
     switch (conv) {
       case 37 /* % */:
         fixed += 1;
         break;
       case 99 /* c */:
         fixed += 1;
-        convs.push(K_SKIP, 0, 0);
+        c = put(plan, at, c, K_SKIP, 0, 0);
         break;
       case 100 /* d */:
-        convs.push(K_D, width, zero);
+        c = put(plan, at, c, K_D, width, zero);
         break;
       case 117 /* u */:
-        convs.push(K_U, width, zero);
+        c = put(plan, at, c, K_U, width, zero);
         break;
       case 120 /* x */:
       case 88 /* X */:
-        convs.push(K_X, width, zero);
+        c = put(plan, at, c, K_X, width, zero);
         break;
       case 115 /* s */:
-        convs.push(K_S, width, zero);
+        c = put(plan, at, c, K_S, width, zero);
         break;
       case 112 /* p */:
         if (fmt.charCodeAt(i) === 80 /* P */) {
           i++;
           fixed += 7;
-          convs.push(K_SKIP, 0, 0);
-        } else convs.push(K_P, 0, 0);
+          c = put(plan, at, c, K_SKIP, 0, 0);
+        } else c = put(plan, at, c, K_P, 0, 0);
         break;
       default:
         fixed += conv >= 0 ? 2 : 1;
     }
+    if (c < 0) return false;
   }
-  const plan = new Int32Array(2 + convs.length);
-  plan[0] = fixed;
-  plan[1] = convs.length / 3;
-  plan.set(convs, 2);
-  return plan;
+  plan[at] = fixed;
+  plan[at + 1] = c;
+  return true;
+}
+
+/** Puts conversion number c at plan[at...]; the next count, or -1 when the plan is full. */
+function put(plan: Int32Array, at: number, c: number, kind: number, width: number, zero: number): number {
+  if (c < 0 || c === MAX_CONVS) return -1;
+  const p = at + 2 + 3 * c;
+  plan[p] = kind;
+  plan[p + 1] = width;
+  plan[p + 2] = zero;
+  return c + 1;
 }

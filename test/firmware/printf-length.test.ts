@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { DeferredText, FirmwareIo } from '../../firmware/io.js';
 import { format, type PrintfArg } from '../../firmware/seabios/printf.js';
-import { PrintfLengths, formattedLength } from '../../firmware/seabios/printf-length.js';
+import { LengthPlans, formattedLength } from '../../firmware/seabios/printf-length.js';
 import { resolveProfile } from '../../vmm/core/profile/index.js';
 import { Machine } from '../../vmm/core/machine/machine.js';
 import { parseConfig } from '../../vmm/frontends/config/index.js';
@@ -25,11 +25,12 @@ function fixtureSpecs() {
 }
 
 const scratch = new Uint16Array(256);
-const planned = new PrintfLengths();
-/** The length by both ways (parsing each time, and with the format's plan cached); -1 when they disagree. */
+/** One plan cache for the whole file: formats share and evict its slots, as a boot's do. */
+const plans = new LengthPlans();
+/** The length by both ways (parsing the format each time, and from its cached plan); -1 when they disagree. */
 function lengthOf(fmt: string, args: readonly (PrintfArg | undefined)[]): number {
   const a = formattedLength(fmt, args, scratch);
-  return planned.lengthOf(fmt, args) === a ? a : -1;
+  return plans.lengthOf(fmt, args) === a ? a : -1;
 }
 
 describe('the length of a printf line, computed without formatting it', () => {
@@ -95,7 +96,7 @@ describe('the length of a printf line, computed without formatting it', () => {
         args.push(r < 0.6 ? pick(numbers) : r < 0.75 ? Math.floor(rng() * 2 ** 48) - 2 ** 47 : r < 0.9 ? pick(['', 'a', 'qxl', '\u263a', '12']) : undefined);
       }
       if (lengthOf(fmt, args) !== format(fmt, args as PrintfArg[]).length) mismatches++;
-      // The same format again with other arguments: its cached plan must not keep anything of the first ones.
+      // The same format with other arguments.
       const other = args.map((a) => (typeof a === 'number' ? -a * 3 : a));
       if (lengthOf(fmt, other) !== format(fmt, other as PrintfArg[]).length) mismatches++;
     }
