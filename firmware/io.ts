@@ -26,10 +26,22 @@ export interface FirmwareIo {
    */
   outsbFrom?(port: number, chars: Uint16Array, count: number): void;
   /**
+   * Optional `rep outsb` of text that is made only when read: record `index` of `text`, `length` characters
+   * (the count the instruction would write, so a budget charges the same). The same bytes as `outsbFrom` of that
+   * record's text, in the same order with every other write to the port (docs/performance.md §16). Firmware
+   * prefers it to `outsbFrom`; an io that overrides `outsb` still gets strings.
+   */
+  outsbDeferred?(port: number, text: DeferredText, index: number, length: number): void;
+  /**
    * CPUID as the guest's vCPU answers it: [eax, ebx, ecx, edx]. Firmware reads the vendor (leaf 0) and the
    * physical address bits (leaf 0x80000008) here, as SeaBIOS's paravirt.c and OVMF's PlatformInitLib do.
    */
   cpuid(leaf: number, subleaf?: number): readonly [number, number, number, number];
+}
+
+/** Text kept as records (a firmware's debug log), made on demand: `textOf(from, to)` is records [from, to). */
+export interface DeferredText {
+  textOf(from: number, to: number): string;
 }
 
 /** Ports and addresses of QEMU's PC platform that SeaBIOS hard-codes (SeaBIOS src/hw/*.h, QEMU hw/i386). */

@@ -1,5 +1,5 @@
-import { CharLog } from '../char-log.js';
 import { DEBUGCON_READBACK, PORT_DEBUGCON, type FirmwareIo } from '../io.js';
+import { PrintfLog } from './debug-log.js';
 import { CharBuffer, formatInto, type PrintfArg } from './printf.js';
 
 /**
@@ -7,13 +7,16 @@ import { CharBuffer, formatInto, type PrintfArg } from './printf.js';
  * dprintf goes out with `outb` to port 0x402, once a read of that port has returned 0xe9 (QEMU's
  * isa-debugcon readback). The same text is kept here for FirmwareResult.log.
  *
- * Each line is formatted into one reused character buffer, appended to a byte log and handed to the
- * port from that buffer (`outsbFrom`): no strings per line (docs/performance.md §12). An io that offers
- * `outsb` (a wrapper watching the text) gets the line as a string instead.
+ * Each line is recorded, not formatted (debug-log.ts): the text is made when the log or the console is read
+ * (docs/performance.md §16). The port gets the record and its length (`outsbDeferred`), so the machine's
+ * console keeps the same store and its log budget charges the same lengths at the same points. An io without
+ * it gets the formatted line from one reused buffer (`outsbFrom`), and an io that offers `outsb` (a wrapper
+ * watching the text) gets it as a string.
  */
 export class DebugOutput {
-  private readonly text = new CharLog();
-  private readonly line = new CharBuffer();
+  private readonly records = new PrintfLog();
+  /** The line being printed when the io takes characters, not records: made on first use. */
+  private line: CharBuffer | undefined;
   /** The arguments of the line being printed: one array for every line (a rest parameter is one per call). */
   private readonly args: (PrintfArg | undefined)[] = [undefined, undefined, undefined, undefined, undefined, undefined];
   private readonly port: boolean;
@@ -34,18 +37,30 @@ export class DebugOutput {
     args[3] = a3;
     args[4] = a4;
     args[5] = a5;
-    const line = this.line;
+    const argc = a5 !== undefined ? 6 : a4 !== undefined ? 5 : a3 !== undefined ? 4 : a2 !== undefined ? 3 : a1 !== undefined ? 2 : a0 !== undefined ? 1 : 0;
+    const r = this.records.addPrintf(fmt, args, argc);
+    if (!this.port) return;
+    const io = this.io;
+    if (io.outsb === undefined && io.outsbDeferred !== undefined) {
+      io.outsbDeferred(PORT_DEBUGCON, this.records, r, this.records.lengthOf(fmt, args));
+      return;
+    }
+    const line = (this.line ??= new CharBuffer());
     line.n = 0;
     formatInto(line, fmt, args);
-    this.text.appendChars(line.chars, line.n);
-    if (this.port) this.emit(line);
+    this.emit(line);
   }
 
   /** Writes text as is (already formatted). */
   write(s: string): void {
-    this.text.appendString(s);
+    const r = this.records.addText(s);
     if (!this.port) return;
-    const line = this.line;
+    const io = this.io;
+    if (io.outsb === undefined && io.outsbDeferred !== undefined) {
+      io.outsbDeferred(PORT_DEBUGCON, this.records, r, s.length);
+      return;
+    }
+    const line = (this.line ??= new CharBuffer());
     line.n = 0;
     line.pushString(s);
     this.emit(line);
@@ -59,6 +74,6 @@ export class DebugOutput {
   }
 
   get log(): string {
-    return this.text.text();
+    return this.records.all();
   }
 }

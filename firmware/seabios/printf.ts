@@ -74,7 +74,7 @@ function pushBdf(out: CharBuffer, bdf: number): void {
 }
 
 /** Digits of a non-negative integer v in `radix` (10 or 16), least significant first, into `digits`; returns the count. */
-function digitsOf(v: number, radix: number, upper: boolean, digits: Uint16Array): number {
+export function digitsOf(v: number, radix: number, upper: boolean, digits: Uint16Array): number {
   let k = 0;
   // Integer arithmetic while the value fits 32 bits (most of a boot's numbers): floating-point % and / cost more.
   if (radix === 16 && v <= 0xffff_ffff) {

@@ -321,6 +321,14 @@ export class Machine {
       if (p === PORT_DEBUGCON) this.debugcon.writeChars(chars, count);
       else for (let i = 0; i < count; i++) this.portWrite(p, 1, chars[i]! & 0xff);
     },
+    outsbDeferred: (p, text, index, length) => {
+      // The firmware's own lines: the console keeps a reference and makes the text when read (docs/performance.md §16).
+      if (p === PORT_DEBUGCON) this.debugcon.writeDeferred(text, index, length);
+      else {
+        const s = text.textOf(index, index + 1);
+        for (let i = 0; i < s.length; i++) this.portWrite(p, 1, s.charCodeAt(i) & 0xff);
+      }
+    },
     readMem: (a, w) => this.memRead(a, w),
     writeMem: (a, w, v) => this.memWrite(a, w, v),
     readBytes: (a, out) => {
