@@ -5,7 +5,7 @@
  * same `digitsOf`, and whatever takes JavaScript's own number text there takes it here too, so the two agree on
  * every input (test/firmware/printf-length.test.ts checks them against each other, fuzzed).
  */
-import { digitsOf, type PrintfArg } from './printf.js';
+import { ConvSpec, digitsOf, readConv, type PrintfArg } from './printf.js';
 
 /** Characters `pushNumber(out, v, hex, _, width, _)` writes (padding never makes the text shorter than width). */
 function numberLength(v: number, hex: boolean, width: number, digits: Uint16Array): number {
@@ -20,8 +20,8 @@ function numberLength(v: number, hex: boolean, width: number, digits: Uint16Arra
   return len > width ? len : width;
 }
 
-/** `formatInto(b, fmt, args)` appends exactly this many characters to b; `digits` is scratch (256 entries). */
-export function formattedLength(fmt: string, args: readonly (PrintfArg | undefined)[], digits: Uint16Array): number {
+/** `formatInto(b, fmt, args)` appends exactly this many characters to b; `digits` (256 entries) and `spec` are scratch. */
+export function formattedLength(fmt: string, args: readonly (PrintfArg | undefined)[], digits: Uint16Array, spec: ConvSpec): number {
   let len = 0;
   let ai = 0;
   let i = 0;
@@ -34,22 +34,10 @@ export function formattedLength(fmt: string, args: readonly (PrintfArg | undefin
       i = end;
       continue;
     }
-    i++;
-    let zero = false;
-    let width = 0;
-    if (fmt.charCodeAt(i) === 48 /* 0 */) {
-      zero = true;
-      i++;
-    }
-    while (i < n) {
-      const d = fmt.charCodeAt(i);
-      if (d < 48 || d > 57) break;
-      width = width * 10 + (d - 48);
-      i++;
-    }
-    while (fmt.charCodeAt(i) === 108 /* l */) i++;
-    const conv = i < n ? fmt.charCodeAt(i) : -1;
-    i++;
+    i = readConv(fmt, i + 1, spec);
+    const zero = spec.zero;
+    const width = spec.width;
+    const conv = spec.conv;
     switch (conv) {
       case 37 /* % */:
       case 99 /* c */:
@@ -116,6 +104,7 @@ export class LengthPlans {
   private readonly keys: string[] = new Array<string>(SLOTS).fill('');
   private readonly plans = new Int32Array(SLOTS * PLAN);
   readonly digits = new Uint16Array(256);
+  private readonly spec = new ConvSpec();
 
   lengthOf(fmt: string, args: readonly (PrintfArg | undefined)[]): number {
     const n = fmt.length;
@@ -128,7 +117,7 @@ export class LengthPlans {
     const at = slot * PLAN;
     if (this.keys[slot] !== fmt) {
       this.keys[slot] = '';
-      if (!compileInto(fmt, plan, at)) return formattedLength(fmt, args, this.digits);
+      if (!compileInto(fmt, plan, at, this.spec)) return formattedLength(fmt, args, this.digits, this.spec);
       this.keys[slot] = fmt;
     }
     return plannedLength(plan, at, args, this.digits);
@@ -176,7 +165,7 @@ function plannedLength(plan: Int32Array, at: number, args: readonly (PrintfArg |
  * false when it does not fit (more than MAX_CONVS conversions, or a width past an Int32): then the caller
  * parses each time.
  */
-function compileInto(fmt: string, plan: Int32Array, at: number): boolean {
+function compileInto(fmt: string, plan: Int32Array, at: number, spec: ConvSpec): boolean {
   let fixed = 0;
   let c = 0;
   let i = 0;
@@ -189,22 +178,10 @@ function compileInto(fmt: string, plan: Int32Array, at: number): boolean {
       i = end;
       continue;
     }
-    i++;
-    let zero = 0;
-    let width = 0;
-    if (fmt.charCodeAt(i) === 48 /* 0 */) {
-      zero = 1;
-      i++;
-    }
-    while (i < n) {
-      const d = fmt.charCodeAt(i);
-      if (d < 48 || d > 57) break;
-      width = width * 10 + (d - 48);
-      i++;
-    }
-    while (fmt.charCodeAt(i) === 108 /* l */) i++;
-    const conv = i < n ? fmt.charCodeAt(i) : -1;
-    i++;
+    i = readConv(fmt, i + 1, spec);
+    const zero = spec.zero ? 1 : 0;
+    const width = spec.width;
+    const conv = spec.conv;
     if (width > 0x3fff_ffff) return false;
     switch (conv) {
       case 37 /* % */:

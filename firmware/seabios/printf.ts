@@ -22,6 +22,8 @@ export class CharBuffer {
   n = 0;
   /** Scratch for one number's digits (a double has at most 256 hex digits). */
   readonly digits = new Uint16Array(256);
+  /** Scratch for the conversion being read (readConv). */
+  readonly spec = new ConvSpec();
 
   push(c: number): void {
     if (this.n === this.chars.length) this.grow(1);
@@ -128,6 +130,40 @@ function pushNumber(out: CharBuffer, v: number, hex: boolean, upper: boolean, wi
   for (let i = k - 1; i >= 0; i--) out.push(digits[i]!);
 }
 
+/**
+ * One conversion as bvprintf (src/output.c) reads what follows a '%': an optional leading `0`, a decimal width,
+ * any `l` length modifiers, the conversion character (-1 when the text ends first). Scratch its owner reuses, so
+ * reading a format allocates nothing; formatInto, formattedLength and the length plans (printf-length.ts) all read
+ * conversions through readConv, so the three agree on what a format says.
+ */
+export class ConvSpec {
+  zero = false;
+  width = 0;
+  conv = -1;
+}
+
+/** Reads the conversion starting at fmt[i] (just after its '%') into `spec`; returns the index after it. */
+export function readConv(fmt: string, i: number, spec: ConvSpec): number {
+  const n = fmt.length;
+  let zero = false;
+  let width = 0;
+  if (fmt.charCodeAt(i) === 48 /* 0 */) {
+    zero = true;
+    i++;
+  }
+  while (i < n) {
+    const d = fmt.charCodeAt(i);
+    if (d < 48 || d > 57) break;
+    width = width * 10 + (d - 48);
+    i++;
+  }
+  while (fmt.charCodeAt(i) === 108 /* l */) i++;
+  spec.zero = zero;
+  spec.width = width;
+  spec.conv = i < n ? fmt.charCodeAt(i) : -1;
+  return i + 1;
+}
+
 /** Formats like SeaBIOS's printf into `out` (appending). */
 export function formatInto(out: CharBuffer, fmt: string, args: readonly (PrintfArg | undefined)[]): void {
   let ai = 0;
@@ -142,22 +178,11 @@ export function formatInto(out: CharBuffer, fmt: string, args: readonly (PrintfA
       i = end;
       continue;
     }
-    i++;
-    let zero = false;
-    let width = 0;
-    if (fmt.charCodeAt(i) === 48 /* 0 */) {
-      zero = true;
-      i++;
-    }
-    while (i < n) {
-      const d = fmt.charCodeAt(i);
-      if (d < 48 || d > 57) break;
-      width = width * 10 + (d - 48);
-      i++;
-    }
-    while (fmt.charCodeAt(i) === 108 /* l */) i++;
-    const conv = i < n ? fmt.charCodeAt(i) : -1;
-    i++;
+    const spec = out.spec;
+    i = readConv(fmt, i + 1, spec);
+    const zero = spec.zero;
+    const width = spec.width;
+    const conv = spec.conv;
     switch (conv) {
       case 37 /* % */:
         out.push(37);

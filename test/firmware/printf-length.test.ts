@@ -2,7 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { DeferredText, FirmwareIo } from '../../firmware/io.js';
-import { format, type PrintfArg } from '../../firmware/seabios/printf.js';
+import { ConvSpec, format, type PrintfArg } from '../../firmware/seabios/printf.js';
 import { LengthPlans, formattedLength } from '../../firmware/seabios/printf-length.js';
 import { resolveProfile } from '../../vmm/core/profile/index.js';
 import { Machine } from '../../vmm/core/machine/machine.js';
@@ -25,11 +25,12 @@ function fixtureSpecs() {
 }
 
 const scratch = new Uint16Array(256);
+const spec = new ConvSpec();
 /** One plan cache for the whole file: formats share and evict its slots, as a boot's do. */
 const plans = new LengthPlans();
 /** The length by both ways (parsing the format each time, and from its cached plan); -1 when they disagree. */
 function lengthOf(fmt: string, args: readonly (PrintfArg | undefined)[]): number {
-  const a = formattedLength(fmt, args, scratch);
+  const a = formattedLength(fmt, args, scratch, spec);
   return plans.lengthOf(fmt, args) === a ? a : -1;
 }
 
