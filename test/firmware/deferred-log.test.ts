@@ -1,27 +1,12 @@
-import { readFileSync, readdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { seabiosFixtureSpecs } from './helpers.js';
 import type { FirmwareIo } from '../../firmware/io.js';
 import { DebugOutput } from '../../firmware/seabios/debug.js';
 import { resolveProfile } from '../../vmm/core/profile/index.js';
 import { DebugCon } from '../../vmm/core/machine/debugcon.js';
 import { Machine } from '../../vmm/core/machine/machine.js';
-import { parseConfig } from '../../vmm/frontends/config/index.js';
 import type { MachineSpec } from '../../vmm/frontends/config/spec.js';
 
-const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url));
-const SEABIOS_DIRS = ['seabios', 'seabios-models', 'seabios-qemu10', 'seabios-qemu10-intel'];
-
-function fixtureSpecs(): { name: string; spec: MachineSpec }[] {
-  const out = [];
-  for (const d of SEABIOS_DIRS) {
-    for (const f of readdirSync(`${FIXTURES}${d}`).filter((n) => n.endsWith('.yaml')).sort()) {
-      const r = parseConfig(readFileSync(`${FIXTURES}${d}/${f}`, 'utf8'), f);
-      if (r.ok) out.push({ name: `${d}/${f}`, spec: r.spec });
-    }
-  }
-  return out;
-}
 
 /** One POST on a fresh machine; `eager` hides the deferred port, so every line is formatted as it is printed. */
 function run(spec: MachineSpec, eager: boolean, log?: number) {
@@ -37,7 +22,7 @@ const stub = (extra: Partial<FirmwareIo>): FirmwareIo => ({
 });
 
 describe('the SeaBIOS log made when read', () => {
-  const specs = fixtureSpecs();
+  const specs = seabiosFixtureSpecs();
 
   it('reads back the eagerly formatted text, log and console, on every fixture topology', () => {
     expect(specs.length).toBe(168);

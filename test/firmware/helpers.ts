@@ -10,6 +10,22 @@ import { Machine } from '../../vmm/core/machine/machine.js';
 
 export const SEABIOS_FIXTURES = fileURLToPath(new URL('../fixtures/seabios/', import.meta.url));
 
+const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url));
+/** Every folder of recorded SeaBIOS topologies (both QEMUs, the model fixtures). */
+export const SEABIOS_DIRS = ['seabios', 'seabios-models', 'seabios-qemu10', 'seabios-qemu10-intel'] as const;
+
+/** Every recorded SeaBIOS topology of SEABIOS_DIRS, parsed, named `folder/file.yaml`. */
+export function seabiosFixtureSpecs(): { name: string; spec: MachineSpec }[] {
+  const out: { name: string; spec: MachineSpec }[] = [];
+  for (const d of SEABIOS_DIRS) {
+    for (const f of readdirSync(`${FIXTURES}${d}`).filter((n) => n.endsWith('.yaml')).sort()) {
+      const r = parseConfig(readFileSync(`${FIXTURES}${d}/${f}`, 'utf8'), f);
+      if (r.ok) out.push({ name: `${d}/${f}`, spec: r.spec });
+    }
+  }
+  return out;
+}
+
 export interface FixtureWindow {
   base: string;
   limit: string;

@@ -1,28 +1,12 @@
-import { readFileSync, readdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { seabiosFixtureSpecs } from './helpers.js';
 import type { DeferredText, FirmwareIo } from '../../firmware/io.js';
 import { ConvSpec, format, type PrintfArg } from '../../firmware/seabios/printf.js';
 import { LengthPlans, formattedLength } from '../../firmware/seabios/printf-length.js';
 import { resolveProfile } from '../../vmm/core/profile/index.js';
 import { Machine } from '../../vmm/core/machine/machine.js';
-import { parseConfig } from '../../vmm/frontends/config/index.js';
 import { mulberry32 } from '../helpers/prng.js';
 
-const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url));
-const SEABIOS_DIRS = ['seabios', 'seabios-models', 'seabios-qemu10', 'seabios-qemu10-intel'];
-
-/** Every SeaBIOS fixture topology, parsed. */
-function fixtureSpecs() {
-  const out = [];
-  for (const d of SEABIOS_DIRS) {
-    for (const f of readdirSync(`${FIXTURES}${d}`).filter((n) => n.endsWith('.yaml')).sort()) {
-      const r = parseConfig(readFileSync(`${FIXTURES}${d}/${f}`, 'utf8'), f);
-      if (r.ok) out.push({ name: `${d}/${f}`, spec: r.spec });
-    }
-  }
-  return out;
-}
 
 const scratch = new Uint16Array(256);
 const spec = new ConvSpec();
@@ -38,7 +22,7 @@ describe('the length of a printf line, computed without formatting it', () => {
   it('equals the rendered length of every line SeaBIOS prints on every fixture topology', () => {
     let lines = 0;
     let chars = 0;
-    for (const { spec } of fixtureSpecs()) {
+    for (const { spec } of seabiosFixtureSpecs()) {
       const m = new Machine(spec, resolveProfile(spec));
       const seen: [DeferredText, number, number][] = [];
       const io: FirmwareIo = { ...m.cpu, outsbDeferred: (_p, text, index, length) => seen.push([text, index, length]) };
