@@ -207,28 +207,34 @@ export class CodeGen {
    * Two port writes in a row inside a loop (the vBIOS's index then data): each keeps its own binding (ioBinding), and
    * when both ports last landed in one handler at the same generation and the handler offers the pair
    * (IoHandler.forPair), the loop body checks both exact ports and the generation and makes one call with the values'
-   * int32 bit patterns (PairWriter: not boxed). Anything else runs the two bound writes as before, out of the loop body
-   * (pair<k>), and then tries to bind the pair. The second step's operands are evaluated before the first write: they
-   * read only slots, which a port write does not change, and they cannot fault (steps() fuses only such a step).
+   * int32 bit patterns (PairWriter: not boxed). Otherwise the two bound writes run as before, and pair<k> (out of the
+   * loop body) tries to bind the pair once per ports and generation: a handler that offers no pair costs one check.
+   * The second step's operands are evaluated before the first write: they read only slots, which a port write does
+   * not change, and they cannot fault (steps() fuses only such a step).
    */
   private ioWritePair(s1: WriteStep, s2: WriteStep, ind: number): void {
     const a = this.ioBinding(s1);
     const b = this.ioBinding(s2);
     const j = this.nextPair++;
-    this.decls.push(`let pg${j} = -1, pp${j} = NaN, pq${j} = NaN, P${j} = null;`);
+    // pp/pq: the ports last tried; pt: the generation they were tried at; pg: the generation P is bound at (or -1).
+    this.decls.push(`let pg${j} = -1, pt${j} = -1, pp${j} = NaN, pq${j} = NaN, P${j} = null;`);
     this.decls.push(`function pair${j}(p, q) {`);
-    this.decls.push('  const x = xs[0], y = xs[1];');
-    this.decls.push(`  pg${j} = -1;`);
-    this.decls.push(`  if (p === pk${a.k} && g${a.k} === sp.generation) n${a.k}.write(ok${a.k}, ${a.w}, x); else { xs[0] = x; bind${a.k}(p); }`);
-    this.decls.push(`  if (q === pk${b.k} && g${b.k} === sp.generation) n${b.k}.write(ok${b.k}, ${b.w}, y); else { xs[0] = y; bind${b.k}(q); }`);
-    this.decls.push(`  if (p === pk${a.k} && q === pk${b.k} && g${a.k} === sp.generation && g${b.k} === g${a.k} && h${a.k} === h${b.k} && h${a.k}.forPair !== undefined) {`);
-    this.decls.push(`    const f = h${a.k}.forPair(ok${a.k}, ${a.w}, ok${b.k}, ${b.w});`);
-    this.decls.push(`    if (f !== undefined) { P${j} = f; pp${j} = p; pq${j} = q; pg${j} = g${a.k}; }`);
-    this.decls.push('  }');
+    this.decls.push(`  pp${j} = p; pq${j} = q; pg${j} = -1; pt${j} = -1;`);
+    this.decls.push(`  if (p !== pk${a.k} || q !== pk${b.k} || g${a.k} !== sp.generation || g${b.k} !== g${a.k}) return;`);
+    this.decls.push(`  pt${j} = g${a.k};`);
+    this.decls.push(`  if (h${a.k} !== h${b.k} || h${a.k}.forPair === undefined) return;`);
+    this.decls.push(`  const f = h${a.k}.forPair(ok${a.k}, ${a.w}, ok${b.k}, ${b.w});`);
+    this.decls.push(`  if (f !== undefined) { P${j} = f; pg${j} = g${a.k}; }`);
     this.decls.push('}');
     this.emit(ind, `{ const p = ${this.x(s1.addr)}, x = ${a.value}, q = ${this.x(s2.addr)}, y = ${b.value};`);
     this.emit(ind + 1, `if (p === pp${j} && q === pq${j} && pg${j} === sp.generation) P${j}.writePair(x | 0, y | 0);`);
-    this.emit(ind + 1, `else { xs[0] = x; xs[1] = y; pair${j}(p, q); }`);
+    this.emit(ind + 1, 'else {');
+    this.emit(ind + 2, `if (p === pk${a.k} && g${a.k} === sp.generation) n${a.k}.write(ok${a.k}, ${a.w}, x);`);
+    this.emit(ind + 2, `else { xs[0] = x; bind${a.k}(p); }`);
+    this.emit(ind + 2, `if (q === pk${b.k} && g${b.k} === sp.generation) n${b.k}.write(ok${b.k}, ${b.w}, y);`);
+    this.emit(ind + 2, `else { xs[0] = y; bind${b.k}(q); }`);
+    this.emit(ind + 2, `if (p !== pp${j} || q !== pq${j} || pt${j} !== sp.generation) pair${j}(p, q);`);
+    this.emit(ind + 1, '}');
     this.emit(ind, '}');
   }
   private nextPair = 0;

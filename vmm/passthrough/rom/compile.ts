@@ -94,7 +94,7 @@ export function compileRom(p: RomProgram, bus: RomBus, stop: RomStopSignal, maxI
   const gen = new CodeGen(slotOf, bus.ioSpace !== undefined);
   gen.steps(p.steps, 1, true);
   const source = gen.source();
-  const slot = gen.decls.length > 0 ? ['const xs = new Float64Array(2);'] : [];
+  const slot = gen.decls.length > 0 ? ['const xs = new Float64Array(1);'] : [];
   const body = [...slot, ...gen.decls, 'return function run(v) {', gen.tempDecl(), source, '};'].join('\n');
   const state: CompiledRom = { run: () => {}, slots, size: slots.size, iterations: 0, at: -1, overBudget: undefined, inTime };
   // eslint-disable-next-line @typescript-eslint/no-implied-eval -- source built from a validated AST only (see codegen.ts)
