@@ -7,6 +7,21 @@ export interface IoHandler {
    * on the offset done once. Only called with that offset; for a ROM's port step that keeps writing one port.
    */
   forOffset?(offset: number): IoHandler;
+  /**
+   * Optional: for a ROM whose loop writes offset `a` (width `wa`) and then offset `b` (width `wb`) of this handler, an
+   * operation doing exactly those two writes, in order, with the dispatch done once; undefined when not offered.
+   * Offered only where the first write cannot change any address space (so the second needs no new look-up).
+   */
+  forPair?(a: number, wa: 1 | 2 | 4, b: number, wb: 1 | 2 | 4): PairWriter | undefined;
+}
+
+/**
+ * Two writes in one call (IoHandler.forPair). The values come as their int32 bit patterns (`v | 0`), which V8 passes
+ * untagged as small integers; a uint32 above 2^31 passed as a number argument to a call that is not inlined would be
+ * boxed as a heap number on every write. The writer restores each value with `>>> 0` (widths 1 and 2: the value as is).
+ */
+export interface PairWriter {
+  writePair(a: number, b: number): void;
 }
 
 export interface RegionDesc {

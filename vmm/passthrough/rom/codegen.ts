@@ -124,9 +124,15 @@ export class CodeGen {
   }
 
   steps(list: readonly RomStep[], indent: number, top: boolean): void {
-    for (const s of list) {
+    for (let i = 0; i < list.length; i++) {
+      const s = list[i]!;
+      const next = list[i + 1];
       if (top) this.emit(indent, 'if (stop.fatal !== null) return;');
-      this.step(s, indent);
+      if (!top && this.bound && s.op === 'io-write' && next?.op === 'io-write' && !stepExprs(next).some((e) => hasDivision(e.expr))) {
+        this.mark(indent, s, stepExprs(s).some((e) => hasDivision(e.expr)));
+        this.ioWritePair(s, next, indent);
+        i++;
+      } else this.step(s, indent);
     }
   }
 
@@ -197,6 +203,42 @@ export class CodeGen {
     }
   }
 
+  /**
+   * Two port writes in a row inside a loop (the vBIOS's index then data): each keeps its own binding (ioBinding), and
+   * when both ports last landed in one handler at the same generation and the handler offers the pair
+   * (IoHandler.forPair), the loop body checks both exact ports and the generation and makes one call with the values'
+   * int32 bit patterns (PairWriter: not boxed). Otherwise the two bound writes run as before, and pair<k> (out of the
+   * loop body) tries to bind the pair once per ports and generation: a handler that offers no pair costs one check.
+   * The second step's operands are evaluated before the first write: they read only slots, which a port write does
+   * not change, and they cannot fault (steps() fuses only such a step).
+   */
+  private ioWritePair(s1: WriteStep, s2: WriteStep, ind: number): void {
+    const a = this.ioBinding(s1);
+    const b = this.ioBinding(s2);
+    const j = this.nextPair++;
+    // pp/pq: the ports last tried; pt: the generation they were tried at; pg: the generation P is bound at (or -1).
+    this.decls.push(`let pg${j} = -1, pt${j} = -1, pp${j} = NaN, pq${j} = NaN, P${j} = null;`);
+    this.decls.push(`function pair${j}(p, q) {`);
+    this.decls.push(`  pp${j} = p; pq${j} = q; pg${j} = -1; pt${j} = -1;`);
+    this.decls.push(`  if (p !== pk${a.k} || q !== pk${b.k} || g${a.k} !== sp.generation || g${b.k} !== g${a.k}) return;`);
+    this.decls.push(`  pt${j} = g${a.k};`);
+    this.decls.push(`  if (h${a.k} !== h${b.k} || h${a.k}.forPair === undefined) return;`);
+    this.decls.push(`  const f = h${a.k}.forPair(ok${a.k}, ${a.w}, ok${b.k}, ${b.w});`);
+    this.decls.push(`  if (f !== undefined) { P${j} = f; pg${j} = g${a.k}; }`);
+    this.decls.push('}');
+    this.emit(ind, `{ const p = ${this.x(s1.addr)}, x = ${a.value}, q = ${this.x(s2.addr)}, y = ${b.value};`);
+    this.emit(ind + 1, `if (p === pp${j} && q === pq${j} && pg${j} === sp.generation) P${j}.writePair(x | 0, y | 0);`);
+    this.emit(ind + 1, 'else {');
+    this.emit(ind + 2, `if (p === pk${a.k} && g${a.k} === sp.generation) n${a.k}.write(ok${a.k}, ${a.w}, x);`);
+    this.emit(ind + 2, `else { xs[0] = x; bind${a.k}(p); }`);
+    this.emit(ind + 2, `if (q === pk${b.k} && g${b.k} === sp.generation) n${b.k}.write(ok${b.k}, ${b.w}, y);`);
+    this.emit(ind + 2, `else { xs[0] = y; bind${b.k}(q); }`);
+    this.emit(ind + 2, `if (p !== pp${j} || q !== pq${j} || pt${j} !== sp.generation) pair${j}(p, q);`);
+    this.emit(ind + 1, '}');
+    this.emit(ind, '}');
+  }
+  private nextPair = 0;
+
   /** With the IO space known, each port write keeps a binding (generation + segment) to its handler. */
   private ioWrite(s: WriteStep, ind: number): void {
     const w = s.width;
@@ -204,6 +246,16 @@ export class CodeGen {
       this.emit(ind, `io.${w === 4 ? 'outl' : w === 2 ? 'outw' : 'outb'}(${this.x(s.addr)}, T${w}(${this.x(s.value)}));`);
       return;
     }
+    const { k, value } = this.ioBinding(s);
+    this.emit(ind, `{ const p = ${this.x(s.addr)}, x = ${value};`);
+    this.emit(ind + 1, `if (p === pk${k} && g${k} === sp.generation) n${k}.write(ok${k}, ${w}, x);`);
+    this.emit(ind + 1, `else { xs[0] = x; bind${k}(p); }`);
+    this.emit(ind, '}');
+  }
+
+  /** A port write's binding variables and rebinding function (ioWrite), and the source of its truncated value. */
+  private ioBinding(s: WriteStep): { k: number; w: 1 | 2 | 4; value: string } {
+    const w = s.width;
     const k = this.nextOp++;
     // The binding's segment [lo, hi) and handler h hold while the space's generation is g. The loop body checks only
     // the exact port it last used (pk, at handler offset ok) and the generation, and calls n: h narrowed to that
@@ -224,11 +276,7 @@ export class CodeGen {
     this.decls.push(`  pk${k} = p; ok${k} = p - b${k}; n${k} = h${k}.forOffset !== undefined ? h${k}.forOffset(ok${k}) : h${k};`);
     this.decls.push(`  n${k}.write(ok${k}, ${w}, x);`);
     this.decls.push('}');
-    const value = w === 4 ? this.t4(this.x(s.value)) : `T${w}(${this.x(s.value)})`;
-    this.emit(ind, `{ const p = ${this.x(s.addr)}, x = ${value};`);
-    this.emit(ind + 1, `if (p === pk${k} && g${k} === sp.generation) n${k}.write(ok${k}, ${w}, x);`);
-    this.emit(ind + 1, `else { xs[0] = x; bind${k}(p); }`);
-    this.emit(ind, '}');
+    return { k, w, value: w === 4 ? this.t4(this.x(s.value)) : `T${w}(${this.x(s.value)})` };
   }
 
   source(): string {

@@ -13,7 +13,7 @@
  * is a what-if that moves only values inside the host stolen range.
  */
 import type { PciFunction } from '../../../devices/pci/function.js';
-import type { IoHandler } from '../../core/bus/address-space.js';
+import type { IoHandler, PairWriter } from '../../core/bus/address-space.js';
 import { bdfOf, type RegionQuirk, type TrapEngine } from './engine.js';
 
 export const IGD_IO_BAR = 4; // LK-DRM intel_pci_config.h GEN4_IO_BAR
@@ -225,6 +225,57 @@ class IgdBar4Handler implements IoHandler {
     return offset < IGD_MMIO_DATA
       ? new IgdBar4IndexPort(this, this.quirk, this.engine, inner)
       : new IgdBar4DataPort(this, this.quirk, this.engine, this.bdf, inner);
+  }
+
+  /**
+   * For a ROM loop writing MMIO_Index and then MMIO_Data (dwords; the vBIOS's GTT sequence): both writes in one call
+   * (IgdBar4IndexData), so the loop pays one call and passes no boxed value per PTE dword instead of two calls
+   * (docs/performance.md §18). An index write only records the index (here and in the device), so it cannot move a
+   * BAR; any other pair is not offered.
+   */
+  forPair(a: number, wa: 1 | 2 | 4, b: number, wb: 1 | 2 | 4): PairWriter | undefined {
+    if (a !== IGD_MMIO_INDEX || wa !== 4 || b !== IGD_MMIO_DATA || wb !== 4) return undefined;
+    const index = this.inner.forOffset?.(a) ?? this.inner;
+    const data = this.inner.forOffset?.(b) ?? this.inner;
+    return new IgdBar4IndexData(this.quirk, this.engine, this.bdf, index, data);
+  }
+}
+
+/**
+ * MMIO_Index then MMIO_Data, dword writes (IgdBar4Handler.forPair): exactly IgdBar4IndexPort.write(0, 4, a) followed
+ * by IgdBar4DataPort.write(4, 4, b), the same steps, trace hits, fatal drops and device writes, in one method small
+ * enough to keep the device's index and data writes inlined; the relocation (relocated or forced-0 dwords, the fatal
+ * path and its trace hit) stays out of line in IgdBar4Quirk.relocate. `a` and `b` are int32 bit patterns (PairWriter).
+ */
+class IgdBar4IndexData implements PairWriter {
+  constructor(
+    private readonly quirk: IgdBar4Quirk,
+    private readonly engine: TrapEngine,
+    private readonly bdf: number,
+    private readonly indexPort: IoHandler,
+    private readonly dataPort: IoHandler,
+  ) {}
+
+  writePair(a: number, b: number): void {
+    const e = this.engine;
+    const q = this.quirk;
+    const index = a >>> 0;
+    const value = b >>> 0;
+    e.step++;
+    if (e.fatal === null) {
+      q.index = index;
+      this.indexPort.write(IGD_MMIO_INDEX, 4, index);
+    }
+    e.step++;
+    if (e.fatal !== null) return; // the VM is gone
+    // Two forwarding calls, as in IgdBar4DataPort.write (a merged value would be boxed above 2^31).
+    if ((index & 3) !== 1 || index >= q.gttMax()) {
+      this.dataPort.write(IGD_MMIO_DATA, 4, value);
+    } else {
+      const val = q.relocate(e, this.bdf, index, IGD_MMIO_DATA, 4, value);
+      if (val >= 0) this.dataPort.write(IGD_MMIO_DATA, 4, val);
+    }
+    q.index = 0xffffffff;
   }
 }
 
