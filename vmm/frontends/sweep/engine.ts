@@ -30,10 +30,12 @@ export interface SweepStats {
 }
 
 /**
- * Below this many combinations the default is inline: a worker's start (loading the boot path,
- * a cold JIT) costs 100-200 ms of CPU, more than a small sweep gains from a second thread.
+ * Below this many combinations the default is inline. A worker warms its own JIT: ~1 s of CPU over its first
+ * two thousand boots, on background compiler threads that share the cores with the boots. Measured from the
+ * CLI (fresh processes, 2-core project machine, docs/performance.md §19): 4,560 runs took 1.80 s on two threads
+ * against 1.56 s inline, 18,240 runs 3.64 s against 4.13 s; the break-even is near 10,000.
  */
-export const AUTO_POOL_MIN = 2048;
+export const AUTO_POOL_MIN = 12_000;
 
 /**
  * About 32 chunks per thread, 16-256 combinations each: claiming a chunk is one Atomics.add, so
