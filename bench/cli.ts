@@ -5,7 +5,9 @@
  * Wall clock of child processes, medians of several runs; stdout goes to /dev/null.
  */
 import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { median, repoRoot } from './figure.js';
 
 function cliPath(): string {
@@ -89,4 +91,29 @@ export function benchCliBatchCpu(topologyPaths: readonly string[], count = 1000,
   const one = median(Array.from({ length: runs }, () => cpuOnce(['boot', '--json', paths[0]!])));
   const all = median(Array.from({ length: runs }, () => cpuOnce(['boot', '--json', ...paths])));
   return { msPerConfig: (all - one) / (count - 1) };
+}
+
+/**
+ * `vfio-sim sweep --jobs 1` and `--jobs 2` as a user runs them: fresh processes, both threads cold (the in-process
+ * `sweep_speedup_2` has a main thread the boot figures warmed). The topologies are copied `copies` times into a
+ * temporary folder (a sweep lists each file once) and booted under every firmware in `firmware`; medians of `runs`
+ * alternated pairs (docs/performance.md §19).
+ */
+export function benchCliSweep(topologyPaths: readonly string[], copies = 20, firmware = 'seabios-1.16.2,seabios-1.16.3', runs = 3): { speedup: number; runsPerSweep: number; oneMs: number; twoMs: number } {
+  const dir = mkdtempSync(join(tmpdir(), 'vfio-sim-bench-sweep-'));
+  try {
+    for (let k = 0; k < copies; k++) for (const p of topologyPaths) copyFileSync(p, join(dir, `${k}-${basename(p)}`));
+    const args = (jobs: number): string[] => ['sweep', dir, '--firmware', firmware, '--jobs', String(jobs), '--no-progress'];
+    const one: number[] = [];
+    const two: number[] = [];
+    for (let r = 0; r < runs; r++) {
+      one.push(runOnce(args(1)));
+      two.push(runOnce(args(2)));
+    }
+    const oneMs = median(one);
+    const twoMs = median(two);
+    return { speedup: oneMs / twoMs, runsPerSweep: copies * topologyPaths.length * firmware.split(',').length, oneMs, twoMs };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
