@@ -6,7 +6,7 @@ import {
 import type { IgdStrategy } from './types.js';
 
 /**
- * SeaBIOS 1.16.2 intel_igd_setup, exactly (docs/igd.md §6.1; src/fw/pciinit.c): the OpRegion in ZoneHigh,
+ * SeaBIOS 1.16.2 intel_igd_setup, exactly (SeaBIOS src/fw/pciinit.c; docs/igd.md §6.1): the OpRegion in ZoneHigh,
  * 4 KiB aligned, ASLS written; then, only for 00:02.0 and a nonzero etc/igd-bdsm-size, stolen memory
  * 1 MiB aligned top-down in ZoneTmpHigh, e820 reserved, its address written to 0x5C (never 0xC0).
  */

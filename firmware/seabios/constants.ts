@@ -33,7 +33,7 @@ export const DEVICE_PIIX4_PM = 0x7113; // 82371AB_3
 export const DEVICE_ICH9_LPC = 0x2918;
 export const DEVICE_ICH9_SMBUS = 0x2930;
 
-// ---- QEMU resource-reserve capability (dev-pci.h; docs/firmware-seabios.md §2) ----
+// ---- QEMU resource-reserve capability (SeaBIOS src/fw/dev-pci.h; docs/firmware-seabios.md §2) ----
 export const REDHAT_CAP_TYPE_OFFSET = 3;
 export const REDHAT_CAP_RESOURCE_RESERVE = 1;
 export const RES_RESERVE_CAP_SIZE = 32;
@@ -90,7 +90,7 @@ export const PORT_ATA2_CTRL_BASE = 0x374;
 /** INTA..INTD → IRQ (pciinit.c pci_irqs). */
 export const PCI_IRQS: readonly number[] = [10, 10, 11, 11];
 
-// ---- memory layout (config.h, malloc.c; docs/firmware-seabios.md §10, docs/igd.md §6.1) ----
+// ---- memory layout (SeaBIOS src/config.h, src/malloc.c; docs/firmware-seabios.md §10, docs/igd.md §6.1) ----
 export const BUILD_LOWRAM_END = 0xa_0000;
 export const BUILD_BIOS_ADDR = 0xf_0000;
 export const BUILD_BIOS_SIZE = 0x1_0000;

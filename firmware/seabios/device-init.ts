@@ -102,13 +102,15 @@ const DEVICE_TABLE: readonly DeviceHook[] = [
   { vendor: -1, device: -1, classCode: PCI_CLASS_STORAGE_IDE, run: (s, d) => storageIde(s, d) },
   { vendor: VENDOR_INTEL, device: DEVICE_PIIX4_PM, classCode: -1, run: (s, d) => piix4Pm(s, d) },
   { vendor: VENDOR_INTEL, device: DEVICE_ICH9_SMBUS, classCode: -1, run: (s, d) => ich9Smbus(s, d) },
-  // intel_igd_setup: OpRegion / BDSM for Intel graphics (docs/igd.md §6.1), delegated to the IGD hook.
+  // intel_igd_setup (SeaBIOS src/fw/pciinit.c): OpRegion / BDSM for Intel graphics (docs/igd.md §6.1),
+  // delegated to the IGD hook.
   { vendor: VENDOR_INTEL, device: -1, classCode: PCI_CLASS_DISPLAY_VGA, run: (_s, d, igd, ctx) => igd?.(ctx(), d.bdf) },
 ];
 
 /**
- * pci_bios_init_devices (docs/firmware-seabios.md §8.1), in probe order: log, INTERRUPT_LINE from the routing,
- * the first matching device hook, then COMMAND |= IO | MEMORY | SERR (and SERR forwarding on bridges).
+ * pci_bios_init_devices (SeaBIOS src/fw/pciinit.c; docs/firmware-seabios.md §8.1), in probe order: log,
+ * INTERRUPT_LINE from the routing, the first matching device hook, then COMMAND |= IO | MEMORY | SERR (and SERR
+ * forwarding on bridges).
  */
 export function initDevices(s: PostState, igd: IgdSetupHook | undefined, ctx: () => FirmwareContext): void {
   const { cfg, debug } = s;
