@@ -1,7 +1,6 @@
 /**
- * VT-d and vfio type1 facts used by the IOMMU model. Each constant names its source; "doc" is
- * /work/shared/docs/docs/qxl.md (VT = QEMU hw/i386/intel_iommu*.{c,h}, LD = Linux dmar.c,
- * VF = Linux vfio_iommu_type1.c / uapi vfio.h).
+ * VT-d and vfio type1 facts used by the IOMMU model. Each constant names its source: a docs/iommu.md section and
+ * VT = QEMU hw/i386/intel_iommu*.{c,h}, LD = Linux dmar.c, VF = Linux vfio_iommu_type1.c / uapi vfio.h.
  */
 
 // ---- register file (docs/iommu.md §2.1; VT intel_iommu_internal.h) ----
