@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { FirmwareIo } from '../../firmware/io.js';
-import { AddressSpace, type IoHandler, type RegionDesc } from '../../vmm/core/bus/address-space.js';
-import { parseRomProgram, runRomProgram, type RomBus, type RomProgram } from '../../vmm/passthrough/rom/index.js';
+import { AddressSpace, type IoHandler } from '../../vmm/core/bus/address-space.js';
+import { runRomProgram } from '../../vmm/passthrough/rom/index.js';
+import { portWorld, program } from './port-world.js';
 
 /**
  * Port writes of a compiled ROM keep a binding to the handler that decodes the port (vmm/passthrough/rom/codegen.ts):
@@ -9,59 +10,13 @@ import { parseRomProgram, runRomProgram, type RomBus, type RomProgram } from '..
  * `io.outl`, looked up each time) and require the same accesses in the same order at the same handlers.
  */
 
-function program(text: string): RomProgram {
-  const r = parseRomProgram(text, 'p.yaml');
-  if (!r.ok) throw new Error(r.errors.map((e) => `${e.line}:${e.col}: ${e.message}`).join('\n'));
-  return r.program;
-}
-
-/** An IO space whose PCI tier the test rearranges; each handler logs `name:offset/width=value`. */
-function world(): { sp: AddressSpace; log: string[]; bus: (bound: boolean) => RomBus } {
-  const log: string[] = [];
-  const logger = (name: string): IoHandler => ({
-    read: () => 0,
-    write: (o, w, v) => void log.push(`${name}:${o}/${w}=${v.toString(16)}`),
-  });
-  const a = logger('A');
-  const b = logger('B');
-  let moved = false;
-  const regions = (): RegionDesc[] =>
-    moved
-      ? [{ start: 0x3000, size: 8, handler: a, name: 'A' }, { start: 0x1000, size: 8, handler: b, name: 'B' }]
-      : [{ start: 0x1000, size: 8, handler: a, name: 'A' }];
-  const sp: AddressSpace = new AddressSpace('io', regions);
-  // A control port, as a config cycle reprogramming a BAR would be: moves A to 0x3000 and puts B where A was.
-  sp.addFixed(0x2000, 4, {
-    read: () => 0,
-    write: () => {
-      moved = true;
-      sp.invalidatePci();
-      log.push('moved');
-    },
-  }, 'control');
-  const io: FirmwareIo = {
-    inb: (p) => sp.read(p, 1), inw: (p) => sp.read(p, 2), inl: (p) => sp.read(p, 4),
-    outb: (p, v) => sp.write(p, 1, v), outw: (p, v) => sp.write(p, 2, v), outl: (p, v) => sp.write(p, 4, v),
-    readMem: () => 0, writeMem: () => {}, readBytes: () => {}, writeBytes: () => {},
-    cpuid: () => [0, 0, 0, 0],
-  };
-  const bus = (bound: boolean): RomBus => ({
-    io,
-    ...(bound ? { ioSpace: sp } : {}),
-    configRead: () => 0,
-    configWrite: () => {},
-    log: () => {},
-  });
-  return { sp, log, bus };
-}
-
 const INV = { bdf: 0, romAddr: 0, romSize: 0 };
 
 function runBoth(text: string): { bound: string[]; unbound: string[]; unassigned: [number, number] } {
   const p = program(text);
-  const w1 = world();
+  const w1 = portWorld();
   const r1 = runRomProgram(p, w1.bus(true), INV);
-  const w2 = world();
+  const w2 = portWorld();
   const r2 = runRomProgram(p, w2.bus(false), INV);
   expect(r1.ok).toBe(true);
   expect(r2.ok).toBe(true);

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { FirmwareIo } from '../../firmware/io.js';
-import { AddressSpace, type IoHandler, type PairWriter, type RegionDesc } from '../../vmm/core/bus/address-space.js';
-import { parseRomProgram, runRomProgram, type RomBus, type RomProgram, type RomRunResult } from '../../vmm/passthrough/rom/index.js';
+import { runRomProgram, type RomRunResult } from '../../vmm/passthrough/rom/index.js';
+import { portWorld, program, type PortWorld as World } from './port-world.js';
 
 /**
  * Two port writes in a row inside a ROM loop bind to one operation when the handler decoding both ports offers it
@@ -9,80 +8,15 @@ import { parseRomProgram, runRomProgram, type RomBus, type RomProgram, type RomR
  * unbound (every write through `io.outl`) and require the same accesses in the same order, and count the pair calls.
  */
 
-function program(text: string): RomProgram {
-  const r = parseRomProgram(text, 'p.yaml');
-  if (!r.ok) throw new Error(r.errors.map((e) => `${e.line}:${e.col}: ${e.message}`).join('\n'));
-  return r.program;
-}
-
-interface World {
-  sp: AddressSpace;
-  log: string[];
-  /** [forPair offers asked, writePair calls] */
-  pairs: [number, number];
-  bus: (bound: boolean) => RomBus;
-}
-
-/** A offers pairs of dword writes at offsets (0, 4) and logs them as the two writes; B offers none; 0x2000 moves A. */
-function world(): World {
-  const log: string[] = [];
-  const pairs: [number, number] = [0, 0];
-  const logger = (name: string, pairing: boolean): IoHandler => {
-    const h: IoHandler = {
-      read: () => 0,
-      write: (o, w, v) => void log.push(`${name}:${o}/${w}=${v.toString(16)}`),
-    };
-    if (!pairing) return h;
-    return {
-      ...h,
-      forPair: (a, wa, b, wb): PairWriter | undefined => {
-        pairs[0]++;
-        if (a !== 0 || b !== 4 || wa !== 4 || wb !== 4) return undefined;
-        return {
-          writePair: (x, y) => {
-            pairs[1]++;
-            h.write(a, 4, x >>> 0);
-            h.write(b, 4, y >>> 0);
-          },
-        };
-      },
-    };
-  };
-  const a = logger('A', true);
-  const b = logger('B', false);
-  let moved = false;
-  const regions = (): RegionDesc[] =>
-    moved
-      ? [{ start: 0x3000, size: 8, handler: a, name: 'A' }, { start: 0x1000, size: 8, handler: b, name: 'B' }]
-      : [{ start: 0x1000, size: 8, handler: a, name: 'A' }];
-  const sp: AddressSpace = new AddressSpace('io', regions);
-  sp.addFixed(0x2000, 4, {
-    read: () => 0,
-    write: () => {
-      moved = true;
-      sp.invalidatePci();
-      log.push('moved');
-    },
-  }, 'control');
-  const io: FirmwareIo = {
-    inb: (p) => sp.read(p, 1), inw: (p) => sp.read(p, 2), inl: (p) => sp.read(p, 4),
-    outb: (p, v) => sp.write(p, 1, v), outw: (p, v) => sp.write(p, 2, v), outl: (p, v) => sp.write(p, 4, v),
-    readMem: () => 0, writeMem: () => {}, readBytes: () => {}, writeBytes: () => {},
-    cpuid: () => [0, 0, 0, 0],
-  };
-  const bus = (bound: boolean): RomBus => ({ io, ...(bound ? { ioSpace: sp } : {}), configRead: () => 0, configWrite: () => {}, log: () => {} });
-  return { sp, log, pairs, bus };
-}
-
 const INV = { bdf: 0, romAddr: 0, romSize: 0 };
 
 type Fault = RomRunResult['error'];
 
 function runBoth(text: string): { bound: World; unbound: World; ok: [boolean, boolean]; errors: [Fault, Fault] } {
   const p = program(text);
-  const w1 = world();
+  const w1 = portWorld(true);
   const r1 = runRomProgram(p, w1.bus(true), INV);
-  const w2 = world();
+  const w2 = portWorld(true);
   const r2 = runRomProgram(p, w2.bus(false), INV);
   return { bound: w1, unbound: w2, ok: [r1.ok, r2.ok], errors: [r1.error, r2.error] };
 }
