@@ -2,10 +2,14 @@ import { PciFunction } from '../../devices/pci/function.js';
 import { MODELS } from '../../devices/index.js';
 import type { ModelRegistry } from '../../devices/registry.js';
 
+import { IgdFunction } from '../../devices/igd/index.js';
 import { post } from '../../firmware/index.js';
+import { resolveIgdStrategy } from '../../firmware/igd/index.js';
+import { parseConfig } from '../../vmm/frontends/config/index.js';
 import type { MachineSpec, TrapRuleSpec } from '../../vmm/frontends/config/spec.js';
 import { Machine } from '../../vmm/core/machine/machine.js';
-import { installTraps, type InstalledTraps, type TrapOptions } from '../../vmm/passthrough/traps/index.js';
+import { prepareIgdMachine } from '../../vmm/passthrough/igd/prepare.js';
+import { installPassthrough, installTraps, type InstalledTraps, type TrapOptions } from '../../vmm/passthrough/traps/index.js';
 
 /** A function whose BAR0 (4 KiB MMIO) and BAR1 (32 ports) are plain registers, with a log of what reached it. */
 export class RegFile extends PciFunction {
@@ -49,4 +53,28 @@ export function bootRegs(traps: TrapRuleSpec[], options: TrapOptions = {}): { m:
   const dev = m.byId.get('r') as RegFile;
   dev.seen.length = 0;
   return { m, t, dev };
+}
+
+/** A Skylake IGD with GGMS 1 (gtt_max 0x1000), QEMU 9.x's BAR4 quirk and the e820-reserved strategy. */
+const QUIRKED_IGD = `machine: { type: pc, memory: 3G }
+host: { igd: { generation: skl, ggms: 1 } }
+devices:
+  - model: vfio-igd
+    props: { x-igd-behaviour: legacy }
+firmware: { igd-strategy: e820-reserved, vbios: reads-bdsm }
+`;
+
+export type TrapEngineOf = ReturnType<typeof installPassthrough>['traps']['engine'];
+
+/** That machine after POST, traced, relocating every classified write: the machine, its IGD and the trap engine. */
+export function quirkedIgdMachine(): { m: Machine; igd: IgdFunction; engine: TrapEngineOf } {
+  const parsed = parseConfig(QUIRKED_IGD, 't.yaml');
+  if (!parsed.ok) throw new Error(parsed.errors[0]!.message);
+  const m = new Machine(parsed.spec);
+  prepareIgdMachine(m, undefined);
+  const pt = installPassthrough(m, { trace: true, quirkRelocation: 'all' });
+  const strategy = resolveIgdStrategy(parsed.spec.firmware.igdStrategy);
+  post(m.cpu, { ...(strategy.firmware ? { igdSetup: strategy.firmware } : {}), runOptionRom: pt.runOptionRom });
+  const igd = m.pci.functions().find((f): f is IgdFunction => f instanceof IgdFunction)!;
+  return { m, igd, engine: pt.traps.engine };
 }

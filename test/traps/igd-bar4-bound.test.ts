@@ -1,38 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { IgdFunction } from '../../devices/igd/index.js';
-import { post } from '../../firmware/index.js';
-import { resolveIgdStrategy } from '../../firmware/igd/index.js';
-import { parseConfig } from '../../vmm/frontends/config/index.js';
-import { Machine } from '../../vmm/core/machine/machine.js';
-import { prepareIgdMachine } from '../../vmm/passthrough/igd/prepare.js';
+import { quirkedIgdMachine } from './helpers.js';
 import { cpuRomBus, parseRomProgram, runRomProgram } from '../../vmm/passthrough/rom/index.js';
-import { installPassthrough } from '../../vmm/passthrough/traps/index.js';
 
 /**
  * A ROM's port steps bind to the quirk's MMIO_Index / MMIO_Data handlers (IoHandler.forOffset) and, behind them, to
  * the IGD's own index / data handlers. The same program run without the binding (every write looked up and sent
  * through the quirk's whole handler) must leave the same trap trace, counters, GTT and outcome.
  */
-
-const CONFIG = `machine: { type: pc, memory: 3G }
-host: { igd: { generation: skl, ggms: 1 } }
-devices:
-  - model: vfio-igd
-    props: { x-igd-behaviour: legacy }
-firmware: { igd-strategy: e820-reserved, vbios: reads-bdsm }
-`;
-
-function machine(): { m: Machine; igd: IgdFunction; engine: ReturnType<typeof installPassthrough>['traps']['engine'] } {
-  const parsed = parseConfig(CONFIG, 't.yaml');
-  if (!parsed.ok) throw new Error(parsed.errors[0]!.message);
-  const m = new Machine(parsed.spec);
-  prepareIgdMachine(m, undefined);
-  const pt = installPassthrough(m, { trace: true, quirkRelocation: 'all' });
-  const strategy = resolveIgdStrategy(parsed.spec.firmware.igdStrategy);
-  post(m.cpu, { ...(strategy.firmware ? { igdSetup: strategy.firmware } : {}), runOptionRom: pt.runOptionRom });
-  const igd = m.pci.functions().find((f): f is IgdFunction => f instanceof IgdFunction)!;
-  return { m, igd, engine: pt.traps.engine };
-}
 
 /** Index/data pairs over the first 0x800 dwords (gtt_max is 0x1000 for GGMS 1): relocated, forced-0 and passed writes. */
 const FILL = (prefix: string): string => `name: t
@@ -51,7 +25,7 @@ ${prefix}  - config-read: { bdf: "00:02.0", offset: 0x20, width: 4, into: bar4 }
 `;
 
 function run(bound: boolean, prefix = ''): { res: ReturnType<typeof runRomProgram>; trace: string[]; counts: number[]; gtt: number[] } {
-  const { m, igd, engine } = machine();
+  const { m, igd, engine } = quirkedIgdMachine();
   const p = parseRomProgram(FILL(prefix), 't.yaml');
   if (!p.ok) throw new Error(p.errors[0]!.message);
   const steps0 = engine.step;

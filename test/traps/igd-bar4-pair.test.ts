@@ -1,12 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { quirkedIgdMachine, type TrapEngineOf } from './helpers.js';
 import { IgdFunction } from '../../devices/igd/index.js';
-import { post } from '../../firmware/index.js';
-import { resolveIgdStrategy } from '../../firmware/igd/index.js';
-import { parseConfig } from '../../vmm/frontends/config/index.js';
 import { Machine } from '../../vmm/core/machine/machine.js';
-import { prepareIgdMachine } from '../../vmm/passthrough/igd/prepare.js';
 import { cpuRomBus, parseRomProgram, runRomProgram } from '../../vmm/passthrough/rom/index.js';
-import { installPassthrough } from '../../vmm/passthrough/traps/index.js';
 import type { IoHandler } from '../../vmm/core/bus/address-space.js';
 
 /**
@@ -14,32 +10,18 @@ import type { IoHandler } from '../../vmm/core/bus/address-space.js';
  * trace, counters, GTT and fatal stop as the two writes through the quirk's handler.
  */
 
-const CONFIG = `machine: { type: pc, memory: 3G }
-host: { igd: { generation: skl, ggms: 1 } }
-devices:
-  - model: vfio-igd
-    props: { x-igd-behaviour: legacy }
-firmware: { igd-strategy: e820-reserved, vbios: reads-bdsm }
-`;
+type Engine = TrapEngineOf;
 
-type Engine = ReturnType<typeof installPassthrough>['traps']['engine'];
-
+/** quirkedIgdMachine, and the handler that decodes BAR4's port now (the quirk's, wrapping the device's). */
 function machine(): { m: Machine; igd: IgdFunction; engine: Engine; bar4: () => IoHandler } {
-  const parsed = parseConfig(CONFIG, 't.yaml');
-  if (!parsed.ok) throw new Error(parsed.errors[0]!.message);
-  const m = new Machine(parsed.spec);
-  prepareIgdMachine(m, undefined);
-  const pt = installPassthrough(m, { trace: true, quirkRelocation: 'all' });
-  const strategy = resolveIgdStrategy(parsed.spec.firmware.igdStrategy);
-  post(m.cpu, { ...(strategy.firmware ? { igdSetup: strategy.firmware } : {}), runOptionRom: pt.runOptionRom });
-  const igd = m.pci.functions().find((f): f is IgdFunction => f instanceof IgdFunction)!;
+  const { m, igd, engine } = quirkedIgdMachine();
   const bar4 = (): IoHandler => {
     const port = igd.configRead(0x20, 4) & 0xfffc;
     if (!m.io.resolve(port)) throw new Error('BAR4 not decoded');
     expect(m.io.resolvedStart).toBe(port);
     return m.io.resolvedHandler!;
   };
-  return { m, igd, engine: pt.traps.engine, bar4 };
+  return { m, igd, engine, bar4 };
 }
 
 /** The engine's counters now: step, hits, rewrites, drops (outcome() reports the change since). */
