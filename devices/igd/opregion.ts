@@ -2,7 +2,7 @@ import { own } from '../own.js';
 import type { HostIgd } from './host.js';
 
 /**
- * The IGD OpRegion as the host kernel's vfio region presents it (docs/igd.md §5.1, §9, §12.8): an 8 KiB
+ * The IGD OpRegion as the host kernel's vfio region presents it (docs/igd.md §5.1, §5.2, §9): an 8 KiB
  * "IntelGraphicsMem" block, plus the extended VBT appended for OpRegion 2.1 (version word 0x0201,
  * RVDA = 0x2000 relative to the OpRegion, RVDS = its size). The VBT content is synthetic but well
  * formed ("$VBT" header with checksum, "BIOS_DATA_BLOCK" header), so copies can be compared byte for byte.

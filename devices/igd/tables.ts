@@ -9,7 +9,7 @@ export const MiB = 0x10_0000;
 export const IGD_MODEL = 'vfio-igd';
 export const IGD_DEVFN = 0x10; // 00:02.0
 
-// ---- config-space registers of 00:02.0 (docs/igd.md §1.1, §12.7) ----
+// ---- config-space registers of 00:02.0 (docs/igd.md §1.1) ----
 /** GGC / GMCH_CTRL, 16 bits (QEMU reads it as 32). docs/igd.md §1.1; LK-DRM i915_drm.h SNB_GMCH_CTRL. */
 export const IGD_GMCH = 0x50;
 /** BDSM, 32-bit, gen 6..10 (bits 31:20 the base). docs/igd.md §1.1. */
@@ -20,14 +20,14 @@ export const IGD_BDSM_GEN11 = 0xc0;
 export const IGD_BGSM = 0xf0;
 /** ASLS: the OpRegion's physical address. docs/igd.md §1.1. */
 export const IGD_ASLS = 0xfc;
-/** Config word the vBIOS reads for BDSM (the upper half of 0x5C), shifted left 16. docs/igd.md §4, §12.10. */
+/** Config word the vBIOS reads for BDSM (the upper half of 0x5C), shifted left 16. docs/igd.md §4, §11.7. */
 export const IGD_VBIOS_BDSM_WORD = 0x5e;
 /** BDSM base mask (INTEL_BSM_MASK): the base is 1 MiB aligned. docs/igd.md §1.1. */
 export const BDSM_MASK = 0xfff0_0000;
 /** GGC.IVD, "IGD VGA disable" (bit 1, every layout). docs/igd.md §2.1. */
 export const GMCH_IVD = 0x2;
 
-// ---- BAR0 MMIO mirrors (docs/igd.md §1.3, §12.7) ----
+// ---- BAR0 MMIO mirrors (docs/igd.md §1.3, §1.1) ----
 export const MMIO_GGC = 0x10_8040;
 export const MMIO_BDSM = 0x10_80c0;
 export const MMIO_BGSM = 0x10_8100;
@@ -125,7 +125,7 @@ export function mtlGmsSize(gms: number): number {
   return -1;
 }
 
-/** GGMS → GSM (GTT) bytes: linear MiB on gen 6/7; 2^GGMS MiB from gen 8, 0 = none. docs/igd.md §2.3, §12.2. */
+/** GGMS → GSM (GTT) bytes: linear MiB on gen 6/7; 2^GGMS MiB from gen 8, 0 = none. docs/igd.md §2.3, §11.2. */
 export function ggmsSize(gen: number, ggms: number): number {
   if (gen <= 7) return ggms * MiB;
   return ggms === 0 ? 0 : (1 << ggms) * MiB;
@@ -191,7 +191,7 @@ export function encodePte(gen: number, addr: number): number {
 
 /**
  * QEMU's gtt_max for the BAR4 quirk: the index bound (GSM bytes / 4 KiB × PTE bytes). docs/igd.md §4
- * item 3, §12.2 (gen 6 2 MiB → 0x800; gen 8 8 MiB → 0x4000).
+ * item 3, §11.2 (gen 6 2 MiB → 0x800; gen 8 8 MiB → 0x4000).
  */
 export function gttMaxIndex(gen: number, gsmBytes: number): number {
   return (gsmBytes / GTT_PAGE) * pteSize(gen);

@@ -73,7 +73,7 @@ describe('GMCH fields (docs/igd.md §2.1)', () => {
   });
 });
 
-describe('BAR0, GTT and BDSM geometry (docs/igd.md §1.2, §12.7)', () => {
+describe('BAR0, GTT and BDSM geometry (docs/igd.md §1.1, §1.2)', () => {
   it('has a 4 MiB BAR0 with the GTT at 2 MiB on gen 6/7, 16 MiB with the GTT at 8 MiB later', () => {
     for (const [name, gen] of Object.entries(GEN_OF)) {
       const [size, gtt, pte] = gen <= 7 ? [4 * MiB, 2 * MiB, 4] : [16 * MiB, 8 * MiB, 8];

@@ -69,7 +69,7 @@ vars:
 
 const READS_BDSM = `name: reads-bdsm
 description: >-
-  Intel vBIOS from a clean image (docs/igd.md §4, §12.10): its BDSM routine finds the code-segment cache
+  Intel vBIOS from a clean image (docs/igd.md §4, §11.7): its BDSM routine finds the code-segment cache
   empty, reads the config word at 0x5E of 00:02.0 (CF8 address 0x105E) and shifts it left by 16, so the
   GTT gets the guest's stolen-memory addresses.
 ${IGD_VARS}
