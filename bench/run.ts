@@ -13,6 +13,7 @@ import { figure, median, type Figure } from './figure.js';
 import { benchGuestMemory } from './memory.js';
 import { benchQemu } from './qemu.js';
 import { benchSweep } from './sweep.js';
+import { benchParallelCeiling } from './parallel.js';
 
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
@@ -163,6 +164,12 @@ async function main(): Promise<void> {
     const load = loadavg()[0]!.toFixed(1);
     if (want('sweep_speedup_2')) emit(figure('sweep_speedup_2', two.perS / one.perS, 'x', 1.8, '>=', `--jobs 2 vs --jobs 1 wall clock over ${one.boots} boots, worker start included; ${machine}, load average ${load}`));
     if (want('sweep_cpu_ratio_2')) emit(figure('sweep_cpu_ratio_2', two.cpuMs / one.cpuMs, 'x', 1.1, '<=', `CPU time of the whole process (all threads), --jobs 2 / --jobs 1: ${two.cpuMs.toFixed(0)} / ${one.cpuMs.toFixed(0)} ms; what a second thread costs beyond the boots it takes over (1.0 = nothing), independent of other load`));
+  }
+
+  if (want('parallel_ceiling_2')) {
+    // No target: what two cores give two warm processes at best, the ceiling of the --jobs 2 figures above and below.
+    const r = await attempt(() => benchParallelCeiling(quick ? 1500 : 3000));
+    emit(failed(r) ? figure('parallel_ceiling_2', null, 'x', null, null, r.failed) : figure('parallel_ceiling_2', r.ratio, 'x', null, null, `${r.note}; ${machine}`));
   }
 
   if (want('sweep_cli_speedup_2')) {
