@@ -40,17 +40,20 @@ export class PrintfLog implements DeferredText {
    * past them reads undefined, as it does past the end). Returns its index.
    */
   addPrintf(fmt: string, a0?: PrintfArg, a1?: PrintfArg, a2?: PrintfArg, a3?: PrintfArg, a4?: PrintfArg, a5?: PrintfArg): number {
+    const argc = a5 !== undefined ? 6 : a4 !== undefined ? 5 : a3 !== undefined ? 4 : a2 !== undefined ? 3 : a1 !== undefined ? 2 : a0 !== undefined ? 1 : 0;
     const items = this.items;
     const starts = this.starts;
     const r = starts.length;
     starts.push(items.length);
-    if (a5 !== undefined) items.push(fmt, a0, a1, a2, a3, a4, a5);
-    else if (a4 !== undefined) items.push(fmt, a0, a1, a2, a3, a4);
-    else if (a3 !== undefined) items.push(fmt, a0, a1, a2, a3);
-    else if (a2 !== undefined) items.push(fmt, a0, a1, a2);
-    else if (a1 !== undefined) items.push(fmt, a0, a1);
-    else if (a0 !== undefined) items.push(fmt, a0);
-    else items.push(fmt);
+    // One value per push: V8 inlines a one-value push, while a push of several allocated on every call
+    // (~0.2 MiB per 200-root-port boot in the sampling heap profiler).
+    items.push(fmt);
+    if (argc > 0) items.push(a0);
+    if (argc > 1) items.push(a1);
+    if (argc > 2) items.push(a2);
+    if (argc > 3) items.push(a3);
+    if (argc > 4) items.push(a4);
+    if (argc > 5) items.push(a5);
     return r;
   }
 
