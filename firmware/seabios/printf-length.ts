@@ -147,7 +147,7 @@ export class LengthPlans {
  * How many digits `digitsOf(v, radix, _, _)` (printf.ts) writes for a non-negative integer v, without writing
  * them: the same three cases with the same arithmetic, so the count is the same.
  */
-function digitCount(v: number, radix: number): number {
+export function digitCount(v: number, radix: number): number {
   if (radix === 16 && v <= 0xffff_ffff) {
     const u = v >>> 0;
     return u === 0 ? 1 : (35 - Math.clz32(u)) >> 2;
