@@ -7,14 +7,19 @@
  * Character codes above 0xff (a ROM `log:` text may hold any Unicode) do not fit a byte: the bytes so far
  * become the string prefix and that text is appended as a string, so the text read back is always exactly
  * what was appended.
+ *
+ * The buffer is made on the first append: the machine's console gets the firmware's own lines as deferred
+ * records (vmm/core/machine/debugcon.ts), so most boots never append a byte (docs/performance.md §20).
  */
 export class CharLog {
   private prefix = '';
-  private bytes: Uint8Array;
+  /** Made on the first append. */
+  private bytes: Uint8Array | undefined;
   private n = 0;
+  private readonly capacity: number;
 
   constructor(capacity = 4096) {
-    this.bytes = new Uint8Array(Math.max(16, capacity));
+    this.capacity = Math.max(16, capacity);
   }
 
   /** Characters appended so far. */
@@ -23,14 +28,13 @@ export class CharLog {
   }
 
   appendByte(b: number): void {
-    if (this.n === this.bytes.length) this.grow(1);
-    this.bytes[this.n++] = b;
+    const bytes = this.bytes === undefined || this.n === this.bytes.length ? this.grow(1) : this.bytes;
+    bytes[this.n++] = b;
   }
 
   /** Appends `count` character codes from `chars` (a reused formatting buffer). */
   appendChars(chars: Uint16Array, count: number): void {
-    if (this.n + count > this.bytes.length) this.grow(count);
-    const b = this.bytes;
+    const b = this.bytes === undefined || this.n + count > this.bytes.length ? this.grow(count) : this.bytes;
     let n = this.n;
     for (let i = 0; i < count; i++) {
       const c = chars[i]!;
@@ -46,8 +50,7 @@ export class CharLog {
 
   appendString(s: string): void {
     const len = s.length;
-    if (this.n + len > this.bytes.length) this.grow(len);
-    const b = this.bytes;
+    const b = this.bytes === undefined || this.n + len > this.bytes.length ? this.grow(len) : this.bytes;
     let n = this.n;
     for (let i = 0; i < len; i++) {
       const c = s.charCodeAt(i);
@@ -64,7 +67,7 @@ export class CharLog {
   /** The whole text (made once per read after new appends; reading again returns the same string). */
   text(): string {
     if (this.n > 0) {
-      this.prefix += charsText(this.bytes, this.n);
+      this.prefix += charsText(this.bytes!, this.n);
       this.n = 0;
     }
     return this.prefix;
@@ -74,12 +77,15 @@ export class CharLog {
     this.prefix = this.text() + s;
   }
 
-  private grow(extra: number): void {
-    let cap = this.bytes.length * 2;
+  /** Makes room for `extra` more bytes (the first time, `capacity`); returns the buffer. */
+  private grow(extra: number): Uint8Array {
+    const old = this.bytes;
+    let cap = old === undefined ? this.capacity : old.length * 2;
     while (cap < this.n + extra) cap *= 2;
     const next = new Uint8Array(cap);
-    next.set(this.bytes.subarray(0, this.n));
+    if (old !== undefined) next.set(old.subarray(0, this.n));
     this.bytes = next;
+    return next;
   }
 }
 

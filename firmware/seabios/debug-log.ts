@@ -5,87 +5,85 @@
  * boot (docs/performance.md §16). Rendering a record runs the same `formatInto` on the same values as the
  * eager path did, so the text read back is the one SeaBIOS's bvprintf (src/output.c) would have printed.
  *
- * Per record: a reference to its format (or text) in one array, its first argument slot and count in typed
- * arrays; per argument slot a tag and a number (strings, rare, in one array): no object per line. The store
- * belongs to one boot's DebugOutput (no module state).
+ * One plain array holds every record: its format (or text), then its arguments as they were passed (numbers,
+ * strings, undefined); a second holds where each record starts (bitwise-not for text). No typed array and no
+ * object per record: a boot's store is a few young-generation arrays that die with it, where six typed arrays
+ * each cost a backing store per boot (docs/performance.md §20). The store belongs to one boot's DebugOutput
+ * (no module state).
  */
 import type { DeferredText } from '../io.js';
 import { charsText } from '../char-log.js';
 import { CharBuffer, formatInto, type PrintfArg } from './printf.js';
 import { LengthPlans } from './printf-length.js';
 
-const TAG_UNDEFINED = 0;
-const TAG_NUMBER = 1;
-const TAG_STRING = 2;
-/** Argument count of a record that is plain text (`write`). */
-const RAW = 255;
-
 export class PrintfLog implements DeferredText {
-  /** Per record: its format string (a reference to the literal) or, for text, the text. */
-  private readonly fmts: string[] = [];
-  /** Lengths of formatted lines, from each format's cached plan (printf-length.ts). */
-  private readonly lengths = new LengthPlans();
-  /** Per record: first argument slot and argument count (RAW for text). */
-  private argStart = new Int32Array(128);
-  private argc = new Uint8Array(128);
-  private n = 0;
-  /** Argument slots: a tag each; a number's value, or a string's index in `strs`. */
-  private tags = new Uint8Array(256);
-  private nums = new Float64Array(256);
-  private readonly strs: string[] = [];
-  private slots = 0;
+  /** Per record: its format string (a reference to the literal) or its text, then its arguments. */
+  private readonly items: (PrintfArg | undefined)[] = [];
+  /** Per record: where it starts in `items`; `~start` for text printed as is. */
+  private readonly starts: number[] = [];
+  /** Lengths of formatted lines, from each format's cached plan (printf-length.ts): made on the first length asked. */
+  private lengths: LengthPlans | undefined;
   /** The text of records [0, textUpTo), once read. */
   private text = '';
   private textUpTo = 0;
-  /** Where records are rendered: made on the first read (most boots never read the log). */
+  /** Where records are rendered, and their arguments: made on the first read (most boots never read the log). */
   private line: CharBuffer | undefined;
-  private readonly args: (PrintfArg | undefined)[] = [undefined, undefined, undefined, undefined, undefined, undefined];
+  private args: (PrintfArg | undefined)[] | undefined;
 
   /** Records so far. */
   get count(): number {
-    return this.n;
+    return this.starts.length;
   }
 
-  /** Records a dprintf; `args[0, argc)` are its arguments (the ones after are undefined). Returns its index. */
-  addPrintf(fmt: string, args: readonly (PrintfArg | undefined)[], argc: number): number {
-    const r = this.n;
-    this.reserve(argc);
-    this.fmts.push(fmt);
-    this.argStart[r] = this.slots;
-    this.argc[r] = argc;
-    const tags = this.tags;
-    const nums = this.nums;
-    let s = this.slots;
-    for (let i = 0; i < argc; i++, s++) {
-      const a = args[i];
-      if (typeof a === 'number') {
-        tags[s] = TAG_NUMBER;
-        nums[s] = a;
-      } else if (typeof a === 'string') {
-        tags[s] = TAG_STRING;
-        nums[s] = this.strs.length;
-        this.strs.push(a);
-      } else tags[s] = TAG_UNDEFINED;
-    }
-    this.slots = s;
-    this.n = r + 1;
+  /**
+   * Records a dprintf with up to six arguments (the ones after the last defined one are not kept: a conversion
+   * past them reads undefined, as it does past the end). Returns its index.
+   */
+  addPrintf(fmt: string, a0?: PrintfArg, a1?: PrintfArg, a2?: PrintfArg, a3?: PrintfArg, a4?: PrintfArg, a5?: PrintfArg): number {
+    const argc = a5 !== undefined ? 6 : a4 !== undefined ? 5 : a3 !== undefined ? 4 : a2 !== undefined ? 3 : a1 !== undefined ? 2 : a0 !== undefined ? 1 : 0;
+    const items = this.items;
+    const starts = this.starts;
+    const r = starts.length;
+    starts.push(items.length);
+    // One value per push: V8 inlines a one-value push, while a push of several allocated on every call
+    // (~0.2 MiB per 200-root-port boot in the sampling heap profiler).
+    items.push(fmt);
+    if (argc > 0) items.push(a0);
+    if (argc > 1) items.push(a1);
+    if (argc > 2) items.push(a2);
+    if (argc > 3) items.push(a3);
+    if (argc > 4) items.push(a4);
+    if (argc > 5) items.push(a5);
     return r;
-  }
-
-  /** The length `fmt` formats to with `args`, without formatting it. */
-  lengthOf(fmt: string, args: readonly (PrintfArg | undefined)[]): number {
-    return this.lengths.lengthOf(fmt, args);
   }
 
   /** Records text printed as is. Returns its index. */
   addText(text: string): number {
-    const r = this.n;
-    this.reserve(0);
-    this.fmts.push(text);
-    this.argStart[r] = this.slots;
-    this.argc[r] = RAW;
-    this.n = r + 1;
+    const r = this.starts.length;
+    this.starts.push(~this.items.length);
+    this.items.push(text);
     return r;
+  }
+
+  /** The length record `r` (a dprintf) formats to, without formatting it. */
+  lengthOfPrintf(r: number): number {
+    const at = this.starts[r]!;
+    const end = r + 1 < this.starts.length ? this.startOf(r + 1) : this.items.length;
+    return (this.lengths ??= new LengthPlans()).lengthAt(this.items[at] as string, this.items, at + 1, end);
+  }
+
+  /** Appends the text of record `r` to `out`. */
+  renderInto(r: number, out: CharBuffer): void {
+    const s = this.starts[r]!;
+    const items = this.items;
+    if (s < 0) {
+      out.pushString(items[~s] as string);
+      return;
+    }
+    const end = r + 1 < this.starts.length ? this.startOf(r + 1) : items.length;
+    const args = (this.args ??= [undefined, undefined, undefined, undefined, undefined, undefined]);
+    for (let i = 0, j = s + 1; i < args.length; i++, j++) args[i] = j < end ? items[j] : undefined;
+    formatInto(out, items[s] as string, args);
   }
 
   /** The text of records [from, to); the text from record 0 is kept, so reading the whole log again is free. */
@@ -102,7 +100,12 @@ export class PrintfLog implements DeferredText {
 
   /** The whole log. */
   all(): string {
-    return this.textOf(0, this.n);
+    return this.textOf(0, this.starts.length);
+  }
+
+  private startOf(r: number): number {
+    const s = this.starts[r]!;
+    return s < 0 ? ~s : s;
   }
 
   private render(from: number, to: number): string {
@@ -110,42 +113,5 @@ export class PrintfLog implements DeferredText {
     out.n = 0;
     for (let r = from; r < to; r++) this.renderInto(r, out);
     return charsText(out.chars, out.n);
-  }
-
-  private renderInto(r: number, out: CharBuffer): void {
-    const fmt = this.fmts[r]!;
-    const argc = this.argc[r]!;
-    if (argc === RAW) {
-      out.pushString(fmt);
-      return;
-    }
-    const start = this.argStart[r]!;
-    const args = this.args;
-    for (let i = 0; i < args.length; i++) {
-      const tag = i < argc ? this.tags[start + i]! : TAG_UNDEFINED;
-      args[i] = tag === TAG_NUMBER ? this.nums[start + i]! : tag === TAG_STRING ? this.strs[this.nums[start + i]!]! : undefined;
-    }
-    formatInto(out, fmt, args);
-  }
-
-  private reserve(argc: number): void {
-    const r = this.n;
-    if (r === this.argc.length) {
-      const start = new Int32Array(r * 2);
-      start.set(this.argStart);
-      this.argStart = start;
-      const count = new Uint8Array(r * 2);
-      count.set(this.argc);
-      this.argc = count;
-    }
-    if (this.slots + argc > this.tags.length) {
-      const cap = Math.max(this.tags.length * 2, this.slots + argc);
-      const tags = new Uint8Array(cap);
-      tags.set(this.tags);
-      this.tags = tags;
-      const nums = new Float64Array(cap);
-      nums.set(this.nums);
-      this.nums = nums;
-    }
   }
 }

@@ -1,6 +1,6 @@
 import { DEBUGCON_READBACK, PORT_DEBUGCON, type FirmwareIo } from '../io.js';
 import { PrintfLog } from './debug-log.js';
-import { CharBuffer, formatInto, type PrintfArg } from './printf.js';
+import { CharBuffer, type PrintfArg } from './printf.js';
 
 /**
  * The debug console as SeaBIOS drives it (CONFIG_DEBUG_IO, debug level 1): every character of a
@@ -17,8 +17,6 @@ export class DebugOutput {
   private readonly records = new PrintfLog();
   /** The line being printed when the io takes characters, not records: made on first use. */
   private line: CharBuffer | undefined;
-  /** The arguments of the line being printed: one array for every line (a rest parameter is one per call). */
-  private readonly args: (PrintfArg | undefined)[] = [undefined, undefined, undefined, undefined, undefined, undefined];
   private readonly port: boolean;
 
   constructor(private readonly io: FirmwareIo) {
@@ -28,26 +26,20 @@ export class DebugOutput {
   /**
    * dprintf(1, fmt, ...): formats with SeaBIOS's printf and writes the result. Up to six arguments (SeaBIOS's
    * level-1 messages use at most five); a conversion past the last one reads undefined, as it always did.
+   * The arguments go straight into the record store (no array per line, none reused in between).
    */
   printf(fmt: string, a0?: PrintfArg, a1?: PrintfArg, a2?: PrintfArg, a3?: PrintfArg, a4?: PrintfArg, a5?: PrintfArg): void {
-    const args = this.args;
-    args[0] = a0;
-    args[1] = a1;
-    args[2] = a2;
-    args[3] = a3;
-    args[4] = a4;
-    args[5] = a5;
-    const argc = a5 !== undefined ? 6 : a4 !== undefined ? 5 : a3 !== undefined ? 4 : a2 !== undefined ? 3 : a1 !== undefined ? 2 : a0 !== undefined ? 1 : 0;
-    const r = this.records.addPrintf(fmt, args, argc);
+    const records = this.records;
+    const r = records.addPrintf(fmt, a0, a1, a2, a3, a4, a5);
     if (!this.port) return;
     const io = this.io;
     if (io.outsb === undefined && io.outsbDeferred !== undefined) {
-      io.outsbDeferred(PORT_DEBUGCON, this.records, r, this.records.lengthOf(fmt, args));
+      io.outsbDeferred(PORT_DEBUGCON, records, r, records.lengthOfPrintf(r));
       return;
     }
     const line = (this.line ??= new CharBuffer());
     line.n = 0;
-    formatInto(line, fmt, args);
+    records.renderInto(r, line);
     this.emit(line);
   }
 

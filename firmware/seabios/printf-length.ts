@@ -87,26 +87,39 @@ const K_X = 3; // %x and %X
 const K_S = 4;
 const K_P = 5;
 
-/** Slots of the plan cache (a power of two), and the conversions a cached plan can hold. */
+/**
+ * Slots of the plan cache (a power of two), and the conversions a cached plan can hold (SeaBIOS's level-1
+ * formats have at most five). A conversion is one number: kind | zero << 3 | width << 4.
+ */
 const SLOTS = 16;
-const MAX_CONVS = 10;
-const PLAN = 2 + 3 * MAX_CONVS;
+const MAX_CONVS = 8;
+const PLAN = 2 + MAX_CONVS;
+/** Widths that fit the packed conversion as a small integer (a larger one is parsed each time). */
+const MAX_PLAN_WIDTH = 0x3f_ffff;
 
 /**
  * `formattedLength` with each format parsed once while it stays cached: SeaBIOS prints a few dozen formats
  * thousands of times in a big boot, so a line's length is its format's fixed part (literal text, %%, %c, %pP,
  * unknown conversions) plus its argument-dependent conversions. A small direct-mapped cache keyed by a few of
- * the format's characters, in one typed array: nothing is allocated per format or per line (a Map of plans per
- * boot allocated more than a small boot's log saved). One per record store (debug-log.ts), no module state.
+ * the format's characters, in one plain array of small integers: nothing is allocated per format or per line
+ * (a Map of plans per boot allocated more than a small boot's log saved), and no typed array per boot (each is
+ * a backing store of its own; docs/performance.md §20). One per record store (debug-log.ts), no module state.
  */
 export class LengthPlans {
-  /** The format in each slot (by reference; '' = empty), and each slot's plan at slot * PLAN: [fixed, conversions, (kind, width, zero)...]. */
-  private readonly keys: string[] = new Array<string>(SLOTS).fill('');
-  private readonly plans = new Int32Array(SLOTS * PLAN);
-  readonly digits = new Uint16Array(256);
+  /** The format in each slot (by reference; '' = empty), and each slot's plan at slot * PLAN: [fixed, conversions, packed...]. */
+  private readonly keys: string[] = ['', '', '', '', '', '', '', '', '', '', '', '', '', '', '', ''];
+  private readonly plans: number[] = new Array<number>(SLOTS * PLAN).fill(0);
   private readonly spec = new ConvSpec();
+  /** Scratch for `formattedLength` when a format does not fit a plan: made then. */
+  private digits: Uint16Array | undefined;
 
+  /** The length `fmt` formats to with `args`. */
   lengthOf(fmt: string, args: readonly (PrintfArg | undefined)[]): number {
+    return this.lengthAt(fmt, args, 0, args.length);
+  }
+
+  /** The length `fmt` formats to with the arguments items[from, end) (undefined past end). */
+  lengthAt(fmt: string, items: readonly (PrintfArg | undefined)[], from: number, end: number): number {
     const n = fmt.length;
     if (n === 0) return 0;
     // Five characters spread over the format: SeaBIOS's formats share prefixes ("PCI: ") and endings, and the
@@ -117,36 +130,80 @@ export class LengthPlans {
     const at = slot * PLAN;
     if (this.keys[slot] !== fmt) {
       this.keys[slot] = '';
-      if (!compileInto(fmt, plan, at, this.spec)) return formattedLength(fmt, args, this.digits, this.spec);
+      if (!compileInto(fmt, plan, at, this.spec)) return this.unplanned(fmt, items, from, end);
       this.keys[slot] = fmt;
     }
-    return plannedLength(plan, at, args, this.digits);
+    return plannedLength(plan, at, items, from, end);
+  }
+
+  private unplanned(fmt: string, items: readonly (PrintfArg | undefined)[], from: number, end: number): number {
+    const args: (PrintfArg | undefined)[] = [];
+    for (let i = from; i < end; i++) args.push(items[i]);
+    return formattedLength(fmt, args, (this.digits ??= new Uint16Array(256)), this.spec);
   }
 }
 
-/** The length from the plan at plan[at...] (see LengthPlans). */
-function plannedLength(plan: Int32Array, at: number, args: readonly (PrintfArg | undefined)[], digits: Uint16Array): number {
+/**
+ * How many digits `digitsOf(v, radix, _, _)` (printf.ts) writes for a non-negative integer v, without writing
+ * them: the same three cases with the same arithmetic, so the count is the same.
+ */
+export function digitCount(v: number, radix: number): number {
+  if (radix === 16 && v <= 0xffff_ffff) {
+    const u = v >>> 0;
+    return u === 0 ? 1 : (35 - Math.clz32(u)) >> 2;
+  }
+  if (radix === 10 && v <= 0x7fff_ffff) {
+    const u = v | 0;
+    if (u < 10_000) return u < 10 ? 1 : u < 100 ? 2 : u < 1000 ? 3 : 4;
+    if (u < 100_000_000) return u < 100_000 ? 5 : u < 1_000_000 ? 6 : u < 10_000_000 ? 7 : 8;
+    return u < 1_000_000_000 ? 9 : 10;
+  }
+  let k = 0;
+  do {
+    const d = v % radix;
+    k++;
+    v = (v - d) / radix;
+  } while (v > 0);
+  return k;
+}
+
+/** `numberLength` with the digits counted by `digitCount` (no scratch). */
+function plannedNumberLength(v: number, hex: boolean, width: number): number {
+  if (hex && v < 0) v = v >>> 0;
+  const fast = hex ? Number.isInteger(v) && v >= 0 : Number.isSafeInteger(v);
+  if (!fast) {
+    const len = (hex ? v.toString(16) : String(v)).length;
+    return len > width ? len : width;
+  }
+  const neg = v < 0;
+  const len = digitCount(neg ? -v : v, hex ? 16 : 10) + (neg ? 1 : 0);
+  return len > width ? len : width;
+}
+
+/** The length from the plan at plan[at...] (see LengthPlans), with the arguments items[from, end). */
+function plannedLength(plan: readonly number[], at: number, items: readonly (PrintfArg | undefined)[], from: number, end: number): number {
   let len = plan[at]!;
   const n = plan[at + 1]!;
-  for (let c = 0, p = at + 2; c < n; c++, p += 3) {
-    const kind = plan[p]!;
+  for (let c = 0; c < n; c++) {
+    const conv = plan[at + 2 + c]!;
+    const kind = conv & 7;
     if (kind === K_SKIP) continue;
-    const width = plan[p + 1]!;
-    const a = args[c];
+    const width = conv >> 4;
+    const a = from + c < end ? items[from + c] : undefined;
     switch (kind) {
       case K_D: {
         const v = Number(a);
         if (v < 0) {
-          const w = 1 + numberLength(-v, false, plan[p + 2] === 1 ? width - 1 : 0, digits);
+          const w = 1 + plannedNumberLength(-v, false, (conv & 8) !== 0 ? width - 1 : 0);
           len += w < width ? width : w;
-        } else len += numberLength(v, false, width, digits);
+        } else len += plannedNumberLength(v, false, width);
         break;
       }
       case K_U:
-        len += numberLength(Number(a), false, width, digits);
+        len += plannedNumberLength(Number(a), false, width);
         break;
       case K_X:
-        len += numberLength(Number(a), true, width, digits);
+        len += plannedNumberLength(Number(a), true, width);
         break;
       case K_S: {
         const sl = (typeof a === 'string' ? a : String(a)).length;
@@ -154,7 +211,7 @@ function plannedLength(plan: Int32Array, at: number, args: readonly (PrintfArg |
         break;
       }
       default: // K_P
-        len += 2 + numberLength(Number(a), true, 8, digits);
+        len += 2 + plannedNumberLength(Number(a), true, 8);
     }
   }
   return len;
@@ -162,10 +219,10 @@ function plannedLength(plan: Int32Array, at: number, args: readonly (PrintfArg |
 
 /**
  * Writes the plan of `fmt` at plan[at...], parsed exactly as `formattedLength` (and `formatInto`) parse it;
- * false when it does not fit (more than MAX_CONVS conversions, or a width past an Int32): then the caller
+ * false when it does not fit (more than MAX_CONVS conversions, or a width past MAX_PLAN_WIDTH): then the caller
  * parses each time.
  */
-function compileInto(fmt: string, plan: Int32Array, at: number, spec: ConvSpec): boolean {
+function compileInto(fmt: string, plan: number[], at: number, spec: ConvSpec): boolean {
   let fixed = 0;
   let c = 0;
   let i = 0;
@@ -179,37 +236,37 @@ function compileInto(fmt: string, plan: Int32Array, at: number, spec: ConvSpec):
       continue;
     }
     i = readConv(fmt, i + 1, spec);
-    const zero = spec.zero ? 1 : 0;
     const width = spec.width;
     const conv = spec.conv;
-    if (width > 0x3fff_ffff) return false;
+    if (width > MAX_PLAN_WIDTH) return false;
+    const packed = (spec.zero ? 8 : 0) | (width << 4);
     switch (conv) {
       case 37 /* % */:
         fixed += 1;
         break;
       case 99 /* c */:
         fixed += 1;
-        c = put(plan, at, c, K_SKIP, 0, 0);
+        c = put(plan, at, c, K_SKIP);
         break;
       case 100 /* d */:
-        c = put(plan, at, c, K_D, width, zero);
+        c = put(plan, at, c, K_D | packed);
         break;
       case 117 /* u */:
-        c = put(plan, at, c, K_U, width, zero);
+        c = put(plan, at, c, K_U | packed);
         break;
       case 120 /* x */:
       case 88 /* X */:
-        c = put(plan, at, c, K_X, width, zero);
+        c = put(plan, at, c, K_X | packed);
         break;
       case 115 /* s */:
-        c = put(plan, at, c, K_S, width, zero);
+        c = put(plan, at, c, K_S | packed);
         break;
       case 112 /* p */:
         if (fmt.charCodeAt(i) === 80 /* P */) {
           i++;
           fixed += 7;
-          c = put(plan, at, c, K_SKIP, 0, 0);
-        } else c = put(plan, at, c, K_P, 0, 0);
+          c = put(plan, at, c, K_SKIP);
+        } else c = put(plan, at, c, K_P);
         break;
       default:
         fixed += conv >= 0 ? 2 : 1;
@@ -222,11 +279,8 @@ function compileInto(fmt: string, plan: Int32Array, at: number, spec: ConvSpec):
 }
 
 /** Puts conversion number c at plan[at...]; the next count, or -1 when the plan is full. */
-function put(plan: Int32Array, at: number, c: number, kind: number, width: number, zero: number): number {
+function put(plan: number[], at: number, c: number, packed: number): number {
   if (c < 0 || c === MAX_CONVS) return -1;
-  const p = at + 2 + 3 * c;
-  plan[p] = kind;
-  plan[p + 1] = width;
-  plan[p + 2] = zero;
+  plan[at + 2 + c] = packed;
   return c + 1;
 }
