@@ -181,18 +181,27 @@ export class PciFunction {
     return this.get32(off);
   }
 
-  /** Guest config write through the write mask; returns what it may have changed in the machine's maps. */
+  /**
+   * Guest config write through the write mask; returns what it may have changed in the machine's maps. A write that
+   * leaves every byte as it was changes nothing (what a function decodes is a function of its registers), so it
+   * returns CONFIG_WRITE_NONE and the machine skips its remap bookkeeping: about a third of SeaBIOS's config writes
+   * are such (BAR sizing's restore of the old value, bus numbers rewritten unchanged; docs/performance.md §20).
+   */
   configWrite(off: number, width: 1 | 2 | 4, value: number): ConfigWriteResult {
-    if (off + width > this.cfg.length) return CONFIG_WRITE_NONE;
     const c = this.cfg;
+    // Extended config space has no write mask (see wmask): a write there keeps every byte.
+    if (off + width > c.length || off >= PCI_CONFIG_SPACE_SIZE) return CONFIG_WRITE_NONE;
     const m = this.wmask;
+    let changed = 0;
     for (let i = 0; i < width; i++) {
-      const b = (value >>> (8 * i)) & 0xff;
-      // Extended config space has no write mask: bytes there keep their value (see wmask).
-      const mi = off + i < PCI_CONFIG_SPACE_SIZE ? m[off + i]! : 0;
-      c[off + i] = (c[off + i]! & ~mi) | (b & mi);
+      const o = off + i;
+      const old = c[o]!;
+      const mi = o < PCI_CONFIG_SPACE_SIZE ? m[o]! : 0;
+      const b = (old & ~mi) | ((value >>> (8 * i)) & mi);
+      changed |= b ^ old;
+      c[o] = b;
     }
-    return this.writeEffect(off, width);
+    return changed === 0 ? CONFIG_WRITE_NONE : this.writeEffect(off, width);
   }
 
   /** What a write to [off, off+width) can change in the machine's maps. */

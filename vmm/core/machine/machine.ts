@@ -240,7 +240,7 @@ export class Machine {
   private mappingChanged(fn: PciFunction): void {
     this.io.invalidatePci();
     this.mmio.invalidatePci();
-    if (this.spec.machine.type === 'q35' && fn === this.pci.root.slots[0]) this.updateEcam();
+    if (fn === this.pci.root.slots[0] && this.spec.machine.type === 'q35') this.updateEcam();
     this.interceptors.mappingChanged(fn);
   }
 

@@ -1,5 +1,6 @@
 import { PciBridge, PciBus } from '../../../devices/pci/bridge.js';
 import { CONFIG_WRITE_NONE, CONFIG_WRITE_REROUTE, PciFunction, ROM_BAR, type ConfigWriteResult } from '../../../devices/pci/function.js';
+import { PCI_PRIMARY_BUS, PCI_SUBORDINATE_BUS } from '../../../devices/pci/regs.js';
 import type { IoHandler, RegionDesc } from '../bus/address-space.js';
 import type { ConfigAccess, Interceptors } from '../machine/intercept.js';
 
@@ -101,8 +102,12 @@ export class PciHost {
   configWrite(bus: number, devfn: number, off: number, width: 1 | 2 | 4, value: number): void {
     const fn = this.findBus(bus)?.slots[devfn];
     if (fn === undefined) return;
-    const routeBefore = fn instanceof PciBridge ? routeOf(fn) : 0;
     const v = this.interceptors.wrapsConfig ? this.configView(fn, (bus << 8) | devfn) : undefined;
+    // Only a write reaching the bus-number bytes (0x18..0x1a) can reroute: the range test comes first, so the
+    // ~90 % of writes that are BARs, COMMAND and windows skip the class test and the two register reads. Through a
+    // decorated view (a trap rule may move the offset) the route is always taken.
+    const touchesRoute = v !== undefined || (off <= PCI_SUBORDINATE_BUS && off + width > PCI_PRIMARY_BUS);
+    const routeBefore = touchesRoute && fn instanceof PciBridge ? routeOf(fn) : 0;
     this.apply(fn, v === undefined ? fn.configWrite(off, width, value) : v.write(off, width, value), routeBefore);
   }
 
