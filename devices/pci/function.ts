@@ -193,13 +193,35 @@ export class PciFunction {
     if (off + width > c.length || off >= PCI_CONFIG_SPACE_SIZE) return CONFIG_WRITE_NONE;
     const m = this.wmask;
     let changed = 0;
-    for (let i = 0; i < width; i++) {
-      const o = off + i;
-      const old = c[o]!;
-      const mi = o < PCI_CONFIG_SPACE_SIZE ? m[o]! : 0;
-      const b = (old & ~mi) | ((value >>> (8 * i)) & mi);
-      changed |= b ^ old;
-      c[o] = b;
+    if (width === 4 && off <= PCI_CONFIG_SPACE_SIZE - 4) {
+      // A dword inside the masked 256 bytes (BAR sizing and placement: most of SeaBIOS's writes) without the byte
+      // loop: ~25 % cheaper per write in isolation (docs/performance.md §20).
+      const o0 = c[off]!;
+      const o1 = c[off + 1]!;
+      const o2 = c[off + 2]!;
+      const o3 = c[off + 3]!;
+      const m0 = m[off]!;
+      const m1 = m[off + 1]!;
+      const m2 = m[off + 2]!;
+      const m3 = m[off + 3]!;
+      const n0 = (o0 & ~m0) | (value & m0);
+      const n1 = (o1 & ~m1) | ((value >>> 8) & m1);
+      const n2 = (o2 & ~m2) | ((value >>> 16) & m2);
+      const n3 = (o3 & ~m3) | ((value >>> 24) & m3);
+      c[off] = n0;
+      c[off + 1] = n1;
+      c[off + 2] = n2;
+      c[off + 3] = n3;
+      changed = (n0 ^ o0) | (n1 ^ o1) | (n2 ^ o2) | (n3 ^ o3);
+    } else {
+      for (let i = 0; i < width; i++) {
+        const o = off + i;
+        const old = c[o]!;
+        const mi = o < PCI_CONFIG_SPACE_SIZE ? m[o]! : 0;
+        const b = (old & ~mi) | ((value >>> (8 * i)) & mi);
+        changed |= b ^ old;
+        c[o] = b;
+      }
     }
     return changed === 0 ? CONFIG_WRITE_NONE : this.writeEffect(off, width);
   }

@@ -1,4 +1,4 @@
-import { PciBridge, PciBus } from '../../../devices/pci/bridge.js';
+import { PciBridge, PciBus, type Window } from '../../../devices/pci/bridge.js';
 import { CONFIG_WRITE_NONE, CONFIG_WRITE_REROUTE, PciFunction, ROM_BAR, type ConfigWriteResult } from '../../../devices/pci/function.js';
 import { PCI_PRIMARY_BUS, PCI_SUBORDINATE_BUS } from '../../../devices/pci/regs.js';
 import type { IoHandler, RegionDesc } from '../bus/address-space.js';
@@ -249,6 +249,12 @@ function barHandler(fn: PciFunction, bar: number): IoHandler {
   return { read: (o, w) => fn.barRead(bar, o, w), write: (o, w, v) => fn.barWrite(bar, o, w, v) };
 }
 
+/**
+ * The regions BARs decode in one space below `bus`, each clipped to what the bridges above forward (`allowed`).
+ * Runs whenever an access first reaches a stale PCI tier (twice per SeaBIOS boot in the IO space: the LPC setup's and
+ * the parallel-port probe's port accesses), over every function: it allocates only what it returns and, per bridge
+ * that forwards, the ranges below it (docs/performance.md §20).
+ */
 function collect(
   bus: PciBus,
   io: boolean,
@@ -259,29 +265,43 @@ function collect(
   for (const fn of bus.slots) {
     if (fn === undefined) continue;
     for (let i = 0; i <= ROM_BAR; i++) {
-      const spec = i === ROM_BAR ? (fn.romSize > 0 ? { space: 'mem', size: fn.romSize } : undefined) : fn.bars[i];
-      if (spec === undefined || (spec.space === 'io') !== io) continue;
-      const a = fn.barAddress(i);
-      if (a < 0) continue;
-      if (!allowed.some((r) => a >= r.base && a + spec.size - 1 <= r.limit)) continue;
-      const h = barHandler(fn, i);
-      out.push({ start: a, size: spec.size, handler: wrap ? wrap.wrapBar(fn, i, h) : h, name: `${fn.bdf} BAR${i}` });
-    }
-    if (fn instanceof PciBridge) {
-      let inner: Range[] = [];
-      if (io ? fn.forwardsIo() : fn.forwardsMemory()) {
-        const wins = io ? [fn.ioWindow()] : [fn.memWindow(), fn.prefWindow()];
-        for (const w of wins) {
-          if (w.base > w.limit) continue;
-          for (const r of allowed) {
-            const base = Math.max(w.base, r.base);
-            const limit = Math.min(w.limit, r.limit);
-            if (base <= limit) inner.push({ base, limit });
-          }
-        }
+      let size: number;
+      if (i === ROM_BAR) {
+        // The expansion ROM decodes memory only.
+        if (io || fn.romSize === 0) continue;
+        size = fn.romSize;
+      } else {
+        const spec = fn.bars[i];
+        if (spec === undefined || (spec.space === 'io') !== io) continue;
+        size = spec.size;
       }
-      if (inner.length > 0) collect(fn.secondary, io, inner, out, wrap);
-      inner = [];
+      const a = fn.barAddress(i);
+      if (a < 0 || !inside(allowed, a, a + size - 1)) continue;
+      const h = barHandler(fn, i);
+      out.push({ start: a, size, handler: wrap ? wrap.wrapBar(fn, i, h) : h, name: `${fn.bdf} BAR${i}` });
+    }
+    if (fn instanceof PciBridge && (io ? fn.forwardsIo() : fn.forwardsMemory())) {
+      let inner: Range[] | undefined;
+      if (io) inner = clip(fn.ioWindow(), allowed, inner);
+      else inner = clip(fn.prefWindow(), allowed, clip(fn.memWindow(), allowed, inner));
+      if (inner !== undefined) collect(fn.secondary, io, inner, out, wrap);
     }
   }
+}
+
+/** Whether [first, last] lies inside one of `ranges`. */
+function inside(ranges: readonly Range[], first: number, last: number): boolean {
+  for (const r of ranges) if (first >= r.base && last <= r.limit) return true;
+  return false;
+}
+
+/** `into` plus the parts of window `w` inside each of `allowed` (a closed window adds none); undefined while empty. */
+function clip(w: Window, allowed: readonly Range[], into: Range[] | undefined): Range[] | undefined {
+  if (w.base > w.limit) return into;
+  for (const r of allowed) {
+    const base = Math.max(w.base, r.base);
+    const limit = Math.min(w.limit, r.limit);
+    if (base <= limit) (into ??= []).push({ base, limit });
+  }
+  return into;
 }
