@@ -95,8 +95,8 @@ export class Machine {
       ...(slots !== undefined ? { slots } : {}),
       ...(spec.machine.maxRamBelow4g !== undefined ? { maxRamBelow4g: spec.machine.maxRamBelow4g } : {}),
     });
-    this.io = new AddressSpace('io', () => this.pci.regions(true));
-    this.mmio = new AddressSpace('mmio', () => this.pci.regions(false));
+    this.io = new AddressSpace('io', () => this.pci.regions(true), this.pci.decodes.bind(this.pci, true));
+    this.mmio = new AddressSpace('mmio', () => this.pci.regions(false), this.pci.decodes.bind(this.pci, false));
     this.dma = new DmaDomain(this.ram, this.layout);
     const ramHandler: IoHandler = {
       read: (o, w) => this.ram.read(o, w),

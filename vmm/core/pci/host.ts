@@ -180,10 +180,23 @@ export class PciHost {
 
   /** Memory (`io=false`) or IO regions decoded by BARs, clipped to what the bridges above forward, each through the decorators. */
   regions(io: boolean): RegionDesc[] {
-    const out: RegionDesc[] = [];
-    const wrap = this.interceptors.wrapsBars ? this.interceptors : undefined;
-    collect(this.root, io, [{ base: 0, limit: Number.MAX_SAFE_INTEGER }], out, wrap);
-    return out;
+    const sink = new RegionSink(this.interceptors.wrapsBars ? this.interceptors : undefined);
+    collect(this.root, io, WHOLE, sink);
+    return sink.out;
+  }
+
+  /**
+   * Whether a BAR decodes `addr` in memory (`io=false`) or IO space, i.e. whether `regions(io)` has a region holding
+   * it. When none does, `gap` receives [lo, hi): the addresses around `addr` that no region of `regions(io)` touches.
+   * One walk over the same BARs and windows as `regions`, allocating nothing for BARs: an address space asks this
+   * instead of rebuilding its whole PCI view for an access that reaches nothing (docs/performance.md §20).
+   */
+  decodes(io: boolean, addr: number, gap: Float64Array): boolean {
+    const sink = new GapSink(addr);
+    collect(this.root, io, WHOLE, sink);
+    gap[0] = sink.lo;
+    gap[1] = sink.hi;
+    return sink.hit;
   }
 
   /** BAR `bar` of `fn` as the CPU reaches it (through the decorators), wherever it decodes. */
@@ -249,19 +262,43 @@ function barHandler(fn: PciFunction, bar: number): IoHandler {
   return { read: (o, w) => fn.barRead(bar, o, w), write: (o, w, v) => fn.barWrite(bar, o, w, v) };
 }
 
+/** What `collect` hands each BAR it finds decoding inside what the bridges above forward. */
+interface BarSink {
+  bar(fn: PciFunction, index: number, address: number, size: number): void;
+}
+
+/** The whole address space: what the root bus forwards. */
+const WHOLE: readonly Range[] = [{ base: 0, limit: Number.MAX_SAFE_INTEGER }];
+
+/** Builds `regions()`'s list: one region per BAR, through the decorators. */
+class RegionSink implements BarSink {
+  readonly out: RegionDesc[] = [];
+  constructor(private readonly wrap: Interceptors | undefined) {}
+  bar(fn: PciFunction, i: number, a: number, size: number): void {
+    const h = barHandler(fn, i);
+    this.out.push({ start: a, size, handler: this.wrap ? this.wrap.wrapBar(fn, i, h) : h, name: `${fn.bdf} BAR${i}` });
+  }
+}
+
+/** Whether some BAR holds `addr`, and else the nearest BAR ends below it and starts above it (`decodes`). */
+class GapSink implements BarSink {
+  hit = false;
+  lo = 0;
+  hi = Infinity;
+  constructor(private readonly addr: number) {}
+  bar(_fn: PciFunction, _i: number, a: number, size: number): void {
+    const end = a + size;
+    if (end <= this.addr) this.lo = Math.max(this.lo, end);
+    else if (a > this.addr) this.hi = Math.min(this.hi, a);
+    else this.hit = true;
+  }
+}
+
 /**
- * The regions BARs decode in one space below `bus`, each clipped to what the bridges above forward (`allowed`).
- * Runs whenever an access first reaches a stale PCI tier (twice per SeaBIOS boot in the IO space: the LPC setup's and
- * the parallel-port probe's port accesses), over every function: it allocates only what it returns and, per bridge
- * that forwards, the ranges below it (docs/performance.md §20).
+ * Every BAR decoding in one space below `bus`, each only when it lies inside what the bridges above forward
+ * (`allowed`), in slot order, depth first. Allocates nothing itself but, per bridge that forwards, the ranges below it.
  */
-function collect(
-  bus: PciBus,
-  io: boolean,
-  allowed: readonly Range[],
-  out: RegionDesc[],
-  wrap: Interceptors | undefined,
-): void {
+function collect(bus: PciBus, io: boolean, allowed: readonly Range[], sink: BarSink): void {
   for (const fn of bus.slots) {
     if (fn === undefined) continue;
     for (let i = 0; i <= ROM_BAR; i++) {
@@ -276,15 +313,13 @@ function collect(
         size = spec.size;
       }
       const a = fn.barAddress(i);
-      if (a < 0 || !inside(allowed, a, a + size - 1)) continue;
-      const h = barHandler(fn, i);
-      out.push({ start: a, size, handler: wrap ? wrap.wrapBar(fn, i, h) : h, name: `${fn.bdf} BAR${i}` });
+      if (a >= 0 && inside(allowed, a, a + size - 1)) sink.bar(fn, i, a, size);
     }
     if (fn instanceof PciBridge && (io ? fn.forwardsIo() : fn.forwardsMemory())) {
       let inner: Range[] | undefined;
       if (io) inner = clip(fn.ioWindow(), allowed, inner);
       else inner = clip(fn.prefWindow(), allowed, clip(fn.memWindow(), allowed, inner));
-      if (inner !== undefined) collect(fn.secondary, io, inner, out, wrap);
+      if (inner !== undefined) collect(fn.secondary, io, inner, sink);
     }
   }
 }
