@@ -1,6 +1,6 @@
 import { PciBridge, PciBus, type Window } from '../../../devices/pci/bridge.js';
 import { CONFIG_WRITE_NONE, CONFIG_WRITE_REROUTE, PciFunction, ROM_BAR, type ConfigWriteResult } from '../../../devices/pci/function.js';
-import { PCI_PRIMARY_BUS, PCI_SUBORDINATE_BUS } from '../../../devices/pci/regs.js';
+import { PCI_COMMAND, PCI_COMMAND_IO, PCI_COMMAND_MEMORY, PCI_PRIMARY_BUS, PCI_SUBORDINATE_BUS } from '../../../devices/pci/regs.js';
 import type { IoHandler, RegionDesc } from '../bus/address-space.js';
 import type { ConfigAccess, Interceptors } from '../machine/intercept.js';
 
@@ -299,8 +299,11 @@ class GapSink implements BarSink {
  * (`allowed`), in slot order, depth first. Allocates nothing itself but, per bridge that forwards, the ranges below it.
  */
 function collect(bus: PciBus, io: boolean, allowed: readonly Range[], sink: BarSink): void {
+  // barAddress decodes no BAR of a space whose COMMAND enable is clear, and a bridge forwards nothing of it
+  // (forwardsIo/forwardsMemory test the same bit): such a function is passed over with one register read.
+  const enable = io ? PCI_COMMAND_IO : PCI_COMMAND_MEMORY;
   for (const fn of bus.slots) {
-    if (fn === undefined) continue;
+    if (fn === undefined || (fn.get8(PCI_COMMAND) & enable) === 0) continue;
     for (let i = 0; i <= ROM_BAR; i++) {
       let size: number;
       if (i === ROM_BAR) {
