@@ -299,7 +299,7 @@ export class Machine {
     if (this.io.staticGeneration !== this.portsDirectGen) this.refreshPortsDirect();
     const o = p - this.portsDirect;
     if (o >= 0 && o < 8) this.pci.portWrite(o, w, v);
-    else this.io.write(p, w, v);
+    else this.io.write(p, w, v >>> 0);
   }
 
   private refreshPortsDirect(): void {
@@ -315,7 +315,9 @@ export class Machine {
     inl: (p) => this.portRead(p, 4),
     outb: (p, v) => this.portWrite(p, 1, v & 0xff),
     outw: (p, v) => this.portWrite(p, 2, v & 0xffff),
-    outl: (p, v) => this.portWrite(p, 4, v >>> 0),
+    // The value goes on as given (a uint32 or its int32 bit pattern) and is made unsigned where it is used: passing
+    // `v >>> 0` on boxed it as a heap number for every CF8 write above 2^31 (docs/performance.md §20).
+    outl: (p, v) => this.portWrite(p, 4, v),
     outsbFrom: (p, chars, count) => {
       // The debug console is a fixed port device: hand it the whole line (what SeaBIOS's log costs most).
       if (p === PORT_DEBUGCON) this.debugcon.writeChars(chars, count);

@@ -133,6 +133,7 @@ export class PciHost {
     return this.configRead((a >>> 16) & 0xff, (a >>> 8) & 0xff, (a & 0xfc) + (offset - 4), width);
   }
 
+  /** `value`: the written bits, as a uint32 or its int32 bit pattern (the machine's `outl` passes either on). */
   portWrite(offset: number, width: 1 | 2 | 4, value: number): void {
     if (offset < 4) {
       if (width === 4 && offset === 0) this.configAddress = value >>> 0;
@@ -140,7 +141,7 @@ export class PciHost {
     }
     const a = this.configAddress;
     if ((a & 0x80000000) === 0) return;
-    this.configWrite((a >>> 16) & 0xff, (a >>> 8) & 0xff, (a & 0xfc) + (offset - 4), width, value);
+    this.configWrite((a >>> 16) & 0xff, (a >>> 8) & 0xff, (a & 0xfc) + (offset - 4), width, value >>> 0);
   }
 
   /** ECAM (PCIe enhanced configuration) at `offset` into the window: bus << 20 | devfn << 12 | register. */
