@@ -235,19 +235,17 @@ function searchBus(root: PciBus, nr: number): PciBus | undefined {
   return undefined;
 }
 
-/** Every function in depth-first slot order (each bridge's secondary bus right after the bridge), iteratively. */
-function walk(root: PciBus, out: PciFunction[]): void {
-  const stack: { bus: PciBus; slot: number }[] = [{ bus: root, slot: 0 }];
-  while (stack.length > 0) {
-    const top = stack[stack.length - 1]!;
-    if (top.slot >= top.bus.slots.length) {
-      stack.pop();
-      continue;
-    }
-    const fn = top.bus.slots[top.slot++];
+/**
+ * Every function in depth-first slot order (each bridge's secondary bus right after the bridge). Recursive (as deep as
+ * the bridge tree), so no stack entry is allocated per bridge.
+ */
+function walk(bus: PciBus, out: PciFunction[]): void {
+  const slots = bus.slots;
+  for (let i = 0; i < slots.length; i++) {
+    const fn = slots[i];
     if (fn === undefined) continue;
     out.push(fn);
-    if (fn instanceof PciBridge) stack.push({ bus: fn.secondary, slot: 0 });
+    if (fn instanceof PciBridge) walk(fn.secondary, out);
   }
 }
 
