@@ -31,38 +31,53 @@ export class PciConfig {
     return this.mmconfig;
   }
 
+  /**
+   * An MMCONFIG access (pci_config_readl etc. over mmconfig): the address, above 2^31, is made here, next to the
+   * `readMem` call. Where a caller's inlining budget runs out, V8 then calls this with small integers, and inlines the
+   * machine's ECAM path into it with the address unboxed; made in the caller, the address crossed that call as a heap
+   * number (~18,000 per 200-root-port boot; docs/performance.md §20).
+   */
+  private ecamRead(bdf: number, off: number, width: 1 | 2 | 4): number {
+    return this.io.readMem(this.mmconfig + bdf * 4096 + off, width);
+  }
+
+  /** See ecamRead. `v` may be a uint32's int32 bit pattern: it is made unsigned next to the `writeMem` call. */
+  private ecamWrite(bdf: number, off: number, width: 1 | 2 | 4, v: number): void {
+    this.io.writeMem(this.mmconfig + bdf * 4096 + off, width, v >>> 0);
+  }
+
   read8(bdf: number, off: number): number {
-    if (this.mmconfig >= 0) return this.io.readMem(this.mmconfig + bdf * 4096 + off, 1);
+    if (this.mmconfig >= 0) return this.ecamRead(bdf, off, 1);
     this.io.outl(PORT_PCI_CMD, cf8(bdf, off));
     return this.io.inb(PORT_PCI_DATA + (off & 3));
   }
 
   read16(bdf: number, off: number): number {
-    if (this.mmconfig >= 0) return this.io.readMem(this.mmconfig + bdf * 4096 + off, 2);
+    if (this.mmconfig >= 0) return this.ecamRead(bdf, off, 2);
     this.io.outl(PORT_PCI_CMD, cf8(bdf, off));
     return this.io.inw(PORT_PCI_DATA + (off & 2));
   }
 
   read32(bdf: number, off: number): number {
-    if (this.mmconfig >= 0) return this.io.readMem(this.mmconfig + bdf * 4096 + off, 4) >>> 0;
+    if (this.mmconfig >= 0) return this.ecamRead(bdf, off, 4) >>> 0;
     this.io.outl(PORT_PCI_CMD, cf8(bdf, off));
     return this.io.inl(PORT_PCI_DATA) >>> 0;
   }
 
   write8(bdf: number, off: number, v: number): void {
-    if (this.mmconfig >= 0) return this.io.writeMem(this.mmconfig + bdf * 4096 + off, 1, v & 0xff);
+    if (this.mmconfig >= 0) return this.ecamWrite(bdf, off, 1, v & 0xff);
     this.io.outl(PORT_PCI_CMD, cf8(bdf, off));
     this.io.outb(PORT_PCI_DATA + (off & 3), v & 0xff);
   }
 
   write16(bdf: number, off: number, v: number): void {
-    if (this.mmconfig >= 0) return this.io.writeMem(this.mmconfig + bdf * 4096 + off, 2, v & 0xffff);
+    if (this.mmconfig >= 0) return this.ecamWrite(bdf, off, 2, v & 0xffff);
     this.io.outl(PORT_PCI_CMD, cf8(bdf, off));
     this.io.outw(PORT_PCI_DATA + (off & 2), v & 0xffff);
   }
 
   write32(bdf: number, off: number, v: number): void {
-    if (this.mmconfig >= 0) return this.io.writeMem(this.mmconfig + bdf * 4096 + off, 4, v >>> 0);
+    if (this.mmconfig >= 0) return this.ecamWrite(bdf, off, 4, v);
     this.io.outl(PORT_PCI_CMD, cf8(bdf, off));
     this.io.outl(PORT_PCI_DATA, v >>> 0);
   }
