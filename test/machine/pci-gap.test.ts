@@ -42,6 +42,19 @@ describe('an address space with a stale PCI tier', () => {
     expect([rebuilds(), asked(), sp.unassignedReads]).toEqual([1, 2, 3]);
   });
 
+  it('builds the view after four questions in one stale period, for accesses scattered outside each gap', () => {
+    const regions: RegionDesc[] = [0x1000, 0x2000, 0x3000, 0x4000, 0x5000].map((start, i) => ({ start, size: 0x10, handler: handler(i), name: `r${i}` }));
+    const { sp, rebuilds, asked } = space(regions);
+    for (const addr of [0x1800, 0x2800, 0x3800, 0x4800]) expect(sp.read(addr, 1)).toBe(0xff);
+    expect([rebuilds(), asked()]).toEqual([0, 4]);
+    expect(sp.read(0x1808, 1)).toBe(0xff); // outside the last gap, [0x4010, 0x5000): the view is built and answers
+    expect(sp.read(0x5800, 1)).toBe(0xff);
+    expect([rebuilds(), asked(), sp.unassignedReads]).toEqual([1, 4, 6]);
+    sp.invalidatePci();
+    expect(sp.read(0x1800, 1)).toBe(0xff);
+    expect([rebuilds(), asked()]).toEqual([1, 5]);
+  });
+
   it('forgets the gap when the tier goes stale again, so a region moved into it is found', () => {
     const regions: RegionDesc[] = [{ start: 0xc000, size: 0x40, handler: handler(7), name: 'A' }];
     const { sp, rebuilds, asked } = space(regions);

@@ -156,6 +156,9 @@ function flatten(regions: readonly RegionDesc[]): Segment[] {
 
 const ALL_ONES = [0, 0xff, 0xffff, 0, 0xffffffff] as const;
 
+/** Decode questions a stale PCI tier answers before its view is built (a SeaBIOS boot asks one per stale period). */
+const STALE_QUESTIONS = 4;
+
 /**
  * An address space (memory or IO ports) in priority tiers: fixed chipset regions first, then RAM,
  * then the PCI view, which is recomputed lazily after the guest reprograms BARs or windows (so
@@ -179,6 +182,8 @@ export class AddressSpace {
   private gapLo = 0;
   private gapHi = 0;
   private readonly gap = new Float64Array(2);
+  /** Questions asked since the tier went stale: past STALE_QUESTIONS the view is built (see undecodedWhileStale). */
+  private asked = 0;
 
   constructor(
     readonly name: string,
@@ -265,6 +270,7 @@ export class AddressSpace {
     this.pciStale = true;
     this.gapLo = 0;
     this.gapHi = 0;
+    this.asked = 0;
     this.generation++;
   }
 
@@ -324,9 +330,15 @@ export class AddressSpace {
     return true;
   }
 
-  /** Whether the stale PCI tier decodes nothing at `addr`, known from the last gap or asked now (see pciDecodes). */
+  /**
+   * Whether the stale PCI tier decodes nothing at `addr`, known from the last gap or asked now (see pciDecodes). A
+   * question walks every function, so after STALE_QUESTIONS of them in one stale period (accesses scattered outside
+   * each gap) the view is built instead, and later lookups are binary searches again.
+   */
   private undecodedWhileStale(addr: number): boolean {
     if (addr >= this.gapLo && addr < this.gapHi) return true;
+    if (this.asked >= STALE_QUESTIONS) return false;
+    this.asked++;
     const g = this.gap;
     if (this.pciDecodes!(addr, g)) return false;
     this.gapLo = g[0]!;
