@@ -8,6 +8,7 @@ export interface FirmwareIo {
   inl(port: number): number;
   outb(port: number, value: number): void;
   outw(port: number, value: number): void;
+  /** Writes the low 32 bits of `value`: a uint32, or its int32 bit pattern (SeaBIOS's CF8 addresses pass as such). */
   outl(port: number, value: number): void;
   /** Physical memory (RAM or MMIO), little-endian. */
   readMem(addr: number, width: 1 | 2 | 4): number;

@@ -181,18 +181,49 @@ export class PciFunction {
     return this.get32(off);
   }
 
-  /** Guest config write through the write mask; returns what it may have changed in the machine's maps. */
+  /**
+   * Guest config write through the write mask; returns what it may have changed in the machine's maps. A write that
+   * leaves every byte as it was changes nothing (what a function decodes is a function of its registers), so it
+   * returns CONFIG_WRITE_NONE and the machine skips its remap bookkeeping: about a third of SeaBIOS's config writes
+   * are such (BAR sizing's restore of the old value, bus numbers rewritten unchanged; docs/performance.md §21).
+   */
   configWrite(off: number, width: 1 | 2 | 4, value: number): ConfigWriteResult {
-    if (off + width > this.cfg.length) return CONFIG_WRITE_NONE;
     const c = this.cfg;
+    // Extended config space has no write mask (see wmask): a write there keeps every byte.
+    if (off + width > c.length || off >= PCI_CONFIG_SPACE_SIZE) return CONFIG_WRITE_NONE;
     const m = this.wmask;
-    for (let i = 0; i < width; i++) {
-      const b = (value >>> (8 * i)) & 0xff;
-      // Extended config space has no write mask: bytes there keep their value (see wmask).
-      const mi = off + i < PCI_CONFIG_SPACE_SIZE ? m[off + i]! : 0;
-      c[off + i] = (c[off + i]! & ~mi) | (b & mi);
+    let changed = 0;
+    if (width === 4 && off <= PCI_CONFIG_SPACE_SIZE - 4) {
+      // A dword inside the masked 256 bytes (BAR sizing and placement: most of SeaBIOS's writes) without the byte
+      // loop: ~25 % cheaper per write in isolation (docs/performance.md §21).
+      const o0 = c[off]!;
+      const o1 = c[off + 1]!;
+      const o2 = c[off + 2]!;
+      const o3 = c[off + 3]!;
+      const m0 = m[off]!;
+      const m1 = m[off + 1]!;
+      const m2 = m[off + 2]!;
+      const m3 = m[off + 3]!;
+      const n0 = (o0 & ~m0) | (value & m0);
+      const n1 = (o1 & ~m1) | ((value >>> 8) & m1);
+      const n2 = (o2 & ~m2) | ((value >>> 16) & m2);
+      const n3 = (o3 & ~m3) | ((value >>> 24) & m3);
+      c[off] = n0;
+      c[off + 1] = n1;
+      c[off + 2] = n2;
+      c[off + 3] = n3;
+      changed = (n0 ^ o0) | (n1 ^ o1) | (n2 ^ o2) | (n3 ^ o3);
+    } else {
+      for (let i = 0; i < width; i++) {
+        const o = off + i;
+        const old = c[o]!;
+        const mi = o < PCI_CONFIG_SPACE_SIZE ? m[o]! : 0;
+        const b = (old & ~mi) | ((value >>> (8 * i)) & mi);
+        changed |= b ^ old;
+        c[o] = b;
+      }
     }
-    return this.writeEffect(off, width);
+    return changed === 0 ? CONFIG_WRITE_NONE : this.writeEffect(off, width);
   }
 
   /** What a write to [off, off+width) can change in the machine's maps. */

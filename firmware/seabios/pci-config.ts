@@ -4,6 +4,15 @@ import { PCI_CAPABILITY_LIST, PCI_HEADER_TYPE, PCI_STATUS, PCI_STATUS_CAP_LIST, 
 import { PORT_PCI_CMD, PORT_PCI_DATA } from './constants.js';
 
 /**
+ * The CONFIG_ADDRESS value of SeaBIOS's ioconfig_cmd (src/hw/pci.c): enable bit, bdf, dword offset. Kept as its int32
+ * bit pattern (negative), which `outl` writes as the same 32 bits: a uint32 above 2^31 is a heap number in V8, and
+ * one was allocated for every mechanism #1 config access (~26,000 for 200 root ports; docs/performance.md §21).
+ */
+function cf8(bdf: number, off: number): number {
+  return 0x8000_0000 | (bdf << 8) | (off & 0xfc);
+}
+
+/**
  * Config-space accessors as SeaBIOS's src/hw/pci.c has them: configuration mechanism #1 through
  * ports CF8/CFC, until q35 platform setup enables MMCONFIG (ECAM), after which every access is a
  * memory access at mmconfig + bdf << 12 + offset. bdf = bus << 8 | dev << 3 | fn.
@@ -22,39 +31,54 @@ export class PciConfig {
     return this.mmconfig;
   }
 
+  /**
+   * An MMCONFIG access (pci_config_readl etc. over mmconfig): the address, above 2^31, is made here, next to the
+   * `readMem` call. Where a caller's inlining budget runs out, V8 then calls this with small integers, and inlines the
+   * machine's ECAM path into it with the address unboxed; made in the caller, the address crossed that call as a heap
+   * number (~18,000 per 200-root-port boot; docs/performance.md §21).
+   */
+  private ecamRead(bdf: number, off: number, width: 1 | 2 | 4): number {
+    return this.io.readMem(this.mmconfig + bdf * 4096 + off, width);
+  }
+
+  /** See ecamRead. `v` may be a uint32's int32 bit pattern: it is made unsigned next to the `writeMem` call. */
+  private ecamWrite(bdf: number, off: number, width: 1 | 2 | 4, v: number): void {
+    this.io.writeMem(this.mmconfig + bdf * 4096 + off, width, v >>> 0);
+  }
+
   read8(bdf: number, off: number): number {
-    if (this.mmconfig >= 0) return this.io.readMem(this.mmconfig + bdf * 4096 + off, 1);
-    this.io.outl(PORT_PCI_CMD, (0x8000_0000 | (bdf << 8) | (off & 0xfc)) >>> 0);
+    if (this.mmconfig >= 0) return this.ecamRead(bdf, off, 1);
+    this.io.outl(PORT_PCI_CMD, cf8(bdf, off));
     return this.io.inb(PORT_PCI_DATA + (off & 3));
   }
 
   read16(bdf: number, off: number): number {
-    if (this.mmconfig >= 0) return this.io.readMem(this.mmconfig + bdf * 4096 + off, 2);
-    this.io.outl(PORT_PCI_CMD, (0x8000_0000 | (bdf << 8) | (off & 0xfc)) >>> 0);
+    if (this.mmconfig >= 0) return this.ecamRead(bdf, off, 2);
+    this.io.outl(PORT_PCI_CMD, cf8(bdf, off));
     return this.io.inw(PORT_PCI_DATA + (off & 2));
   }
 
   read32(bdf: number, off: number): number {
-    if (this.mmconfig >= 0) return this.io.readMem(this.mmconfig + bdf * 4096 + off, 4) >>> 0;
-    this.io.outl(PORT_PCI_CMD, (0x8000_0000 | (bdf << 8) | (off & 0xfc)) >>> 0);
+    if (this.mmconfig >= 0) return this.ecamRead(bdf, off, 4) >>> 0;
+    this.io.outl(PORT_PCI_CMD, cf8(bdf, off));
     return this.io.inl(PORT_PCI_DATA) >>> 0;
   }
 
   write8(bdf: number, off: number, v: number): void {
-    if (this.mmconfig >= 0) return this.io.writeMem(this.mmconfig + bdf * 4096 + off, 1, v & 0xff);
-    this.io.outl(PORT_PCI_CMD, (0x8000_0000 | (bdf << 8) | (off & 0xfc)) >>> 0);
+    if (this.mmconfig >= 0) return this.ecamWrite(bdf, off, 1, v & 0xff);
+    this.io.outl(PORT_PCI_CMD, cf8(bdf, off));
     this.io.outb(PORT_PCI_DATA + (off & 3), v & 0xff);
   }
 
   write16(bdf: number, off: number, v: number): void {
-    if (this.mmconfig >= 0) return this.io.writeMem(this.mmconfig + bdf * 4096 + off, 2, v & 0xffff);
-    this.io.outl(PORT_PCI_CMD, (0x8000_0000 | (bdf << 8) | (off & 0xfc)) >>> 0);
+    if (this.mmconfig >= 0) return this.ecamWrite(bdf, off, 2, v & 0xffff);
+    this.io.outl(PORT_PCI_CMD, cf8(bdf, off));
     this.io.outw(PORT_PCI_DATA + (off & 2), v & 0xffff);
   }
 
   write32(bdf: number, off: number, v: number): void {
-    if (this.mmconfig >= 0) return this.io.writeMem(this.mmconfig + bdf * 4096 + off, 4, v >>> 0);
-    this.io.outl(PORT_PCI_CMD, (0x8000_0000 | (bdf << 8) | (off & 0xfc)) >>> 0);
+    if (this.mmconfig >= 0) return this.ecamWrite(bdf, off, 4, v);
+    this.io.outl(PORT_PCI_CMD, cf8(bdf, off));
     this.io.outl(PORT_PCI_DATA, v >>> 0);
   }
 

@@ -80,4 +80,21 @@ describe('the bus lookup cache across bridge reprogramming', () => {
     expect(m.pci.find(4, 0x00)).toBeUndefined();
     expect(m.pci.find(5, 0x00)).toBe(m.byId.get('nic2')); // secondary 5 matches although subordinate is 4
   });
+
+  it("keeps the secondary number's answer when only the subordinate number moves, and forgets the numbers above it", () => {
+    const m = machine();
+    const rp2 = m.byId.get('rp2') as PciBridge;
+    // SeaBIOS's pci_bios_init_bus_rec: secondary first, subordinate opened to 255, then closed.
+    m.pci.configWrite(0, rp2.devfn, PCI_SECONDARY_BUS, 1, 4);
+    m.pci.configWrite(0, rp2.devfn, PCI_SUBORDINATE_BUS, 1, 0xff);
+    expect(m.pci.findBus(4)).toBe(rp2.secondary);
+    expect(m.pci.findBus(6)).toBeUndefined(); // inside [4, 255]: descends into rp2's bus, no bridge there
+    m.pci.configWrite(0, rp2.devfn, PCI_SUBORDINATE_BUS, 1, 4);
+    // Renumber behind the host's back: an answer looked up again follows the register, a kept one does not.
+    rp2.cfg[PCI_SECONDARY_BUS] = 6;
+    expect(m.pci.findBus(4)).toBe(rp2.secondary); // kept: a subordinate-only write cannot change it
+    expect(m.pci.findBus(6)).toBe(rp2.secondary); // forgotten with (4, 255], so looked up again
+    rp2.cfg[PCI_SECONDARY_BUS] = 4;
+    expect(referenceBus(m.pci.root, 4)).toBe(rp2.secondary);
+  });
 });

@@ -133,4 +133,30 @@ describe('direct config decode through the CPU', () => {
     m.cpu.inb(0xd100);
     expect(m.io.unassignedReads).toBe(before + 1);
   });
+
+  it('outl takes a 32-bit value as its int32 bit pattern too: CF8 latches it unsigned, CFC and other ports get it unsigned', () => {
+    const m = machine();
+    const signed = (v: number): number => v | 0;
+    m.cpu.outl(0xcf8, signed(cf8(1, 0, PCI_VENDOR_ID)));
+    expect(m.cpu.inl(0xcf8)).toBe(cf8(1, 0, PCI_VENDOR_ID));
+    // Bus 1 is not numbered yet: the cycle reaches nothing. Number rp1 through CF8 with signed addresses.
+    expect(m.cpu.inw(0xcfc)).toBe(0xffff);
+    m.cpu.outl(0xcf8, signed(cf8(0, 3 << 3, PCI_SECONDARY_BUS)));
+    m.cpu.outb(0xcfc + (PCI_SECONDARY_BUS & 3), 1);
+    m.cpu.outl(0xcf8, signed(cf8(0, 3 << 3, PCI_SUBORDINATE_BUS)));
+    m.cpu.outb(0xcfc + (PCI_SUBORDINATE_BUS & 3), 1);
+    m.cpu.outl(0xcf8, signed(cf8(1, 0, PCI_VENDOR_ID)));
+    expect(m.cpu.inw(0xcfc)).toBe(0x8086);
+    // A dword data write with the top bit set reaches the function (and any decorator) as the unsigned value.
+    const seen: number[] = [];
+    m.intercept({ name: 'spy', config: (_fn, _bdf, inner) => ({ read: inner.read, write: (o, w, v) => (seen.push(v), inner.write(o, w, v)) }) });
+    m.cpu.outl(0xcf8, signed(cf8(1, 0, PCI_BASE_ADDRESS_0)));
+    m.cpu.outl(0xcfc, signed(0xfebc_0000));
+    expect(seen).toEqual([0xfebc_0000]);
+    expect(m.cpu.inl(0xcfc)).toBe(0xfebc_0000);
+    const port: number[] = [];
+    m.io.addFixed(0x510, 4, { read: () => 0, write: (_o, _w, v) => void port.push(v) }, 'probe');
+    m.cpu.outl(0x510, signed(0x8765_4321));
+    expect(port).toEqual([0x8765_4321]);
+  });
 });

@@ -156,6 +156,9 @@ function flatten(regions: readonly RegionDesc[]): Segment[] {
 
 const ALL_ONES = [0, 0xff, 0xffff, 0, 0xffffffff] as const;
 
+/** Decode questions a stale PCI tier answers before its view is built (a SeaBIOS boot asks one per stale period). */
+const STALE_QUESTIONS = 4;
+
 /**
  * An address space (memory or IO ports) in priority tiers: fixed chipset regions first, then RAM,
  * then the PCI view, which is recomputed lazily after the guest reprograms BARs or windows (so
@@ -172,7 +175,28 @@ export class AddressSpace {
   unassignedReads = 0;
   unassignedWrites = 0;
 
-  constructor(readonly name: string, private readonly pciSource: () => RegionDesc[]) {
+  /**
+   * [gapLo, gapHi): addresses the stale PCI tier is known not to decode (from `pciDecodes`); empty when equal. Reset
+   * whenever the tier goes stale again.
+   */
+  private gapLo = 0;
+  private gapHi = 0;
+  private readonly gap = new Float64Array(2);
+  /** Questions asked since the tier went stale: past STALE_QUESTIONS the view is built (see undecodedWhileStale). */
+  private asked = 0;
+
+  constructor(
+    readonly name: string,
+    private readonly pciSource: () => RegionDesc[],
+    /**
+     * Optional: whether `pciSource()` would hold a region containing `addr`; when not, it fills `gap` with [lo, hi)
+     * around `addr` that no such region touches. While the PCI tier is stale, an access that reaches it asks this
+     * first and answers "unassigned" without rebuilding the view: SeaBIOS's port probes (the LPC bridge's ELCR,
+     * parallel and serial ports) reach the PCI tier right after BAR writes made it stale, twice a boot, and each
+     * rebuild walked every function and made a handler and a name per BAR (docs/performance.md §21).
+     */
+    private readonly pciDecodes?: (addr: number, gap: Float64Array) => boolean,
+  ) {
     // One empty view serves every tier until it is first built (a machine makes two address spaces per boot).
     const empty = new FlatView([]);
     this.fixed = empty;
@@ -244,6 +268,9 @@ export class AddressSpace {
   /** Marks the PCI view stale; the next access that reaches the PCI tier rebuilds it. */
   invalidatePci(): void {
     this.pciStale = true;
+    this.gapLo = 0;
+    this.gapHi = 0;
+    this.asked = 0;
     this.generation++;
   }
 
@@ -292,6 +319,7 @@ export class AddressSpace {
       v = this.ram;
       i = v.find(addr);
       if (i < 0) {
+        if (this.pciStale && this.pciDecodes !== undefined && this.undecodedWhileStale(addr)) return false;
         v = this.pciView();
         i = v.find(addr);
         if (i < 0) return false;
@@ -299,6 +327,22 @@ export class AddressSpace {
     }
     this.hitView = v;
     this.hitIndex = i;
+    return true;
+  }
+
+  /**
+   * Whether the stale PCI tier decodes nothing at `addr`, known from the last gap or asked now (see pciDecodes). A
+   * question walks every function, so after STALE_QUESTIONS of them in one stale period (accesses scattered outside
+   * each gap) the view is built instead, and later lookups are binary searches again.
+   */
+  private undecodedWhileStale(addr: number): boolean {
+    if (addr >= this.gapLo && addr < this.gapHi) return true;
+    if (this.asked >= STALE_QUESTIONS) return false;
+    this.asked++;
+    const g = this.gap;
+    if (this.pciDecodes!(addr, g)) return false;
+    this.gapLo = g[0]!;
+    this.gapHi = g[1]!;
     return true;
   }
 

@@ -95,8 +95,8 @@ export class Machine {
       ...(slots !== undefined ? { slots } : {}),
       ...(spec.machine.maxRamBelow4g !== undefined ? { maxRamBelow4g: spec.machine.maxRamBelow4g } : {}),
     });
-    this.io = new AddressSpace('io', () => this.pci.regions(true));
-    this.mmio = new AddressSpace('mmio', () => this.pci.regions(false));
+    this.io = new AddressSpace('io', () => this.pci.regions(true), this.pci.decodes.bind(this.pci, true));
+    this.mmio = new AddressSpace('mmio', () => this.pci.regions(false), this.pci.decodes.bind(this.pci, false));
     this.dma = new DmaDomain(this.ram, this.layout);
     const ramHandler: IoHandler = {
       read: (o, w) => this.ram.read(o, w),
@@ -240,7 +240,7 @@ export class Machine {
   private mappingChanged(fn: PciFunction): void {
     this.io.invalidatePci();
     this.mmio.invalidatePci();
-    if (this.spec.machine.type === 'q35' && fn === this.pci.root.slots[0]) this.updateEcam();
+    if (fn === this.pci.root.slots[0] && this.spec.machine.type === 'q35') this.updateEcam();
     this.interceptors.mappingChanged(fn);
   }
 
@@ -299,7 +299,7 @@ export class Machine {
     if (this.io.staticGeneration !== this.portsDirectGen) this.refreshPortsDirect();
     const o = p - this.portsDirect;
     if (o >= 0 && o < 8) this.pci.portWrite(o, w, v);
-    else this.io.write(p, w, v);
+    else this.io.write(p, w, v >>> 0);
   }
 
   private refreshPortsDirect(): void {
@@ -315,7 +315,9 @@ export class Machine {
     inl: (p) => this.portRead(p, 4),
     outb: (p, v) => this.portWrite(p, 1, v & 0xff),
     outw: (p, v) => this.portWrite(p, 2, v & 0xffff),
-    outl: (p, v) => this.portWrite(p, 4, v >>> 0),
+    // The value goes on as given (a uint32 or its int32 bit pattern) and is made unsigned where it is used: passing
+    // `v >>> 0` on boxed it as a heap number for every CF8 write above 2^31 (docs/performance.md §21).
+    outl: (p, v) => this.portWrite(p, 4, v),
     outsbFrom: (p, chars, count) => {
       // The debug console is a fixed port device: hand it the whole line (what SeaBIOS's log costs most).
       if (p === PORT_DEBUGCON) this.debugcon.writeChars(chars, count);

@@ -1,5 +1,6 @@
-import { PciBridge, PciBus } from '../../../devices/pci/bridge.js';
+import { PciBridge, PciBus, type Window } from '../../../devices/pci/bridge.js';
 import { CONFIG_WRITE_NONE, CONFIG_WRITE_REROUTE, PciFunction, ROM_BAR, type ConfigWriteResult } from '../../../devices/pci/function.js';
+import { PCI_COMMAND, PCI_COMMAND_IO, PCI_COMMAND_MEMORY, PCI_PRIMARY_BUS, PCI_SUBORDINATE_BUS } from '../../../devices/pci/regs.js';
 import type { IoHandler, RegionDesc } from '../bus/address-space.js';
 import type { ConfigAccess, Interceptors } from '../machine/intercept.js';
 
@@ -58,15 +59,25 @@ export class PciHost {
   private rerouted(br: PciBridge, before: number): void {
     const now = routeOf(br);
     if (now === before) return;
+    const sec = now >> 8;
+    if (sec === before >> 8) {
+      // Only the subordinate number moved. For `sec` itself the bridge matches by its secondary number before and
+      // after, at the same place in the same list, so that answer stands; only (sec, max(old, new subordinate)] can
+      // change. SeaBIOS's pci_bios_init_bus_rec opens a bridge to 255 and closes it to the last number it used:
+      // keeping the secondary's entry saves two of the three full searches per bridge (docs/performance.md §21).
+      this.forget(sec + 1, Math.max(before & 0xff, now & 0xff));
+      return;
+    }
     this.forget(before >> 8, before & 0xff);
-    this.forget(now >> 8, now & 0xff);
+    this.forget(sec, now & 0xff);
   }
 
-  private forget(sec: number, sub: number): void {
+  /** Forgets the cached answers for `from` and every number in (from, to]. */
+  private forget(from: number, to: number): void {
     const c = this.busCache;
-    if (sec < c.length) c[sec] = undefined;
-    const last = Math.min(sub, c.length - 1);
-    for (let nr = sec + 1; nr <= last; nr++) c[nr] = undefined;
+    if (from < c.length) c[from] = undefined;
+    const last = Math.min(to, c.length - 1);
+    for (let nr = from + 1; nr <= last; nr++) c[nr] = undefined;
   }
 
   private configView(fn: PciFunction, bdf: number): ConfigAccess | undefined {
@@ -101,8 +112,12 @@ export class PciHost {
   configWrite(bus: number, devfn: number, off: number, width: 1 | 2 | 4, value: number): void {
     const fn = this.findBus(bus)?.slots[devfn];
     if (fn === undefined) return;
-    const routeBefore = fn instanceof PciBridge ? routeOf(fn) : 0;
     const v = this.interceptors.wrapsConfig ? this.configView(fn, (bus << 8) | devfn) : undefined;
+    // Only a write reaching the bus-number bytes (0x18..0x1a) can reroute: the range test comes first, so the
+    // ~90 % of writes that are BARs, COMMAND and windows skip the class test and the two register reads. Through a
+    // decorated view (a trap rule may move the offset) the route is always taken.
+    const touchesRoute = v !== undefined || (off <= PCI_SUBORDINATE_BUS && off + width > PCI_PRIMARY_BUS);
+    const routeBefore = touchesRoute && fn instanceof PciBridge ? routeOf(fn) : 0;
     this.apply(fn, v === undefined ? fn.configWrite(off, width, value) : v.write(off, width, value), routeBefore);
   }
 
@@ -118,6 +133,7 @@ export class PciHost {
     return this.configRead((a >>> 16) & 0xff, (a >>> 8) & 0xff, (a & 0xfc) + (offset - 4), width);
   }
 
+  /** `value`: the written bits, as a uint32 or its int32 bit pattern (the machine's `outl` passes either on). */
   portWrite(offset: number, width: 1 | 2 | 4, value: number): void {
     if (offset < 4) {
       if (width === 4 && offset === 0) this.configAddress = value >>> 0;
@@ -125,7 +141,7 @@ export class PciHost {
     }
     const a = this.configAddress;
     if ((a & 0x80000000) === 0) return;
-    this.configWrite((a >>> 16) & 0xff, (a >>> 8) & 0xff, (a & 0xfc) + (offset - 4), width, value);
+    this.configWrite((a >>> 16) & 0xff, (a >>> 8) & 0xff, (a & 0xfc) + (offset - 4), width, value >>> 0);
   }
 
   /** ECAM (PCIe enhanced configuration) at `offset` into the window: bus << 20 | devfn << 12 | register. */
@@ -165,10 +181,23 @@ export class PciHost {
 
   /** Memory (`io=false`) or IO regions decoded by BARs, clipped to what the bridges above forward, each through the decorators. */
   regions(io: boolean): RegionDesc[] {
-    const out: RegionDesc[] = [];
-    const wrap = this.interceptors.wrapsBars ? this.interceptors : undefined;
-    collect(this.root, io, [{ base: 0, limit: Number.MAX_SAFE_INTEGER }], out, wrap);
-    return out;
+    const sink = new RegionSink(this.interceptors.wrapsBars ? this.interceptors : undefined);
+    collect(this.root, io, WHOLE, sink);
+    return sink.out;
+  }
+
+  /**
+   * Whether a BAR decodes `addr` in memory (`io=false`) or IO space, i.e. whether `regions(io)` has a region holding
+   * it. When none does, `gap` receives [lo, hi): the addresses around `addr` that no region of `regions(io)` touches.
+   * One walk over the same BARs and windows as `regions`, allocating nothing for BARs: an address space asks this
+   * instead of rebuilding its whole PCI view for an access that reaches nothing (docs/performance.md §21).
+   */
+  decodes(io: boolean, addr: number, gap: Float64Array): boolean {
+    const sink = new GapSink(addr);
+    collect(this.root, io, WHOLE, sink);
+    gap[0] = sink.lo;
+    gap[1] = sink.hi;
+    return sink.hit;
   }
 
   /** BAR `bar` of `fn` as the CPU reaches it (through the decorators), wherever it decodes. */
@@ -206,19 +235,17 @@ function searchBus(root: PciBus, nr: number): PciBus | undefined {
   return undefined;
 }
 
-/** Every function in depth-first slot order (each bridge's secondary bus right after the bridge), iteratively. */
-function walk(root: PciBus, out: PciFunction[]): void {
-  const stack: { bus: PciBus; slot: number }[] = [{ bus: root, slot: 0 }];
-  while (stack.length > 0) {
-    const top = stack[stack.length - 1]!;
-    if (top.slot >= top.bus.slots.length) {
-      stack.pop();
-      continue;
-    }
-    const fn = top.bus.slots[top.slot++];
+/**
+ * Every function in depth-first slot order (each bridge's secondary bus right after the bridge). Recursive (as deep as
+ * the bridge tree), so no stack entry is allocated per bridge.
+ */
+function walk(bus: PciBus, out: PciFunction[]): void {
+  const slots = bus.slots;
+  for (let i = 0; i < slots.length; i++) {
+    const fn = slots[i];
     if (fn === undefined) continue;
     out.push(fn);
-    if (fn instanceof PciBridge) stack.push({ bus: fn.secondary, slot: 0 });
+    if (fn instanceof PciBridge) walk(fn.secondary, out);
   }
 }
 
@@ -234,39 +261,84 @@ function barHandler(fn: PciFunction, bar: number): IoHandler {
   return { read: (o, w) => fn.barRead(bar, o, w), write: (o, w, v) => fn.barWrite(bar, o, w, v) };
 }
 
-function collect(
-  bus: PciBus,
-  io: boolean,
-  allowed: readonly Range[],
-  out: RegionDesc[],
-  wrap: Interceptors | undefined,
-): void {
+/** What `collect` hands each BAR it finds decoding inside what the bridges above forward. */
+interface BarSink {
+  bar(fn: PciFunction, index: number, address: number, size: number): void;
+}
+
+/** The whole address space: what the root bus forwards. */
+const WHOLE: readonly Range[] = [{ base: 0, limit: Number.MAX_SAFE_INTEGER }];
+
+/** Builds `regions()`'s list: one region per BAR, through the decorators. */
+class RegionSink implements BarSink {
+  readonly out: RegionDesc[] = [];
+  constructor(private readonly wrap: Interceptors | undefined) {}
+  bar(fn: PciFunction, i: number, a: number, size: number): void {
+    const h = barHandler(fn, i);
+    this.out.push({ start: a, size, handler: this.wrap ? this.wrap.wrapBar(fn, i, h) : h, name: `${fn.bdf} BAR${i}` });
+  }
+}
+
+/** Whether some BAR holds `addr`, and else the nearest BAR ends below it and starts above it (`decodes`). */
+class GapSink implements BarSink {
+  hit = false;
+  lo = 0;
+  hi = Infinity;
+  constructor(private readonly addr: number) {}
+  bar(_fn: PciFunction, _i: number, a: number, size: number): void {
+    const end = a + size;
+    if (end <= this.addr) this.lo = Math.max(this.lo, end);
+    else if (a > this.addr) this.hi = Math.min(this.hi, a);
+    else this.hit = true;
+  }
+}
+
+/**
+ * Every BAR decoding in one space below `bus`, each only when it lies inside what the bridges above forward
+ * (`allowed`), in slot order, depth first. Allocates nothing itself but, per bridge that forwards, the ranges below it.
+ */
+function collect(bus: PciBus, io: boolean, allowed: readonly Range[], sink: BarSink): void {
+  // barAddress decodes no BAR of a space whose COMMAND enable is clear, and a bridge forwards nothing of it
+  // (forwardsIo/forwardsMemory test the same bit): such a function is passed over with one register read.
+  const enable = io ? PCI_COMMAND_IO : PCI_COMMAND_MEMORY;
   for (const fn of bus.slots) {
-    if (fn === undefined) continue;
+    if (fn === undefined || (fn.get8(PCI_COMMAND) & enable) === 0) continue;
     for (let i = 0; i <= ROM_BAR; i++) {
-      const spec = i === ROM_BAR ? (fn.romSize > 0 ? { space: 'mem', size: fn.romSize } : undefined) : fn.bars[i];
-      if (spec === undefined || (spec.space === 'io') !== io) continue;
-      const a = fn.barAddress(i);
-      if (a < 0) continue;
-      if (!allowed.some((r) => a >= r.base && a + spec.size - 1 <= r.limit)) continue;
-      const h = barHandler(fn, i);
-      out.push({ start: a, size: spec.size, handler: wrap ? wrap.wrapBar(fn, i, h) : h, name: `${fn.bdf} BAR${i}` });
-    }
-    if (fn instanceof PciBridge) {
-      let inner: Range[] = [];
-      if (io ? fn.forwardsIo() : fn.forwardsMemory()) {
-        const wins = io ? [fn.ioWindow()] : [fn.memWindow(), fn.prefWindow()];
-        for (const w of wins) {
-          if (w.base > w.limit) continue;
-          for (const r of allowed) {
-            const base = Math.max(w.base, r.base);
-            const limit = Math.min(w.limit, r.limit);
-            if (base <= limit) inner.push({ base, limit });
-          }
-        }
+      let size: number;
+      if (i === ROM_BAR) {
+        // The expansion ROM decodes memory only.
+        if (io || fn.romSize === 0) continue;
+        size = fn.romSize;
+      } else {
+        const spec = fn.bars[i];
+        if (spec === undefined || (spec.space === 'io') !== io) continue;
+        size = spec.size;
       }
-      if (inner.length > 0) collect(fn.secondary, io, inner, out, wrap);
-      inner = [];
+      const a = fn.barAddress(i);
+      if (a >= 0 && inside(allowed, a, a + size - 1)) sink.bar(fn, i, a, size);
+    }
+    if (fn instanceof PciBridge && (io ? fn.forwardsIo() : fn.forwardsMemory())) {
+      let inner: Range[] | undefined;
+      if (io) inner = clip(fn.ioWindow(), allowed, inner);
+      else inner = clip(fn.prefWindow(), allowed, clip(fn.memWindow(), allowed, inner));
+      if (inner !== undefined) collect(fn.secondary, io, inner, sink);
     }
   }
+}
+
+/** Whether [first, last] lies inside one of `ranges`. */
+function inside(ranges: readonly Range[], first: number, last: number): boolean {
+  for (const r of ranges) if (first >= r.base && last <= r.limit) return true;
+  return false;
+}
+
+/** `into` plus the parts of window `w` inside each of `allowed` (a closed window adds none); undefined while empty. */
+function clip(w: Window, allowed: readonly Range[], into: Range[] | undefined): Range[] | undefined {
+  if (w.base > w.limit) return into;
+  for (const r of allowed) {
+    const base = Math.max(w.base, r.base);
+    const limit = Math.min(w.limit, r.limit);
+    if (base <= limit) (into ??= []).push({ base, limit });
+  }
+  return into;
 }
