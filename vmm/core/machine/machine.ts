@@ -160,7 +160,7 @@ export class Machine {
   private plugBuiltins(): void {
     const list = this.spec.machine.type === 'q35' ? Q35_BUILTINS : PC_BUILTINS;
     for (const b of list) {
-      const fn = b.make();
+      const fn = b.make(this.configSpace);
       fn.model = b.model;
       this.pci.plug(this.pci.root, b.devfn, fn);
     }
