@@ -26,8 +26,11 @@ export function initRam(d: QxlDevice): void {
 
 /** qxl_reset_state: ROM restored from the shadow copy (update_id 0), RAM header re-initialised, IRQ recomputed. */
 export function resetState(d: QxlDevice): void {
-  new DataView(d.shadowRom.buffer).setUint32(ROM_UPDATE_ID, 0, true);
-  d.rom.set(d.shadowRom);
+  // A ROM not built yet is already in the state this restores (QxlDevice.rom): it stays unbuilt.
+  if (d.romMaterialized) {
+    new DataView(d.shadowRom.buffer).setUint32(ROM_UPDATE_ID, 0, true);
+    d.rom.set(d.shadowRom);
+  }
   initRam(d);
   d.release.reset();
   d.log.updateIrq();
