@@ -98,7 +98,8 @@ export function hardReset(d: QxlDevice): void {
   d.running = false;
   const objects = d.server.objects.size;
   const surfaces = d.server.surfaces.size;
-  const slots = d.memslots.slots.filter((s) => s.active).length;
+  let slots = 0;
+  for (const s of d.memslots.slots) if (s.active) slots++;
   d.server.reset();
   d.mode = QxlMode.Undefined;
   d.memslots.reset();

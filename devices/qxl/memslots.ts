@@ -53,6 +53,11 @@ function emptySlot(): Memslot {
   return { active: false, memStart: 0, memEnd: 0, target: undefined, regionOffset: 0, size: 0, delta: 0, regionSize: 0, bar: -1, barBase: -1 };
 }
 
+function isEmptySlot(s: Memslot): boolean {
+  return !s.active && s.memStart === 0 && s.memEnd === 0 && s.target === undefined && s.regionOffset === 0 && s.size === 0 &&
+    s.delta === 0 && s.regionSize === 0 && s.bar === -1 && s.barBase === -1;
+}
+
 /** The 8 memslots with QEMU 7.2's add rules and size-checked address validation (qxl_get_check_slot_offset). */
 export class Memslots {
   readonly slots: Memslot[] = Array.from({ length: NUM_MEMSLOTS }, emptySlot);
@@ -60,7 +65,10 @@ export class Memslots {
   constructor(private readonly host: MemslotHost) {}
 
   reset(): void {
-    for (let i = 0; i < NUM_MEMSLOTS; i++) this.slots[i] = emptySlot();
+    // A slot still as emptySlot() made it is kept: every reset (one at realize, right after construction) made
+    // eight new records for slots nobody had used (docs/performance.md §20). Nothing keeps a slot record across
+    // calls, so a kept empty record and a new one are the same slot.
+    for (let i = 0; i < NUM_MEMSLOTS; i++) if (!isEmptySlot(this.slots[i]!)) this.slots[i] = emptySlot();
   }
 
   /** qxl_add_memslot: the range must lie inside BAR0, BAR1 or BAR4 as currently mapped. False on a guest bug. */

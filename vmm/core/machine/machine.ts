@@ -33,6 +33,14 @@ import { resolveProfile, type MachineProfile } from '../profile/profile.js';
  * estimate short of the need only starts a second chunk, as before: the bytes each function gets are the same.
  * At most `CONFIG_ARENA_MAX_FIRST` (the arena's largest chunk): a big machine takes 128 KiB chunks as before.
  */
+/**
+ * The content of `etc/table-loader`: 128 zero bytes, the same for every machine and never written (fw_cfg items
+ * are read-only to the guest: vmm/core/fwcfg/device.ts answers a DMA write with the error bit), so one constant
+ * serves every machine, as the QXL VGA BIOS stand-in does, instead of a 128-byte ArrayBuffer per boot
+ * (docs/performance.md §20).
+ */
+const ACPI_LOADER_STUB: Uint8Array = new Uint8Array(128);
+
 const CONFIG_ARENA_MAX_FIRST = 128 * 1024;
 
 function configSpaceEstimate(spec: MachineSpec, models: ModelRegistry): number {
@@ -174,7 +182,7 @@ export class Machine {
     this.fwcfg.setItem(FW_CFG_NB_CPUS, cpus);
     this.fwcfg.setItem(FW_CFG_MAX_CPUS, cpus);
     // QEMU 7.2 always provides the ACPI linker script; SeaBIOS only tests for its presence here.
-    this.fwcfg.addFile('etc/table-loader', new Uint8Array(128));
+    this.fwcfg.addFile('etc/table-loader', ACPI_LOADER_STUB);
     const { maxmem } = this.spec.machine;
     const slots = this.spec.machine.slots ?? 0;
     if (maxmem !== undefined && maxmem > memory) {
