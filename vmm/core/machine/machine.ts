@@ -128,13 +128,13 @@ export class Machine {
     // here kept every machine alive across V8's scavenges until the next full GC (docs/performance.md §12).
     this.budget.onExceeded = this.budgetExceeded.bind(this);
     this.debugcon = new DebugCon((n) => this.budget.charge('log', n, 'debug console output (port 0x402) dropped past the limit'));
-    const { maxmem, slots } = spec.machine;
-    this.layout = ramLayout(spec.machine.type, spec.machine.memory, {
+    const m = spec.machine;
+    this.layout = ramLayout(m.type, m.memory, {
       cpu: profile.cpu,
       machineVersion: profile.machine.version,
-      ...(maxmem !== undefined ? { maxmem } : {}),
-      ...(slots !== undefined ? { slots } : {}),
-      ...(spec.machine.maxRamBelow4g !== undefined ? { maxRamBelow4g: spec.machine.maxRamBelow4g } : {}),
+      maxmem: m.maxmem,
+      slots: m.slots,
+      maxRamBelow4g: m.maxRamBelow4g,
     });
     this.io = new AddressSpace('io', () => this.pci.regions(true));
     this.mmio = new AddressSpace('mmio', () => this.pci.regions(false));
