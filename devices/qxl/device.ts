@@ -20,7 +20,7 @@ import { Memslots, type MemslotHost } from './memslots.js';
 import { completeAsync, ioportWrite } from './ports.js';
 import { ReleaseQueue, type ReleaseHost } from './release.js';
 import { Ring } from './ring.js';
-import { buildRom, ramLayout } from './rom.js';
+import { buildRom, QXL_RAM_HEADER_SIZE, ramLayout } from './rom.js';
 import { SpiceServer } from './server.js';
 import { qxlConfig, type QxlConfig } from './sizing.js';
 import { qxlVgaBiosImage } from './vgabios.js';
@@ -140,7 +140,9 @@ export class QxlDevice extends PciFunction implements CommandHost, MemslotHost, 
     this.release = new ReleaseQueue(this);
     this.server = new SpiceServer(this);
     this.log = new QxlEvents(this);
-    // realize (qxl_reset_state), machine reset (hard reset, display not running yet), then the VM starts.
+    // realize (qxl_reset_state), machine reset (hard reset, display not running yet), then the VM starts. The reset
+    // writes every page of the RAM header (init_qxl_ram): they get one buffer between them.
+    this.ram.populate(hdr, hdr + QXL_RAM_HEADER_SIZE);
     hardReset(this);
     this.resetCount = 0;
     vmStart(this);
