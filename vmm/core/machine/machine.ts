@@ -25,15 +25,6 @@ import { cpuidOf } from '../profile/cpu.js';
 import { resolveProfile, type MachineProfile } from '../profile/profile.js';
 
 /**
- * Config-space bytes the machine's functions will take from its arena (registers and the 256-byte write mask of
- * each): the size of the arena's first chunk, so that most machines get one chunk, zeroed once, rather than
- * 8 KiB and then 16 KiB (a 4 KiB ArrayBuffer costs ~1 µs to allocate and collect; docs/performance.md §20).
- * On q35 a device on the root bus or below a PCIe port is counted as PCIe (4 KiB of registers), as most are
- * (devices/catalogue/build.ts onExpressBus); a device that is not just leaves the chunk's tail unused, and an
- * estimate short of the need only starts a second chunk, as before: the bytes each function gets are the same.
- * At most `CONFIG_ARENA_MAX_FIRST` (the arena's largest chunk): a big machine takes 128 KiB chunks as before.
- */
-/**
  * The content of `etc/table-loader`: 128 zero bytes, the same for every machine and never written (fw_cfg items
  * are read-only to the guest: vmm/core/fwcfg/device.ts answers a DMA write with the error bit), so one constant
  * serves every machine, as the QXL VGA BIOS stand-in does, instead of a 128-byte ArrayBuffer per boot
@@ -41,21 +32,26 @@ import { resolveProfile, type MachineProfile } from '../profile/profile.js';
  */
 const ACPI_LOADER_STUB: Uint8Array = new Uint8Array(128);
 
+/** The largest first chunk `configSpaceEstimate` asks for: the arena's largest chunk (devices/pci/config-arena.ts). */
 const CONFIG_ARENA_MAX_FIRST = 128 * 1024;
 
+/**
+ * Config-space bytes the machine's functions will take from its arena (registers and the 256-byte write mask of
+ * each): the size of the arena's first chunk, so that most machines get one chunk, zeroed once, rather than
+ * 8 KiB and then 16 KiB (a 4 KiB ArrayBuffer costs ~1 µs to allocate and collect; docs/performance.md §20).
+ * On q35 a device on the root bus or below a PCIe port is counted as PCIe (4 KiB of registers), as most are
+ * (devices/catalogue/build.ts onExpressBus); a device that is not just leaves the chunk's tail unused, and an
+ * estimate short of the need only starts a second chunk, as before: the bytes each function gets are the same.
+ * At most CONFIG_ARENA_MAX_FIRST: a big machine takes 128 KiB chunks as before.
+ */
 function configSpaceEstimate(spec: MachineSpec, models: ModelRegistry): number {
   const small = 2 * PCI_CONFIG_SPACE_SIZE;
   const q35 = spec.machine.type === 'q35';
+  let ports: Set<string> | undefined;
+  if (q35) for (const d of spec.devices) if (models.lookup(d.model)?.pciePort === true) (ports ??= new Set()).add(d.id);
   let bytes = (q35 ? Q35_BUILTINS : PC_BUILTINS).length * small;
   for (const d of spec.devices) {
-    let express = false;
-    if (q35) {
-      if (d.bus === undefined) express = true;
-      else {
-        const parent = spec.devices.find((p) => p.id === d.bus);
-        express = parent !== undefined && models.lookup(parent.model)?.pciePort === true;
-      }
-    }
+    const express = q35 && (d.bus === undefined || ports?.has(d.bus) === true);
     bytes += express ? PCIE_CONFIG_SPACE_SIZE + PCI_CONFIG_SPACE_SIZE : small;
     if (bytes >= CONFIG_ARENA_MAX_FIRST) return CONFIG_ARENA_MAX_FIRST;
   }
