@@ -47,8 +47,13 @@ export function firmwareVersions(type: FirmwareType): string[] {
   return [...FIRMWARES.values()].filter((f) => f.type === type).map((f) => f.version);
 }
 
+const FIRMWARE_LIST: readonly Firmware[] = [...FIRMWARES.values()];
+
 export function lookupFirmware(type: FirmwareType, version: string): Firmware | undefined {
-  return FIRMWARES.get(`${type}-${version}`);
+  // A scan of the few builds rather than FIRMWARES.get(`${type}-${version}`): every boot resolves its firmware,
+  // and the key string was built and hashed each time (docs/performance.md §22).
+  for (const f of FIRMWARE_LIST) if (f.version === version && f.type === type) return f;
+  return undefined;
 }
 
 /** SeaBIOS 1.16.2 (QEMU 7.2's), for callers that drive a firmware without a machine profile (unit tests, benches). */

@@ -37,14 +37,14 @@ function vga(): ModelDef {
       ...EDID_PROPS,
     },
     {
-      create: (spec) => {
+      create: (spec, ctx) => {
         const p = spec.props;
         const mmio = propBool(p, 'mmio', true);
         const qext = mmio && propBool(p, 'qemu-extended-regs', true);
         const facts: EndpointFacts = {
           vendor: VENDOR_QEMU, device: QEMU_VGA_DEVICE_ID, classCode: 0x0300, revision: qext ? 2 : 0, interruptPin: 0, bars: [],
         };
-        const fn = new PciFunction(identityOf(facts, false));
+        const fn = new PciFunction(identityOf(facts, false), 0, ctx.configSpace);
         const mb = pow2ceil(Math.min(512, Math.max(1, propNum(p, 'vgamem_mb', 16))));
         fn.defineBar(0, { size: mb * MiB, space: 'mem', is64: false, prefetch: true });
         if (mmio) fn.defineBar(2, { size: VGA_MMIO_BAR_SIZE, space: 'mem', is64: false, prefetch: false });
@@ -73,7 +73,7 @@ function bochsDisplay(): ModelDef {
         const facts: EndpointFacts = {
           vendor: VENDOR_QEMU, device: QEMU_VGA_DEVICE_ID, classCode: 0x0380, revision: 2, interruptPin: 0, bars: [],
         };
-        const fn = new PciFunction(identityOf(facts, pcie));
+        const fn = new PciFunction(identityOf(facts, pcie), 0, ctx.configSpace);
         fn.defineBar(0, { size: pow2ceil(propNum(p, 'vgamem', 16 * MiB)), space: 'mem', is64: false, prefetch: true });
         fn.defineBar(2, { size: VGA_MMIO_BAR_SIZE, space: 'mem', is64: false, prefetch: false });
         applyRom(fn, p, 'vgabios-bochs-display.bin');

@@ -27,7 +27,7 @@ export function vfioPciModel(): ModelDef {
         vendor: hw.vendor, device: hw.device, classCode: hw.classCode, progIf: 0, revision: 0,
         subsystemVendor: hw.subsystemVendor ?? DEFAULT_SUBSYSTEM_VENDOR, subsystem: hw.subsystem ?? DEFAULT_SUBSYSTEM,
         interruptPin: 1, pcie: ctx.pcieBus,
-      });
+      }, 0, ctx.configSpace);
       for (const b of hw.bars) fn.defineBar(b.bar, { size: b.size, space: b.space, is64: b.is64, prefetch: b.prefetch });
       if (hw.romSize > 0 && propNum(spec.props, 'rombar', 1) !== 0) fn.defineRom(hw.romSize);
       if (ctx.pcieBus) addEndpointPcieCap(fn, ctx);

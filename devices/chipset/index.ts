@@ -1,4 +1,5 @@
 import { PciFunction, CONFIG_WRITE_REMAP, type ConfigWriteResult } from '../pci/function.js';
+import type { ConfigSpaceArena } from '../pci/config-arena.js';
 
 /**
  * The functions QEMU 7.2 creates with -nodefaults (docs/firmware-seabios.md §13.2), with their IDs and BARs.
@@ -7,7 +8,8 @@ import { PciFunction, CONFIG_WRITE_REMAP, type ConfigWriteResult } from '../pci/
 export interface BuiltinFunction {
   readonly devfn: number;
   readonly model: string;
-  readonly make: () => PciFunction;
+  /** Builds the function, its config space from `arena` when the machine gives one (docs/performance.md §22). */
+  readonly make: (arena?: ConfigSpaceArena) => PciFunction;
 }
 
 /** Intel vendor id (PCI-SIG). */
@@ -16,7 +18,7 @@ export const PCI_VENDOR_INTEL = 0x8086;
 export const MCH_PCIEXBAR = 0x60;
 
 function writable(fn: PciFunction, from: number, to: number): PciFunction {
-  for (let i = from; i < to; i++) fn.wmask[i] = 0xff;
+  fn.wmask.fill(0xff, from, to);
   return fn;
 }
 
@@ -26,12 +28,12 @@ export const ICH9_LPC = { vendor: PCI_VENDOR_INTEL, device: 0x2918, classCode: 0
 export const PIIX3_ISA = { vendor: PCI_VENDOR_INTEL, device: 0x7000, classCode: 0x0601 } as const;
 
 export const PC_BUILTINS: readonly BuiltinFunction[] = [
-  { devfn: 0x00, model: 'i440FX', make: () => writable(new PciFunction(I440FX_HOST), 0x50, 0x100) },
+  { devfn: 0x00, model: 'i440FX', make: (arena) => writable(new PciFunction(I440FX_HOST, 0, arena), 0x50, 0x100) },
   {
     devfn: 0x08,
     model: 'PIIX3',
-    make: () => {
-      const f = writable(new PciFunction(PIIX3_ISA), 0x40, 0x100);
+    make: (arena) => {
+      const f = writable(new PciFunction(PIIX3_ISA, 0, arena), 0x40, 0x100);
       f.multifunction = true;
       return f;
     },
@@ -39,8 +41,8 @@ export const PC_BUILTINS: readonly BuiltinFunction[] = [
   {
     devfn: 0x09,
     model: 'piix3-ide',
-    make: () => {
-      const f = writable(new PciFunction({ vendor: PCI_VENDOR_INTEL, device: 0x7010, classCode: 0x0101, progIf: 0x80 }), 0x40, 0x100);
+    make: (arena) => {
+      const f = writable(new PciFunction({ vendor: PCI_VENDOR_INTEL, device: 0x7010, classCode: 0x0101, progIf: 0x80 }, 0, arena), 0x40, 0x100);
       f.defineBar(4, { size: 16, space: 'io', is64: false, prefetch: false });
       return f;
     },
@@ -48,8 +50,8 @@ export const PC_BUILTINS: readonly BuiltinFunction[] = [
   {
     devfn: 0x0b,
     model: 'PIIX4_PM',
-    make: () =>
-      writable(new PciFunction({ vendor: PCI_VENDOR_INTEL, device: 0x7113, classCode: 0x0680, revision: 0x03, interruptPin: 1 }), 0x40, 0x100),
+    make: (arena) =>
+      writable(new PciFunction({ vendor: PCI_VENDOR_INTEL, device: 0x7113, classCode: 0x0680, revision: 0x03, interruptPin: 1 }, 0, arena), 0x40, 0x100),
   },
 ];
 
@@ -61,12 +63,12 @@ class Q35MchFunction extends PciFunction {
 }
 
 export const Q35_BUILTINS: readonly BuiltinFunction[] = [
-  { devfn: 0x00, model: 'mch', make: () => writable(new Q35MchFunction(Q35_MCH), 0x40, 0x100) },
+  { devfn: 0x00, model: 'mch', make: (arena) => writable(new Q35MchFunction(Q35_MCH, 0, arena), 0x40, 0x100) },
   {
     devfn: 0xf8,
     model: 'ICH9-LPC',
-    make: () => {
-      const f = writable(new PciFunction(ICH9_LPC), 0x40, 0x100);
+    make: (arena) => {
+      const f = writable(new PciFunction(ICH9_LPC, 0, arena), 0x40, 0x100);
       f.multifunction = true;
       return f;
     },
@@ -74,9 +76,9 @@ export const Q35_BUILTINS: readonly BuiltinFunction[] = [
   {
     devfn: 0xfa,
     model: 'ich9-ahci',
-    make: () => {
+    make: (arena) => {
       const f = writable(
-        new PciFunction({ vendor: PCI_VENDOR_INTEL, device: 0x2922, classCode: 0x0106, progIf: 0x01, revision: 0x02, interruptPin: 1 }),
+        new PciFunction({ vendor: PCI_VENDOR_INTEL, device: 0x2922, classCode: 0x0106, progIf: 0x01, revision: 0x02, interruptPin: 1 }, 0, arena),
         0x40,
         0x100,
       );
@@ -88,8 +90,8 @@ export const Q35_BUILTINS: readonly BuiltinFunction[] = [
   {
     devfn: 0xfb,
     model: 'ICH9-SMB',
-    make: () => {
-      const f = writable(new PciFunction({ vendor: PCI_VENDOR_INTEL, device: 0x2930, classCode: 0x0c05, revision: 0x02, interruptPin: 1 }), 0x40, 0x100);
+    make: (arena) => {
+      const f = writable(new PciFunction({ vendor: PCI_VENDOR_INTEL, device: 0x2930, classCode: 0x0c05, revision: 0x02, interruptPin: 1 }, 0, arena), 0x40, 0x100);
       f.defineBar(4, { size: 64, space: 'io', is64: false, prefetch: false });
       return f;
     },

@@ -17,6 +17,16 @@ export class ConfigSpaceArena {
 
   /** `bytes` zeroed bytes no other view of this arena shares (`bytes` a multiple of 8 keeps views aligned). */
   take(bytes: number): Uint8Array {
+    const at = this.reserve(bytes);
+    return new Uint8Array(this.chunk!, at, bytes);
+  }
+
+  /**
+   * Reserves `bytes` zeroed bytes in the current chunk (`buffer` after the call) and returns their offset, for a
+   * caller that makes its own views of them: a PCI function makes its registers and its write mask as two views
+   * straight from the buffer, instead of one view and two `subarray`s of it (docs/performance.md §22).
+   */
+  reserve(bytes: number): number {
     let c = this.chunk;
     if (c === undefined || this.used + bytes > c.byteLength) {
       c = new ArrayBuffer(Math.max(bytes, this.nextChunk));
@@ -24,8 +34,13 @@ export class ConfigSpaceArena {
       this.chunk = c;
       this.used = 0;
     }
-    const out = new Uint8Array(c, this.used, bytes);
-    this.used += bytes;
-    return out;
+    const at = this.used;
+    this.used = at + bytes;
+    return at;
+  }
+
+  /** The chunk the last `reserve` took its bytes from. */
+  get buffer(): ArrayBuffer {
+    return this.chunk!;
   }
 }

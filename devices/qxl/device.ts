@@ -3,6 +3,7 @@ import type { DmaPort } from '../memory/dma.js';
 import { GuestMemory } from '../memory/guest-memory.js';
 import { romBarSize } from '../catalogue/build.js';
 import { PciFunction, ROM_BAR, type ConfigWriteResult } from '../pci/function.js';
+import type { ConfigSpaceArena } from '../pci/config-arena.js';
 import type { CommandHost } from './commands.js';
 import {
   PCI_CLASS_DISPLAY_OTHER, PCI_CLASS_DISPLAY_VGA, QEMU_SUBSYSTEM_ID, QEMU_SUBSYSTEM_VENDOR, QXL_COMMAND_RING_SIZE,
@@ -19,7 +20,7 @@ import { Memslots, type MemslotHost } from './memslots.js';
 import { completeAsync, ioportWrite } from './ports.js';
 import { ReleaseQueue, type ReleaseHost } from './release.js';
 import { Ring } from './ring.js';
-import { buildRom, ramLayout } from './rom.js';
+import { buildRom, QXL_RAM_HEADER_SIZE, ramLayout } from './rom.js';
 import { SpiceServer } from './server.js';
 import { qxlConfig, type QxlConfig } from './sizing.js';
 import { qxlVgaBiosImage } from './vgabios.js';
@@ -31,6 +32,8 @@ export interface QxlOptions {
   readonly dma?: () => DmaPort;
   /** Console index QEMU assigns (rom.id); 0 for the first display device. */
   readonly consoleId?: number;
+  /** The machine's config-space arena (devices/pci/config-arena.ts), when the machine gives one. */
+  readonly configSpace?: ConfigSpaceArena;
 }
 
 /** QXLSurfaceCreate as QEMU keeps it for the primary (guest_primary.surface). */
@@ -55,8 +58,14 @@ export class QxlDevice extends PciFunction implements CommandHost, MemslotHost, 
   readonly vramMem: DeviceMemory;
   readonly dmaMem: DmaMemory | undefined;
   readonly ramHeaderOffset: number;
-  readonly rom: Uint8Array;
-  shadowRom: Uint8Array;
+  /**
+   * The QXLRom (BAR2) and QEMU's shadow copy of it, built on first use: until then both are what init_qxl_rom
+   * builds (update_id 0, mode 0), which is also what a reset restores. A boot whose guest never reads BAR2 (every
+   * SeaBIOS-only boot: SeaBIOS sizes and places BAR2 but does not read it) built and copied 16 KiB for nothing
+   * (docs/performance.md §22).
+   */
+  private romBuilt: Uint8Array | undefined;
+  private shadowBuilt: Uint8Array | undefined;
   readonly cmdRing: Ring;
   readonly cursorRing: Ring;
   readonly releaseRing: Ring;
@@ -102,7 +111,7 @@ export class QxlDevice extends PciFunction implements CommandHost, MemslotHost, 
       subsystemVendor: QEMU_SUBSYSTEM_VENDOR,
       subsystem: QEMU_SUBSYSTEM_ID,
       interruptPin: 1,
-    });
+    }, 0, opts.configSpace);
     this.qxl = qxl;
     this.vga = opts.vga;
     this.consoleId = opts.consoleId ?? 0;
@@ -123,8 +132,6 @@ export class QxlDevice extends PciFunction implements CommandHost, MemslotHost, 
     const romSize = romBarSize(props, opts.vga ? QXL_VGA_ROMFILE : undefined);
     if (romSize > 0) this.defineRom(romSize);
     this.vgaBios = romSize > 0 && (props['romfile'] ?? QXL_VGA_ROMFILE) === QXL_VGA_ROMFILE ? qxlVgaBiosImage() : undefined;
-    this.rom = buildRom(qxl, this.consoleId);
-    this.shadowRom = this.rom.slice();
     const hdr = this.ramHeaderOffset;
     this.cmdRing = new Ring(this.ramMem, hdr + RAM_CMD_RING, QXL_COMMAND_RING_SIZE, QXL_COMMAND_SIZEOF);
     this.cursorRing = new Ring(this.ramMem, hdr + RAM_CURSOR_RING, QXL_CURSOR_RING_SIZE, QXL_COMMAND_SIZEOF);
@@ -133,10 +140,35 @@ export class QxlDevice extends PciFunction implements CommandHost, MemslotHost, 
     this.release = new ReleaseQueue(this);
     this.server = new SpiceServer(this);
     this.log = new QxlEvents(this);
-    // realize (qxl_reset_state), machine reset (hard reset, display not running yet), then the VM starts.
+    // realize (qxl_reset_state), machine reset (hard reset, display not running yet), then the VM starts. The reset
+    // writes every page of the RAM header (init_qxl_ram): they get one buffer between them.
+    this.ram.populate(hdr, hdr + QXL_RAM_HEADER_SIZE);
     hardReset(this);
     this.resetCount = 0;
     vmStart(this);
+  }
+
+  /** The QXLRom as the guest sees it in BAR2 (qxl->rom). */
+  get rom(): Uint8Array {
+    return this.romBuilt ?? this.buildRoms();
+  }
+
+  /** QEMU's shadow_rom: what a reset copies back into the ROM. */
+  get shadowRom(): Uint8Array {
+    if (this.shadowBuilt === undefined) this.buildRoms();
+    return this.shadowBuilt!;
+  }
+
+  /** Whether the ROM was built (read or written) since the device was made; an unbuilt ROM is in its reset state. */
+  get romMaterialized(): boolean {
+    return this.romBuilt !== undefined;
+  }
+
+  private buildRoms(): Uint8Array {
+    const rom = buildRom(this.qxl, this.consoleId);
+    this.romBuilt = rom;
+    this.shadowBuilt = rom.slice();
+    return rom;
   }
 
   // ---- host interfaces used by the rings, memslots, release queue and server ----

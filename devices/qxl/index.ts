@@ -42,7 +42,12 @@ function model(name: 'qxl' | 'qxl-vga'): ModelDef {
       const err = validateQxlProps(spec.props);
       if (err !== undefined) throw new Error(`bug: config validation let through: ${err}`);
       const consoleId = spec.props['x-console-id'];
-      return new QxlDevice(spec.props, { vga: name === 'qxl-vga', dma: ctx.dma.bind(ctx), consoleId: typeof consoleId === 'number' ? consoleId : 0 });
+      return new QxlDevice(spec.props, {
+        vga: name === 'qxl-vga',
+        dma: ctx.dma.bind(ctx),
+        consoleId: typeof consoleId === 'number' ? consoleId : 0,
+        ...(ctx.configSpace !== undefined ? { configSpace: ctx.configSpace } : {}),
+      });
     },
   });
 }

@@ -26,8 +26,11 @@ export function initRam(d: QxlDevice): void {
 
 /** qxl_reset_state: ROM restored from the shadow copy (update_id 0), RAM header re-initialised, IRQ recomputed. */
 export function resetState(d: QxlDevice): void {
-  new DataView(d.shadowRom.buffer).setUint32(ROM_UPDATE_ID, 0, true);
-  d.rom.set(d.shadowRom);
+  // A ROM not built yet is already in the state this restores (QxlDevice.rom): it stays unbuilt.
+  if (d.romMaterialized) {
+    new DataView(d.shadowRom.buffer).setUint32(ROM_UPDATE_ID, 0, true);
+    d.rom.set(d.shadowRom);
+  }
   initRam(d);
   d.release.reset();
   d.log.updateIrq();
@@ -95,7 +98,8 @@ export function hardReset(d: QxlDevice): void {
   d.running = false;
   const objects = d.server.objects.size;
   const surfaces = d.server.surfaces.size;
-  const slots = d.memslots.slots.filter((s) => s.active).length;
+  let slots = 0;
+  for (const s of d.memslots.slots) if (s.active) slots++;
   d.server.reset();
   d.mode = QxlMode.Undefined;
   d.memslots.reset();

@@ -71,6 +71,11 @@ export function parseBudget(text: string, base: BudgetLimits = DEFAULT_BUDGET): 
   return { ok: true, budget: out };
 }
 
+function hasOwnKeys(o: object): boolean {
+  for (const k in o) if (Object.prototype.hasOwnProperty.call(o, k)) return true;
+  return false;
+}
+
 /**
  * A boot's meter. `charge` returns false once the quantity would pass its limit (and records the
  * first overrun of each quantity); the caller stops what it was doing. `clock` is injectable for tests.
@@ -85,7 +90,9 @@ export class BudgetMeter {
   onExceeded: ((e: BudgetExceeded) => void) | undefined;
 
   constructor(limits: Partial<BudgetLimits> = {}, private readonly clock: () => number = Date.now) {
-    this.limits = { ...DEFAULT_BUDGET, ...limits };
+    // Most boots set no limit: they share the frozen defaults instead of a copy made by two spreads per boot
+    // (docs/performance.md §22).
+    this.limits = hasOwnKeys(limits) ? { ...DEFAULT_BUDGET, ...limits } : DEFAULT_BUDGET;
     this.start = clock();
   }
 

@@ -13,13 +13,29 @@ export interface E820Entry {
 /** QEMU's fw_cfg `etc/e820` layout: le64 address, le64 length, le32 type per entry. */
 export function encodeE820(entries: readonly E820Entry[]): Uint8Array {
   const buf = new Uint8Array(entries.length * 20);
-  const dv = new DataView(buf.buffer);
-  entries.forEach((e, i) => {
-    dv.setBigUint64(i * 20, BigInt(e.start), true);
-    dv.setBigUint64(i * 20 + 8, BigInt(e.size), true);
-    dv.setUint32(i * 20 + 16, e.type, true);
-  });
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i]!;
+    putLe64(buf, i * 20, e.start);
+    putLe64(buf, i * 20 + 8, e.size);
+    putLe32(buf, i * 20 + 16, e.type);
+  }
   return buf;
+}
+
+/**
+ * Stores `v` (an integer below 2^53, as every address and size here is) as a little-endian u64 at `off`, in two
+ * 32-bit halves: no BigInt and no DataView per value (a machine writes a few per boot; docs/performance.md §22).
+ */
+export function putLe64(buf: Uint8Array, off: number, v: number): void {
+  putLe32(buf, off, v >>> 0);
+  putLe32(buf, off + 4, Math.floor(v / 0x1_0000_0000) >>> 0);
+}
+
+export function putLe32(buf: Uint8Array, off: number, v: number): void {
+  buf[off] = v;
+  buf[off + 1] = v >>> 8;
+  buf[off + 2] = v >>> 16;
+  buf[off + 3] = v >>> 24;
 }
 
 export function decodeE820(buf: Uint8Array): E820Entry[] {

@@ -36,10 +36,11 @@ export interface LayoutOptions {
   readonly cpu: Pick<CpuProfile, 'vendor' | 'physBits'>;
   /** The machine type's version (`pc-q35-7.0` → "7.0"). */
   readonly machineVersion: string;
-  readonly maxmem?: number;
-  readonly slots?: number;
+  // `| undefined`: the machine passes its spec's fields as they are, without spreading each into a temporary.
+  readonly maxmem?: number | undefined;
+  readonly slots?: number | undefined;
   /** `-machine max-ram-below-4g`. */
-  readonly maxRamBelow4g?: number;
+  readonly maxRamBelow4g?: number | undefined;
 }
 
 /** RAM above 4 GiB moved to 1 TiB (QEMU hw/i386/pc.c AMD_ABOVE_1TB_START). */

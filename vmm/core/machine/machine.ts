@@ -3,10 +3,11 @@ import type { PciFunction } from '../../../devices/pci/function.js';
 import { MCH_PCIEXBAR, PC_BUILTINS, Q35_BUILTINS } from '../../../devices/chipset/index.js';
 import { MODELS } from '../../../devices/index.js';
 import { ConfigSpaceArena } from '../../../devices/pci/config-arena.js';
-import type { DeviceContext, ModelRegistry } from '../../../devices/registry.js';
+import { PCI_CONFIG_SPACE_SIZE, PCIE_CONFIG_SPACE_SIZE } from '../../../devices/pci/regs.js';
+import type { ModelRegistry } from '../../../devices/registry.js';
 import type { FirmwareIo } from '../../../firmware/io.js';
 import { PORT_DEBUGCON } from '../../../firmware/io.js';
-import { AddressSpace, type IoHandler } from '../bus/address-space.js';
+import { AddressSpace } from '../bus/address-space.js';
 import type { DeviceSpec } from '../../../devices/spec.js';
 import type { MachineSpec } from '../../frontends/config/spec.js';
 import { FW_CFG_MAX_CPUS, FW_CFG_NB_CPUS, FW_CFG_PORT_SEL, FW_CFG_RAM_SIZE, FwCfg } from '../fwcfg/device.js';
@@ -17,10 +18,45 @@ import { DebugCon } from './debugcon.js';
 import { Interceptors, type Interceptor } from './intercept.js';
 import { BudgetMeter, budgetMessage, type BudgetExceeded, type BudgetLimits } from '../budget/budget.js';
 import { DmaDomain } from './dma-domain.js';
+import { PlugContext } from './plug-context.js';
 import { FOUR_GIB, HT_HOLE_END, HT_HOLE_START, Q35_MMCONFIG_SIZE, ramLayout, type RamLayout } from './layout.js';
-import { E820_RAM, E820_RESERVED, encodeE820 } from './e820.js';
+import { E820_RAM, E820_RESERVED, encodeE820, putLe64 } from './e820.js';
 import { cpuidOf } from '../profile/cpu.js';
 import { resolveProfile, type MachineProfile } from '../profile/profile.js';
+
+/**
+ * The content of `etc/table-loader`: 128 zero bytes, the same for every machine and never written (fw_cfg items
+ * are read-only to the guest: vmm/core/fwcfg/device.ts answers a DMA write with the error bit), so one constant
+ * serves every machine, as the QXL VGA BIOS stand-in does, instead of a 128-byte ArrayBuffer per boot
+ * (docs/performance.md §22).
+ */
+const ACPI_LOADER_STUB: Uint8Array = new Uint8Array(128);
+
+/** The largest first chunk `configSpaceEstimate` asks for: the arena's largest chunk (devices/pci/config-arena.ts). */
+const CONFIG_ARENA_MAX_FIRST = 128 * 1024;
+
+/**
+ * Config-space bytes the machine's functions will take from its arena (registers and the 256-byte write mask of
+ * each): the size of the arena's first chunk, so that most machines get one chunk, zeroed once, rather than
+ * 8 KiB and then 16 KiB (a 4 KiB ArrayBuffer costs ~1 µs to allocate and collect; docs/performance.md §22).
+ * On q35 a device on the root bus or below a PCIe port is counted as PCIe (4 KiB of registers), as most are
+ * (devices/catalogue/build.ts onExpressBus); a device that is not just leaves the chunk's tail unused, and an
+ * estimate short of the need only starts a second chunk, as before: the bytes each function gets are the same.
+ * At most CONFIG_ARENA_MAX_FIRST: a big machine takes 128 KiB chunks as before.
+ */
+function configSpaceEstimate(spec: MachineSpec, models: ModelRegistry): number {
+  const small = 2 * PCI_CONFIG_SPACE_SIZE;
+  const q35 = spec.machine.type === 'q35';
+  let ports: Set<string> | undefined;
+  if (q35) for (const d of spec.devices) if (models.lookup(d.model)?.pciePort === true) (ports ??= new Set()).add(d.id);
+  let bytes = (q35 ? Q35_BUILTINS : PC_BUILTINS).length * small;
+  for (const d of spec.devices) {
+    const express = q35 && (d.bus === undefined || ports?.has(d.bus) === true);
+    bytes += express ? PCIE_CONFIG_SPACE_SIZE + PCI_CONFIG_SPACE_SIZE : small;
+    if (bytes >= CONFIG_ARENA_MAX_FIRST) return CONFIG_ARENA_MAX_FIRST;
+  }
+  return bytes;
+}
 
 /** A typed key for a layer's per-machine state (`machine.state(KEY)`): the layer owns the key and its type. */
 export class StateKey<T> {
@@ -60,7 +96,7 @@ export class Machine {
   /** Per-machine state of the layers above the core (IGD preparation, ...), by key: no module-level maps. */
   private readonly layerState = new Map<StateKey<unknown>, unknown>();
   /** Config-space storage of the functions the catalogue builds for this machine (devices/pci/config-arena.ts). */
-  private readonly configSpace = new ConfigSpaceArena();
+  private readonly configSpace: ConfigSpaceArena;
   private ecamBase = -1;
   /**
    * Direct config-space decode (docs/performance.md §14): where the CPU reaches ECAM and CF8..CFF without an
@@ -82,27 +118,26 @@ export class Machine {
     /** The device models `devices:` may name: every real one, or a test's registry with its own added. */
     private readonly models: ModelRegistry = MODELS,
   ) {
+    this.configSpace = new ConfigSpaceArena(configSpaceEstimate(spec, models));
     this.budget = budget instanceof BudgetMeter ? budget : new BudgetMeter(budget);
     // A bound method, not an arrow function: it is almost never called, and a never-called arrow function stored
     // here kept every machine alive across V8's scavenges until the next full GC (docs/performance.md §12).
     this.budget.onExceeded = this.budgetExceeded.bind(this);
     this.debugcon = new DebugCon((n) => this.budget.charge('log', n, 'debug console output (port 0x402) dropped past the limit'));
-    const { maxmem, slots } = spec.machine;
-    this.layout = ramLayout(spec.machine.type, spec.machine.memory, {
+    const m = spec.machine;
+    this.layout = ramLayout(m.type, m.memory, {
       cpu: profile.cpu,
       machineVersion: profile.machine.version,
-      ...(maxmem !== undefined ? { maxmem } : {}),
-      ...(slots !== undefined ? { slots } : {}),
-      ...(spec.machine.maxRamBelow4g !== undefined ? { maxRamBelow4g: spec.machine.maxRamBelow4g } : {}),
+      maxmem: m.maxmem,
+      slots: m.slots,
+      maxRamBelow4g: m.maxRamBelow4g,
     });
     this.io = new AddressSpace('io', () => this.pci.regions(true), this.pci.decodes.bind(this.pci, true));
     this.mmio = new AddressSpace('mmio', () => this.pci.regions(false), this.pci.decodes.bind(this.pci, false));
     this.dma = new DmaDomain(this.ram, this.layout);
-    const ramHandler: IoHandler = {
-      read: (o, w) => this.ram.read(o, w),
-      write: (o, w, v) => this.ram.write(o, w, v),
-    };
-    this.mmio.addRam(0, this.layout.below4g, ramHandler, 'ram-below-4g');
+    // Below 4 GiB a region offset is the guest-physical address, so guest RAM is its own handler (its read/write
+    // take the same arguments): no handler object and two closures per machine (docs/performance.md §22).
+    this.mmio.addRam(0, this.layout.below4g, this.ram, 'ram-below-4g');
     if (this.layout.above4g > 0) {
       const start = this.layout.above4gStart;
       this.mmio.addRam(start, this.layout.above4g, { read: (o, w) => this.ram.read(o + start, w), write: (o, w, v) => this.ram.write(o + start, w, v) }, 'ram-above-4g');
@@ -133,15 +168,17 @@ export class Machine {
     this.fwcfg.addFile('etc/e820', encodeE820(entries));
     const memory = below4g + above4g;
     const ramSize = new Uint8Array(8);
-    new DataView(ramSize.buffer).setBigUint64(0, BigInt(memory), true);
+    putLe64(ramSize, 0, memory);
     this.fwcfg.setItem(FW_CFG_RAM_SIZE, ramSize);
     // -smp N: boot CPUs and the APIC-ID limit (hw/i386/fw_cfg.c fw_cfg_arch_create; N with the default topology).
+    const smp = this.spec.machine.smp ?? 1;
     const cpus = new Uint8Array(2);
-    new DataView(cpus.buffer).setUint16(0, this.spec.machine.smp ?? 1, true);
+    cpus[0] = smp;
+    cpus[1] = smp >>> 8;
     this.fwcfg.setItem(FW_CFG_NB_CPUS, cpus);
     this.fwcfg.setItem(FW_CFG_MAX_CPUS, cpus);
     // QEMU 7.2 always provides the ACPI linker script; SeaBIOS only tests for its presence here.
-    this.fwcfg.addFile('etc/table-loader', new Uint8Array(128));
+    this.fwcfg.addFile('etc/table-loader', ACPI_LOADER_STUB);
     const { maxmem } = this.spec.machine;
     const slots = this.spec.machine.slots ?? 0;
     if (maxmem !== undefined && maxmem > memory) {
@@ -152,7 +189,7 @@ export class Machine {
       const size = maxmem - memory + slots * 0x4000_0000;
       const end = Math.ceil((start + size) / 0x4000_0000) * 0x4000_0000;
       const buf = new Uint8Array(8);
-      new DataView(buf.buffer).setBigUint64(0, BigInt(end), true);
+      putLe64(buf, 0, end);
       this.fwcfg.addFile('etc/reserved-memory-end', buf);
     }
   }
@@ -160,7 +197,7 @@ export class Machine {
   private plugBuiltins(): void {
     const list = this.spec.machine.type === 'q35' ? Q35_BUILTINS : PC_BUILTINS;
     for (const b of list) {
-      const fn = b.make();
+      const fn = b.make(this.configSpace);
       fn.model = b.model;
       this.pci.plug(this.pci.root, b.devfn, fn);
     }
@@ -185,17 +222,7 @@ export class Machine {
     const bus = this.busFor(spec);
     const devfn = spec.devfn ?? this.freeDevfn(bus);
     const pcieBus = bus.bridge !== undefined && this.models.lookup(this.specOf.get(bus.bridge)?.model ?? '')?.pciePort === true;
-    const ctx: DeviceContext = {
-      machineType: this.spec.machine.type,
-      machineVersion: this.profile.machine.version,
-      cpus: this.spec.machine.smp ?? 1,
-      pcieBus,
-      rootBus: bus.bridge === undefined,
-      ...(this.spec.host?.igd !== undefined ? { hostIgd: this.spec.host.igd } : {}),
-      // Bound, not an arrow function: most devices never ask for their DMA port (see budgetExceeded above).
-      dma: this.busDmaPort.bind(this, bus, devfn),
-      configSpace: this.configSpace,
-    };
+    const ctx = new PlugContext(this, this.configSpace, bus, devfn, pcieBus, bus.bridge === undefined);
     const fn = def.create(spec, ctx);
     fn.model = spec.model;
     fn.qdevId = spec.id;
@@ -204,11 +231,6 @@ export class Machine {
     if (spec.id !== '') this.byId.set(spec.id, fn);
     this.specOf.set(fn, spec);
     return fn;
-  }
-
-  /** A device's DMA port by where it sits: the requester id uses the bus number firmware gave the bus. */
-  private busDmaPort(bus: PciBus, devfn: number): DmaPort {
-    return this.dmaPort(((bus.number() & 0xff) << 8) | devfn);
   }
 
   /** How a device gets its DMA port: through the IOMMU domain, bound to its requester id. */
