@@ -2,7 +2,7 @@ import { PciBridge } from '../../../devices/pci/bridge.js';
 import { ROM_BAR, type PciFunction } from '../../../devices/pci/function.js';
 import { PCI_BASE_ADDRESS_0 } from '../../../devices/pci/regs.js';
 import type { Machine } from '../../core/machine/machine.js';
-import { hex, type BarReport, type BootReport, type BridgeReport, type DeviceReport, type WindowReport } from './types.js';
+import { hex, type BarReport, type BootReport, type BridgeReport, type DeviceReport, type E820Report, type EventReport, type WindowReport } from './types.js';
 
 /** What the report needs from the firmware's result (firmware/index.ts FirmwareResult is a superset). */
 export interface FirmwareOutcome {
@@ -12,10 +12,20 @@ export interface FirmwareOutcome {
   readonly windows: { io: readonly [number, number] | null; mem32: readonly [number, number]; mem64: readonly [number, number] | null };
 }
 
+type PlacedBar = { readonly type: 'io' | 'mem' | 'prefmem'; readonly size: number };
+/** A function's placed BARs by BAR number (0..5, ROM_BAR), for the functions the firmware placed anything of. */
+type PlacedBars = (PlacedBar | undefined)[];
+
 /** Builds the PCI, e820 and machine sections from the machine's final state and the firmware's record. */
 export function buildBaseReport(configPath: string, machine: Machine, fw: FirmwareOutcome): BootReport {
-  const placed = new Map<string, { type: 'io' | 'mem' | 'prefmem'; size: number }>();
-  for (const p of fw.placements) placed.set(`${p.bdf}/${p.bar}`, p);
+  // Placements grouped by BDF, one array per placed function: a `${bdf}/${bar}` string key per placement and per
+  // BAR looked up was a new string to build and hash for each (docs/performance.md §20).
+  const placed = new Map<string, PlacedBars>();
+  for (const p of fw.placements) {
+    let bars = placed.get(p.bdf);
+    if (bars === undefined) placed.set(p.bdf, (bars = []));
+    bars[p.bar] = p;
+  }
   const devices: DeviceReport[] = [];
   // A function config cycles cannot reach (behind an unnumbered bridge, or on a bus a newer bridge shadows) has
   // no BDF the guest could use: reporting it at its bridge's stale number would collide with a real one.
@@ -24,6 +34,10 @@ export function buildBaseReport(configPath: string, machine: Machine, fw: Firmwa
     devices.push(deviceReport(fn, placed));
   }
   const w = fw.windows;
+  const e820: E820Report[] = [];
+  for (const e of fw.e820) e820.push({ start: hex(e.start), end: hex(e.end), type: e.type });
+  const events: EventReport[] = [];
+  for (const e of machine.events) events.push({ source: e.source, kind: e.kind, message: e.message });
   return {
     config: configPath,
     name: machine.spec.name ?? null,
@@ -42,28 +56,22 @@ export function buildBaseReport(configPath: string, machine: Machine, fw: Firmwa
         mem64: w.mem64 === null ? null : [hex(w.mem64[0]), hex(w.mem64[1])],
       },
     },
-    e820: fw.e820.map((e) => ({ start: hex(e.start), end: hex(e.end), type: e.type })),
-    events: machine.events.map((e) => ({ source: e.source, kind: e.kind, message: e.message })),
+    e820,
+    events,
   };
 }
 
-function deviceReport(fn: PciFunction, placed: Map<string, { type: 'io' | 'mem' | 'prefmem'; size: number }>): DeviceReport {
+function deviceReport(fn: PciFunction, placed: Map<string, PlacedBars>): DeviceReport {
   const bdf = fn.bdf;
   const bars: BarReport[] = [];
-  for (let i = 0; i <= ROM_BAR; i++) {
-    const spec = i === ROM_BAR ? (fn.romSize > 0 ? { space: 'mem' as const, size: fn.romSize, is64: false, prefetch: false } : undefined) : fn.bars[i];
+  const mine = placed.get(bdf);
+  for (let i = 0; i < ROM_BAR; i++) {
+    const spec = fn.bars[i];
     if (spec === undefined) continue;
-    const p = placed.get(`${bdf}/${i}`);
-    const declaredType = spec.space === 'io' ? 'io' : spec.prefetch ? 'prefmem' : 'mem';
-    bars.push({
-      bar: i,
-      type: p?.type ?? declaredType,
-      address: p === undefined ? null : hex(registerAddress(fn, i)),
-      size: hex(p?.size ?? spec.size),
-      is64: spec.is64,
-      prefetch: spec.prefetch,
-    });
+    bars.push(barReport(fn, i, mine?.[i], spec.space === 'io' ? 'io' : spec.prefetch ? 'prefmem' : 'mem', spec.size, spec.is64, spec.prefetch));
   }
+  // The ROM BAR, when the function has a ROM: a 32-bit, non-prefetchable memory BAR.
+  if (fn.romSize > 0) bars.push(barReport(fn, ROM_BAR, mine?.[ROM_BAR], 'mem', fn.romSize, false, false));
   const r: DeviceReport = {
     bdf,
     model: fn.model,
@@ -75,6 +83,17 @@ function deviceReport(fn: PciFunction, placed: Map<string, { type: 'io' | 'mem' 
   if (fn.qdevId !== '') r.id = fn.qdevId;
   if (fn instanceof PciBridge) r.bridge = bridgeReport(fn);
   return r;
+}
+
+function barReport(fn: PciFunction, i: number, p: PlacedBar | undefined, declaredType: BarReport['type'], size: number, is64: boolean, prefetch: boolean): BarReport {
+  return {
+    bar: i,
+    type: p?.type ?? declaredType,
+    address: p === undefined ? null : hex(registerAddress(fn, i)),
+    size: hex(p?.size ?? size),
+    is64,
+    prefetch,
+  };
 }
 
 /** The address a BAR register holds now (the machine's final state, e.g. the SMBus BAR SeaBIOS rewrites to 0x700). */
@@ -101,6 +120,7 @@ function win(w: { base: number; limit: number }): WindowReport | null {
   return w.base > w.limit ? null : { base: hex(w.base), limit: hex(w.limit) };
 }
 
+/** A 16-bit ID as four hex digits: IDs below 0x1000 (class codes) are the only ones padded. */
 function hex4(n: number): string {
-  return '0x' + n.toString(16).padStart(4, '0');
+  return n >= 0x1000 ? '0x' + n.toString(16) : '0x' + n.toString(16).padStart(4, '0');
 }
