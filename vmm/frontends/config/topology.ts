@@ -26,6 +26,8 @@ import { own } from '../../../devices/own.js';
  */
 type Placed = Extract<Occupant, { kind: 'chipset' }> | { readonly kind: 'device'; readonly model: string; readonly index: number };
 
+type Mutable<T> = { -readonly [K in keyof T]?: T[K] };
+
 interface Slot {
   readonly by: Placed;
   readonly multifunction: boolean;
@@ -78,8 +80,10 @@ function rootBus(machineType: MachineType | undefined): { bus: Bus; chipsetSlots
         },
       };
       slots.set(b.devfn, slot);
-      const list = builtins.filter((x) => x.devfn >> 3 === b.devfn >> 3).map((x) => ({ devfn: x.devfn, model: x.model }));
-      chipsetSlots.set(b.devfn >> 3, list);
+      // One list per chipset slot, its functions in table order (a slot's list was rebuilt for each of its functions).
+      let list = chipsetSlots.get(b.devfn >> 3);
+      if (list === undefined) chipsetSlots.set(b.devfn >> 3, (list = []));
+      list.push({ devfn: b.devfn, model: b.model });
     }
   }
   return { bus: { name: 'the root bus', pciePort: false, slot0Only: false, shpc: false, root: true, slots }, chipsetSlots };
@@ -158,7 +162,8 @@ export function checkDevices(input: TopologyInput): { devices: DeviceSpec[]; pro
     const props: Record<string, PropValue> = {};
     let propsOk = true;
     const rawProps = typeof d['props'] === 'object' && d['props'] !== null ? (d['props'] as Record<string, unknown>) : {};
-    for (const [k, v] of Object.entries(rawProps)) {
+    for (const k of Object.keys(rawProps)) {
+      const v = rawProps[k];
       if (k === 'addr' || k === 'bus' || k === 'id') {
         propsOk = false;
         add(at('props', k), 'device-key-as-prop', { key: k }, 'key');
@@ -290,15 +295,15 @@ export function checkDevices(input: TopologyInput): { devices: DeviceSpec[]; pro
     const hardware = hostDeviceOf(d['hardware'], model, at, add);
     if (model !== undefined) {
       indices.push(i);
-      devices.push({
-        model,
-        id: id ?? '',
-        ...(busName !== undefined ? { bus: busName } : {}),
-        ...(devfn !== undefined ? { devfn } : {}),
-        props,
-        ...(typeof d['rom'] === 'string' ? { rom: d['rom'] } : {}),
-        ...(hardware !== undefined ? { hardware } : {}),
-      });
+      // Keys in the same order as always (model, id, bus, devfn, props, rom, hardware), set one by one: an object
+      // literal of conditional spreads cost more than the rest of a device's check (docs/performance.md §20).
+      const spec: Mutable<DeviceSpec> = { model, id: id ?? '' };
+      if (busName !== undefined) spec.bus = busName;
+      if (devfn !== undefined) spec.devfn = devfn;
+      spec.props = props;
+      if (typeof d['rom'] === 'string') spec.rom = d['rom'];
+      if (hardware !== undefined) spec.hardware = hardware;
+      devices.push(spec as DeviceSpec);
     }
   });
   const indexed = devices.map((spec, k) => ({ spec, index: indices[k]! }));
