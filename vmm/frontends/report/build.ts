@@ -18,12 +18,15 @@ type PlacedBars = (PlacedBar | undefined)[];
 
 /** Builds the PCI, e820 and machine sections from the machine's final state and the firmware's record. */
 export function buildBaseReport(configPath: string, machine: Machine, fw: FirmwareOutcome): BootReport {
-  // Placements grouped by BDF, one array per placed function: a `${bdf}/${bar}` string key per placement and per
-  // BAR looked up was a new string to build and hash for each (docs/performance.md §20).
-  const placed = new Map<string, PlacedBars>();
+  // Placements grouped by function, keyed by the number their BDF text spells (bus << 8 | devfn): a
+  // `${bdf}/${bar}` string key per placement and per BAR looked up was a new string to build and hash for each,
+  // and even the BDF text alone is a fresh string whose hash a Map has to compute (docs/performance.md §20).
+  const placed = new Map<number, PlacedBars>();
   for (const p of fw.placements) {
-    let bars = placed.get(p.bdf);
-    if (bars === undefined) placed.set(p.bdf, (bars = []));
+    const key = bdfKey(p.bdf);
+    if (key < 0) continue; // not the canonical text of any function's BDF: it matched none before either
+    let bars = placed.get(key);
+    if (bars === undefined) placed.set(key, (bars = []));
     bars[p.bar] = p;
   }
   const devices: DeviceReport[] = [];
@@ -61,10 +64,10 @@ export function buildBaseReport(configPath: string, machine: Machine, fw: Firmwa
   };
 }
 
-function deviceReport(fn: PciFunction, placed: Map<string, PlacedBars>): DeviceReport {
+function deviceReport(fn: PciFunction, placed: Map<number, PlacedBars>): DeviceReport {
   const bdf = fn.bdf;
   const bars: BarReport[] = [];
-  const mine = placed.get(bdf);
+  const mine = placed.get(((fn.busNode?.number() ?? 0) << 8) | fn.devfn);
   for (let i = 0; i < ROM_BAR; i++) {
     const spec = fn.bars[i];
     if (spec === undefined) continue;
@@ -94,6 +97,26 @@ function barReport(fn: PciFunction, i: number, p: PlacedBar | undefined, declare
     is64,
     prefetch,
   };
+}
+
+/**
+ * bus << 8 | devfn for the canonical BDF text `PciFunction.bdf` prints (devices/pci/regs.ts bdfString: "bb:dd.f",
+ * lowercase hex, device ≤ 0x1f, function ≤ 7), else −1: a text matches a function exactly when it equals its `bdf`.
+ */
+export function bdfKey(s: string): number {
+  if (s.length !== 7 || s.charCodeAt(2) !== 0x3a || s.charCodeAt(5) !== 0x2e) return -1;
+  const bus = (hexDigit(s.charCodeAt(0)) << 4) | hexDigit(s.charCodeAt(1));
+  const dev = (hexDigit(s.charCodeAt(3)) << 4) | hexDigit(s.charCodeAt(4));
+  const fn = hexDigit(s.charCodeAt(6));
+  if (bus < 0 || dev < 0 || dev > 0x1f || fn < 0 || fn > 7) return -1;
+  return (bus << 8) | (dev << 3) | fn;
+}
+
+/** A lowercase hex digit's value, or a large negative number (so any expression it is or-ed into stays negative). */
+function hexDigit(c: number): number {
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  if (c >= 0x61 && c <= 0x66) return c - 0x61 + 10;
+  return -0x10000;
 }
 
 /** The address a BAR register holds now (the machine's final state, e.g. the SMBus BAR SeaBIOS rewrites to 0x700). */
