@@ -143,7 +143,15 @@ function win(w: { base: number; limit: number }): WindowReport | null {
   return w.base > w.limit ? null : { base: hex(w.base), limit: hex(w.limit) };
 }
 
-/** A 16-bit ID as four hex digits: IDs below 0x1000 (class codes) are the only ones padded. */
+/** A 16-bit ID as four hex digits, made in one step (every function prints three). */
 function hex4(n: number): string {
-  return n >= 0x1000 ? '0x' + n.toString(16) : '0x' + n.toString(16).padStart(4, '0');
+  if (n >= 0 && n <= 0xffff && (n | 0) === n) {
+    return String.fromCharCode(0x30, 0x78, hexChar(n >>> 12), hexChar((n >>> 8) & 15), hexChar((n >>> 4) & 15), hexChar(n & 15));
+  }
+  return '0x' + n.toString(16).padStart(4, '0');
+}
+
+/** The character code of one lowercase hex digit (0..15). */
+function hexChar(x: number): number {
+  return x < 10 ? 0x30 + x : 0x57 + x;
 }
