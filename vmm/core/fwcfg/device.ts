@@ -149,7 +149,9 @@ export class FwCfg {
       status = FW_CFG_DMA_CTL_ERROR;
     } else if ((control & FW_CFG_DMA_CTL_READ) !== 0) {
       const avail = Math.max(0, Math.min(length, this.selected.length - this.pos));
-      if (avail > 0) this.mem.writeBytes(target, this.selected.subarray(this.pos, this.pos + avail));
+      // A whole item (what SeaBIOS reads) goes out as it is, without a view of it.
+      const sel = this.selected;
+      if (avail > 0) this.mem.writeBytes(target, this.pos === 0 && avail === sel.length ? sel : sel.subarray(this.pos, this.pos + avail));
       // Reads past the item's end return zeros (QEMU fw_cfg_dma_transfer).
       // Zeros go out in bounded chunks: one allocation per descriptor of `length` bytes is what a hostile ROM exploits.
       if (avail < length) {
