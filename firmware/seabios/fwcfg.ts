@@ -92,8 +92,8 @@ export class FwCfgClient {
     while (done < out.length || first) {
       const n = Math.min(FWCFG_BOUNCE_SIZE, out.length - done);
       this.dmaTransfer(select && first ? key : -1, FWCFG_BOUNCE_ADDR, n);
-      const chunk = out.subarray(done, done + n);
-      this.io.readBytes(FWCFG_BOUNCE_ADDR, chunk);
+      // One bounce buffer's worth (every item SeaBIOS reads) lands in `out` itself, without a view of it.
+      this.io.readBytes(FWCFG_BOUNCE_ADDR, n === out.length ? out : out.subarray(done, done + n));
       done += n;
       first = false;
     }
