@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { bdfString } from '../../devices/pci/regs.js';
-import { bdfKey } from '../../vmm/frontends/report/build.js';
+import { bdfKey, bdfText } from '../../vmm/frontends/report/build.js';
+
+describe('bdfText (the report spelling a function\'s BDF)', () => {
+  it('is bdfString for every bus and devfn, and for numbers outside them', () => {
+    for (let bus = 0; bus < 256; bus++) {
+      for (let devfn = 0; devfn < 256; devfn++) expect(bdfText(bus, devfn)).toBe(bdfString(bus, devfn));
+    }
+    for (const [bus, devfn] of [[256, 0], [0, 256], [-1, 8], [1.5, 0]] as const) expect(bdfText(bus, devfn)).toBe(bdfString(bus, devfn));
+  });
+});
 
 describe('bdfKey (the report matching a placement to its function)', () => {
   it('gives bus << 8 | devfn for the BDF text of every bus and devfn', () => {

@@ -1,6 +1,6 @@
 import { PciBridge } from '../../../devices/pci/bridge.js';
 import { ROM_BAR, type PciFunction } from '../../../devices/pci/function.js';
-import { PCI_BASE_ADDRESS_0 } from '../../../devices/pci/regs.js';
+import { bdfString, PCI_BASE_ADDRESS_0 } from '../../../devices/pci/regs.js';
 import type { Machine } from '../../core/machine/machine.js';
 import { hex, type BarReport, type BootReport, type BridgeReport, type DeviceReport, type E820Report, type EventReport, type WindowReport } from './types.js';
 
@@ -33,8 +33,9 @@ export function buildBaseReport(configPath: string, machine: Machine, fw: Firmwa
   // A function config cycles cannot reach (behind an unnumbered bridge, or on a bus a newer bridge shadows) has
   // no BDF the guest could use: reporting it at its bridge's stale number would collide with a real one.
   for (const fn of machine.pci.functions()) {
-    if (fn.busNode !== undefined && machine.pci.find(fn.busNode.number(), fn.devfn) !== fn) continue;
-    devices.push(deviceReport(fn, placed));
+    const bus = fn.busNode?.number() ?? 0;
+    if (fn.busNode !== undefined && machine.pci.find(bus, fn.devfn) !== fn) continue;
+    devices.push(deviceReport(fn, bus, placed));
   }
   const w = fw.windows;
   const e820: E820Report[] = [];
@@ -64,10 +65,11 @@ export function buildBaseReport(configPath: string, machine: Machine, fw: Firmwa
   };
 }
 
-function deviceReport(fn: PciFunction, placed: Map<number, PlacedBars>): DeviceReport {
-  const bdf = fn.bdf;
+/** One function's entry; `bus` is its bus's number now (what `fn.bdf` prints). */
+function deviceReport(fn: PciFunction, bus: number, placed: Map<number, PlacedBars>): DeviceReport {
+  const bdf = bdfText(bus, fn.devfn);
   const bars: BarReport[] = [];
-  const mine = placed.get(((fn.busNode?.number() ?? 0) << 8) | fn.devfn);
+  const mine = placed.get((bus << 8) | fn.devfn);
   for (let i = 0; i < ROM_BAR; i++) {
     const spec = fn.bars[i];
     if (spec === undefined) continue;
@@ -110,6 +112,18 @@ export function bdfKey(s: string): number {
   const fn = hexDigit(s.charCodeAt(6));
   if (bus < 0 || dev < 0 || dev > 0x1f || fn < 0 || fn > 7) return -1;
   return (bus << 8) | (dev << 3) | fn;
+}
+
+/**
+ * `PciFunction.bdf`'s text (devices/pci/regs.ts bdfString, "bb:dd.f") in one step: the report prints one per
+ * function, and bdfString pads two part strings and joins them.
+ */
+export function bdfText(bus: number, devfn: number): string {
+  if (bus >= 0 && bus <= 0xff && (bus | 0) === bus && devfn >= 0 && devfn <= 0xff && (devfn | 0) === devfn) {
+    const dev = devfn >>> 3;
+    return String.fromCharCode(hexChar(bus >>> 4), hexChar(bus & 15), 0x3a, hexChar(dev >>> 4), hexChar(dev & 15), 0x2e, hexChar(devfn & 7));
+  }
+  return bdfString(bus, devfn);
 }
 
 /** A lowercase hex digit's value, or a large negative number (so any expression it is or-ed into stays negative). */
