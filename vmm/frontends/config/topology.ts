@@ -3,7 +3,7 @@ import { hasShpc, propMissingIn } from '../../../devices/catalogue/index.js';
 import { DEFAULT_QEMU, type QemuVersion } from '../../../devices/qemu-version.js';
 import { hostDeviceOf } from './host-device.js';
 import { qemuRefusals } from './refusals.js';
-import { PC_BUILTINS, Q35_BUILTINS } from '../../../devices/chipset/index.js';
+import { PC_BUILTINS, Q35_BUILTINS, type BuiltinFunction } from '../../../devices/chipset/index.js';
 import { PCI_HEADER_TYPE, PCI_HEADER_TYPE_MULTI_FUNCTION } from '../../../devices/pci/regs.js';
 import { type ModelDef } from '../../../devices/registry.js';
 import { nearest } from './errors.js';
@@ -65,21 +65,31 @@ export interface TopologyInput {
   readonly lineOf: (index: number) => number;
 }
 
+/**
+ * A chipset function's slot. Building the function (config space and all) only to read its header type would cost
+ * every config load more than the rest of this check, and a chipset slot refuses devices before its multifunction
+ * bit is asked: so the bit is read only when asked. A class, not an object literal with a getter: V8 makes such a
+ * literal through its runtime, a closure and an accessor pair each time (docs/performance.md §20).
+ */
+class ChipsetSlot implements Slot {
+  readonly by: Placed;
+
+  constructor(machineType: MachineType, private readonly builtin: BuiltinFunction) {
+    this.by = { kind: 'chipset', machineType, model: builtin.model, devfn: builtin.devfn };
+  }
+
+  get multifunction(): boolean {
+    return (this.builtin.make().cfg[PCI_HEADER_TYPE]! & PCI_HEADER_TYPE_MULTI_FUNCTION) !== 0;
+  }
+}
+
 function rootBus(machineType: MachineType | undefined): { bus: Bus; chipsetSlots: Map<number, { devfn: number; model: string }[]> } {
   const slots = new Map<number, Slot>();
   const chipsetSlots = new Map<number, { devfn: number; model: string }[]>();
   if (machineType !== undefined) {
     const builtins = machineType === 'q35' ? Q35_BUILTINS : PC_BUILTINS;
     for (const b of builtins) {
-      // Building the function (config space and all) only to read its header type would cost every config load
-      // more than the rest of this check; a chipset slot refuses devices before its multifunction bit is asked.
-      const slot: Slot = {
-        by: { kind: 'chipset', machineType, model: b.model, devfn: b.devfn },
-        get multifunction(): boolean {
-          return (b.make().cfg[PCI_HEADER_TYPE]! & PCI_HEADER_TYPE_MULTI_FUNCTION) !== 0;
-        },
-      };
-      slots.set(b.devfn, slot);
+      slots.set(b.devfn, new ChipsetSlot(machineType, b));
       // One list per chipset slot, its functions in table order (a slot's list was rebuilt for each of its functions).
       let list = chipsetSlots.get(b.devfn >> 3);
       if (list === undefined) chipsetSlots.set(b.devfn >> 3, (list = []));
