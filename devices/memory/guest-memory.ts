@@ -110,7 +110,8 @@ export class GuestMemory {
       const a = addr + done;
       const off = a & PAGE_MASK;
       const n = Math.min(PAGE_SIZE - off, data.length - done);
-      this.pageForWrite(Math.floor(a / PAGE_SIZE)).set(data.subarray(done, done + n), off);
+      // Data within one page (a DMA descriptor, a status word) is copied as it is, without a view of it.
+      this.pageForWrite(Math.floor(a / PAGE_SIZE)).set(n === data.length ? data : data.subarray(done, done + n), off);
       done += n;
     }
   }

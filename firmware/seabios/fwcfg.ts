@@ -14,6 +14,13 @@ interface RomFile {
 
 const SIGNATURE = [0x51, 0x45, 0x4d, 0x55]; // "QEMU"
 
+function putBe32(b: Uint8Array, at: number, v: number): void {
+  b[at] = v >>> 24;
+  b[at + 1] = v >>> 16;
+  b[at + 2] = v >>> 8;
+  b[at + 3] = v;
+}
+
 function bswap32(v: number): number {
   return (((v & 0xff) << 24) | ((v & 0xff00) << 8) | ((v >>> 8) & 0xff00) | (v >>> 24)) >>> 0;
 }
@@ -27,8 +34,8 @@ export class FwCfgClient {
   readonly present: boolean;
   private dma = false;
   private readonly files = new Map<string, RomFile>();
+  /** The FWCfgDmaAccess written for each transfer (big-endian fields, set byte by byte: no DataView per boot). */
   private readonly desc = new Uint8Array(16);
-  private readonly descView = new DataView(this.desc.buffer);
 
   constructor(private readonly io: FirmwareIo, debug: DebugOutput) {
     io.outw(PORT_QEMU_CFG_CTL, QEMU_CFG_SIGNATURE);
@@ -64,12 +71,11 @@ export class FwCfgClient {
       const o = e * QEMU_CFG_FILE_ENTRY_SIZE;
       const size = ((dir[o]! << 24) | (dir[o + 1]! << 16) | (dir[o + 2]! << 8) | dir[o + 3]!) >>> 0;
       const select = (dir[o + 4]! << 8) | dir[o + 5]!;
-      let name = '';
-      for (let i = 0; i < QEMU_CFG_FILE_NAME_LEN; i++) {
-        const c = dir[o + QEMU_CFG_FILE_NAME_OFFSET + i]!;
-        if (c === 0) break;
-        name += String.fromCharCode(c);
-      }
+      // The name up to its NUL, one byte per character, made in one step (a string per character before).
+      const from = o + QEMU_CFG_FILE_NAME_OFFSET;
+      let end = from;
+      while (end < from + QEMU_CFG_FILE_NAME_LEN && dir[end] !== 0) end++;
+      const name = String.fromCharCode.apply(null, dir.subarray(from, end) as unknown as number[]);
       this.files.set(name, { select, size });
     }
   }
@@ -86,8 +92,8 @@ export class FwCfgClient {
     while (done < out.length || first) {
       const n = Math.min(FWCFG_BOUNCE_SIZE, out.length - done);
       this.dmaTransfer(select && first ? key : -1, FWCFG_BOUNCE_ADDR, n);
-      const chunk = out.subarray(done, done + n);
-      this.io.readBytes(FWCFG_BOUNCE_ADDR, chunk);
+      // One bounce buffer's worth (every item SeaBIOS reads) lands in `out` itself, without a view of it.
+      this.io.readBytes(FWCFG_BOUNCE_ADDR, n === out.length ? out : out.subarray(done, done + n));
       done += n;
       first = false;
     }
@@ -96,11 +102,11 @@ export class FwCfgClient {
   /** One FWCfgDmaAccess (big-endian control, length, address) handed to the device through port 0x518. */
   private dmaTransfer(key: number, addr: number, length: number): boolean {
     const control = (key >= 0 ? ((key << 16) | QEMU_CFG_DMA_CTL_SELECT) >>> 0 : 0) | QEMU_CFG_DMA_CTL_READ;
-    const dv = this.descView;
-    dv.setUint32(0, control >>> 0);
-    dv.setUint32(4, length);
-    dv.setUint32(8, Math.floor(addr / 0x1_0000_0000));
-    dv.setUint32(12, addr >>> 0);
+    const d = this.desc;
+    putBe32(d, 0, control);
+    putBe32(d, 4, length);
+    putBe32(d, 8, Math.floor(addr / 0x1_0000_0000));
+    putBe32(d, 12, addr);
     this.io.writeBytes(FWCFG_DMA_DESC_ADDR, this.desc);
     this.io.outl(PORT_QEMU_CFG_DMA_ADDR_LOW, bswap32(FWCFG_DMA_DESC_ADDR));
     const status = bswap32(this.io.readMem(FWCFG_DMA_DESC_ADDR, 4));

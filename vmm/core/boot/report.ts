@@ -6,7 +6,6 @@
  */
 import type { FirmwareResult, OvmfPostResult } from '../../../firmware/index.js';
 import { igdReport } from '../../passthrough/igd/index.js';
-import { iommuReport } from '../../passthrough/iommu/index.js';
 import type { Machine } from '../machine/machine.js';
 import { profileHazards } from '../profile/hazards.js';
 import { profileReport } from '../profile/profile.js';
@@ -18,13 +17,16 @@ import { hex } from '../format.js';
 
 export function buildReport(configLabel: string, machine: Machine, firmware: FirmwareResult, prepared: Prepared, acted: Acted): BootReport {
   const { passthrough } = prepared;
-  const base = buildBaseReport(configLabel, machine, firmware);
+  // Sections are added to the base object in the contract's order, each key appended once: the same JSON as
+  // spreading the base into a new object and assigning the passthrough's sections minus `iommu`, without the
+  // copies (docs/performance.md §24).
+  const report = buildBaseReport(configLabel, machine, firmware);
   // QEMU's IGD quirk aborts the VM when the vBIOS programs the GTT before BDSM: that ends the boot too.
-  base.panic ??= passthrough.fatal;
+  report.panic ??= passthrough.fatal;
   const profile = profileReport(machine.profile);
   const hazards = profileHazards(machine.profile, firmware.windows.mem64);
   if (hazards.length > 0) profile.hazards = hazards;
-  const report: BootReport = { ...base, profile };
+  report.profile = profile;
   const ovmf = (firmware as Partial<OvmfPostResult>).ovmf;
   if (ovmf !== undefined) {
     const pair = (p: readonly [number, number]): [string, string] => [hex(p[0]), hex(p[1])];
@@ -37,11 +39,14 @@ export function buildReport(configLabel: string, machine: Machine, firmware: Fir
   if (igd !== null) report.igd = igd;
   // vfio-pci realize failed: QEMU exits before the guest runs, so the boot ends there (boot exits 1).
   if (igd?.refused != null) report.panic = igd.refused;
-  const { iommu, ...sections } = passthrough.sections();
-  Object.assign(report, sections);
-  // The IOMMU section sits where it first existed: after scan-out when a device DMA'd by then, else after the workload's.
-  if (acted.iommuBeforeWorkload && iommu !== undefined) report.iommu = iommu;
+  const sections = passthrough.sections();
+  report.traps = sections.traps;
+  report.rom = sections.rom;
+  if (sections.display !== undefined) report.display = sections.display;
+  // The IOMMU section sits where it first existed: after scan-out when a device DMA'd by then, else after the
+  // workload's. Either way it is the final state, which `sections()` (called after the workload) already built.
+  if (acted.iommuBeforeWorkload && sections.iommu !== undefined) report.iommu = sections.iommu;
   if (acted.workload !== undefined) Object.assign(report, acted.workload);
-  if (machine.dma.isBuilt) report.iommu = iommuReport(machine.dma.iommu);
+  if (sections.iommu !== undefined) report.iommu = sections.iommu;
   return report;
 }

@@ -45,7 +45,7 @@ export class FwCfg {
   private readonly items = new Map<number, Uint8Array>();
   private readonly files = new Map<string, Uint8Array>();
   private dirBuilt = false;
-  private selected: Uint8Array = new Uint8Array(0);
+  private selected: Uint8Array = NO_ITEM;
   private pos = 0;
   private dmaHigh = 0;
 
@@ -71,28 +71,34 @@ export class FwCfg {
     return [...this.files.keys()].sort();
   }
 
+  /**
+   * FW_CFG_FILE_DIR and the file items, made on the first selector write after a file was added (once per boot:
+   * SeaBIOS reads the directory first). Entries are written byte by byte into the one directory buffer: no
+   * encoded copy of each name, no DataView (docs/performance.md §24).
+   */
   private buildDirectory(): void {
     if (this.dirBuilt) return;
     const names = this.fileNames();
     const dir = new Uint8Array(4 + names.length * 64);
-    const dv = new DataView(dir.buffer);
-    dv.setUint32(0, names.length);
-    names.forEach((name, i) => {
+    putBe32(dir, 0, names.length);
+    for (let i = 0; i < names.length; i++) {
+      const name = names[i]!;
       const data = this.files.get(name)!;
       const key = FW_CFG_FILE_FIRST + i;
       const e = 4 + i * 64;
-      dv.setUint32(e, data.length);
-      dv.setUint16(e + 4, key);
-      dir.set(utf8(name).subarray(0, FW_CFG_FILE_NAME_LEN - 1), e + 8);
+      putBe32(dir, e, data.length);
+      dir[e + 4] = key >>> 8;
+      dir[e + 5] = key & 0xff;
+      putName(dir, e + 8, name);
       this.items.set(key, data);
-    });
+    }
     this.items.set(FW_CFG_FILE_DIR, dir);
     this.dirBuilt = true;
   }
 
   private select(key: number): void {
     this.buildDirectory();
-    this.selected = this.items.get(key) ?? new Uint8Array(0);
+    this.selected = this.items.get(key) ?? NO_ITEM;
     this.pos = 0;
   }
 
@@ -143,7 +149,9 @@ export class FwCfg {
       status = FW_CFG_DMA_CTL_ERROR;
     } else if ((control & FW_CFG_DMA_CTL_READ) !== 0) {
       const avail = Math.max(0, Math.min(length, this.selected.length - this.pos));
-      if (avail > 0) this.mem.writeBytes(target, this.selected.subarray(this.pos, this.pos + avail));
+      // A whole item (what SeaBIOS reads) goes out as it is, without a view of it.
+      const sel = this.selected;
+      if (avail > 0) this.mem.writeBytes(target, this.pos === 0 && avail === sel.length ? sel : sel.subarray(this.pos, this.pos + avail));
       // Reads past the item's end return zeros (QEMU fw_cfg_dma_transfer).
       // Zeros go out in bounded chunks: one allocation per descriptor of `length` bytes is what a hostile ROM exploits.
       if (avail < length) {
@@ -180,6 +188,32 @@ function utf8(s: string): Uint8Array {
     out[i] = c;
   }
   return out;
+}
+
+/** What an unknown selector reads: nothing (never written to; shared, as its length is 0). */
+const NO_ITEM = new Uint8Array(0);
+
+function putBe32(b: Uint8Array, at: number, v: number): void {
+  b[at] = v >>> 24;
+  b[at + 1] = v >>> 16;
+  b[at + 2] = v >>> 8;
+  b[at + 3] = v;
+}
+
+/**
+ * A directory entry's name: its UTF-8 bytes, at most FW_CFG_FILE_NAME_LEN − 1 of them (the rest stays 0, QEMU's
+ * fw_cfg_add_file_callback pstrcpy). ASCII names (all QEMU's) are copied a code unit at a time.
+ */
+function putName(b: Uint8Array, at: number, name: string): void {
+  const max = FW_CFG_FILE_NAME_LEN - 1;
+  for (let i = 0; i < name.length; i++) {
+    if (name.charCodeAt(i) >= 0x80) {
+      b.set(utf8(name).subarray(0, max), at);
+      return;
+    }
+  }
+  const n = Math.min(name.length, max);
+  for (let i = 0; i < n; i++) b[at + i] = name.charCodeAt(i);
 }
 
 /** The largest zero-filled piece one DMA descriptor's tail is written in. */

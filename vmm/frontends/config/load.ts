@@ -109,17 +109,16 @@ function machineOf(m: unknown, problems: LocatedProblem[]): MachineSpec['machine
     problems.push({ path: ['machine', 'max-ram-below-4g'], code: 'max-ram-below-4g-too-big', params: { value: m['max-ram-below-4g'] } });
   }
   if (type === undefined || memory === undefined) return undefined;
-  return {
-    type,
-    memory,
-    ...(below !== undefined && below > 0 && below <= 0x1_0000_0000 ? { maxRamBelow4g: below } : {}),
-    ...(typeof m['smp'] === 'number' && Number.isInteger(m['smp']) && m['smp'] >= 1 ? { smp: m['smp'] } : {}),
-    ...(maxmem !== undefined ? { maxmem } : {}),
-    ...(slots !== undefined ? { slots } : {}),
-    ...(qemu !== undefined ? { qemu } : {}),
-    ...(named?.version !== undefined ? { version: named.version } : {}),
-    ...(cpu !== undefined ? { cpu } : {}),
-  };
+  // Keys set one by one in this order (an object literal of conditional spreads is several times slower).
+  const out: { -readonly [K in keyof MachineSpec['machine']]: MachineSpec['machine'][K] } = { type, memory };
+  if (below !== undefined && below > 0 && below <= 0x1_0000_0000) out.maxRamBelow4g = below;
+  if (typeof m['smp'] === 'number' && Number.isInteger(m['smp']) && m['smp'] >= 1) out.smp = m['smp'];
+  if (maxmem !== undefined) out.maxmem = maxmem;
+  if (slots !== undefined) out.slots = slots;
+  if (qemu !== undefined) out.qemu = qemu;
+  if (named?.version !== undefined) out.version = named.version;
+  if (cpu !== undefined) out.cpu = cpu;
+  return out;
 }
 
 function cpuOf(c: unknown): NonNullable<MachineSpec['machine']['cpu']> | undefined {
@@ -145,13 +144,14 @@ function firmwareProblems(f: unknown): Problem[] {
 }
 
 function firmwareOf(f: unknown): FirmwareSpec {
-  if (!isObj(f)) return {};
-  return {
-    ...(f['type'] === 'seabios' || f['type'] === 'ovmf' ? { type: f['type'] } : {}),
-    ...(typeof f['version'] === 'string' ? { version: f['version'] } : {}),
-    ...(typeof f['igd-strategy'] === 'string' ? { igdStrategy: f['igd-strategy'] } : {}),
-    ...(typeof f['vbios'] === 'string' ? { vbios: f['vbios'] } : {}),
-  };
+  // Keys set one by one in this order (an object literal of conditional spreads is several times slower).
+  const out: { -readonly [K in keyof FirmwareSpec]: FirmwareSpec[K] } = {};
+  if (!isObj(f)) return out;
+  if (f['type'] === 'seabios' || f['type'] === 'ovmf') out.type = f['type'];
+  if (typeof f['version'] === 'string') out.version = f['version'];
+  if (typeof f['igd-strategy'] === 'string') out.igdStrategy = f['igd-strategy'];
+  if (typeof f['vbios'] === 'string') out.vbios = f['vbios'];
+  return out;
 }
 
 /** Parses and validates a config's text; `fileName` is what error lines start with. Never throws on bad input. */
@@ -189,7 +189,8 @@ export function parseConfig(text: string, fileName: string): ConfigResult {
   });
   problems.push(...topo.problems);
   // rom: and firmware.vbios must name a bundled ROM program or a program file that validates.
-  problems.push(...romRefProblems({ devices: topo.devices, firmware: firmwareOf(root['firmware']) }, fileName));
+  const firmware = firmwareOf(root['firmware']);
+  problems.push(...romRefProblems({ devices: topo.devices, firmware }, fileName));
   problems.push(...trapProblems(root['traps'], topo.devices, machine?.type));
   let igd: HostIgdSpec | undefined;
   const host = root['host'];
@@ -218,16 +219,16 @@ export function parseConfig(text: string, fileName: string): ConfigResult {
     if (errors.length === 0) errors.push(err({ line: 1, col: 1 }, { code: 'no-machine', params: {} }));
     return { ok: false, errors: sortErrors(errors) };
   }
-  const spec: MachineSpec = {
-    ...(typeof root['name'] === 'string' ? { name: root['name'] } : {}),
-    machine,
-    devices: topo.devices,
-    ...(igd !== undefined || iommuWidth !== undefined ? { host: { ...(igd !== undefined ? { igd } : {}), ...(iommuWidth !== undefined ? { iommuWidth } : {}) } } : {}),
-    firmware: firmwareOf(root['firmware']),
-    traps: parseTrapRules(root['traps']),
-    ...(workload !== undefined ? { workload } : {}),
-  };
-  return { ok: true, spec: markValidated(spec) };
+  // Keys set one by one in the order they always had (name, machine, devices, host, firmware, traps, workload).
+  const spec: { -readonly [K in keyof MachineSpec]?: MachineSpec[K] } = {};
+  if (typeof root['name'] === 'string') spec.name = root['name'];
+  spec.machine = machine;
+  spec.devices = topo.devices;
+  if (igd !== undefined || iommuWidth !== undefined) spec.host = { ...(igd !== undefined ? { igd } : {}), ...(iommuWidth !== undefined ? { iommuWidth } : {}) };
+  spec.firmware = firmware;
+  spec.traps = parseTrapRules(root['traps']);
+  if (workload !== undefined) spec.workload = workload;
+  return { ok: true, spec: markValidated(spec as MachineSpec) };
 }
 
 /** Reads and validates a config file; an unreadable file (or not a regular file) is one error at 1:1. */

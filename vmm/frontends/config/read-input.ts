@@ -31,7 +31,8 @@ export function readInputFile(path: string, maxBytes: number = YAML_LIMITS.bytes
     if (!st.isFile()) return { ok: false, problem: { code: 'not-regular-file', params: {} } };
     if (st.size > maxBytes) return { ok: false, problem: { code: 'file-too-large', params: { bytes: st.size, limit: maxBytes } } };
     // Read at most maxBytes + 1 even if the file grew since fstat.
-    const buf = Buffer.alloc(Math.min(st.size, maxBytes) + 1);
+    // Unzeroed: only the bytes read (buf[0, n)) are ever looked at.
+    const buf = Buffer.allocUnsafe(Math.min(st.size, maxBytes) + 1);
     let n = 0;
     for (;;) {
       const got = readSync(fd, buf, n, buf.length - n, null);
@@ -40,7 +41,7 @@ export function readInputFile(path: string, maxBytes: number = YAML_LIMITS.bytes
       if (n === buf.length) break;
     }
     if (n > maxBytes) return { ok: false, problem: { code: 'file-too-large', params: { limit: maxBytes } } };
-    return { ok: true, text: buf.subarray(0, n).toString('utf8') };
+    return { ok: true, text: buf.toString('utf8', 0, n) };
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     return { ok: false, problem: { code: 'cannot-read', params: { reason: code ?? String(e) } } };

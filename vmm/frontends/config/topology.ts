@@ -3,7 +3,7 @@ import { hasShpc, propMissingIn } from '../../../devices/catalogue/index.js';
 import { DEFAULT_QEMU, type QemuVersion } from '../../../devices/qemu-version.js';
 import { hostDeviceOf } from './host-device.js';
 import { qemuRefusals } from './refusals.js';
-import { PC_BUILTINS, Q35_BUILTINS } from '../../../devices/chipset/index.js';
+import { PC_BUILTINS, Q35_BUILTINS, type BuiltinFunction } from '../../../devices/chipset/index.js';
 import { PCI_HEADER_TYPE, PCI_HEADER_TYPE_MULTI_FUNCTION } from '../../../devices/pci/regs.js';
 import { type ModelDef } from '../../../devices/registry.js';
 import { nearest } from './errors.js';
@@ -25,6 +25,8 @@ import { own } from '../../../devices/own.js';
  * needs the document's positions, which a config without problems never computes (docs/performance.md §10).
  */
 type Placed = Extract<Occupant, { kind: 'chipset' }> | { readonly kind: 'device'; readonly model: string; readonly index: number };
+
+type Mutable<T> = { -readonly [K in keyof T]?: T[K] };
 
 interface Slot {
   readonly by: Placed;
@@ -63,23 +65,35 @@ export interface TopologyInput {
   readonly lineOf: (index: number) => number;
 }
 
+/**
+ * A chipset function's slot. Building the function (config space and all) only to read its header type would cost
+ * every config load more than the rest of this check, and a chipset slot refuses devices before its multifunction
+ * bit is asked: so the bit is read only when asked. A class, not an object literal with a getter: V8 makes such a
+ * literal through its runtime, a closure and an accessor pair each time (docs/performance.md §24).
+ */
+class ChipsetSlot implements Slot {
+  readonly by: Placed;
+
+  constructor(machineType: MachineType, private readonly builtin: BuiltinFunction) {
+    this.by = { kind: 'chipset', machineType, model: builtin.model, devfn: builtin.devfn };
+  }
+
+  get multifunction(): boolean {
+    return (this.builtin.make().cfg[PCI_HEADER_TYPE]! & PCI_HEADER_TYPE_MULTI_FUNCTION) !== 0;
+  }
+}
+
 function rootBus(machineType: MachineType | undefined): { bus: Bus; chipsetSlots: Map<number, { devfn: number; model: string }[]> } {
   const slots = new Map<number, Slot>();
   const chipsetSlots = new Map<number, { devfn: number; model: string }[]>();
   if (machineType !== undefined) {
     const builtins = machineType === 'q35' ? Q35_BUILTINS : PC_BUILTINS;
     for (const b of builtins) {
-      // Building the function (config space and all) only to read its header type would cost every config load
-      // more than the rest of this check; a chipset slot refuses devices before its multifunction bit is asked.
-      const slot: Slot = {
-        by: { kind: 'chipset', machineType, model: b.model, devfn: b.devfn },
-        get multifunction(): boolean {
-          return (b.make().cfg[PCI_HEADER_TYPE]! & PCI_HEADER_TYPE_MULTI_FUNCTION) !== 0;
-        },
-      };
-      slots.set(b.devfn, slot);
-      const list = builtins.filter((x) => x.devfn >> 3 === b.devfn >> 3).map((x) => ({ devfn: x.devfn, model: x.model }));
-      chipsetSlots.set(b.devfn >> 3, list);
+      slots.set(b.devfn, new ChipsetSlot(machineType, b));
+      // One list per chipset slot, its functions in table order (a slot's list was rebuilt for each of its functions).
+      let list = chipsetSlots.get(b.devfn >> 3);
+      if (list === undefined) chipsetSlots.set(b.devfn >> 3, (list = []));
+      list.push({ devfn: b.devfn, model: b.model });
     }
   }
   return { bus: { name: 'the root bus', pciePort: false, slot0Only: false, shpc: false, root: true, slots }, chipsetSlots };
@@ -158,7 +172,8 @@ export function checkDevices(input: TopologyInput): { devices: DeviceSpec[]; pro
     const props: Record<string, PropValue> = {};
     let propsOk = true;
     const rawProps = typeof d['props'] === 'object' && d['props'] !== null ? (d['props'] as Record<string, unknown>) : {};
-    for (const [k, v] of Object.entries(rawProps)) {
+    for (const k of Object.keys(rawProps)) {
+      const v = rawProps[k];
       if (k === 'addr' || k === 'bus' || k === 'id') {
         propsOk = false;
         add(at('props', k), 'device-key-as-prop', { key: k }, 'key');
@@ -290,15 +305,15 @@ export function checkDevices(input: TopologyInput): { devices: DeviceSpec[]; pro
     const hardware = hostDeviceOf(d['hardware'], model, at, add);
     if (model !== undefined) {
       indices.push(i);
-      devices.push({
-        model,
-        id: id ?? '',
-        ...(busName !== undefined ? { bus: busName } : {}),
-        ...(devfn !== undefined ? { devfn } : {}),
-        props,
-        ...(typeof d['rom'] === 'string' ? { rom: d['rom'] } : {}),
-        ...(hardware !== undefined ? { hardware } : {}),
-      });
+      // Keys in the same order as always (model, id, bus, devfn, props, rom, hardware), set one by one: an object
+      // literal of conditional spreads cost more than the rest of a device's check (docs/performance.md §24).
+      const spec: Mutable<DeviceSpec> = { model, id: id ?? '' };
+      if (busName !== undefined) spec.bus = busName;
+      if (devfn !== undefined) spec.devfn = devfn;
+      spec.props = props;
+      if (typeof d['rom'] === 'string') spec.rom = d['rom'];
+      if (hardware !== undefined) spec.hardware = hardware;
+      devices.push(spec as DeviceSpec);
     }
   });
   const indexed = devices.map((spec, k) => ({ spec, index: indices[k]! }));

@@ -54,7 +54,6 @@ function igdVars(fn: PciFunction): Record<string, number> {
 
 export function romHook(machine: Machine, options: RomHookOptions = {}): RomHook {
   const runs: RomRun[] = [];
-  const baseDir = options.configPath !== undefined ? dirname(options.configPath) : undefined;
   const hook: OptionRomHook = (ctx, bdf, romAddr, romSize) => {
     const fn = machine.pci.find(bdf >> 8, bdf & 0xff);
     if (fn === undefined) return;
@@ -67,7 +66,8 @@ export function romHook(machine: Machine, options: RomHookOptions = {}): RomHook
       ref = choice.program ?? undefined;
     } else if (ref === undefined && isIgd) ref = options.vbios ?? machine.spec.firmware.vbios ?? DEFAULT_VBIOS;
     if (ref === undefined) return;
-    const loaded = resolveRomProgram(ref, baseDir, options.romPrograms);
+    // The config's directory only when a program is resolved: most boots run none.
+    const loaded = resolveRomProgram(ref, options.configPath !== undefined ? dirname(options.configPath) : undefined, options.romPrograms);
     if (!loaded.ok) {
       const e = loaded.errors[0]!;
       const message = `option ROM '${ref}' did not load: ${atPosition(e, e.message)}`;

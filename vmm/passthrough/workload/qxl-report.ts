@@ -35,7 +35,7 @@ export interface QxlReport {
 
 /** The QXL devices of a machine, in bus order. */
 export function qxlDevices(machine: Machine): QxlDevice[] {
-  return [...machine.pci.functions()].filter((fn): fn is QxlDevice => fn instanceof QxlDevice);
+  return machine.pci.functions().filter((fn): fn is QxlDevice => fn instanceof QxlDevice);
 }
 
 /** One entry per QXL device (empty when the machine has none). Reads the devices only. */
@@ -53,17 +53,21 @@ function deviceReport(dev: QxlDevice): QxlReport {
     perKind.set(e.kind, n + 1);
     events.push({ kind: e.kind, message: e.message });
   }
-  const counts = Object.fromEntries([...dev.log.counts.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  const total = Object.values(counts).reduce((a, b) => a + b, 0);
-  return {
-    bdf: dev.bdf,
-    ...(dev.qdevId !== '' ? { id: dev.qdevId } : {}),
-    model: dev.model,
-    mode: dev.modeName,
-    events,
-    omitted: total - events.length,
-    counts,
-    guestBugs: counts['guest-bug'] ?? 0,
-    irqs: counts['irq'] ?? 0,
-  };
+  // Every QXL boot reports its devices (most with no events at all): no entry arrays, spreads or sort comparator
+  // for an empty or short count map (docs/performance.md §24). Kinds are the device's own names, sorted by code unit.
+  const log = dev.log.counts;
+  const kinds = log.size === 0 ? [] : [...log.keys()].sort();
+  const counts: Record<string, number> = {};
+  let total = 0;
+  for (const k of kinds) {
+    const n = log.get(k)!;
+    counts[k] = n;
+    total += n;
+  }
+  const omitted = total - events.length;
+  const guestBugs = counts['guest-bug'] ?? 0;
+  const irqs = counts['irq'] ?? 0;
+  return dev.qdevId === ''
+    ? { bdf: dev.bdf, model: dev.model, mode: dev.modeName, events, omitted, counts, guestBugs, irqs }
+    : { bdf: dev.bdf, id: dev.qdevId, model: dev.model, mode: dev.modeName, events, omitted, counts, guestBugs, irqs };
 }
