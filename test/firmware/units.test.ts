@@ -87,6 +87,13 @@ describe("SeaBIOS's printf", () => {
     expect(bdfText(0x0250)).toBe('02:0a.0');
   });
 
+  it('bdfText agrees with %pP for every one of the 65,536 bdfs', () => {
+    let mismatches = 0;
+    for (let bdf = 0; bdf < 0x10000; bdf++) if (bdfText(bdf) !== format('%pP', [bdf])) mismatches++;
+    expect(mismatches).toBe(0);
+    expect(bdfText(0xffff)).toBe('ff:1f.7');
+  });
+
   it('zero-pads %02x and prints %u, %s and %%', () => {
     expect(format('elcr=%02x %02x %u%% %s', [0, 0x0c, 7, 'io'])).toBe('elcr=00 0c 7% io');
   });
