@@ -6,6 +6,7 @@ import { mallocPreinit, Zone } from '../../firmware/seabios/malloc.js';
 import { bdfText, format } from '../../firmware/seabios/printf.js';
 import { insertEntry, migrate64, newRegion, regionAlign, regionSum, type RegionEntry } from '../../firmware/seabios/regions.js';
 import { REGION_MEM, REGION_PREFMEM, type FwPciDevice } from '../../firmware/types.js';
+import { mulberry32 } from '../../bench/prng.js';
 
 const dev = (bdf: number, classCode = 0x0200): FwPciDevice => ({
   bdf, vendor: 0x1234, device: 0x1111, classCode, progIf: 0, revision: 0, headerType: 0, secondaryBus: 0, parent: null, rootbus: 0,
@@ -35,6 +36,22 @@ describe('region lists (pci_region_create_entry order)', () => {
     insertEntry(r, entry(b, 2, 0x1000));
     insertEntry(r, { ...entry(bridge, -1, 0x1000) });
     expect(r.list.map((e) => [e.dev.bdf, e.bar])).toEqual([[0x18, 1], [0x18, 0], [0x08, 2], [0x50, -1]]);
+  });
+
+  it('orders 2,000 random requests with many ties as pci_region_create_entry\'s linear walk does', () => {
+    const rnd = mulberry32(23);
+    const r = newRegion();
+    const ref: RegionEntry[] = [];
+    for (let i = 0; i < 2000; i++) {
+      const align = 0x1000 << Math.floor(rnd() * 3);
+      const e = entry(dev(i), 0, align * (1 + Math.floor(rnd() * 2)), align);
+      insertEntry(r, e);
+      // src/fw/pciinit.c pci_region_create_entry: before the first entry with smaller alignment, or equal alignment and smaller size.
+      let at = ref.findIndex((p) => p.align < e.align || (p.align === e.align && p.size < e.size));
+      if (at < 0) at = ref.length;
+      ref.splice(at, 0, e);
+    }
+    expect(r.list.map((e) => e.dev.bdf)).toEqual(ref.map((e) => e.dev.bdf));
   });
 
   it('reports the first entry alignment (1 when empty) and the sum of sizes', () => {
@@ -68,6 +85,13 @@ describe("SeaBIOS's printf", () => {
   it('prints a bdf as bb:dd.f and %p as 0x%08x', () => {
     expect(format('bdf=%pP  bar %d (mmio %p)', [0x1fa, 4, 0xfebd8000])).toBe('bdf=01:1f.2  bar 4 (mmio 0xfebd8000)');
     expect(bdfText(0x0250)).toBe('02:0a.0');
+  });
+
+  it('bdfText agrees with %pP for every one of the 65,536 bdfs', () => {
+    let mismatches = 0;
+    for (let bdf = 0; bdf < 0x10000; bdf++) if (bdfText(bdf) !== format('%pP', [bdf])) mismatches++;
+    expect(mismatches).toBe(0);
+    expect(bdfText(0xffff)).toBe('ff:1f.7');
   });
 
   it('zero-pads %02x and prints %u, %s and %%', () => {

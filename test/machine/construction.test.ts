@@ -57,6 +57,21 @@ describe("building a machine: every function's config space in one arena chunk",
     expect(fns[0]!.cfg.buffer.byteLength).toBe(5 * 512 + 4 * 4352);
   });
 
+  it('200 root ports with an endpoint each take one chunk of exactly their size (1.7 MiB), not 128 KiB chunks', () => {
+    let yaml = 'machine: { type: q35, qemu: "7.2" }\ndevices:\n';
+    for (let i = 0; i < 200; i++) {
+      const addr = `${(1 + (i >> 3)).toString(16).padStart(2, '0')}.${i & 7}`;
+      yaml += `  - { model: pcie-root-port, id: rp${i}, addr: "${addr}", props: { chassis: ${i + 1}, slot: ${i + 1}${(i & 7) === 0 ? ', multifunction: on' : ''} } }\n`;
+      yaml += `  - { model: virtio-net-pci, bus: rp${i} }\n`;
+    }
+    const fns = functions(machine(yaml));
+    expect(fns.length).toBe(Q35_BUILTINS.length + 400);
+    expect(new Set(fns.map((f) => f.cfg.buffer)).size).toBe(1);
+    expect(fns[0]!.cfg.buffer.byteLength).toBe(Q35_BUILTINS.length * 512 + 400 * 4352);
+    expect(fns.filter((f) => f.cfg.length === 4096).map((f) => f.model)).toEqual(fns.filter((f) => f.model === 'pcie-root-port' || f.model === 'virtio-net-pci').map((f) => f.model));
+    expect(fns.filter((f) => f.cfg.length === 4096)).toHaveLength(400);
+  });
+
   it('a pc machine takes 512 bytes per function in one chunk', () => {
     const fns = functions(machine(`machine: { type: pc, qemu: "7.2" }
 devices:

@@ -32,8 +32,13 @@ import { resolveProfile, type MachineProfile } from '../profile/profile.js';
  */
 const ACPI_LOADER_STUB: Uint8Array = new Uint8Array(128);
 
-/** The largest first chunk `configSpaceEstimate` asks for: the arena's largest chunk (devices/pci/config-arena.ts). */
-const CONFIG_ARENA_MAX_FIRST = 128 * 1024;
+/**
+ * The largest first chunk `configSpaceEstimate` asks for: room for ~960 PCIe functions, so a machine of hundreds of
+ * root ports gets one buffer of its size. 128 KiB chunks (the arena's later ones) cost a 200-root-port boot ~5 % more
+ * CPU than its one 1.7 MiB buffer (docs/performance.md §23); the cap bounds what an estimate counting conventional
+ * root-bus devices as PCIe can leave unused.
+ */
+const CONFIG_ARENA_MAX_FIRST = 4 * 1024 * 1024;
 
 /**
  * Config-space bytes the machine's functions will take from its arena (registers and the 256-byte write mask of
@@ -42,7 +47,7 @@ const CONFIG_ARENA_MAX_FIRST = 128 * 1024;
  * On q35 a device on the root bus or below a PCIe port is counted as PCIe (4 KiB of registers), as most are
  * (devices/catalogue/build.ts onExpressBus); a device that is not just leaves the chunk's tail unused, and an
  * estimate short of the need only starts a second chunk, as before: the bytes each function gets are the same.
- * At most CONFIG_ARENA_MAX_FIRST: a big machine takes 128 KiB chunks as before.
+ * At most CONFIG_ARENA_MAX_FIRST; past it, the arena's 128 KiB chunks.
  */
 function configSpaceEstimate(spec: MachineSpec, models: ModelRegistry): number {
   const small = 2 * PCI_CONFIG_SPACE_SIZE;
