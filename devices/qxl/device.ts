@@ -9,8 +9,9 @@ import {
   PCI_CLASS_DISPLAY_OTHER, PCI_CLASS_DISPLAY_VGA, QEMU_SUBSYSTEM_ID, QEMU_SUBSYSTEM_VENDOR, QXL_COMMAND_RING_SIZE,
   QXL_COMMAND_SIZEOF, QXL_CURSOR_RING_SIZE, QXL_DEVICE_ID_STABLE, QXL_IO_RANGE_INDEX, QXL_MODE_NAMES,
   QXL_RAM_RANGE_INDEX, QXL_RELEASE_ITEM_SIZEOF, QXL_RELEASE_RING_SIZE, QXL_ROM_RANGE_INDEX, QXL_ROM_SIZE,
-  QXL_UNDEFINED_IO, QXL_VGA_ROMFILE, QXL_VRAM64_RANGE_INDEX, QXL_VRAM_RANGE_INDEX, QxlMode, RAM_CMD_RING,
-  RAM_CURSOR_RING, RAM_RELEASE_RING, REDHAT_PCI_VENDOR_ID,
+  QXL_RAM_MAGIC, QXL_UNDEFINED_IO, QXL_VGA_ROMFILE, QXL_VRAM64_RANGE_INDEX, QXL_VRAM_RANGE_INDEX, QxlMode, RAM_CMD_RING,
+  RAM_CURSOR_RING, RAM_INT_MASK, RAM_INT_PENDING, RAM_MAGIC, RAM_RELEASE_RING, REDHAT_PCI_VENDOR_ID, RING_NOTIFY_ON_PROD,
+  RING_NUM_ITEMS,
 } from './constants.js';
 import { QxlEvents } from './events.js';
 import { death, type FatalKind, type VmDeath } from './fatal.js';
@@ -52,9 +53,7 @@ export class QxlDevice extends PciFunction implements CommandHost, MemslotHost, 
   readonly qxl: QxlConfig;
   readonly vga: boolean;
   readonly consoleId: number;
-  readonly ram: GuestMemory = new GuestMemory();
   readonly vram: GuestMemory = new GuestMemory();
-  readonly ramMem: DeviceMemory;
   readonly vramMem: DeviceMemory;
   readonly dmaMem: DmaMemory | undefined;
   readonly ramHeaderOffset: number;
@@ -66,9 +65,20 @@ export class QxlDevice extends PciFunction implements CommandHost, MemslotHost, 
    */
   private romBuilt: Uint8Array | undefined;
   private shadowBuilt: Uint8Array | undefined;
-  readonly cmdRing: Ring;
-  readonly cursorRing: Ring;
-  readonly releaseRing: Ring;
+  /**
+   * BAR0's memory, its writer and the three rings in its RAM header, reached through `ram`, `ramMem` and the ring
+   * getters, which write the header (init_qxl_ram) into BAR0's pages on first use. Until then the header is in the
+   * state realize, machine reset and VM start leave it in: init_qxl_ram's words with `headerIntPending` as
+   * int_pending (the CLIENT bit that spice's display start sends on revision >= 4). A boot whose guest never touches
+   * BAR0 (every SeaBIOS-only boot without a workload) backed two 4 KiB pages and wrote 25 words for nothing
+   * (docs/performance.md §25). Only int_pending/int_mask reads and writes nobody observes (no onVramWrite hook) and
+   * a reset's init_qxl_ram (resetRamHeader) keep the header unbuilt; everything else builds it first.
+   */
+  private readonly ramStore: GuestMemory = new GuestMemory();
+  private readonly ramWriter: DeviceMemory;
+  private readonly rings: readonly [cmd: Ring, cursor: Ring, release: Ring];
+  private headerBuilt = false;
+  private headerIntPending = 0;
   readonly memslots: Memslots;
   readonly release: ReleaseQueue;
   readonly server: SpiceServer;
@@ -117,7 +127,7 @@ export class QxlDevice extends PciFunction implements CommandHost, MemslotHost, 
     this.consoleId = opts.consoleId ?? 0;
     this.guestRamMemslots = props['x-guest-ram-memslots'] === true || props['x-guest-ram-memslots'] === 'on';
     const notify = (space: Space, off: number, len: number): void => this.markDirty(space, off, len);
-    this.ramMem = new DeviceMemory(Space.Ram, qxl.ramSize, this.ram, notify);
+    this.ramWriter = new DeviceMemory(Space.Ram, qxl.ramSize, this.ramStore, notify);
     this.vramMem = new DeviceMemory(Space.Vram, qxl.vram64Size, this.vram, notify);
     this.dmaMem = opts.dma !== undefined ? new DmaMemory(opts.dma) : undefined;
     this.ramHeaderOffset = ramLayout(qxl).ramHeaderOffset;
@@ -133,19 +143,92 @@ export class QxlDevice extends PciFunction implements CommandHost, MemslotHost, 
     if (romSize > 0) this.defineRom(romSize);
     this.vgaBios = romSize > 0 && (props['romfile'] ?? QXL_VGA_ROMFILE) === QXL_VGA_ROMFILE ? qxlVgaBiosImage() : undefined;
     const hdr = this.ramHeaderOffset;
-    this.cmdRing = new Ring(this.ramMem, hdr + RAM_CMD_RING, QXL_COMMAND_RING_SIZE, QXL_COMMAND_SIZEOF);
-    this.cursorRing = new Ring(this.ramMem, hdr + RAM_CURSOR_RING, QXL_CURSOR_RING_SIZE, QXL_COMMAND_SIZEOF);
-    this.releaseRing = new Ring(this.ramMem, hdr + RAM_RELEASE_RING, QXL_RELEASE_RING_SIZE, QXL_RELEASE_ITEM_SIZEOF);
+    this.rings = [
+      new Ring(this.ramWriter, hdr + RAM_CMD_RING, QXL_COMMAND_RING_SIZE, QXL_COMMAND_SIZEOF),
+      new Ring(this.ramWriter, hdr + RAM_CURSOR_RING, QXL_CURSOR_RING_SIZE, QXL_COMMAND_SIZEOF),
+      new Ring(this.ramWriter, hdr + RAM_RELEASE_RING, QXL_RELEASE_RING_SIZE, QXL_RELEASE_ITEM_SIZEOF),
+    ];
     this.memslots = new Memslots(this);
     this.release = new ReleaseQueue(this);
     this.server = new SpiceServer(this);
     this.log = new QxlEvents(this);
-    // realize (qxl_reset_state), machine reset (hard reset, display not running yet), then the VM starts. The reset
-    // writes every page of the RAM header (init_qxl_ram): they get one buffer between them.
-    this.ram.populate(hdr, hdr + QXL_RAM_HEADER_SIZE);
+    // realize (qxl_reset_state), machine reset (hard reset, display not running yet), then the VM starts: the RAM
+    // header they initialise is written when first used (buildHeader).
     hardReset(this);
     this.resetCount = 0;
     vmStart(this);
+  }
+
+  /** BAR0's memory (qxl->vga.vram_ptr), the RAM header in it written. */
+  get ram(): GuestMemory {
+    if (!this.headerBuilt) this.buildHeader();
+    return this.ramStore;
+  }
+
+  /** BAR0's memory as device-side writes see it (each write reported to onVramWrite). */
+  get ramMem(): DeviceMemory {
+    if (!this.headerBuilt) this.buildHeader();
+    return this.ramWriter;
+  }
+
+  get cmdRing(): Ring {
+    if (!this.headerBuilt) this.buildHeader();
+    return this.rings[0];
+  }
+  get cursorRing(): Ring {
+    if (!this.headerBuilt) this.buildHeader();
+    return this.rings[1];
+  }
+  get releaseRing(): Ring {
+    if (!this.headerBuilt) this.buildHeader();
+    return this.rings[2];
+  }
+
+  /** Whether BAR0's RAM header was written into its pages (any use of BAR0 memory since the device was made). */
+  get ramHeaderMaterialized(): boolean {
+    return this.headerBuilt;
+  }
+
+  /**
+   * init_qxl_ram's state written into zeroed pages: only its non-zero words (the magic, int_pending, each ring's
+   * num_items and notify_on_prod = 1; SPICE_RING_INIT). Nobody saw these writes happen (no hook was set while the
+   * header stayed unbuilt), so they are not reported to onVramWrite. One buffer backs both header pages.
+   */
+  private buildHeader(): void {
+    this.headerBuilt = true;
+    const m = this.ramStore;
+    const h = this.ramHeaderOffset;
+    m.populate(h, h + QXL_RAM_HEADER_SIZE);
+    m.write(h + RAM_MAGIC, 4, QXL_RAM_MAGIC);
+    m.write(h + RAM_INT_PENDING, 4, this.headerIntPending);
+    for (const r of this.rings) {
+      m.write(r.base + RING_NUM_ITEMS, 4, r.capacity);
+      m.write(r.base + RING_NOTIFY_ON_PROD, 4, 1);
+    }
+  }
+
+  /**
+   * init_qxl_ram (qxl_reset_state) on a header not built yet, when no hook would see its writes: the header stays
+   * unbuilt, int_pending cleared (everything else init_qxl_ram writes is already in that state). False when the
+   * caller must write the header.
+   */
+  resetRamHeader(): boolean {
+    if (this.headerBuilt || this.onVramWrite !== undefined) return false;
+    this.headerIntPending = 0;
+    return true;
+  }
+
+  /** QXLRam.int_pending. */
+  get intPending(): number {
+    return this.headerBuilt ? this.ramStore.read(this.ramHeaderOffset + RAM_INT_PENDING, 4) : this.headerIntPending;
+  }
+  set intPending(v: number) {
+    if (!this.headerBuilt && this.onVramWrite === undefined) this.headerIntPending = v;
+    else this.ramMem.write32(this.ramHeaderOffset + RAM_INT_PENDING, v);
+  }
+  /** QXLRam.int_mask: 0 in an unbuilt header (init_qxl_ram clears it and only the guest sets it). */
+  get intMask(): number {
+    return this.headerBuilt ? this.ramStore.read(this.ramHeaderOffset + RAM_INT_MASK, 4) : 0;
   }
 
   /** The QXLRom as the guest sees it in BAR2 (qxl->rom). */

@@ -11,6 +11,8 @@ const MEMSLOT_BARS: readonly number[] = [QXL_RAM_RANGE_INDEX, QXL_VRAM_RANGE_IND
 
 /** init_qxl_ram: magic, interrupts cleared, update_surface and monitors_config zeroed, the three rings reset. */
 export function initRam(d: QxlDevice): void {
+  // An unbuilt header is in this state already, but for int_pending (QxlDevice.buildHeader).
+  if (d.resetRamHeader()) return;
   const m = d.ramMem;
   const h = d.ramHeaderOffset;
   m.write32(h + RAM_MAGIC, QXL_RAM_MAGIC);
