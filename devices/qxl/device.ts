@@ -79,9 +79,14 @@ export class QxlDevice extends PciFunction implements CommandHost, MemslotHost, 
   private readonly rings: readonly [cmd: Ring, cursor: Ring, release: Ring];
   private headerBuilt = false;
   private headerIntPending = 0;
-  readonly memslots: Memslots;
   readonly release: ReleaseQueue;
-  readonly server: SpiceServer;
+  /**
+   * The memslot table and the spice-server model, made on first use: a fresh one is what a hard reset leaves
+   * (qxl_hard_reset: spice's reset of cursor, image cache and surfaces, qxl_reset_memslots), so a device whose guest
+   * never adds a memslot or sends a command (every boot without a workload) needs neither (docs/performance.md §25).
+   */
+  private memslotsBuilt: Memslots | undefined;
+  private serverBuilt: SpiceServer | undefined;
   readonly log: QxlEvents;
   mode: QxlMode = QxlMode.Undefined;
   guestBugSet = false;
@@ -148,15 +153,28 @@ export class QxlDevice extends PciFunction implements CommandHost, MemslotHost, 
       new Ring(this.ramWriter, hdr + RAM_CURSOR_RING, QXL_CURSOR_RING_SIZE, QXL_COMMAND_SIZEOF),
       new Ring(this.ramWriter, hdr + RAM_RELEASE_RING, QXL_RELEASE_RING_SIZE, QXL_RELEASE_ITEM_SIZEOF),
     ];
-    this.memslots = new Memslots(this);
     this.release = new ReleaseQueue(this);
-    this.server = new SpiceServer(this);
     this.log = new QxlEvents(this);
     // realize (qxl_reset_state), machine reset (hard reset, display not running yet), then the VM starts: the RAM
     // header they initialise is written when first used (buildHeader).
     hardReset(this);
     this.resetCount = 0;
     vmStart(this);
+  }
+
+  get memslots(): Memslots {
+    return (this.memslotsBuilt ??= new Memslots(this));
+  }
+  get server(): SpiceServer {
+    return (this.serverBuilt ??= new SpiceServer(this));
+  }
+  /** The memslot table if anything used it (else every slot is empty), without making it. */
+  get memslotsIfBuilt(): Memslots | undefined {
+    return this.memslotsBuilt;
+  }
+  /** The spice-server model if anything used it (else it holds nothing), without making it. */
+  get serverIfBuilt(): SpiceServer | undefined {
+    return this.serverBuilt;
   }
 
   /** BAR0's memory (qxl->vga.vram_ptr), the RAM header in it written. */

@@ -7,7 +7,7 @@ import type { QxlDevice } from '../../devices/qxl/device.js';
 import { QXL_RAM_HEADER_SIZE } from '../../devices/qxl/rom.js';
 import { bootSpec } from '../../vmm/core/boot/index.js';
 import { parseConfig } from '../../vmm/frontends/config/load.js';
-import { setup } from './qxl-helpers.js';
+import { driverFor, setup } from './qxl-helpers.js';
 
 /** The header's non-zero u32 words by offset in the header, as init_qxl_ram and spice's display start leave it. */
 function nonZeroWords(dev: QxlDevice): Record<number, number> {
@@ -52,6 +52,11 @@ devices:
     expect(q.ramHeaderMaterialized).toBe(false);
     expect(nonZeroWords(v)).toEqual(expectedHeader(0x10));
     expect(nonZeroWords(q)).toEqual(expectedHeader(0)); // revision 3: no CLIENT event
+    // Nor did the boot make either device's memslot table or spice-server model (BAR moves checked no slots).
+    for (const d of [v, q]) {
+      expect(d.memslotsIfBuilt).toBe(undefined);
+      expect(d.serverIfBuilt).toBe(undefined);
+    }
     expect(v.ram.residentPages).toBe(2);
     expect(q.ram.residentPages).toBe(2);
     // The report's event came from the unbuilt header's int_pending (0 before, mask 0).
@@ -99,5 +104,21 @@ devices:
       at(4), // int_pending |= CLIENT (display start)
     ]);
     expect(lazy).toEqual(seen(true));
+  });
+});
+
+describe('QXL memslot table and spice-server model made on first use', () => {
+  it('resets before first use make neither; a driver adding its memslots makes the table, a reset then drops its slots', () => {
+    const q = setup();
+    q.dev.machineReset();
+    expect(q.dev.memslotsIfBuilt).toBe(undefined);
+    expect(q.dev.serverIfBuilt).toBe(undefined);
+    driverFor(q);
+    expect(q.dev.memslotsIfBuilt?.slots.filter((s) => s.active).length).toBe(2);
+    q.dev.machineReset();
+    expect(q.dev.memslotsIfBuilt?.slots.filter((s) => s.active).length).toBe(0);
+    expect(q.dev.events.filter((e) => e.kind === 'reset').map((e) => e.message)).toEqual([
+      'qxl-0: hard reset dropped 0 host objects, 0 surfaces, 2 memslots',
+    ]);
   });
 });
