@@ -21,7 +21,7 @@ import { Memslots, type MemslotHost } from './memslots.js';
 import { completeAsync, ioportWrite } from './ports.js';
 import { ReleaseQueue, type ReleaseHost } from './release.js';
 import { Ring } from './ring.js';
-import { buildRom, QXL_RAM_HEADER_SIZE, ramLayout } from './rom.js';
+import { buildRom, QXL_RAM_HEADER_SIZE } from './rom.js';
 import { SpiceServer } from './server.js';
 import { qxlConfig, type QxlConfig } from './sizing.js';
 import { qxlVgaBiosImage } from './vgabios.js';
@@ -76,7 +76,8 @@ export class QxlDevice extends PciFunction implements CommandHost, MemslotHost, 
    */
   private readonly ramStore: GuestMemory = new GuestMemory();
   private readonly ramWriter: DeviceMemory;
-  private readonly rings: readonly [cmd: Ring, cursor: Ring, release: Ring];
+  /** Made with the header (buildHeader): nothing reaches a ring without building it. */
+  private rings: readonly [cmd: Ring, cursor: Ring, release: Ring] | undefined;
   private headerBuilt = false;
   private headerIntPending = 0;
   readonly release: ReleaseQueue;
@@ -135,7 +136,7 @@ export class QxlDevice extends PciFunction implements CommandHost, MemslotHost, 
     this.ramWriter = new DeviceMemory(Space.Ram, qxl.ramSize, this.ramStore, notify);
     this.vramMem = new DeviceMemory(Space.Vram, qxl.vram64Size, this.vram, notify);
     this.dmaMem = opts.dma !== undefined ? new DmaMemory(opts.dma) : undefined;
-    this.ramHeaderOffset = ramLayout(qxl).ramHeaderOffset;
+    this.ramHeaderOffset = qxl.ramSize - QXL_RAM_HEADER_SIZE; // ramLayout's, without the rest of the layout
     this.defineBar(QXL_RAM_RANGE_INDEX, { size: qxl.ramSize, space: 'mem', is64: false, prefetch: false });
     this.defineBar(QXL_VRAM_RANGE_INDEX, { size: qxl.vram32Size, space: 'mem', is64: false, prefetch: false });
     this.defineBar(QXL_ROM_RANGE_INDEX, { size: QXL_ROM_SIZE, space: 'mem', is64: false, prefetch: false });
@@ -147,12 +148,6 @@ export class QxlDevice extends PciFunction implements CommandHost, MemslotHost, 
     const romSize = romBarSize(props, opts.vga ? QXL_VGA_ROMFILE : undefined);
     if (romSize > 0) this.defineRom(romSize);
     this.vgaBios = romSize > 0 && (props['romfile'] ?? QXL_VGA_ROMFILE) === QXL_VGA_ROMFILE ? qxlVgaBiosImage() : undefined;
-    const hdr = this.ramHeaderOffset;
-    this.rings = [
-      new Ring(this.ramWriter, hdr + RAM_CMD_RING, QXL_COMMAND_RING_SIZE, QXL_COMMAND_SIZEOF),
-      new Ring(this.ramWriter, hdr + RAM_CURSOR_RING, QXL_CURSOR_RING_SIZE, QXL_COMMAND_SIZEOF),
-      new Ring(this.ramWriter, hdr + RAM_RELEASE_RING, QXL_RELEASE_RING_SIZE, QXL_RELEASE_ITEM_SIZEOF),
-    ];
     this.release = new ReleaseQueue(this);
     this.log = new QxlEvents(this);
     // realize (qxl_reset_state), machine reset (hard reset, display not running yet), then the VM starts: the RAM
@@ -190,16 +185,13 @@ export class QxlDevice extends PciFunction implements CommandHost, MemslotHost, 
   }
 
   get cmdRing(): Ring {
-    if (!this.headerBuilt) this.buildHeader();
-    return this.rings[0];
+    return (this.rings ?? this.buildHeader())[0];
   }
   get cursorRing(): Ring {
-    if (!this.headerBuilt) this.buildHeader();
-    return this.rings[1];
+    return (this.rings ?? this.buildHeader())[1];
   }
   get releaseRing(): Ring {
-    if (!this.headerBuilt) this.buildHeader();
-    return this.rings[2];
+    return (this.rings ?? this.buildHeader())[2];
   }
 
   /** Whether BAR0's RAM header was written into its pages (any use of BAR0 memory since the device was made). */
@@ -212,17 +204,24 @@ export class QxlDevice extends PciFunction implements CommandHost, MemslotHost, 
    * num_items and notify_on_prod = 1; SPICE_RING_INIT). Nobody saw these writes happen (no hook was set while the
    * header stayed unbuilt), so they are not reported to onVramWrite. One buffer backs both header pages.
    */
-  private buildHeader(): void {
+  private buildHeader(): readonly [Ring, Ring, Ring] {
     this.headerBuilt = true;
     const m = this.ramStore;
     const h = this.ramHeaderOffset;
+    const rings = [
+      new Ring(this.ramWriter, h + RAM_CMD_RING, QXL_COMMAND_RING_SIZE, QXL_COMMAND_SIZEOF),
+      new Ring(this.ramWriter, h + RAM_CURSOR_RING, QXL_CURSOR_RING_SIZE, QXL_COMMAND_SIZEOF),
+      new Ring(this.ramWriter, h + RAM_RELEASE_RING, QXL_RELEASE_RING_SIZE, QXL_RELEASE_ITEM_SIZEOF),
+    ] as const;
+    this.rings = rings;
     m.populate(h, h + QXL_RAM_HEADER_SIZE);
     m.write(h + RAM_MAGIC, 4, QXL_RAM_MAGIC);
     m.write(h + RAM_INT_PENDING, 4, this.headerIntPending);
-    for (const r of this.rings) {
+    for (const r of rings) {
       m.write(r.base + RING_NUM_ITEMS, 4, r.capacity);
       m.write(r.base + RING_NOTIFY_ON_PROD, 4, 1);
     }
+    return rings;
   }
 
   /**

@@ -40,7 +40,10 @@ export function qxlDevices(machine: Machine): QxlDevice[] {
 
 /** One entry per QXL device (empty when the machine has none). Reads the devices only. */
 export function qxlReportSection(machine: Machine): QxlReport[] {
-  return qxlDevices(machine).map(deviceReport);
+  // One pass, no intermediate list of devices (most machines have none).
+  const out: QxlReport[] = [];
+  for (const fn of machine.pci.functions()) if (fn instanceof QxlDevice) out.push(deviceReport(fn));
+  return out;
 }
 
 function deviceReport(dev: QxlDevice): QxlReport {
