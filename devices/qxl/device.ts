@@ -48,14 +48,26 @@ export interface PrimarySurface {
   memHi: number;
 }
 
+/** BAR0's memory, its writer and the rings in its RAM header: made together, on first use (QxlDevice.buildHeader). */
+interface RamParts {
+  readonly mem: GuestMemory;
+  readonly writer: DeviceMemory;
+  readonly rings: readonly [cmd: Ring, cursor: Ring, release: Ring];
+}
+
 /** The QXL device as QEMU 7.2 builds it (hw/display/qxl.c), with a deterministic spice-server model behind it. */
 export class QxlDevice extends PciFunction implements CommandHost, MemslotHost, ReleaseHost {
   readonly qxl: QxlConfig;
   readonly vga: boolean;
   readonly consoleId: number;
-  readonly vram: GuestMemory = new GuestMemory();
-  readonly vramMem: DeviceMemory;
-  readonly dmaMem: DmaMemory | undefined;
+  /**
+   * The VRAM (BAR1/BAR4) memory and its writer, and the DMA view of guest RAM, made on first use (`vram`,
+   * `vramMem`, `dmaMem`): a fresh sparse memory reads as zeros, which is what an untouched VRAM is, and a boot
+   * without a workload never touches either (docs/performance.md §25).
+   */
+  private vramParts: { readonly mem: GuestMemory; readonly writer: DeviceMemory } | undefined;
+  private readonly dmaFactory: (() => DmaPort) | undefined;
+  private dmaBuilt: DmaMemory | undefined;
   readonly ramHeaderOffset: number;
   /**
    * The QXLRom (BAR2) and QEMU's shadow copy of it, built on first use: until then both are what init_qxl_rom
@@ -74,11 +86,7 @@ export class QxlDevice extends PciFunction implements CommandHost, MemslotHost, 
    * (docs/performance.md §25). Only int_pending/int_mask reads and writes nobody observes (no onVramWrite hook) and
    * a reset's init_qxl_ram (resetRamHeader) keep the header unbuilt; everything else builds it first.
    */
-  private readonly ramStore: GuestMemory = new GuestMemory();
-  private readonly ramWriter: DeviceMemory;
-  /** Made with the header (buildHeader): nothing reaches a ring without building it. */
-  private rings: readonly [cmd: Ring, cursor: Ring, release: Ring] | undefined;
-  private headerBuilt = false;
+  private ramParts: RamParts | undefined;
   private headerIntPending = 0;
   readonly release: ReleaseQueue;
   /**
@@ -132,10 +140,7 @@ export class QxlDevice extends PciFunction implements CommandHost, MemslotHost, 
     this.vga = opts.vga;
     this.consoleId = opts.consoleId ?? 0;
     this.guestRamMemslots = props['x-guest-ram-memslots'] === true || props['x-guest-ram-memslots'] === 'on';
-    const notify = (space: Space, off: number, len: number): void => this.markDirty(space, off, len);
-    this.ramWriter = new DeviceMemory(Space.Ram, qxl.ramSize, this.ramStore, notify);
-    this.vramMem = new DeviceMemory(Space.Vram, qxl.vram64Size, this.vram, notify);
-    this.dmaMem = opts.dma !== undefined ? new DmaMemory(opts.dma) : undefined;
+    this.dmaFactory = opts.dma;
     this.ramHeaderOffset = qxl.ramSize - QXL_RAM_HEADER_SIZE; // ramLayout's, without the rest of the layout
     this.defineBar(QXL_RAM_RANGE_INDEX, { size: qxl.ramSize, space: 'mem', is64: false, prefetch: false });
     this.defineBar(QXL_VRAM_RANGE_INDEX, { size: qxl.vram32Size, space: 'mem', is64: false, prefetch: false });
@@ -174,29 +179,52 @@ export class QxlDevice extends PciFunction implements CommandHost, MemslotHost, 
 
   /** BAR0's memory (qxl->vga.vram_ptr), the RAM header in it written. */
   get ram(): GuestMemory {
-    if (!this.headerBuilt) this.buildHeader();
-    return this.ramStore;
+    return (this.ramParts ?? this.buildHeader()).mem;
   }
 
   /** BAR0's memory as device-side writes see it (each write reported to onVramWrite). */
   get ramMem(): DeviceMemory {
-    if (!this.headerBuilt) this.buildHeader();
-    return this.ramWriter;
+    return (this.ramParts ?? this.buildHeader()).writer;
   }
 
   get cmdRing(): Ring {
-    return (this.rings ?? this.buildHeader())[0];
+    return (this.ramParts ?? this.buildHeader()).rings[0];
   }
   get cursorRing(): Ring {
-    return (this.rings ?? this.buildHeader())[1];
+    return (this.ramParts ?? this.buildHeader()).rings[1];
   }
   get releaseRing(): Ring {
-    return (this.rings ?? this.buildHeader())[2];
+    return (this.ramParts ?? this.buildHeader()).rings[2];
+  }
+
+  /** BAR1/BAR4's memory (qxl->vram_ptr). */
+  get vram(): GuestMemory {
+    return (this.vramParts ?? this.buildVram()).mem;
+  }
+  /** The VRAM as device-side writes see it (each write reported to onVramWrite). */
+  get vramMem(): DeviceMemory {
+    return (this.vramParts ?? this.buildVram()).writer;
+  }
+  /** Guest RAM through the device's DMA port (memslots in guest RAM), when the device has a port. */
+  get dmaMem(): DmaMemory | undefined {
+    if (this.dmaBuilt === undefined && this.dmaFactory !== undefined) this.dmaBuilt = new DmaMemory(this.dmaFactory);
+    return this.dmaBuilt;
+  }
+
+  /** Whether the VRAM memory was made (any use of BAR1/BAR4 memory since the device was made). */
+  get vramMaterialized(): boolean {
+    return this.vramParts !== undefined;
+  }
+
+  private buildVram(): { readonly mem: GuestMemory; readonly writer: DeviceMemory } {
+    const mem = new GuestMemory();
+    const writer = new DeviceMemory(Space.Vram, this.qxl.vram64Size, mem, (space, off, len) => this.markDirty(space, off, len));
+    return (this.vramParts = { mem, writer });
   }
 
   /** Whether BAR0's RAM header was written into its pages (any use of BAR0 memory since the device was made). */
   get ramHeaderMaterialized(): boolean {
-    return this.headerBuilt;
+    return this.ramParts !== undefined;
   }
 
   /**
@@ -204,16 +232,17 @@ export class QxlDevice extends PciFunction implements CommandHost, MemslotHost, 
    * num_items and notify_on_prod = 1; SPICE_RING_INIT). Nobody saw these writes happen (no hook was set while the
    * header stayed unbuilt), so they are not reported to onVramWrite. One buffer backs both header pages.
    */
-  private buildHeader(): readonly [Ring, Ring, Ring] {
-    this.headerBuilt = true;
-    const m = this.ramStore;
+  private buildHeader(): RamParts {
+    const m = new GuestMemory();
+    const writer = new DeviceMemory(Space.Ram, this.qxl.ramSize, m, (space, off, len) => this.markDirty(space, off, len));
     const h = this.ramHeaderOffset;
     const rings = [
-      new Ring(this.ramWriter, h + RAM_CMD_RING, QXL_COMMAND_RING_SIZE, QXL_COMMAND_SIZEOF),
-      new Ring(this.ramWriter, h + RAM_CURSOR_RING, QXL_CURSOR_RING_SIZE, QXL_COMMAND_SIZEOF),
-      new Ring(this.ramWriter, h + RAM_RELEASE_RING, QXL_RELEASE_RING_SIZE, QXL_RELEASE_ITEM_SIZEOF),
+      new Ring(writer, h + RAM_CMD_RING, QXL_COMMAND_RING_SIZE, QXL_COMMAND_SIZEOF),
+      new Ring(writer, h + RAM_CURSOR_RING, QXL_CURSOR_RING_SIZE, QXL_COMMAND_SIZEOF),
+      new Ring(writer, h + RAM_RELEASE_RING, QXL_RELEASE_RING_SIZE, QXL_RELEASE_ITEM_SIZEOF),
     ] as const;
-    this.rings = rings;
+    const parts: RamParts = { mem: m, writer, rings };
+    this.ramParts = parts;
     m.populate(h, h + QXL_RAM_HEADER_SIZE);
     m.write(h + RAM_MAGIC, 4, QXL_RAM_MAGIC);
     m.write(h + RAM_INT_PENDING, 4, this.headerIntPending);
@@ -221,7 +250,7 @@ export class QxlDevice extends PciFunction implements CommandHost, MemslotHost, 
       m.write(r.base + RING_NUM_ITEMS, 4, r.capacity);
       m.write(r.base + RING_NOTIFY_ON_PROD, 4, 1);
     }
-    return rings;
+    return parts;
   }
 
   /**
@@ -230,22 +259,24 @@ export class QxlDevice extends PciFunction implements CommandHost, MemslotHost, 
    * caller must write the header.
    */
   resetRamHeader(): boolean {
-    if (this.headerBuilt || this.onVramWrite !== undefined) return false;
+    if (this.ramParts !== undefined || this.onVramWrite !== undefined) return false;
     this.headerIntPending = 0;
     return true;
   }
 
   /** QXLRam.int_pending. */
   get intPending(): number {
-    return this.headerBuilt ? this.ramStore.read(this.ramHeaderOffset + RAM_INT_PENDING, 4) : this.headerIntPending;
+    const r = this.ramParts;
+    return r !== undefined ? r.mem.read(this.ramHeaderOffset + RAM_INT_PENDING, 4) : this.headerIntPending;
   }
   set intPending(v: number) {
-    if (!this.headerBuilt && this.onVramWrite === undefined) this.headerIntPending = v;
+    if (this.ramParts === undefined && this.onVramWrite === undefined) this.headerIntPending = v;
     else this.ramMem.write32(this.ramHeaderOffset + RAM_INT_PENDING, v);
   }
   /** QXLRam.int_mask: 0 in an unbuilt header (init_qxl_ram clears it and only the guest sets it). */
   get intMask(): number {
-    return this.headerBuilt ? this.ramStore.read(this.ramHeaderOffset + RAM_INT_MASK, 4) : 0;
+    const r = this.ramParts;
+    return r !== undefined ? r.mem.read(this.ramHeaderOffset + RAM_INT_MASK, 4) : 0;
   }
 
   /** The QXLRom as the guest sees it in BAR2 (qxl->rom). */

@@ -56,7 +56,15 @@ devices:
     for (const d of [v, q]) {
       expect(d.memslotsIfBuilt).toBe(undefined);
       expect(d.serverIfBuilt).toBe(undefined);
+      expect(d.vramMaterialized).toBe(false);
     }
+    // VRAM made on first use reads as zeros, and the guest's writes land in it.
+    const vramAt = q.barAddress(1) + 0x1000;
+    expect(machine.cpu.readMem(vramAt, 4)).toBe(0);
+    machine.cpu.writeMem(vramAt, 4, 0xdeadbeef);
+    expect(q.vramMaterialized).toBe(true);
+    expect(q.vram.read(0x1000, 4)).toBe(0xdeadbeef);
+    expect(q.vram.residentPages).toBe(1);
     expect(v.ram.residentPages).toBe(2);
     expect(q.ram.residentPages).toBe(2);
     // The report's event came from the unbuilt header's int_pending (0 before, mask 0).
