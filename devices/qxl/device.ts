@@ -9,8 +9,9 @@ import {
   PCI_CLASS_DISPLAY_OTHER, PCI_CLASS_DISPLAY_VGA, QEMU_SUBSYSTEM_ID, QEMU_SUBSYSTEM_VENDOR, QXL_COMMAND_RING_SIZE,
   QXL_COMMAND_SIZEOF, QXL_CURSOR_RING_SIZE, QXL_DEVICE_ID_STABLE, QXL_IO_RANGE_INDEX, QXL_MODE_NAMES,
   QXL_RAM_RANGE_INDEX, QXL_RELEASE_ITEM_SIZEOF, QXL_RELEASE_RING_SIZE, QXL_ROM_RANGE_INDEX, QXL_ROM_SIZE,
-  QXL_UNDEFINED_IO, QXL_VGA_ROMFILE, QXL_VRAM64_RANGE_INDEX, QXL_VRAM_RANGE_INDEX, QxlMode, RAM_CMD_RING,
-  RAM_CURSOR_RING, RAM_RELEASE_RING, REDHAT_PCI_VENDOR_ID,
+  QXL_RAM_MAGIC, QXL_UNDEFINED_IO, QXL_VGA_ROMFILE, QXL_VRAM64_RANGE_INDEX, QXL_VRAM_RANGE_INDEX, QxlMode, RAM_CMD_RING,
+  RAM_CURSOR_RING, RAM_INT_MASK, RAM_INT_PENDING, RAM_MAGIC, RAM_RELEASE_RING, REDHAT_PCI_VENDOR_ID, RING_NOTIFY_ON_PROD,
+  RING_NUM_ITEMS,
 } from './constants.js';
 import { QxlEvents } from './events.js';
 import { death, type FatalKind, type VmDeath } from './fatal.js';
@@ -20,7 +21,7 @@ import { Memslots, type MemslotHost } from './memslots.js';
 import { completeAsync, ioportWrite } from './ports.js';
 import { ReleaseQueue, type ReleaseHost } from './release.js';
 import { Ring } from './ring.js';
-import { buildRom, QXL_RAM_HEADER_SIZE, ramLayout } from './rom.js';
+import { buildRom, QXL_RAM_HEADER_SIZE } from './rom.js';
 import { SpiceServer } from './server.js';
 import { qxlConfig, type QxlConfig } from './sizing.js';
 import { qxlVgaBiosImage } from './vgabios.js';
@@ -47,16 +48,26 @@ export interface PrimarySurface {
   memHi: number;
 }
 
+/** BAR0's memory, its writer and the rings in its RAM header: made together, on first use (QxlDevice.buildHeader). */
+interface RamParts {
+  readonly mem: GuestMemory;
+  readonly writer: DeviceMemory;
+  readonly rings: readonly [cmd: Ring, cursor: Ring, release: Ring];
+}
+
 /** The QXL device as QEMU 7.2 builds it (hw/display/qxl.c), with a deterministic spice-server model behind it. */
 export class QxlDevice extends PciFunction implements CommandHost, MemslotHost, ReleaseHost {
   readonly qxl: QxlConfig;
   readonly vga: boolean;
   readonly consoleId: number;
-  readonly ram: GuestMemory = new GuestMemory();
-  readonly vram: GuestMemory = new GuestMemory();
-  readonly ramMem: DeviceMemory;
-  readonly vramMem: DeviceMemory;
-  readonly dmaMem: DmaMemory | undefined;
+  /**
+   * The VRAM (BAR1/BAR4) memory and its writer, and the DMA view of guest RAM, made on first use (`vram`,
+   * `vramMem`, `dmaMem`): a fresh sparse memory reads as zeros, which is what an untouched VRAM is, and a boot
+   * without a workload never touches either (docs/performance.md §25).
+   */
+  private vramParts: { readonly mem: GuestMemory; readonly writer: DeviceMemory } | undefined;
+  private readonly dmaFactory: (() => DmaPort) | undefined;
+  private dmaBuilt: DmaMemory | undefined;
   readonly ramHeaderOffset: number;
   /**
    * The QXLRom (BAR2) and QEMU's shadow copy of it, built on first use: until then both are what init_qxl_rom
@@ -66,12 +77,25 @@ export class QxlDevice extends PciFunction implements CommandHost, MemslotHost, 
    */
   private romBuilt: Uint8Array | undefined;
   private shadowBuilt: Uint8Array | undefined;
-  readonly cmdRing: Ring;
-  readonly cursorRing: Ring;
-  readonly releaseRing: Ring;
-  readonly memslots: Memslots;
+  /**
+   * BAR0's memory, its writer and the three rings in its RAM header, reached through `ram`, `ramMem` and the ring
+   * getters, which write the header (init_qxl_ram) into BAR0's pages on first use. Until then the header is in the
+   * state realize, machine reset and VM start leave it in: init_qxl_ram's words with `headerIntPending` as
+   * int_pending (the CLIENT bit that spice's display start sends on revision >= 4). A boot whose guest never touches
+   * BAR0 (every SeaBIOS-only boot without a workload) backed two 4 KiB pages and wrote 25 words for nothing
+   * (docs/performance.md §25). Only int_pending/int_mask reads and writes nobody observes (no onVramWrite hook) and
+   * a reset's init_qxl_ram (resetRamHeader) keep the header unbuilt; everything else builds it first.
+   */
+  private ramParts: RamParts | undefined;
+  private headerIntPending = 0;
   readonly release: ReleaseQueue;
-  readonly server: SpiceServer;
+  /**
+   * The memslot table and the spice-server model, made on first use: a fresh one is what a hard reset leaves
+   * (qxl_hard_reset: spice's reset of cursor, image cache and surfaces, qxl_reset_memslots), so a device whose guest
+   * never adds a memslot or sends a command (every boot without a workload) needs neither (docs/performance.md §25).
+   */
+  private memslotsBuilt: Memslots | undefined;
+  private serverBuilt: SpiceServer | undefined;
   readonly log: QxlEvents;
   mode: QxlMode = QxlMode.Undefined;
   guestBugSet = false;
@@ -116,11 +140,8 @@ export class QxlDevice extends PciFunction implements CommandHost, MemslotHost, 
     this.vga = opts.vga;
     this.consoleId = opts.consoleId ?? 0;
     this.guestRamMemslots = props['x-guest-ram-memslots'] === true || props['x-guest-ram-memslots'] === 'on';
-    const notify = (space: Space, off: number, len: number): void => this.markDirty(space, off, len);
-    this.ramMem = new DeviceMemory(Space.Ram, qxl.ramSize, this.ram, notify);
-    this.vramMem = new DeviceMemory(Space.Vram, qxl.vram64Size, this.vram, notify);
-    this.dmaMem = opts.dma !== undefined ? new DmaMemory(opts.dma) : undefined;
-    this.ramHeaderOffset = ramLayout(qxl).ramHeaderOffset;
+    this.dmaFactory = opts.dma;
+    this.ramHeaderOffset = qxl.ramSize - QXL_RAM_HEADER_SIZE; // ramLayout's, without the rest of the layout
     this.defineBar(QXL_RAM_RANGE_INDEX, { size: qxl.ramSize, space: 'mem', is64: false, prefetch: false });
     this.defineBar(QXL_VRAM_RANGE_INDEX, { size: qxl.vram32Size, space: 'mem', is64: false, prefetch: false });
     this.defineBar(QXL_ROM_RANGE_INDEX, { size: QXL_ROM_SIZE, space: 'mem', is64: false, prefetch: false });
@@ -132,20 +153,130 @@ export class QxlDevice extends PciFunction implements CommandHost, MemslotHost, 
     const romSize = romBarSize(props, opts.vga ? QXL_VGA_ROMFILE : undefined);
     if (romSize > 0) this.defineRom(romSize);
     this.vgaBios = romSize > 0 && (props['romfile'] ?? QXL_VGA_ROMFILE) === QXL_VGA_ROMFILE ? qxlVgaBiosImage() : undefined;
-    const hdr = this.ramHeaderOffset;
-    this.cmdRing = new Ring(this.ramMem, hdr + RAM_CMD_RING, QXL_COMMAND_RING_SIZE, QXL_COMMAND_SIZEOF);
-    this.cursorRing = new Ring(this.ramMem, hdr + RAM_CURSOR_RING, QXL_CURSOR_RING_SIZE, QXL_COMMAND_SIZEOF);
-    this.releaseRing = new Ring(this.ramMem, hdr + RAM_RELEASE_RING, QXL_RELEASE_RING_SIZE, QXL_RELEASE_ITEM_SIZEOF);
-    this.memslots = new Memslots(this);
     this.release = new ReleaseQueue(this);
-    this.server = new SpiceServer(this);
     this.log = new QxlEvents(this);
-    // realize (qxl_reset_state), machine reset (hard reset, display not running yet), then the VM starts. The reset
-    // writes every page of the RAM header (init_qxl_ram): they get one buffer between them.
-    this.ram.populate(hdr, hdr + QXL_RAM_HEADER_SIZE);
+    // realize (qxl_reset_state), machine reset (hard reset, display not running yet), then the VM starts: the RAM
+    // header they initialise is written when first used (buildHeader).
     hardReset(this);
     this.resetCount = 0;
     vmStart(this);
+  }
+
+  get memslots(): Memslots {
+    return (this.memslotsBuilt ??= new Memslots(this));
+  }
+  get server(): SpiceServer {
+    return (this.serverBuilt ??= new SpiceServer(this));
+  }
+  /** The memslot table if anything used it (else every slot is empty), without making it. */
+  get memslotsIfBuilt(): Memslots | undefined {
+    return this.memslotsBuilt;
+  }
+  /** The spice-server model if anything used it (else it holds nothing), without making it. */
+  get serverIfBuilt(): SpiceServer | undefined {
+    return this.serverBuilt;
+  }
+
+  /** BAR0's memory (qxl->vga.vram_ptr), the RAM header in it written. */
+  get ram(): GuestMemory {
+    return (this.ramParts ?? this.buildHeader()).mem;
+  }
+
+  /** BAR0's memory as device-side writes see it (each write reported to onVramWrite). */
+  get ramMem(): DeviceMemory {
+    return (this.ramParts ?? this.buildHeader()).writer;
+  }
+
+  get cmdRing(): Ring {
+    return (this.ramParts ?? this.buildHeader()).rings[0];
+  }
+  get cursorRing(): Ring {
+    return (this.ramParts ?? this.buildHeader()).rings[1];
+  }
+  get releaseRing(): Ring {
+    return (this.ramParts ?? this.buildHeader()).rings[2];
+  }
+
+  /** BAR1/BAR4's memory (qxl->vram_ptr). */
+  get vram(): GuestMemory {
+    return (this.vramParts ?? this.buildVram()).mem;
+  }
+  /** The VRAM as device-side writes see it (each write reported to onVramWrite). */
+  get vramMem(): DeviceMemory {
+    return (this.vramParts ?? this.buildVram()).writer;
+  }
+  /** Guest RAM through the device's DMA port (memslots in guest RAM), when the device has a port. */
+  get dmaMem(): DmaMemory | undefined {
+    if (this.dmaBuilt === undefined && this.dmaFactory !== undefined) this.dmaBuilt = new DmaMemory(this.dmaFactory);
+    return this.dmaBuilt;
+  }
+
+  /** Whether the VRAM memory was made (any use of BAR1/BAR4 memory since the device was made). */
+  get vramMaterialized(): boolean {
+    return this.vramParts !== undefined;
+  }
+
+  private buildVram(): { readonly mem: GuestMemory; readonly writer: DeviceMemory } {
+    const mem = new GuestMemory();
+    const writer = new DeviceMemory(Space.Vram, this.qxl.vram64Size, mem, (space, off, len) => this.markDirty(space, off, len));
+    return (this.vramParts = { mem, writer });
+  }
+
+  /** Whether BAR0's RAM header was written into its pages (any use of BAR0 memory since the device was made). */
+  get ramHeaderMaterialized(): boolean {
+    return this.ramParts !== undefined;
+  }
+
+  /**
+   * init_qxl_ram's state written into zeroed pages: only its non-zero words (the magic, int_pending, each ring's
+   * num_items and notify_on_prod = 1; SPICE_RING_INIT). Nobody saw these writes happen (no hook was set while the
+   * header stayed unbuilt), so they are not reported to onVramWrite. One buffer backs both header pages.
+   */
+  private buildHeader(): RamParts {
+    const m = new GuestMemory();
+    const writer = new DeviceMemory(Space.Ram, this.qxl.ramSize, m, (space, off, len) => this.markDirty(space, off, len));
+    const h = this.ramHeaderOffset;
+    const rings = [
+      new Ring(writer, h + RAM_CMD_RING, QXL_COMMAND_RING_SIZE, QXL_COMMAND_SIZEOF),
+      new Ring(writer, h + RAM_CURSOR_RING, QXL_CURSOR_RING_SIZE, QXL_COMMAND_SIZEOF),
+      new Ring(writer, h + RAM_RELEASE_RING, QXL_RELEASE_RING_SIZE, QXL_RELEASE_ITEM_SIZEOF),
+    ] as const;
+    const parts: RamParts = { mem: m, writer, rings };
+    this.ramParts = parts;
+    m.populate(h, h + QXL_RAM_HEADER_SIZE);
+    m.write(h + RAM_MAGIC, 4, QXL_RAM_MAGIC);
+    m.write(h + RAM_INT_PENDING, 4, this.headerIntPending);
+    for (const r of rings) {
+      m.write(r.base + RING_NUM_ITEMS, 4, r.capacity);
+      m.write(r.base + RING_NOTIFY_ON_PROD, 4, 1);
+    }
+    return parts;
+  }
+
+  /**
+   * init_qxl_ram (qxl_reset_state) on a header not built yet, when no hook would see its writes: the header stays
+   * unbuilt, int_pending cleared (everything else init_qxl_ram writes is already in that state). False when the
+   * caller must write the header.
+   */
+  resetRamHeader(): boolean {
+    if (this.ramParts !== undefined || this.onVramWrite !== undefined) return false;
+    this.headerIntPending = 0;
+    return true;
+  }
+
+  /** QXLRam.int_pending. */
+  get intPending(): number {
+    const r = this.ramParts;
+    return r !== undefined ? r.mem.read(this.ramHeaderOffset + RAM_INT_PENDING, 4) : this.headerIntPending;
+  }
+  set intPending(v: number) {
+    if (this.ramParts === undefined && this.onVramWrite === undefined) this.headerIntPending = v;
+    else this.ramMem.write32(this.ramHeaderOffset + RAM_INT_PENDING, v);
+  }
+  /** QXLRam.int_mask: 0 in an unbuilt header (init_qxl_ram clears it and only the guest sets it). */
+  get intMask(): number {
+    const r = this.ramParts;
+    return r !== undefined ? r.mem.read(this.ramHeaderOffset + RAM_INT_MASK, 4) : 0;
   }
 
   /** The QXLRom as the guest sees it in BAR2 (qxl->rom). */

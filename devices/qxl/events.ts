@@ -1,8 +1,7 @@
 import {
   QXL_INTERRUPT_CLIENT, QXL_INTERRUPT_CLIENT_MONITORS_CONFIG, QXL_INTERRUPT_CURSOR, QXL_INTERRUPT_DISPLAY,
-  QXL_INTERRUPT_ERROR, QXL_INTERRUPT_IO_CMD, RAM_INT_MASK, RAM_INT_PENDING,
+  QXL_INTERRUPT_ERROR, QXL_INTERRUPT_IO_CMD,
 } from './constants.js';
-import type { MemTarget } from './memory.js';
 
 /** A report event: what the guest did wrong, interrupts raised, host state dropped, spice warnings. */
 export interface QxlEvent {
@@ -39,8 +38,9 @@ export function irqNames(bits: number): string {
 export interface EventsHost {
   readonly consoleId: number;
   readonly running: boolean;
-  readonly ramMem: MemTarget;
-  readonly ramHeaderOffset: number;
+  /** QXLRam.int_pending (a device write: dirty tracking sees it) and int_mask, as the RAM header holds them. */
+  intPending: number;
+  readonly intMask: number;
   guestBugSet: boolean;
   setIrq(level: boolean): void;
 }
@@ -73,19 +73,16 @@ export class QxlEvents {
       this.add('warning', 'qxl_send_events: spice-server bug: guest stopped, ignoring');
       return;
     }
-    const at = this.d.ramHeaderOffset + RAM_INT_PENDING;
-    const old = this.d.ramMem.read32(at);
-    this.d.ramMem.write32(at, (old | bits) >>> 0);
+    const old = this.d.intPending;
+    this.d.intPending = (old | bits) >>> 0;
     if ((old & bits) === bits) return;
-    const mask = this.d.ramMem.read32(this.d.ramHeaderOffset + RAM_INT_MASK);
+    const mask = this.d.intMask;
     this.add('irq', `qxl-${this.d.consoleId}: interrupt ${irqNames(bits & ~old)} (pending 0x${((old | bits) >>> 0).toString(16)}, mask 0x${mask.toString(16)})`);
     this.updateIrq();
   }
 
   /** qxl_update_irq: level = (int_pending & int_mask) != 0. */
   updateIrq(): void {
-    const pending = this.d.ramMem.read32(this.d.ramHeaderOffset + RAM_INT_PENDING);
-    const mask = this.d.ramMem.read32(this.d.ramHeaderOffset + RAM_INT_MASK);
-    this.d.setIrq((pending & mask) !== 0);
+    this.d.setIrq((this.d.intPending & this.d.intMask) !== 0);
   }
 }

@@ -42,11 +42,13 @@ function model(name: 'qxl' | 'qxl-vga'): ModelDef {
       const err = validateQxlProps(spec.props);
       if (err !== undefined) throw new Error(`bug: config validation let through: ${err}`);
       const consoleId = spec.props['x-console-id'];
+      // One literal of a fixed shape (QxlDevice reads an undefined configSpace as an absent one): the conditional
+      // spread made a temporary object and a slow clone per device (docs/performance.md §25).
       return new QxlDevice(spec.props, {
         vga: name === 'qxl-vga',
         dma: ctx.dma.bind(ctx),
         consoleId: typeof consoleId === 'number' ? consoleId : 0,
-        ...(ctx.configSpace !== undefined ? { configSpace: ctx.configSpace } : {}),
+        configSpace: ctx.configSpace,
       });
     },
   });

@@ -11,6 +11,8 @@ const MEMSLOT_BARS: readonly number[] = [QXL_RAM_RANGE_INDEX, QXL_VRAM_RANGE_IND
 
 /** init_qxl_ram: magic, interrupts cleared, update_surface and monitors_config zeroed, the three rings reset. */
 export function initRam(d: QxlDevice): void {
+  // An unbuilt header is in this state already, but for int_pending (QxlDevice.buildHeader).
+  if (d.resetRamHeader()) return;
   const m = d.ramMem;
   const h = d.ramHeaderOffset;
   m.write32(h + RAM_MAGIC, QXL_RAM_MAGIC);
@@ -94,15 +96,18 @@ export function hardReset(d: QxlDevice): void {
   const wasRunning = d.running;
   // qxl_hard_reset stops the display first: spice handle_dev_stop -> display_channel_flush_all_surfaces draws
   // every pending drawable (recorded: reset-pending); their releases vanish with the ring's re-initialisation.
-  if (wasRunning) d.server.flushAll();
+  // A server or memslot table not made yet holds nothing: it is already what the reset makes of it.
+  const server = d.serverIfBuilt;
+  const memslots = d.memslotsIfBuilt;
+  if (wasRunning) server?.flushAll();
   d.running = false;
-  const objects = d.server.objects.size;
-  const surfaces = d.server.surfaces.size;
+  const objects = server?.objects.size ?? 0;
+  const surfaces = server?.surfaces.size ?? 0;
   let slots = 0;
-  for (const s of d.memslots.slots) if (s.active) slots++;
-  d.server.reset();
+  if (memslots !== undefined) for (const s of memslots.slots) if (s.active) slots++;
+  server?.reset();
   d.mode = QxlMode.Undefined;
-  d.memslots.reset();
+  memslots?.reset();
   d.primary = undefined; // cmdflags survive a reset, as in QEMU (only create-primary and SET_MODE set them)
   if (objects + surfaces + slots > 0) {
     d.event('reset', `qxl-${d.consoleId}: hard reset dropped ${objects} host objects, ${surfaces} surfaces, ${slots} memslots`);
@@ -144,7 +149,8 @@ export function barMappingsChanged(d: QxlDevice): void {
     const was = d.mappedBars[bar]!;
     if (a === was) continue;
     d.mappedBars[bar] = a;
-    const slots = d.memslots.slots;
+    const slots = d.memslotsIfBuilt?.slots;
+    if (slots === undefined) continue; // no memslot table made: no slot is active
     for (let id = 0; id < slots.length; id++) {
       const s = slots[id]!;
       if (!s.active || s.bar !== bar || s.barBase === a) continue;

@@ -5,7 +5,7 @@
  */
 import type { FirmwareResult } from '../../../firmware/index.js';
 import type { Machine } from '../machine/machine.js';
-import { runCheckedWorkload, type WorkloadRun } from '../../passthrough/workload/index.js';
+import { qxlReportSection, runCheckedWorkload, type WorkloadRun } from '../../passthrough/workload/index.js';
 import type { Prepared } from './prepare.js';
 
 export interface Acted {
@@ -21,5 +21,12 @@ export function devicesAct(machine: Machine, firmware: FirmwareResult, prepared:
   passthrough.afterFirmware();
   const iommuBeforeWorkload = machine.dma.isBuilt;
   if (passthrough.fatal !== null) return { workload: undefined, iommuBeforeWorkload };
-  return { workload: runCheckedWorkload(machine, machine.spec.workload).sections, iommuBeforeWorkload };
+  const workload = machine.spec.workload;
+  if (workload === undefined) {
+    // runCheckedWorkload's sections without a workload: only the QXL devices' events, if there are QXL devices (an
+    // empty section list merges nothing into the report). No run result, dirty list or empty object per boot.
+    const qxl = qxlReportSection(machine);
+    return { workload: qxl.length > 0 ? { qxl } : undefined, iommuBeforeWorkload };
+  }
+  return { workload: runCheckedWorkload(machine, workload).sections, iommuBeforeWorkload };
 }

@@ -17,14 +17,8 @@ export interface Prepared {
 export function preparePassthrough(machine: Machine, options: BootOptions): Prepared {
   const strategy = resolveIgdStrategy(machine.spec.firmware.igdStrategy, options.strategy);
   prepareIgdMachine(machine, strategy, options.configPath);
-  const passthrough = installPassthrough(machine, {
-    ...(options.quirks !== undefined ? { quirks: options.quirks } : {}),
-    ...(options.vbios !== undefined ? { vbios: options.vbios } : {}),
-    ...(options.configPath !== undefined ? { configPath: options.configPath } : {}),
-    ...(options.trace !== undefined && options.trace !== false ? { trace: options.trace } : {}),
-    ...(options.quirkRelocation !== undefined ? { quirkRelocation: options.quirkRelocation } : {}),
-    ...(options.mode !== undefined ? { mode: options.mode } : {}),
-    ...(options.romPrograms !== undefined ? { romPrograms: options.romPrograms } : {}),
-  });
+  // BootOptions is a PassthroughOptions (the same fields; `trace: false` keeps no trace, as an absent one): passed
+  // as it is. Seven conditional spreads into a new literal were a quarter of this stage (docs/performance.md §25).
+  const passthrough = installPassthrough(machine, options);
   return { strategy, passthrough };
 }

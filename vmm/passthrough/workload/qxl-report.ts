@@ -40,18 +40,27 @@ export function qxlDevices(machine: Machine): QxlDevice[] {
 
 /** One entry per QXL device (empty when the machine has none). Reads the devices only. */
 export function qxlReportSection(machine: Machine): QxlReport[] {
-  return qxlDevices(machine).map(deviceReport);
+  // One pass, no intermediate list of devices (most machines have none).
+  const out: QxlReport[] = [];
+  for (const fn of machine.pci.functions()) if (fn instanceof QxlDevice) out.push(deviceReport(fn));
+  return out;
 }
 
 function deviceReport(dev: QxlDevice): QxlReport {
-  const perKind = new Map<string, number>();
   const events: QxlReportEvent[] = [];
-  for (const e of dev.events) {
-    if (events.length >= MAX_LISTED_EVENTS) break;
-    const n = perKind.get(e.kind) ?? 0;
-    if (n >= LISTED_PER_KIND) continue;
-    perKind.set(e.kind, n + 1);
-    events.push({ kind: e.kind, message: e.message });
+  const all = dev.events;
+  if (all.length <= LISTED_PER_KIND) {
+    // No kind can reach its cap (nor the total MAX_LISTED_EVENTS): every event is listed, with no per-kind tally.
+    for (const e of all) events.push({ kind: e.kind, message: e.message });
+  } else {
+    const perKind = new Map<string, number>();
+    for (const e of all) {
+      if (events.length >= MAX_LISTED_EVENTS) break;
+      const n = perKind.get(e.kind) ?? 0;
+      if (n >= LISTED_PER_KIND) continue;
+      perKind.set(e.kind, n + 1);
+      events.push({ kind: e.kind, message: e.message });
+    }
   }
   // Every QXL boot reports its devices (most with no events at all): no entry arrays, spreads or sort comparator
   // for an empty or short count map (docs/performance.md §24). Kinds are the device's own names, sorted by code unit.
