@@ -5,8 +5,6 @@ import type { PostState } from './state.js';
 import type { FwPciDevice } from '../types.js';
 import { isPciVga } from './vga.js';
 
-const hex4 = (n: number): string => n.toString(16).padStart(4, '0');
-
 /**
  * map_pcirom's part that touches the device: size the ROM BAR, refuse implausible addresses, enable
  * it, let the hook run the ROM, restore the disabled value. (Signature and PCIR checks belong to
@@ -29,9 +27,13 @@ function mapPcirom(s: PostState, dev: FwPciDevice, hook: OptionRomHook | undefin
   cfg.write32(bdf, PCI_ROM_ADDRESS, orig);
 }
 
-/** init_pcirom: a fw_cfg "pciVVVV,DDDD.rom" file wins (deployed from fw_cfg, not run here); else the ROM BAR. */
+/**
+ * init_pcirom: a fw_cfg "pciVVVV,DDDD.rom" file wins (deployed from fw_cfg, not run here); else the ROM BAR. The
+ * file is looked up by vendor and device (the client recognised such names when it read the directory), not by
+ * a name made per device.
+ */
 function initPcirom(s: PostState, dev: FwPciDevice, isVga: boolean, run: number, hook: OptionRomHook | undefined, ctx: FirmwareContext): void {
-  if (s.fwcfg.has(`pci${hex4(dev.vendor)},${hex4(dev.device)}.rom`)) return;
+  if (s.fwcfg.hasPciRom(dev.vendor, dev.device)) return;
   if (run > 1 || (run === 1 && isVga)) mapPcirom(s, dev, hook, ctx);
 }
 
