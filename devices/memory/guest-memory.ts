@@ -14,6 +14,13 @@ export class GuestMemory {
   // One-entry cache: accesses cluster on one page (ring walks, GTT fills, framebuffer copies).
   private lastPfn = -1;
   private lastPage: Uint8Array | undefined;
+  /**
+   * The second half of the last two-page buffer, until a page needs it. Pages are made in pairs: every SeaBIOS or
+   * OVMF boot writes exactly two (the fw_cfg DMA descriptor's and the bounce buffer's), and an ArrayBuffer per
+   * 4 KiB page costs about a microsecond to make and collect (docs/performance.md §22, §26). At most one page of
+   * memory is made early; a discarded page's sibling keeps the pair's buffer alive.
+   */
+  private spare: Uint8Array | undefined;
   private static readonly ZERO = new Uint8Array(PAGE_SIZE);
 
   /** Called with the page frame number of each page written; dirty tracking hooks in here. */
@@ -38,7 +45,13 @@ export class GuestMemory {
     if (pfn === this.lastPfn && this.lastPage !== undefined) return this.lastPage;
     let p = this.pages.get(pfn);
     if (p === undefined) {
-      p = new Uint8Array(PAGE_SIZE);
+      p = this.spare;
+      if (p !== undefined) this.spare = undefined;
+      else {
+        const pair = new ArrayBuffer(2 * PAGE_SIZE);
+        p = new Uint8Array(pair, 0, PAGE_SIZE);
+        this.spare = new Uint8Array(pair, PAGE_SIZE, PAGE_SIZE);
+      }
       this.pages.set(pfn, p);
     }
     this.lastPfn = pfn;

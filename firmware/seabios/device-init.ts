@@ -19,11 +19,17 @@ import type { PostState } from './state.js';
 import type { FwPciDevice } from '../types.js';
 
 /** The ELCR bytes that make every PCI IRQ level-triggered. */
-function elcr(): [number, number] {
+function elcr(): readonly [number, number] {
   const e: [number, number] = [0, 0];
   for (const irq of PCI_IRQS) e[irq >> 3] |= 1 << (irq & 7);
   return e;
 }
+
+/** They follow from the constant PCI_IRQS alone: worked out once, not per ISA bridge per boot. */
+const [ELCR1, ELCR2] = elcr();
+
+/** storage_ide_setup's legacy ports for BARs 0–3. */
+const IDE_LEGACY_PORTS: readonly number[] = [PORT_ATA1_CMD_BASE, PORT_ATA1_CTRL_BASE, PORT_ATA2_CMD_BASE, PORT_ATA2_CTRL_BASE];
 
 /** pmtimer_setup: SeaBIOS's timer source from now on. */
 function pmtimerSetup(s: PostState, port: number): void {
@@ -32,24 +38,22 @@ function pmtimerSetup(s: PostState, port: number): void {
 
 /** piix_isa_bridge_setup: PIRQ routing 0x60..0x63 and ELCR. */
 function piixIsaBridge(s: PostState, dev: FwPciDevice): void {
-  PCI_IRQS.forEach((irq, i) => s.cfg.write8(dev.bdf, PIIX_PIRQ_ROUT + i, irq));
-  const [e0, e1] = elcr();
-  s.io.outb(PORT_ELCR1, e0);
-  s.io.outb(PORT_ELCR2, e1);
-  s.debug.printf('PIIX3/PIIX4 init: elcr=%02x %02x\n', e0, e1);
+  for (let i = 0; i < PCI_IRQS.length; i++) s.cfg.write8(dev.bdf, PIIX_PIRQ_ROUT + i, PCI_IRQS[i]!);
+  s.io.outb(PORT_ELCR1, ELCR1);
+  s.io.outb(PORT_ELCR2, ELCR2);
+  s.debug.printf('PIIX3/PIIX4 init: elcr=%02x %02x\n', ELCR1, ELCR2);
 }
 
 /** mch_isa_bridge_setup: PIRQA–H routing, ELCR, ACPI PM base and enable, RCBA (reserved in e820). */
 function mchIsaBridge(s: PostState, dev: FwPciDevice): void {
   const { cfg } = s;
-  PCI_IRQS.forEach((irq, i) => {
-    cfg.write8(dev.bdf, ICH9_LPC_PIRQA_ROUT + i, irq);
-    cfg.write8(dev.bdf, ICH9_LPC_PIRQE_ROUT + i, irq);
-  });
-  const [e0, e1] = elcr();
-  s.io.outb(PORT_ELCR1, e0);
-  s.io.outb(PORT_ELCR2, e1);
-  s.debug.printf('Q35 LPC init: elcr=%02x %02x\n', e0, e1);
+  for (let i = 0; i < PCI_IRQS.length; i++) {
+    cfg.write8(dev.bdf, ICH9_LPC_PIRQA_ROUT + i, PCI_IRQS[i]!);
+    cfg.write8(dev.bdf, ICH9_LPC_PIRQE_ROUT + i, PCI_IRQS[i]!);
+  }
+  s.io.outb(PORT_ELCR1, ELCR1);
+  s.io.outb(PORT_ELCR2, ELCR2);
+  s.debug.printf('Q35 LPC init: elcr=%02x %02x\n', ELCR1, ELCR2);
   cfg.write32(dev.bdf, ICH9_LPC_PMBASE, s.acpiPmBase | ICH9_LPC_PMBASE_RTE);
   cfg.write8(dev.bdf, ICH9_LPC_ACPI_CTRL, ICH9_LPC_ACPI_CTRL_ACPI_EN);
   pmtimerSetup(s, s.acpiPmBase + ACPI_PM_TIMER_OFFSET);
@@ -59,8 +63,7 @@ function mchIsaBridge(s: PostState, dev: FwPciDevice): void {
 
 /** storage_ide_setup: a non-PIIX IDE controller is put on the legacy ISA ports. */
 function storageIde(s: PostState, dev: FwPciDevice): void {
-  const ports = [PORT_ATA1_CMD_BASE, PORT_ATA1_CTRL_BASE, PORT_ATA2_CMD_BASE, PORT_ATA2_CTRL_BASE];
-  ports.forEach((p, i) => s.cfg.write32(dev.bdf, barOffset(dev, i), p));
+  for (let i = 0; i < IDE_LEGACY_PORTS.length; i++) s.cfg.write32(dev.bdf, barOffset(dev, i), IDE_LEGACY_PORTS[i]!);
 }
 
 function piixIde(s: PostState, dev: FwPciDevice): void {

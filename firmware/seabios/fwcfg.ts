@@ -7,12 +7,43 @@ import {
   QEMU_CFG_SIGNATURE, QEMU_CFG_VERSION_DMA,
 } from './constants.js';
 
-interface RomFile {
-  readonly select: number;
-  readonly size: number;
+const SIGNATURE = [0x51, 0x45, 0x4d, 0x55]; // "QEMU"
+
+/** The directory before it is read, or when there is none (never written to: its length is 0). */
+const NO_DIR = new Uint8Array(0);
+
+/** "pci%04x,%04x.rom": 3 + 4 + 1 + 4 + 4 characters. */
+const PCI_ROM_NAME_LEN = 16;
+
+/** A lowercase hex digit's value (what %04x prints), or −1. */
+function hexDigit(c: number): number {
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  if (c >= 0x61 && c <= 0x66) return c - 0x61 + 10;
+  return -1;
 }
 
-const SIGNATURE = [0x51, 0x45, 0x4d, 0x55]; // "QEMU"
+/** Four lowercase hex digits at b[at...] as a number, or −1. */
+function hex4At(b: Uint8Array, at: number): number {
+  let v = 0;
+  for (let i = 0; i < 4; i++) {
+    const d = hexDigit(b[at + i]!);
+    if (d < 0) return -1;
+    v = (v << 4) | d;
+  }
+  return v;
+}
+
+/**
+ * vendor << 16 | device of a 16-byte name at b[at...] spelled exactly as init_pcirom's "pci%04x,%04x.rom"
+ * spells one (src/optionroms.c), or −1: only such a name can equal the name it asks for.
+ */
+function pciRomId(b: Uint8Array, at: number): number {
+  if (b[at] !== 0x70 || b[at + 1] !== 0x63 || b[at + 2] !== 0x69 || b[at + 7] !== 0x2c) return -1; // "pci" ","
+  if (b[at + 12] !== 0x2e || b[at + 13] !== 0x72 || b[at + 14] !== 0x6f || b[at + 15] !== 0x6d) return -1; // ".rom"
+  const vendor = hex4At(b, at + 3);
+  const device = hex4At(b, at + 8);
+  return vendor < 0 || device < 0 ? -1 : ((vendor << 16) | device) >>> 0;
+}
 
 function putBe32(b: Uint8Array, at: number, v: number): void {
   b[at] = v >>> 24;
@@ -33,7 +64,17 @@ function bswap32(v: number): number {
 export class FwCfgClient {
   readonly present: boolean;
   private dma = false;
-  private readonly files = new Map<string, RomFile>();
+  /**
+   * The file directory as FW_CFG_FILE_DIR returned it (count × 64 bytes: be32 size, be16 select, be16 reserved,
+   * name), looked up in place: no string, object or Map entry per file (a boot reads ~20 entries and asks for
+   * ~7 names; making every name a string and hashing it into a Map cost more than comparing the few bytes of
+   * the entries whose name length matches). Empty when fw_cfg is absent or its directory is.
+   */
+  private dir: Uint8Array = NO_DIR;
+  /** Per entry, its name's length (up to the NUL, at most QEMU_CFG_FILE_NAME_LEN). */
+  private readonly nameLengths: number[] = [];
+  /** vendor << 16 | device of each entry named exactly `pci%04x,%04x.rom` (init_pcirom's lookup); usually none. */
+  private readonly pciRoms: number[] = [];
   /** The FWCfgDmaAccess written for each transfer (big-endian fields, set byte by byte: no DataView per boot). */
   private readonly desc = new Uint8Array(16);
 
@@ -67,17 +108,46 @@ export class FwCfgClient {
     if (count === 0 || count > 0x1000) return;
     const dir = new Uint8Array(count * QEMU_CFG_FILE_ENTRY_SIZE);
     this.readEntry(-1, dir, false);
+    this.dir = dir;
     for (let e = 0; e < count; e++) {
-      const o = e * QEMU_CFG_FILE_ENTRY_SIZE;
-      const size = ((dir[o]! << 24) | (dir[o + 1]! << 16) | (dir[o + 2]! << 8) | dir[o + 3]!) >>> 0;
-      const select = (dir[o + 4]! << 8) | dir[o + 5]!;
-      // The name up to its NUL, one byte per character, made in one step (a string per character before).
-      const from = o + QEMU_CFG_FILE_NAME_OFFSET;
+      const from = e * QEMU_CFG_FILE_ENTRY_SIZE + QEMU_CFG_FILE_NAME_OFFSET;
       let end = from;
       while (end < from + QEMU_CFG_FILE_NAME_LEN && dir[end] !== 0) end++;
-      const name = String.fromCharCode.apply(null, dir.subarray(from, end) as unknown as number[]);
-      this.files.set(name, { select, size });
+      this.nameLengths.push(end - from);
+      if (end - from === PCI_ROM_NAME_LEN) {
+        const id = pciRomId(dir, from);
+        if (id >= 0) this.pciRoms.push(id);
+      }
     }
+  }
+
+  /**
+   * The directory entry named `name` (its name's bytes, one per character, equal name's char codes: the name
+   * SeaBIOS's romfile_find compares), or −1. The last such entry, as a Map keyed by name kept the last one.
+   */
+  private find(name: string): number {
+    const dir = this.dir;
+    const lengths = this.nameLengths;
+    const n = name.length;
+    for (let e = lengths.length - 1; e >= 0; e--) {
+      if (lengths[e] !== n) continue;
+      const from = e * QEMU_CFG_FILE_ENTRY_SIZE + QEMU_CFG_FILE_NAME_OFFSET;
+      let i = 0;
+      while (i < n && dir[from + i] === name.charCodeAt(i)) i++;
+      if (i === n) return e;
+    }
+    return -1;
+  }
+
+  private sizeOf(e: number): number {
+    const d = this.dir;
+    const o = e * QEMU_CFG_FILE_ENTRY_SIZE;
+    return ((d[o]! << 24) | (d[o + 1]! << 16) | (d[o + 2]! << 8) | d[o + 3]!) >>> 0;
+  }
+
+  private selectOf(e: number): number {
+    const o = e * QEMU_CFG_FILE_ENTRY_SIZE;
+    return (this.dir[o + 4]! << 8) | this.dir[o + 5]!;
   }
 
   /** Reads into `out` from item `key` (or, with key −1 / select false, from the current position). */
@@ -114,39 +184,57 @@ export class FwCfgClient {
   }
 
   has(name: string): boolean {
-    return this.files.has(name);
+    return this.find(name) >= 0;
+  }
+
+  /**
+   * Whether fw_cfg has `pciVVVV,DDDD.rom` for this vendor and device (init_pcirom's snprintf "pci%04x,%04x.rom"):
+   * answered from the entries recognised when the directory was read, without making the name per device.
+   */
+  hasPciRom(vendor: number, device: number): boolean {
+    const roms = this.pciRoms;
+    if (roms.length === 0) return false;
+    const id = ((vendor & 0xffff) << 16 | (device & 0xffff)) >>> 0;
+    return vendor >= 0 && vendor <= 0xffff && device >= 0 && device <= 0xffff && roms.includes(id);
   }
 
   size(name: string): number | undefined {
-    return this.files.get(name)?.size;
+    const e = this.find(name);
+    return e < 0 ? undefined : this.sizeOf(e);
   }
 
   /** romfile_loadfile: the whole file, or undefined when fw_cfg has no such file. */
   file(name: string): Uint8Array | undefined {
-    const f = this.files.get(name);
-    if (f === undefined) return undefined;
-    const out = new Uint8Array(f.size);
-    this.readEntry(f.select, out, true);
+    const e = this.find(name);
+    return e < 0 ? undefined : this.entryData(e);
+  }
+
+  private entryData(e: number): Uint8Array {
+    const out = new Uint8Array(this.sizeOf(e));
+    this.readEntry(this.selectOf(e), out, true);
     return out;
   }
 
   /** The file DMA'd straight into guest memory at `addr` (romfile copy); bytes copied, or −1. */
   readInto(name: string, addr: number): number {
-    const f = this.files.get(name);
-    if (f === undefined) return -1;
+    const e = this.find(name);
+    if (e < 0) return -1;
     if (!this.dma) {
-      const data = this.file(name)!;
+      const data = this.entryData(e);
       this.io.writeBytes(addr, data);
       return data.length;
     }
-    return this.dmaTransfer(f.select, addr, f.size) ? f.size : -1;
+    const size = this.sizeOf(e);
+    return this.dmaTransfer(this.selectOf(e), addr, size) ? size : -1;
   }
 
   /** romfile_loadint: a 1/2/4/8-byte little-endian file, else `def`. */
   loadInt(name: string, def: number): number {
-    const f = this.files.get(name);
-    if (f === undefined || (f.size !== 1 && f.size !== 2 && f.size !== 4 && f.size !== 8)) return def;
-    const b = this.file(name)!;
+    const e = this.find(name);
+    if (e < 0) return def;
+    const size = this.sizeOf(e);
+    if (size !== 1 && size !== 2 && size !== 4 && size !== 8) return def;
+    const b = this.entryData(e);
     let v = 0;
     for (let i = b.length - 1; i >= 0; i--) v = v * 256 + b[i]!;
     return v;

@@ -21,8 +21,14 @@ export class Zone {
     if (end <= start) return;
     let i = 0;
     while (i < this.tops.length && this.tops[i]! > end) i++;
-    this.starts.splice(i, 0, start);
-    this.tops.splice(i, 0, end);
+    // A zone has one to three ranges: moved by hand, not by splice (a result array per call and array).
+    const { starts, tops } = this;
+    for (let j = tops.length; j > i; j--) {
+      starts[j] = starts[j - 1]!;
+      tops[j] = tops[j - 1]!;
+    }
+    starts[i] = start;
+    tops[i] = end;
   }
 
   /** The block's address, or 0 when nothing fits (SeaBIOS returns NULL). */

@@ -63,6 +63,10 @@ export function detectPlatform(cfg: PciConfig, debug: DebugOutput): 'q35' | 'i44
   return kind;
 }
 
+function le32(b: Uint8Array, at: number): number {
+  return (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16) | (b[at + 3]! << 24)) >>> 0;
+}
+
 /**
  * qemu_early_e820: QEMU's etc/e820 (le64 address, le64 length, le32 type per entry) goes into the
  * map; RAM below 4 GiB sets RamSize, above sets RamSizeOver4G. Only RAM entries are logged.
@@ -71,11 +75,12 @@ export function detectPlatform(cfg: PciConfig, debug: DebugOutput): 'q35' | 'i44
 export function earlyE820(s: PostState): boolean {
   const buf = s.fwcfg.file('etc/e820');
   if (buf === undefined) return false;
-  const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  // Read byte by byte, not through a DataView: a view asks for the array's `buffer`, which moves V8's small
+  // on-heap array (a few entries of 20 bytes) to a backing store of its own, every boot.
   for (let o = 0; o + 20 <= buf.length; o += 20) {
-    const addr = dv.getUint32(o + 4, true) * FOUR_GIB + dv.getUint32(o, true);
-    const len = dv.getUint32(o + 12, true) * FOUR_GIB + dv.getUint32(o + 8, true);
-    const type = dv.getUint32(o + 16, true);
+    const addr = le32(buf, o + 4) * FOUR_GIB + le32(buf, o);
+    const len = le32(buf, o + 12) * FOUR_GIB + le32(buf, o + 8);
+    const type = le32(buf, o + 16);
     s.e820.add(addr, len, type);
     if (type === E820_RESERVED && s.release.logsReservedE820) {
       s.debug.printf('qemu/e820: addr 0x%016llx len 0x%016llx [reserved]\n', addr, len);

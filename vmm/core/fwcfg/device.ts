@@ -50,8 +50,8 @@ export class FwCfg {
   private dmaHigh = 0;
 
   constructor(private readonly mem: FwCfgMemory) {
-    this.items.set(FW_CFG_SIGNATURE, utf8('QEMU'));
-    this.items.set(FW_CFG_ID, le32(FW_CFG_VERSION | FW_CFG_VERSION_DMA));
+    this.items.set(FW_CFG_SIGNATURE, SIGNATURE_ITEM);
+    this.items.set(FW_CFG_ID, ID_ITEM);
   }
 
   setItem(key: number, data: Uint8Array): void {
@@ -125,9 +125,10 @@ export class FwCfg {
     },
   };
 
-  // Reused for every DMA: firmware issues dozens per boot, and boots are counted in microseconds.
+  // Reused for every DMA: firmware issues dozens per boot, and boots are counted in microseconds. Read byte by
+  // byte, not through a DataView: a view asks for the array's `buffer`, which moves V8's small on-heap array
+  // to a backing store of its own, per machine.
   private readonly dmaHeader = new Uint8Array(16);
-  private readonly dmaHeaderView = new DataView(this.dmaHeader.buffer);
   private readonly dmaStatus = new Uint8Array(4);
   /**
    * Zeros for reads past an item's end (never written to: writeBytes copies out of it), made on the first such
@@ -138,11 +139,11 @@ export class FwCfg {
 
   /** Executes one FWCfgDmaAccess at `addr` (control, length, address; all big-endian). */
   private dma(addr: number): void {
-    const dv = this.dmaHeaderView;
-    this.mem.readBytes(addr, this.dmaHeader);
-    const control = dv.getUint32(0);
-    const length = dv.getUint32(4);
-    const target = dv.getUint32(8) * 0x1_0000_0000 + dv.getUint32(12);
+    const h = this.dmaHeader;
+    this.mem.readBytes(addr, h);
+    const control = be32(h, 0);
+    const length = be32(h, 4);
+    const target = be32(h, 8) * 0x1_0000_0000 + be32(h, 12);
     if ((control & FW_CFG_DMA_CTL_SELECT) !== 0) this.select(control >>> 16);
     let status = 0;
     if ((control & FW_CFG_DMA_CTL_READ) !== 0 && this.mem.copyAllowed?.(length) === false) {
@@ -190,6 +191,18 @@ function utf8(s: string): Uint8Array {
   return out;
 }
 
+/**
+ * FW_CFG_SIGNATURE ("QEMU") and FW_CFG_ID (traditional and DMA interfaces, little-endian) as QEMU's fw_cfg_init1
+ * adds them: the same bytes for every machine, so one constant each (the device never writes an item), not two
+ * arrays per machine.
+ */
+const SIGNATURE_ITEM = Uint8Array.of(0x51, 0x45, 0x4d, 0x55);
+const ID_ITEM = Uint8Array.of(FW_CFG_VERSION | FW_CFG_VERSION_DMA, 0, 0, 0);
+
+function be32(b: Uint8Array, at: number): number {
+  return ((b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!) >>> 0;
+}
+
 /** What an unknown selector reads: nothing (never written to; shared, as its length is 0). */
 const NO_ITEM = new Uint8Array(0);
 
@@ -218,10 +231,6 @@ function putName(b: Uint8Array, at: number, name: string): void {
 
 /** The largest zero-filled piece one DMA descriptor's tail is written in. */
 const ZERO_CHUNK_SIZE = 64 * 1024;
-
-function le32(v: number): Uint8Array {
-  return new Uint8Array([v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff]);
-}
 
 function bswap32(v: number): number {
   return (((v & 0xff) << 24) | ((v & 0xff00) << 8) | ((v >>> 8) & 0xff00) | (v >>> 24)) >>> 0;
