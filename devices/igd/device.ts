@@ -190,10 +190,15 @@ export class IgdFunction extends PciFunction {
     this.index = value >>> 0;
   }
 
-  /** A dword write of uint32 `value` to MMIO_Data: the dword bar4Target() selects (a GTT entry inline, a register out of line). */
+  /**
+   * A dword write to MMIO_Data: the dword bar4Target() selects (a GTT entry inline, a register out of line). `value` is
+   * the dword as a uint32 or as its int32 bit pattern (Gtt.writeDword stores `value >>> 0`, the register path gets
+   * the uint32): an int32 crosses a call V8 does not inline as a small integer, a uint32 above 2^31 as a new heap
+   * number (docs/performance.md §29).
+   */
   bar4Data(value: number): void {
     const i = this.index;
-    if ((i & BAR4_GTT_SELECT) === 0) this.bar4Register(value);
+    if ((i & BAR4_GTT_SELECT) === 0) this.bar4Register(value >>> 0);
     else {
       // bar4Target() in the GTT half: BAR0 offset gttOff + o, inside BAR0 or nowhere.
       const o = (i & ~3) >>> 0;
@@ -295,6 +300,25 @@ class IgdIoPort implements BarHandler {
   /** MMIO_Index and MMIO_Data each as a handler of their own (bar4Write's dispatch done once). */
   forOffset(offset: number): BarHandler {
     return offset === BAR4_INDEX ? this.index : offset === BAR4_DATA ? this.data : this;
+  }
+  /**
+   * A dword MMIO_Index write then a dword MMIO_Data write as one call (the bus's IoHandler.forPair, spelled
+   * structurally: devices/ does not import vmm/). An index write only records the index, so it moves no BAR.
+   */
+  forPair(a: number, wa: 1 | 2 | 4, b: number, wb: 1 | 2 | 4): IgdIndexDataPair | undefined {
+    return a === BAR4_INDEX && wa === 4 && b === BAR4_DATA && wb === 4 ? new IgdIndexDataPair(this.igd) : undefined;
+  }
+}
+
+/**
+ * bar4Write(0, 4, a) then bar4Write(4, 4, b) in one method: one call, one layer, where the index and data ports are two
+ * of each (the BAR4 quirk's pass-through path, docs/performance.md §29). `a`, `b`: int32 bit patterns.
+ */
+export class IgdIndexDataPair {
+  constructor(private readonly igd: IgdFunction) {}
+  writePair(a: number, b: number): void {
+    this.igd.bar4Index(a);
+    this.igd.bar4Data(b); // the int32 bit pattern as is (bar4Data)
   }
 }
 

@@ -14,6 +14,8 @@ const PC: LegacyFacts = { machineType: 'pc', atIgdAddress: true, slot1f: undefin
 const make = (spec: HostIgdSpec): IgdFunction => new IgdFunction(resolveHostIgd(spec), igdProps({}), PC);
 
 type Access = readonly [offset: number, width: 1 | 2 | 4, value: number];
+/** BAR4's own handler offers the bus's IoHandler.forPair (spelled structurally: devices/ does not import vmm/). */
+type PairOffer = { forPair(a: number, wa: 1 | 2 | 4, b: number, wb: 1 | 2 | 4): { writePair(a: number, b: number): void } | undefined };
 
 /** Index/data pairs around every edge of BAR4's window: GTT start and end, BAR0's end, registers, partial widths. */
 function accesses(gen: number, gttBytes: number): Access[] {
@@ -69,6 +71,45 @@ describe('the IGD\'s own BAR handlers', () => {
       expect(own.gtt.writes).toBe(6); // dwords 0, 4, the last one twice, 0x20 twice; nothing past BAR0 or partial
     });
   }
+
+  for (const spec of [{ generation: 9, generationName: 'skl', ggms: 3 }, { generation: 6, generationName: 'snb', ggms: 2 }] as const) {
+    it(`BAR4's index/data pair writer changes what the two dword writes do, values as int32 bit patterns (${spec.generationName})`, () => {
+      const paired = make(spec);
+      const plain = make(spec);
+      const pair = (paired.ownBarHandler(4) as unknown as PairOffer).forPair(0, 4, 4, 4);
+      expect(pair).toBeDefined();
+      // GTT dwords, past the GTT and BAR0 (the GTT fills BAR0's upper half), registers; data above 2^31 as negative int32s.
+      const pairs: [number, number][] = [
+        [1, 0x8000_0001], [5, 0xffff_ffff], [paired.gtt.bytes - 4 + 1, 0x9234_5678], [paired.gtt.bytes + 1, 0x9abc_def0],
+        [gttOffset(spec.generation) + 1, 0xa222_2222], [0xffff_fffd, 0xb333_3333], [MMIO_BDSM, 0x7b80_0001],
+        [0x10, 0xc444_4444], [0x23, 0xf777_7777],
+      ];
+      for (const [i, d] of pairs) {
+        pair!.writePair(i | 0, d | 0);
+        plain.barWrite(4, 0, 4, i);
+        plain.barWrite(4, 4, 4, d);
+        expect(paired.barRead(4, 0, 4)).toBe(plain.barRead(4, 0, 4));
+        expect(paired.barRead(4, 4, 4)).toBe(plain.barRead(4, 4, 4));
+      }
+      expect(paired.gtt.writes).toBe(plain.gtt.writes);
+      for (let off = 0; off < paired.gtt.bytes; off += 4) if (paired.gtt.readDword(off) !== plain.gtt.readDword(off)) throw new Error(`GTT differs at ${off}`);
+      expect(paired.gtt.readDword(0)).toBe(0x8000_0001);
+      expect(paired.gtt.readDword(4)).toBe(0xffff_ffff);
+      expect(paired.gtt.readDword(0x20)).toBe(0xf777_7777);
+      paired.barWrite(4, 0, 4, 0x10);
+      expect(paired.barRead(4, 4, 4)).toBe(0xc444_4444); // a register written through the pair reads back as the uint32
+      expect(paired.gtt.writes).toBe(4); // dwords 0, 4, the GTT's last, 0x20; nothing past the GTT
+    });
+  }
+
+  it('BAR4\'s pair writer is offered for a dword MMIO_Index then a dword MMIO_Data only', () => {
+    const port = make({ generation: 9, generationName: 'skl' }).ownBarHandler(4) as unknown as PairOffer;
+    expect(port.forPair(0, 4, 4, 4)).toBeDefined();
+    expect(port.forPair(4, 4, 0, 4)).toBeUndefined();
+    expect(port.forPair(0, 2, 4, 4)).toBeUndefined();
+    expect(port.forPair(0, 4, 4, 2)).toBeUndefined();
+    expect(port.forPair(0, 4, 8, 4)).toBeUndefined();
+  });
 
   it('BAR0 through its own handler is barRead/barWrite; BARs without one fall back to the host\'s', () => {
     const own = make({ generation: 9, generationName: 'skl' });

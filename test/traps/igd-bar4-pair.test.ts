@@ -3,7 +3,9 @@ import { quirkedIgdMachine, type TrapEngineOf } from './helpers.js';
 import { IgdFunction } from '../../devices/igd/index.js';
 import { Machine } from '../../vmm/core/machine/machine.js';
 import { cpuRomBus, parseRomProgram, runRomProgram } from '../../vmm/passthrough/rom/index.js';
-import type { IoHandler } from '../../vmm/core/bus/address-space.js';
+import type { IoHandler, PairWriter } from '../../vmm/core/bus/address-space.js';
+import { TrapEngine } from '../../vmm/passthrough/traps/index.js';
+import { IgdBar4Quirk } from '../../vmm/passthrough/traps/igd-bar4.js';
 
 /**
  * The BAR4 quirk's fused MMIO_Index + MMIO_Data operation (IgdBar4Handler.forPair, IgdBar4IndexData): the same trap
@@ -78,6 +80,32 @@ describe('the BAR4 quirk\'s index/data pair', () => {
         expect(runs[0]!.gtt[1]).not.toBe(0x8000_0001); // relocated
         expect(runs[0]!.gtt[5]).toBe(0); // gen 8+ high dword forced to 0
       }
+    });
+  }
+
+  for (const offersPair of [true, false]) {
+    it(`hands the device ${offersPair ? 'one pair call per pass-through pair (its own pair writer)' : 'two writes per pair when it offers no pair'}, and a relocated pair as two writes`, () => {
+      const { igd } = machine(); // only its config space: GMCH (gtt_max 0x1000) and the guest BDSM
+      const seen: string[] = [];
+      const inner: IoHandler = {
+        read: () => 0,
+        write: (o, w, v) => void seen.push(`w${o}/${w}=${v.toString(16)}`),
+        ...(offersPair ? { forPair: (a: number, wa: 1 | 2 | 4, b: number, wb: 1 | 2 | 4): PairWriter => ({ writePair: (x, y) => void seen.push(`pair${a}/${wa},${b}/${wb}=${x},${y}`) }) } : {}),
+      };
+      const quirk = new IgdBar4Quirk(igd, { generation: 9, hostBdsm: 0x8000_0000, hostStolenSize: 0x400_0000 });
+      const engine = new TrapEngine([]);
+      quirk.attach(engine);
+      const pair = quirk.wrap(inner).forPair!(0, 4, 4, 4)!;
+      const guest = igd.configRead(0x5c, 4);
+      pair.writePair(0x1001, 0x8000_5001 | 0); // at gtt_max: passes
+      pair.writePair(2, -1); // not a PTE dword: passes
+      pair.writePair(1, 0x8000_1001 | 0); // relocated
+      pair.writePair(5, 7); // gen 8+ high dword: forced 0
+      const passes = offersPair
+        ? ['pair0/4,4/4=4097,-2147463167', 'pair0/4,4/4=2,-1']
+        : ['w0/4=1001', 'w4/4=80005001', 'w0/4=2', 'w4/4=ffffffff'];
+      expect(seen).toEqual([...passes, 'w0/4=1', `w4/4=${(guest + 0x1001).toString(16)}`, 'w0/4=5', 'w4/4=0']);
+      expect([engine.step, engine.hits, engine.rewrites, quirk.index]).toEqual([8, 2, 2, 0xffff_ffff]);
     });
   }
 

@@ -237,15 +237,22 @@ class IgdBar4Handler implements IoHandler {
     if (a !== IGD_MMIO_INDEX || wa !== 4 || b !== IGD_MMIO_DATA || wb !== 4) return undefined;
     const index = this.inner.forOffset?.(a) ?? this.inner;
     const data = this.inner.forOffset?.(b) ?? this.inner;
-    return new IgdBar4IndexData(this.quirk, this.engine, this.bdf, index, data);
+    const pair = this.inner.forPair?.(a, wa, b, wb) ?? new TwoWrites(index, data);
+    return new IgdBar4IndexData(this.quirk, this.engine, this.bdf, index, data, pair);
   }
 }
 
 /**
  * MMIO_Index then MMIO_Data, dword writes (IgdBar4Handler.forPair): exactly IgdBar4IndexPort.write(0, 4, a) followed
- * by IgdBar4DataPort.write(4, 4, b), the same steps, trace hits, fatal drops and device writes, in one method small
- * enough to keep the device's index and data writes inlined; the relocation (relocated or forced-0 dwords, the fatal
- * path and its trace hit) stays out of line in IgdBar4Quirk.relocate. `a` and `b` are int32 bit patterns (PairWriter).
+ * by IgdBar4DataPort.write(4, 4, b), the same steps, trace hits, fatal drops and device writes, in one method; the
+ * relocation (relocated or forced-0 dwords, the fatal path and its trace hit) stays out of line in
+ * IgdBar4Quirk.relocate. `a` and `b` are int32 bit patterns (PairWriter).
+ *
+ * A pass-through pair (not a PTE dword below gtt_max: all but the first gtt_max bytes of a GTT fill) reaches the device
+ * as one call of the device's own pair writer (`pair`), not an index call and a data call through two port layers
+ * (docs/performance.md §29). Both steps are counted at once and the quirk's index is stored only at the end: between
+ * the two writes nothing reads either (the device's index write does not reach the engine; relocate is given the
+ * index and reads the step after both increments, as before), and the VM dies only in relocate, after the index write.
  */
 class IgdBar4IndexData implements PairWriter {
   constructor(
@@ -254,28 +261,34 @@ class IgdBar4IndexData implements PairWriter {
     private readonly bdf: number,
     private readonly indexPort: IoHandler,
     private readonly dataPort: IoHandler,
+    private readonly pair: PairWriter,
   ) {}
 
   writePair(a: number, b: number): void {
     const e = this.engine;
     const q = this.quirk;
     const index = a >>> 0;
-    const value = b >>> 0;
-    e.step++;
-    if (e.fatal === null) {
-      q.index = index;
-      this.indexPort.write(IGD_MMIO_INDEX, 4, index);
-    }
-    e.step++;
-    if (e.fatal !== null) return; // the VM is gone
-    // Two forwarding calls, as in IgdBar4DataPort.write (a merged value would be boxed above 2^31).
-    if ((index & 3) !== 1 || index >= q.gttMax()) {
-      this.dataPort.write(IGD_MMIO_DATA, 4, value);
-    } else {
-      const val = q.relocate(e, this.bdf, index, IGD_MMIO_DATA, 4, value);
-      if (val >= 0) this.dataPort.write(IGD_MMIO_DATA, 4, val);
-    }
+    e.step += 2;
+    if (e.fatal !== null) return; // the VM is gone: both writes dropped
+    if ((index & 3) !== 1 || index >= q.gttMax()) this.pair.writePair(a, b);
+    else this.relocated(index, b >>> 0);
     q.index = 0xffffffff;
+  }
+
+  /** The index write, then vfio_igd_quirk_data_write's relocated (or fatal) data write. */
+  private relocated(index: number, value: number): void {
+    this.indexPort.write(IGD_MMIO_INDEX, 4, index);
+    const val = this.quirk.relocate(this.engine, this.bdf, index, IGD_MMIO_DATA, 4, value);
+    if (val >= 0) this.dataPort.write(IGD_MMIO_DATA, 4, val);
+  }
+}
+
+/** A pair as its two writes, for an inner handler that offers no pair of its own. */
+class TwoWrites implements PairWriter {
+  constructor(private readonly index: IoHandler, private readonly data: IoHandler) {}
+  writePair(a: number, b: number): void {
+    this.index.write(IGD_MMIO_INDEX, 4, a >>> 0);
+    this.data.write(IGD_MMIO_DATA, 4, b >>> 0);
   }
 }
 
