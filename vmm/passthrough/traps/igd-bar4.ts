@@ -271,15 +271,12 @@ class IgdBar4IndexData implements PairWriter {
     e.step += 2;
     if (e.fatal !== null) return; // the VM is gone: both writes dropped
     if ((index & 3) !== 1 || index >= q.gttMax()) this.pair.writePair(a, b);
-    else this.relocated(index, b >>> 0);
+    else {
+      this.indexPort.write(IGD_MMIO_INDEX, 4, index);
+      const val = q.relocate(e, this.bdf, index, IGD_MMIO_DATA, 4, b >>> 0);
+      if (val >= 0) this.dataPort.write(IGD_MMIO_DATA, 4, val);
+    }
     q.index = 0xffffffff;
-  }
-
-  /** The index write, then vfio_igd_quirk_data_write's relocated (or fatal) data write. */
-  private relocated(index: number, value: number): void {
-    this.indexPort.write(IGD_MMIO_INDEX, 4, index);
-    const val = this.quirk.relocate(this.engine, this.bdf, index, IGD_MMIO_DATA, 4, value);
-    if (val >= 0) this.dataPort.write(IGD_MMIO_DATA, 4, val);
   }
 }
 
