@@ -49,12 +49,13 @@ describe("building a machine: every function's config space in one arena chunk",
     }
   });
 
-  it("a q35 machine's functions share one chunk sized for them: PCIe on the root bus or below a root port, conventional below a PCI bridge", () => {
+  it("a q35 machine's functions share one chunk of exactly their size: each model says whether it is PCIe where it sits", () => {
     const fns = functions(machine(Q35));
     expect(fns.length).toBe(4 + 5);
     expect(new Set(fns.map((f) => f.cfg.buffer)).size).toBe(1);
-    // 4 built-ins and e1000 (behind the bridge) at 512 bytes; rp1, n1, br and the QXL counted as PCIe (4096 + 256).
-    expect(fns[0]!.cfg.buffer.byteLength).toBe(5 * 512 + 4 * 4352);
+    // 4 built-ins, e1000 (behind the bridge), br and the QXL (conventional on the root bus) at 512 bytes; rp1 and
+    // n1 (below the root port) PCIe (4096 + 256). Before ModelDef.pcie, br and the QXL were counted as PCIe.
+    expect(fns[0]!.cfg.buffer.byteLength).toBe(7 * 512 + 2 * 4352);
   });
 
   it('200 root ports with an endpoint each take one chunk of exactly their size (1.7 MiB), not 128 KiB chunks', () => {

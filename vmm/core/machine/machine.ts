@@ -44,19 +44,26 @@ const CONFIG_ARENA_MAX_FIRST = 4 * 1024 * 1024;
  * Config-space bytes the machine's functions will take from its arena (registers and the 256-byte write mask of
  * each): the size of the arena's first chunk, so that most machines get one chunk, zeroed once, rather than
  * 8 KiB and then 16 KiB (a 4 KiB ArrayBuffer costs ~1 µs to allocate and collect; docs/performance.md §22).
- * On q35 a device on the root bus or below a PCIe port is counted as PCIe (4 KiB of registers), as most are
- * (devices/catalogue/build.ts onExpressBus); a device that is not just leaves the chunk's tail unused, and an
- * estimate short of the need only starts a second chunk, as before: the bytes each function gets are the same.
- * At most CONFIG_ARENA_MAX_FIRST; past it, the arena's 128 KiB chunks.
+ * Each model says whether it is PCIe (4 KiB of registers) where the device sits (ModelDef.pcie): most q35
+ * devices of the recorded topologies sit on the root bus and are conventional there (virtio, vfio, QXL, bridges),
+ * and counting them as PCIe made the first chunk ~2.3× what the functions take, all of it zero-filled and
+ * charged to V8's external memory per boot (docs/performance.md §28). A model that does not say is counted as
+ * PCIe on the q35 root bus or below a PCIe port (devices/catalogue/build.ts onExpressBus). An estimate over the
+ * need leaves the chunk's tail unused, one short of it only starts a second chunk: the bytes each function gets
+ * are the same either way. At most CONFIG_ARENA_MAX_FIRST; past it, the arena's 128 KiB chunks.
  */
 function configSpaceEstimate(spec: MachineSpec, models: ModelRegistry): number {
   const small = 2 * PCI_CONFIG_SPACE_SIZE;
-  const q35 = spec.machine.type === 'q35';
+  const machineType = spec.machine.type;
+  const q35 = machineType === 'q35';
   let ports: Set<string> | undefined;
   if (q35) for (const d of spec.devices) if (models.lookup(d.model)?.pciePort === true) (ports ??= new Set()).add(d.id);
   let bytes = (q35 ? Q35_BUILTINS : PC_BUILTINS).length * small;
   for (const d of spec.devices) {
-    const express = q35 && (d.bus === undefined || ports?.has(d.bus) === true);
+    const rootBus = d.bus === undefined;
+    const pcieBus = q35 && !rootBus && ports?.has(d.bus) === true;
+    const pcie = models.lookup(d.model)?.pcie;
+    const express = pcie !== undefined ? pcie(d.props, { machineType, pcieBus, rootBus }) : q35 && (rootBus || pcieBus);
     bytes += express ? PCIE_CONFIG_SPACE_SIZE + PCI_CONFIG_SPACE_SIZE : small;
     if (bytes >= CONFIG_ARENA_MAX_FIRST) return CONFIG_ARENA_MAX_FIRST;
   }
