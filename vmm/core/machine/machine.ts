@@ -56,13 +56,15 @@ function configSpaceEstimate(spec: MachineSpec, models: ModelRegistry): number {
   const small = 2 * PCI_CONFIG_SPACE_SIZE;
   const machineType = spec.machine.type;
   const q35 = machineType === 'q35';
+  // One pass: a device's bus is plugged before it (busFor), so its port, if it is one, is already in `ports`.
   let ports: Set<string> | undefined;
-  if (q35) for (const d of spec.devices) if (models.lookup(d.model)?.pciePort === true) (ports ??= new Set()).add(d.id);
   let bytes = (q35 ? Q35_BUILTINS : PC_BUILTINS).length * small;
   for (const d of spec.devices) {
+    const def = models.lookup(d.model);
+    if (q35 && def?.pciePort === true) (ports ??= new Set()).add(d.id);
     const rootBus = d.bus === undefined;
-    const pcieBus = q35 && !rootBus && ports?.has(d.bus) === true;
-    const pcie = models.lookup(d.model)?.pcie;
+    const pcieBus = !rootBus && ports?.has(d.bus) === true;
+    const pcie = def?.pcie;
     const express = pcie !== undefined ? pcie(d.props, { machineType, pcieBus, rootBus }) : q35 && (rootBus || pcieBus);
     bytes += express ? PCIE_CONFIG_SPACE_SIZE + PCI_CONFIG_SPACE_SIZE : small;
     if (bytes >= CONFIG_ARENA_MAX_FIRST) return CONFIG_ARENA_MAX_FIRST;
