@@ -4,6 +4,7 @@ import { MODELS } from '../../devices/index.js';
 import type { CheckContext, DeviceContext } from '../../devices/registry.js';
 import type { DeviceSpec, PropValue } from '../../devices/spec.js';
 import { PCIE_CONFIG_SPACE_SIZE, PCI_CONFIG_SPACE_SIZE } from '../../devices/pci/regs.js';
+import { PAGE_SIZE } from '../../devices/memory/guest-memory.js';
 import { parseConfig } from '../../vmm/frontends/config/load.js';
 import { Machine } from '../../vmm/core/machine/machine.js';
 
@@ -79,6 +80,29 @@ devices:
     }
     const taken = fns.reduce((n, f) => n + f.cfg.length + f.wmask.length, 0);
     expect(taken).toBe(4 * (PCIE_CONFIG_SPACE_SIZE + PCI_CONFIG_SPACE_SIZE) + (fns.length - 4) * 2 * PCI_CONFIG_SPACE_SIZE);
-    expect(buffer.byteLength).toBe(taken);
+    // Then guest RAM's first two pages (vmm/core/machine/machine.ts).
+    expect(buffer.byteLength).toBe(taken + 2 * PAGE_SIZE);
+  });
+
+  it("shares its buffer with guest RAM's first two pages without a byte in common", () => {
+    const r = parseConfig(`machine: { type: q35, qemu: "7.2" }
+devices:
+  - { model: e1000e, id: e0 }
+  - { model: virtio-net-pci, id: n0 }
+`, 'm.yaml');
+    if (!r.ok) throw new Error(`bad config: ${r.errors[0]?.message}`);
+    const m = new Machine(r.spec);
+    const fns = m.pci.functions();
+    const before = fns.map((f) => [Array.from(f.cfg), Array.from(f.wmask)]);
+    // Every byte of two pages (the pair the buffer holds) and of a third (a buffer of its own).
+    for (const base of [0x7000, 0x9000, 0x20000]) for (let a = base; a < base + PAGE_SIZE; a += 4) m.ram.write(a, 4, 0xa5a5_a5a5);
+    expect(fns.map((f) => [Array.from(f.cfg), Array.from(f.wmask)])).toEqual(before);
+    for (const f of fns) f.cfg.fill(0x5a, 0x40);
+    for (const base of [0x7000, 0x9000, 0x20000]) {
+      let ok = 0;
+      for (let a = base; a < base + PAGE_SIZE; a += 4) if (m.ram.read(a, 4) === 0xa5a5_a5a5) ok++;
+      expect(ok).toBe(PAGE_SIZE / 4);
+    }
+    expect(m.ram.read(0x8000, 4)).toBe(0);
   });
 });

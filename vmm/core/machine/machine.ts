@@ -12,7 +12,7 @@ import type { DeviceSpec } from '../../../devices/spec.js';
 import type { MachineSpec } from '../../frontends/config/spec.js';
 import { FW_CFG_MAX_CPUS, FW_CFG_NB_CPUS, FW_CFG_PORT_SEL, FW_CFG_RAM_SIZE, FwCfg } from '../fwcfg/device.js';
 import type { DmaPort } from '../../../devices/memory/dma.js';
-import { GuestMemory } from '../../../devices/memory/guest-memory.js';
+import { GuestMemory, PAGE_SIZE } from '../../../devices/memory/guest-memory.js';
 import { PCI_CONFIG_ADDRESS_PORT, PciHost } from '../pci/host.js';
 import { DebugCon } from './debugcon.js';
 import { Interceptors, type Interceptor } from './intercept.js';
@@ -90,7 +90,7 @@ export interface MachineEvent {
  * QEMU would, fw_cfg, and the debug console. Firmware drives it through `cpu`.
  */
 export class Machine {
-  readonly ram = new GuestMemory();
+  readonly ram: GuestMemory;
   readonly layout: RamLayout;
   /** Region decorators (traps, quirks, fake-BAR backing, mapping followers), in registration order. */
   private readonly interceptors = new Interceptors();
@@ -132,7 +132,13 @@ export class Machine {
     /** The device models `devices:` may name: every real one, or a test's registry with its own added. */
     private readonly models: ModelRegistry = MODELS,
   ) {
-    this.configSpace = new ConfigSpaceArena(configSpaceEstimate(spec, models));
+    // One zeroed buffer for the functions' config space and the first two pages of guest RAM, which every SeaBIOS
+    // and OVMF boot writes (the fw_cfg DMA descriptor's and the bounce buffer's; docs/performance.md §26): each
+    // ArrayBuffer costs a boot about a microsecond to make and collect, whatever its size (§22, §28).
+    const cfgBytes = configSpaceEstimate(spec, models);
+    const shared = new ArrayBuffer(cfgBytes + 2 * PAGE_SIZE);
+    this.configSpace = new ConfigSpaceArena(cfgBytes, undefined, shared);
+    this.ram = new GuestMemory(shared, cfgBytes);
     this.budget = budget instanceof BudgetMeter ? budget : new BudgetMeter(budget);
     // A bound method, not an arrow function: it is almost never called, and a never-called arrow function stored
     // here kept every machine alive across V8's scavenges until the next full GC (docs/performance.md §12).
