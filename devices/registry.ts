@@ -45,6 +45,12 @@ export interface ModelDef {
    * pcie_has_upstream_port limits only devices below root and downstream ports to slot 0).
    */
   readonly switchUpstream?: boolean;
+  /**
+   * Whether the function `create` builds at `ctx` has PCI Express config space (4 KiB, not 256 bytes): the
+   * machine sizes its config-space arena from it before building anything (vmm/core/machine/machine.ts
+   * configSpaceEstimate). Absent: the machine guesses (PCIe on the q35 root bus and below PCIe ports).
+   */
+  readonly pcie?: (props: Props, ctx: CheckContext) => boolean;
   /** Bridges whose secondary bus is conventional PCI even on q35 (pci-bridge, pcie-pci-bridge). */
   readonly props: Readonly<Record<string, PropDef>>;
   /** Only these machine types accept the model (undefined = all). */

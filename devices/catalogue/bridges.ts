@@ -100,6 +100,7 @@ function pciBridge(): ModelDef {
     {
       kind: 'bridge',
       pciePort: false,
+      pcie: () => false,
       check: (p) => {
         const out = reserveProblems(p);
         if (propNum(p, 'chassis_nr', 0) === 0) {
@@ -142,6 +143,7 @@ function pcieRootPort(): ModelDef {
     {
       kind: 'bridge',
       pciePort: true,
+      pcie: () => true,
       machines: ['q35'],
       check: reserveProblems,
       create: (spec, ctx) => {
@@ -170,6 +172,7 @@ function pciePciBridge(): ModelDef {
   return defineModel('pcie-pci-bridge', { msi: onOffAuto() }, {
     kind: 'bridge',
     pciePort: false,
+    pcie: () => true,
     machines: ['q35'],
     create: (spec, ctx) => {
       const fn = new PciBridge({ vendor: VENDOR_REDHAT, device: BRIDGE_IDS['pcie-pci-bridge'], classCode: 0x0604, interruptPin: 1, pcie: true }, false, ctx.configSpace);
@@ -212,6 +215,7 @@ function pciePortModel(name: string, f: PortFacts): ModelDef {
     kind: 'bridge',
     pciePort: true,
     ...(f.portType === PCI_EXP_TYPE_UPSTREAM ? { switchUpstream: true } : {}),
+    pcie: () => true,
     machines: ['q35'],
     create: (_spec, ctx) => {
       // Only root ports disable base/limit at reset (pcie_root_port_reset); switch ports use pci_bridge_reset's zeros.
@@ -235,6 +239,7 @@ function i82801b11Bridge(): ModelDef {
   return defineModel('i82801b11-bridge', { msi: onOffAuto() }, {
     kind: 'bridge',
     pciePort: false,
+    pcie: () => false,
     machines: ['q35'],
     create: (_spec, ctx) => {
       const fn = new PciBridge({ vendor: VENDOR_INTEL, device: 0x244e, classCode: 0x0604, revision: 0x92, interruptPin: 0 }, false, ctx.configSpace);

@@ -106,6 +106,8 @@ export interface ModelOptions {
   readonly switchUpstream?: boolean;
   readonly machines?: readonly MachineType[];
   readonly check?: (props: Props, ctx: CheckContext) => readonly PropProblem[];
+  /** ModelDef.pcie: whether `create` makes a PCIe function there. */
+  readonly pcie?: (props: Props, ctx: CheckContext) => boolean;
   readonly create: (spec: DeviceSpec, ctx: DeviceContext) => PciFunction;
 }
 
@@ -118,10 +120,16 @@ export function defineModel(name: string, props: Readonly<Record<string, PropDef
     ...(o.pciePort !== undefined ? { pciePort: o.pciePort } : {}),
     ...(o.switchUpstream !== undefined ? { switchUpstream: o.switchUpstream } : {}),
     ...(o.machines !== undefined ? { machines: o.machines } : {}),
+    ...(o.pcie !== undefined ? { pcie: o.pcie } : {}),
     props: { ...PCI_COMMON_PROPS, ...props },
     check: (p, ctx) => [...romfileProblems(p), ...(own !== undefined ? own(p, ctx) : [])],
     create: o.create,
   };
+}
+
+/** Whether a facts-row model is PCI Express where `ctx` puts it. */
+function tablePcie(facts: EndpointFacts, ctx: Pick<CheckContext, 'machineType' | 'pcieBus' | 'rootBus'>): boolean {
+  return facts.pcie === 'always' || (facts.pcie === 'express-bus' && onExpressBus(ctx));
 }
 
 /** A model fully described by a facts row: fixed BARs, ROM from rombar/romfile, PCIe cap as QEMU adds it. */
@@ -134,8 +142,9 @@ export function tableModel(
 ): ModelDef {
   return defineModel(name, props, {
     ...(check !== undefined ? { check } : {}),
+    pcie: (_p, ctx) => tablePcie(facts, ctx),
     create: (spec, ctx) => {
-      const pcie = facts.pcie === 'always' || (facts.pcie === 'express-bus' && onExpressBus(ctx));
+      const pcie = tablePcie(facts, ctx);
       const fn = new PciFunction(identityOf(facts, pcie), 0, ctx.configSpace);
       defineBars(fn, facts.bars);
       applyRom(fn, spec.props, facts.romfile);

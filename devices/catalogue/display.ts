@@ -37,6 +37,7 @@ function vga(): ModelDef {
       ...EDID_PROPS,
     },
     {
+      pcie: () => false,
       create: (spec, ctx) => {
         const p = spec.props;
         const mmio = propBool(p, 'mmio', true);
@@ -67,6 +68,7 @@ function bochsDisplay(): ModelDef {
         if (v > 256 * MiB) return [{ prop: 'vgamem', message: 'bochs-display: video memory too big (maximum 256M)' }];
         return [];
       },
+      pcie: (_p, ctx) => onExpressBus(ctx),
       create: (spec, ctx) => {
         const p = spec.props;
         const pcie = onExpressBus(ctx);

@@ -20,6 +20,8 @@ export function vfioPciModel(): ModelDef {
       'x-vga': bool('also pass the legacy VGA ranges through'),
       'x-no-mmap': bool(),
     },
+    // As `create`: a PCIe function only below a PCIe port.
+    pcie: (_p, ctx) => ctx.pcieBus,
     create: (spec, ctx) => {
       const hw = spec.hardware;
       if (hw === undefined) throw new Error('bug: vfio-pci without hardware (config validation requires it)');

@@ -142,6 +142,11 @@ function optimalQueues(ctx: DeviceContext, fixed: number): number {
 }
 
 /** Which interfaces the proxy offers (virtio_pci_realize: disable-legacy=auto follows the bus). */
+/** A virtio device is PCI Express below a PCIe port unless x-disable-pcie (virtio_pci_realize). */
+function virtioPcie(p: Props, ctx: Pick<CheckContext, 'pcieBus'>): boolean {
+  return ctx.pcieBus && !propBool(p, 'x-disable-pcie', false);
+}
+
 export function virtioModes(p: Props, ctx: Pick<CheckContext, 'pcieBus'>): { legacy: boolean; modern: boolean } {
   const dl = propOnOffAuto(p, 'disable-legacy');
   const legacy = dl === 'auto' ? !ctx.pcieBus : dl === 'off';
@@ -166,6 +171,7 @@ function virtioModel(name: string, facts: VirtioFacts, model: VirtioModel): Mode
       const where = ctx.pcieBus ? 'behind a PCIe port disable-legacy=auto means on; ' : '';
       return [{ message: `${name}: device cannot work as neither modern nor legacy mode is enabled (${where}set disable-modern or disable-legacy to off)` }];
     },
+    pcie: virtioPcie,
     create: (spec, ctx) => {
       const p = spec.props;
       const modes = virtioModes(p, ctx);
@@ -173,7 +179,7 @@ function virtioModel(name: string, facts: VirtioFacts, model: VirtioModel): Mode
       const modern = modes.modern || model.modernOnly === true;
       const modernBar = model.modernBar ?? MODERN_MEM_BAR;
       const msixBar = model.msixBar ?? MSIX_BAR;
-      const pcie = ctx.pcieBus && !propBool(p, 'x-disable-pcie', false);
+      const pcie = virtioPcie(p, ctx);
       // Transitional devices keep the legacy ID and name the device type in the subsystem ID;
       // modern-only ones use 0x1040 + type and revision 1 (virtio_pci_device_plugged).
       const ids: EndpointFacts = legacy

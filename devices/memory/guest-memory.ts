@@ -22,6 +22,21 @@ export class GuestMemory {
    */
   private spare: Uint8Array | undefined;
   private static readonly ZERO = new Uint8Array(PAGE_SIZE);
+  /**
+   * Where the first pair of pages goes when the owner gave room for it (`firstPair`): a machine makes one buffer
+   * for its functions' config space and these two pages, one ArrayBuffer per boot fewer (docs/performance.md §28).
+   */
+  private firstPair: ArrayBuffer | undefined;
+  private readonly firstPairAt: number;
+
+  /**
+   * `firstPair`: 2 * PAGE_SIZE zeroed bytes at `firstPairAt` that nothing else uses, for the first two pages
+   * written; without it (or once they are taken) pages come in pairs of their own buffer.
+   */
+  constructor(firstPair?: ArrayBuffer, firstPairAt = 0) {
+    this.firstPair = firstPair;
+    this.firstPairAt = firstPairAt;
+  }
 
   /** Called with the page frame number of each page written; dirty tracking hooks in here. */
   onWrite: ((pfn: number) => void) | undefined;
@@ -48,9 +63,14 @@ export class GuestMemory {
       p = this.spare;
       if (p !== undefined) this.spare = undefined;
       else {
-        const pair = new ArrayBuffer(2 * PAGE_SIZE);
-        p = new Uint8Array(pair, 0, PAGE_SIZE);
-        this.spare = new Uint8Array(pair, PAGE_SIZE, PAGE_SIZE);
+        let pair = this.firstPair;
+        let at = 0;
+        if (pair !== undefined) {
+          this.firstPair = undefined;
+          at = this.firstPairAt;
+        } else pair = new ArrayBuffer(2 * PAGE_SIZE);
+        p = new Uint8Array(pair, at, PAGE_SIZE);
+        this.spare = new Uint8Array(pair, at + PAGE_SIZE, PAGE_SIZE);
       }
       this.pages.set(pfn, p);
     }

@@ -8,11 +8,23 @@
 export class ConfigSpaceArena {
   private chunk: ArrayBuffer | undefined;
   private used = 0;
+  /** Bytes of `chunk` this arena may hand out (a first chunk given by the owner may be longer). */
+  private limit = 0;
   /** The next chunk's size: doubling from `firstChunk` up to `maxChunk`, so a machine of a few functions zero-fills little. */
   private nextChunk: number;
 
-  constructor(firstChunk = 8 * 1024, private readonly maxChunk = 128 * 1024) {
+  /**
+   * `first`: a zeroed buffer whose bytes [0, firstChunk) are this arena's first chunk (the owner keeps the rest:
+   * a machine puts guest RAM's first two pages after it, vmm/core/machine/machine.ts); without it the first
+   * chunk is allocated on the first take.
+   */
+  constructor(firstChunk = 8 * 1024, private readonly maxChunk = 128 * 1024, first?: ArrayBuffer) {
     this.nextChunk = firstChunk;
+    if (first !== undefined) {
+      this.chunk = first;
+      this.limit = firstChunk;
+      this.nextChunk = Math.min(2 * firstChunk, maxChunk);
+    }
   }
 
   /** `bytes` zeroed bytes no other view of this arena shares (`bytes` a multiple of 8 keeps views aligned). */
@@ -28,10 +40,12 @@ export class ConfigSpaceArena {
    */
   reserve(bytes: number): number {
     let c = this.chunk;
-    if (c === undefined || this.used + bytes > c.byteLength) {
-      c = new ArrayBuffer(Math.max(bytes, this.nextChunk));
+    if (c === undefined || this.used + bytes > this.limit) {
+      const size = Math.max(bytes, this.nextChunk);
+      c = new ArrayBuffer(size);
       this.nextChunk = Math.min(2 * this.nextChunk, this.maxChunk);
       this.chunk = c;
+      this.limit = size;
       this.used = 0;
     }
     const at = this.used;

@@ -34,6 +34,8 @@ const QXL_PROPS: Readonly<Record<string, PropDef>> = {
 
 function model(name: 'qxl' | 'qxl-vga'): ModelDef {
   return defineModel(name, QXL_PROPS, {
+    // Conventional PCI wherever it sits (hw/display/qxl.c: the type's interfaces are INTERFACE_CONVENTIONAL_PCI_DEVICE).
+    pcie: () => false,
     check: (props) => {
       const err = validateQxlProps(props);
       return err === undefined ? [] : [{ prop: 'revision', message: err }];

@@ -22,6 +22,17 @@ describe('ConfigSpaceArena', () => {
     expect(views[1]!.every((b) => b === 0xab)).toBe(true);
     expect(a.take(16).every((b) => b === 0)).toBe(true);
   });
+
+  it("takes its first chunk from the owner's buffer up to the first size, leaving the rest to the owner", () => {
+    const shared = new ArrayBuffer(2048 + 512);
+    const a = new ConfigSpaceArena(2048, 8192, shared);
+    const views = [a.take(1024), a.take(1024), a.take(512), a.take(4096)];
+    expect(views.map((v) => v.buffer === shared)).toEqual([true, true, false, false]);
+    expect(views.map((v) => v.byteOffset)).toEqual([0, 1024, 0, 0]);
+    // Past the first 2 KiB a chunk of its own, doubling from there; the owner's 512 bytes are never handed out.
+    expect(views.map((v) => v.buffer.byteLength)).toEqual([2560, 2560, 4096, 8192]);
+    expect(views[3]!.buffer).not.toBe(views[2]!.buffer);
+  });
 });
 
 describe("a machine's functions keep their config space in its arena", () => {

@@ -43,3 +43,19 @@ describe('guest RAM pages made two at a time', () => {
     expect(m.residentPages).toBe(2);
   });
 });
+
+describe("guest RAM's first two pages in room its owner gave", () => {
+  it('puts the first two pages written at the given offset of the buffer, later ones in buffers of their own', () => {
+    const shared = new ArrayBuffer(512 + 2 * PAGE_SIZE);
+    const bytes = new Uint8Array(shared);
+    const m = new GuestMemory(shared, 512);
+    m.write(0x3004, 4, 0x11223344); // pfn 3: the first page, at 512
+    m.write(0x10008, 1, 0x99); // pfn 0x10: the second, at 512 + PAGE_SIZE
+    m.write(0x4000, 1, 0x77); // pfn 4: a pair of its own
+    expect(Array.from(bytes.subarray(512 + 4, 512 + 8))).toEqual([0x44, 0x33, 0x22, 0x11]);
+    expect(bytes[512 + PAGE_SIZE + 8]).toBe(0x99);
+    expect(bytes.reduce((n, b) => n + (b !== 0 ? 1 : 0), 0)).toBe(5);
+    expect(bytes.subarray(0, 512).every((b) => b === 0)).toBe(true);
+    expect([m.read(0x3004, 4), m.read(0x10008, 1), m.read(0x4000, 1), m.residentPages]).toEqual([0x11223344, 0x99, 0x77, 3]);
+  });
+});

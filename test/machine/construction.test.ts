@@ -8,6 +8,10 @@ import { Machine } from '../../vmm/core/machine/machine.js';
 import { decodeE820, encodeE820, putLe64 } from '../../vmm/core/machine/e820.js';
 import { parseConfig } from '../../vmm/frontends/config/load.js';
 import { PciFunction as Fn } from '../../devices/pci/function.js';
+import { PAGE_SIZE } from '../../devices/memory/guest-memory.js';
+
+/** Guest RAM's first two pages follow the functions' config space in the machine's one buffer. */
+const RAM_PAIR = 2 * PAGE_SIZE;
 
 /** A machine from YAML; with `models`, each `edu` of the config is built as the test's `x-probe` instead. */
 function machine(yaml: string, models = MODELS): Machine {
@@ -49,12 +53,13 @@ describe("building a machine: every function's config space in one arena chunk",
     }
   });
 
-  it("a q35 machine's functions share one chunk sized for them: PCIe on the root bus or below a root port, conventional below a PCI bridge", () => {
+  it("a q35 machine's functions share one chunk of exactly their size: each model says whether it is PCIe where it sits", () => {
     const fns = functions(machine(Q35));
     expect(fns.length).toBe(4 + 5);
     expect(new Set(fns.map((f) => f.cfg.buffer)).size).toBe(1);
-    // 4 built-ins and e1000 (behind the bridge) at 512 bytes; rp1, n1, br and the QXL counted as PCIe (4096 + 256).
-    expect(fns[0]!.cfg.buffer.byteLength).toBe(5 * 512 + 4 * 4352);
+    // 4 built-ins, e1000 (behind the bridge), br and the QXL (conventional on the root bus) at 512 bytes; rp1 and
+    // n1 (below the root port) PCIe (4096 + 256). Before ModelDef.pcie, br and the QXL were counted as PCIe.
+    expect(fns[0]!.cfg.buffer.byteLength).toBe(7 * 512 + 2 * 4352 + RAM_PAIR);
   });
 
   it('200 root ports with an endpoint each take one chunk of exactly their size (1.7 MiB), not 128 KiB chunks', () => {
@@ -67,7 +72,7 @@ describe("building a machine: every function's config space in one arena chunk",
     const fns = functions(machine(yaml));
     expect(fns.length).toBe(Q35_BUILTINS.length + 400);
     expect(new Set(fns.map((f) => f.cfg.buffer)).size).toBe(1);
-    expect(fns[0]!.cfg.buffer.byteLength).toBe(Q35_BUILTINS.length * 512 + 400 * 4352);
+    expect(fns[0]!.cfg.buffer.byteLength).toBe(Q35_BUILTINS.length * 512 + 400 * 4352 + RAM_PAIR);
     expect(fns.filter((f) => f.cfg.length === 4096).map((f) => f.model)).toEqual(fns.filter((f) => f.model === 'pcie-root-port' || f.model === 'virtio-net-pci').map((f) => f.model));
     expect(fns.filter((f) => f.cfg.length === 4096)).toHaveLength(400);
   });
@@ -80,7 +85,7 @@ devices:
 `));
     expect(fns.length).toBe(PC_BUILTINS.length + 2);
     expect(new Set(fns.map((f) => f.cfg.buffer)).size).toBe(1);
-    expect(fns[0]!.cfg.buffer.byteLength).toBe((PC_BUILTINS.length + 2) * 512);
+    expect(fns[0]!.cfg.buffer.byteLength).toBe((PC_BUILTINS.length + 2) * 512 + RAM_PAIR);
   });
 
   it('built-in functions from the arena hold the same registers and masks as ones that allocate their own', () => {

@@ -12,7 +12,7 @@ import type { DeviceSpec } from '../../../devices/spec.js';
 import type { MachineSpec } from '../../frontends/config/spec.js';
 import { FW_CFG_MAX_CPUS, FW_CFG_NB_CPUS, FW_CFG_PORT_SEL, FW_CFG_RAM_SIZE, FwCfg } from '../fwcfg/device.js';
 import type { DmaPort } from '../../../devices/memory/dma.js';
-import { GuestMemory } from '../../../devices/memory/guest-memory.js';
+import { GuestMemory, PAGE_SIZE } from '../../../devices/memory/guest-memory.js';
 import { PCI_CONFIG_ADDRESS_PORT, PciHost } from '../pci/host.js';
 import { DebugCon } from './debugcon.js';
 import { Interceptors, type Interceptor } from './intercept.js';
@@ -44,19 +44,28 @@ const CONFIG_ARENA_MAX_FIRST = 4 * 1024 * 1024;
  * Config-space bytes the machine's functions will take from its arena (registers and the 256-byte write mask of
  * each): the size of the arena's first chunk, so that most machines get one chunk, zeroed once, rather than
  * 8 KiB and then 16 KiB (a 4 KiB ArrayBuffer costs ~1 µs to allocate and collect; docs/performance.md §22).
- * On q35 a device on the root bus or below a PCIe port is counted as PCIe (4 KiB of registers), as most are
- * (devices/catalogue/build.ts onExpressBus); a device that is not just leaves the chunk's tail unused, and an
- * estimate short of the need only starts a second chunk, as before: the bytes each function gets are the same.
- * At most CONFIG_ARENA_MAX_FIRST; past it, the arena's 128 KiB chunks.
+ * Each model says whether it is PCIe (4 KiB of registers) where the device sits (ModelDef.pcie): most q35
+ * devices of the recorded topologies sit on the root bus and are conventional there (virtio, vfio, QXL, bridges),
+ * and counting them as PCIe made the first chunk ~2.3× what the functions take, all of it zero-filled and
+ * charged to V8's external memory per boot (docs/performance.md §28). A model that does not say is counted as
+ * PCIe on the q35 root bus or below a PCIe port (devices/catalogue/build.ts onExpressBus). An estimate over the
+ * need leaves the chunk's tail unused, one short of it only starts a second chunk: the bytes each function gets
+ * are the same either way. At most CONFIG_ARENA_MAX_FIRST; past it, the arena's 128 KiB chunks.
  */
 function configSpaceEstimate(spec: MachineSpec, models: ModelRegistry): number {
   const small = 2 * PCI_CONFIG_SPACE_SIZE;
-  const q35 = spec.machine.type === 'q35';
+  const machineType = spec.machine.type;
+  const q35 = machineType === 'q35';
+  // One pass: a device's bus is plugged before it (busFor), so its port, if it is one, is already in `ports`.
   let ports: Set<string> | undefined;
-  if (q35) for (const d of spec.devices) if (models.lookup(d.model)?.pciePort === true) (ports ??= new Set()).add(d.id);
   let bytes = (q35 ? Q35_BUILTINS : PC_BUILTINS).length * small;
   for (const d of spec.devices) {
-    const express = q35 && (d.bus === undefined || ports?.has(d.bus) === true);
+    const def = models.lookup(d.model);
+    if (q35 && def?.pciePort === true) (ports ??= new Set()).add(d.id);
+    const rootBus = d.bus === undefined;
+    const pcieBus = !rootBus && ports?.has(d.bus) === true;
+    const pcie = def?.pcie;
+    const express = pcie !== undefined ? pcie(d.props, { machineType, pcieBus, rootBus }) : q35 && (rootBus || pcieBus);
     bytes += express ? PCIE_CONFIG_SPACE_SIZE + PCI_CONFIG_SPACE_SIZE : small;
     if (bytes >= CONFIG_ARENA_MAX_FIRST) return CONFIG_ARENA_MAX_FIRST;
   }
@@ -81,7 +90,7 @@ export interface MachineEvent {
  * QEMU would, fw_cfg, and the debug console. Firmware drives it through `cpu`.
  */
 export class Machine {
-  readonly ram = new GuestMemory();
+  readonly ram: GuestMemory;
   readonly layout: RamLayout;
   /** Region decorators (traps, quirks, fake-BAR backing, mapping followers), in registration order. */
   private readonly interceptors = new Interceptors();
@@ -123,7 +132,13 @@ export class Machine {
     /** The device models `devices:` may name: every real one, or a test's registry with its own added. */
     private readonly models: ModelRegistry = MODELS,
   ) {
-    this.configSpace = new ConfigSpaceArena(configSpaceEstimate(spec, models));
+    // One zeroed buffer for the functions' config space and the first two pages of guest RAM, which every SeaBIOS
+    // and OVMF boot writes (the fw_cfg DMA descriptor's and the bounce buffer's; docs/performance.md §26): each
+    // ArrayBuffer costs a boot about a microsecond to make and collect, whatever its size (§22, §28).
+    const cfgBytes = configSpaceEstimate(spec, models);
+    const shared = new ArrayBuffer(cfgBytes + 2 * PAGE_SIZE);
+    this.configSpace = new ConfigSpaceArena(cfgBytes, undefined, shared);
+    this.ram = new GuestMemory(shared, cfgBytes);
     this.budget = budget instanceof BudgetMeter ? budget : new BudgetMeter(budget);
     // A bound method, not an arrow function: it is almost never called, and a never-called arrow function stored
     // here kept every machine alive across V8's scavenges until the next full GC (docs/performance.md §12).
