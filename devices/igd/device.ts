@@ -194,7 +194,7 @@ export class IgdFunction extends PciFunction {
    * A dword write to MMIO_Data: the dword bar4Target() selects (a GTT entry inline, a register out of line). `value` is
    * the dword as a uint32 or as its int32 bit pattern (Gtt.writeDword stores `value >>> 0`, the register path gets
    * the uint32): an int32 crosses a call V8 does not inline as a small integer, a uint32 above 2^31 as a new heap
-   * number (docs/performance.md §29).
+   * number (docs/performance.md §28).
    */
   bar4Data(value: number): void {
     const i = this.index;
@@ -312,7 +312,7 @@ class IgdIoPort implements BarHandler {
 
 /**
  * bar4Write(0, 4, a) then bar4Write(4, 4, b) in one method: one call, one layer, where the index and data ports are two
- * of each (the BAR4 quirk's pass-through path, docs/performance.md §29). `a`, `b`: int32 bit patterns.
+ * of each (the BAR4 quirk's pass-through path, docs/performance.md §28). `a`, `b`: int32 bit patterns.
  */
 export class IgdIndexDataPair {
   constructor(private readonly igd: IgdFunction) {}

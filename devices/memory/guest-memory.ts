@@ -24,7 +24,7 @@ export class GuestMemory {
   private static readonly ZERO = new Uint8Array(PAGE_SIZE);
   /**
    * Where the first pair of pages goes when the owner gave room for it (`firstPair`): a machine makes one buffer
-   * for its functions' config space and these two pages, one ArrayBuffer per boot fewer (docs/performance.md §28).
+   * for its functions' config space and these two pages, one ArrayBuffer per boot fewer (docs/performance.md §27).
    */
   private firstPair: ArrayBuffer | undefined;
   private readonly firstPairAt: number;

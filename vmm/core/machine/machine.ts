@@ -47,7 +47,7 @@ const CONFIG_ARENA_MAX_FIRST = 4 * 1024 * 1024;
  * Each model says whether it is PCIe (4 KiB of registers) where the device sits (ModelDef.pcie): most q35
  * devices of the recorded topologies sit on the root bus and are conventional there (virtio, vfio, QXL, bridges),
  * and counting them as PCIe made the first chunk ~2.3× what the functions take, all of it zero-filled and
- * charged to V8's external memory per boot (docs/performance.md §28). A model that does not say is counted as
+ * charged to V8's external memory per boot (docs/performance.md §27). A model that does not say is counted as
  * PCIe on the q35 root bus or below a PCIe port (devices/catalogue/build.ts onExpressBus). An estimate over the
  * need leaves the chunk's tail unused, one short of it only starts a second chunk: the bytes each function gets
  * are the same either way. At most CONFIG_ARENA_MAX_FIRST; past it, the arena's 128 KiB chunks.
@@ -134,7 +134,7 @@ export class Machine {
   ) {
     // One zeroed buffer for the functions' config space and the first two pages of guest RAM, which every SeaBIOS
     // and OVMF boot writes (the fw_cfg DMA descriptor's and the bounce buffer's; docs/performance.md §26): each
-    // ArrayBuffer costs a boot about a microsecond to make and collect, whatever its size (§22, §28).
+    // ArrayBuffer costs a boot about a microsecond to make and collect, whatever its size (§22, §27).
     const cfgBytes = configSpaceEstimate(spec, models);
     const shared = new ArrayBuffer(cfgBytes + 2 * PAGE_SIZE);
     this.configSpace = new ConfigSpaceArena(cfgBytes, undefined, shared);

@@ -250,7 +250,7 @@ class IgdBar4Handler implements IoHandler {
  *
  * A pass-through pair (not a PTE dword below gtt_max: all but the first gtt_max bytes of a GTT fill) reaches the device
  * as one call of the device's own pair writer (`pair`), not an index call and a data call through two port layers
- * (docs/performance.md §29). Both steps are counted at once and the quirk's index is stored only at the end: between
+ * (docs/performance.md §28). Both steps are counted at once and the quirk's index is stored only at the end: between
  * the two writes nothing reads either (the device's index write does not reach the engine; relocate is given the
  * index and reads the step after both increments, as before), and the VM dies only in relocate, after the index write.
  */
