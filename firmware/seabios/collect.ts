@@ -10,6 +10,12 @@ import { alignUp, insertEntry, newRegion, regionAlign, regionSum, type Region } 
 import { findReserveCap, reserveSize } from './reserve-cap.js';
 import type { PostState } from './state.js';
 import { REGION_IO, REGION_MEM, REGION_NAMES, REGION_PREFMEM, type FwPciDevice, type RegionType } from '../types.js';
+import { seabiosFormat } from './printf-length.js';
+
+/** dprintf formats, each with its length plan made once per process (printf-length.ts SeabiosFormat). */
+const F_PCI_CHECK_DEVICES = seabiosFormat('PCI: check devices\n');
+const F_PCI_QEMU_RESOURCE_RESERVE_CAP = seabiosFormat('PCI: QEMU resource reserve cap: size %08llx type %s\n');
+const F_PCI_SECONDARY_BUS_SIZE_TYPE = seabiosFormat('PCI: secondary bus %d size %08llx type %s\n');
 
 /** One bus number's record in pass #1 (struct pci_bus): three request lists and the bridge behind it. */
 export interface BusRecord {
@@ -131,7 +137,7 @@ function hotplugSupport(s: PostState, bdf: number, pcieCap: number): Hotplug {
  */
 export function checkDevices(s: PostState): BusRecord[] {
   const { debug } = s;
-  debug.printf('PCI: check devices\n');
+  debug.printf(F_PCI_CHECK_DEVICES);
   const busses: BusRecord[] = [];
   const bar: BarSize = { type: REGION_MEM, size: 0, is64: false };
   for (let b = 0; b <= s.maxBus; b++) busses.push({ r: [newRegion(), newRegion(), newRegion()], busDev: null });
@@ -179,13 +185,13 @@ export function checkDevices(s: PostState): BusRecord[] {
       const reserve = s.release.hotplugReserveBelowAlign ? align > sum : sum === 0;
       if (reserve && hotplug !== Hotplug.None && !optional) sum = align;
       if (size > sum) {
-        debug.printf('PCI: QEMU resource reserve cap: size %08llx type %s\n', size, REGION_NAMES[type]);
+        debug.printf(F_PCI_QEMU_RESOURCE_RESERVE_CAP, size, REGION_NAMES[type]);
         if (type !== REGION_IO) size = alignUp(size, align);
       } else {
         size = alignUp(sum, align);
       }
       insertEntry(parent.r[type], { dev: bridge, bar: -1, size, align, is64, type });
-      debug.printf('PCI: secondary bus %d size %08llx type %s\n', bridge.secondaryBus, size, REGION_NAMES[type]);
+      debug.printf(F_PCI_SECONDARY_BUS_SIZE_TYPE, bridge.secondaryBus, size, REGION_NAMES[type]);
     }
   }
   return busses;

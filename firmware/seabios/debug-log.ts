@@ -14,14 +14,14 @@
 import type { DeferredText } from '../io.js';
 import { charsText } from '../char-log.js';
 import { CharBuffer, formatInto, type PrintfArg } from './printf.js';
-import { LengthPlans } from './printf-length.js';
+import { LengthPlans, plannedLengthOf, SeabiosFormat } from './printf-length.js';
 
 export class PrintfLog implements DeferredText {
-  /** Per record: its format string (a reference to the literal) or its text, then its arguments. */
-  private readonly items: (PrintfArg | undefined)[] = [];
+  /** Per record: its format (a call site's constant, or a string) or its text, then its arguments. */
+  private readonly items: (PrintfArg | SeabiosFormat | undefined)[] = [];
   /** Per record: where it starts in `items`; `~start` for text printed as is. */
   private readonly starts: number[] = [];
-  /** Lengths of formatted lines, from each format's cached plan (printf-length.ts): made on the first length asked. */
+  /** Lengths of lines printed with a bare string format (printf-length.ts): made on the first such length asked. */
   private lengths: LengthPlans | undefined;
   /** The text of records [0, textUpTo), once read. */
   private text = '';
@@ -37,9 +37,10 @@ export class PrintfLog implements DeferredText {
 
   /**
    * Records a dprintf with up to six arguments (the ones after the last defined one are not kept: a conversion
-   * past them reads undefined, as it does past the end). Returns its index.
+   * past them reads undefined, as it does past the end). Returns its index. A SeabiosFormat brings its length
+   * plan, made once per process; a string format gets one from this store's LengthPlans.
    */
-  addPrintf(fmt: string, a0?: PrintfArg, a1?: PrintfArg, a2?: PrintfArg, a3?: PrintfArg, a4?: PrintfArg, a5?: PrintfArg): number {
+  addPrintf(fmt: SeabiosFormat | string, a0?: PrintfArg, a1?: PrintfArg, a2?: PrintfArg, a3?: PrintfArg, a4?: PrintfArg, a5?: PrintfArg): number {
     const argc = a5 !== undefined ? 6 : a4 !== undefined ? 5 : a3 !== undefined ? 4 : a2 !== undefined ? 3 : a1 !== undefined ? 2 : a0 !== undefined ? 1 : 0;
     const items = this.items;
     const starts = this.starts;
@@ -69,7 +70,13 @@ export class PrintfLog implements DeferredText {
   lengthOfPrintf(r: number): number {
     const at = this.starts[r]!;
     const end = r + 1 < this.starts.length ? this.startOf(r + 1) : this.items.length;
-    return (this.lengths ??= new LengthPlans()).lengthAt(this.items[at] as string, this.items, at + 1, end);
+    const fmt = this.items[at];
+    const items = this.items as readonly (PrintfArg | undefined)[];
+    if (fmt instanceof SeabiosFormat) {
+      if (fmt.plan !== undefined) return plannedLengthOf(fmt.plan, items, at + 1, end);
+      return (this.lengths ??= new LengthPlans()).lengthAt(fmt.text, items, at + 1, end);
+    }
+    return (this.lengths ??= new LengthPlans()).lengthAt(fmt as string, items, at + 1, end);
   }
 
   /** Appends the text of record `r` to `out`. */
@@ -82,8 +89,9 @@ export class PrintfLog implements DeferredText {
     }
     const end = r + 1 < this.starts.length ? this.startOf(r + 1) : items.length;
     const args = (this.args ??= [undefined, undefined, undefined, undefined, undefined, undefined]);
-    for (let i = 0, j = s + 1; i < args.length; i++, j++) args[i] = j < end ? items[j] : undefined;
-    formatInto(out, items[s] as string, args);
+    for (let i = 0, j = s + 1; i < args.length; i++, j++) args[i] = j < end ? (items[j] as PrintfArg | undefined) : undefined;
+    const fmt = items[s];
+    formatInto(out, fmt instanceof SeabiosFormat ? fmt.text : (fmt as string), args);
   }
 
   /** The text of records [from, to); the text from record 0 is kept, so reading the whole log again is free. */

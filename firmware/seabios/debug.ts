@@ -1,6 +1,7 @@
 import { DEBUGCON_READBACK, PORT_DEBUGCON, type FirmwareIo } from '../io.js';
 import { PrintfLog } from './debug-log.js';
 import { CharBuffer, type PrintfArg } from './printf.js';
+import type { SeabiosFormat } from './printf-length.js';
 
 /**
  * The debug console as SeaBIOS drives it (CONFIG_DEBUG_IO, debug level 1): every character of a
@@ -26,9 +27,10 @@ export class DebugOutput {
   /**
    * dprintf(1, fmt, ...): formats with SeaBIOS's printf and writes the result. Up to six arguments (SeaBIOS's
    * level-1 messages use at most five); a conversion past the last one reads undefined, as it always did.
-   * The arguments go straight into the record store (no array per line, none reused in between).
+   * The arguments go straight into the record store (no array per line, none reused in between). SeaBIOS's
+   * call sites pass a module constant SeabiosFormat (its length plan made once per process); a string works too.
    */
-  printf(fmt: string, a0?: PrintfArg, a1?: PrintfArg, a2?: PrintfArg, a3?: PrintfArg, a4?: PrintfArg, a5?: PrintfArg): void {
+  printf(fmt: SeabiosFormat | string, a0?: PrintfArg, a1?: PrintfArg, a2?: PrintfArg, a3?: PrintfArg, a4?: PrintfArg, a5?: PrintfArg): void {
     const records = this.records;
     const r = records.addPrintf(fmt, a0, a1, a2, a3, a4, a5);
     if (!this.port) return;

@@ -17,6 +17,14 @@ import type { FirmwareContext, IgdSetupHook } from '../igd-hook.js';
 import { slotIrq } from './irq.js';
 import type { PostState } from './state.js';
 import type { FwPciDevice } from '../types.js';
+import { seabiosFormat } from './printf-length.js';
+
+/** dprintf formats, each with its length plan made once per process (printf-length.ts SeabiosFormat). */
+const F_USING_PMTIMER_IOPORT_0X = seabiosFormat('Using pmtimer, ioport 0x%x\n');
+const F_PIIX3_PIIX4_INIT_ELCR = seabiosFormat('PIIX3/PIIX4 init: elcr=%02x %02x\n');
+const F_Q35_LPC_INIT_ELCR = seabiosFormat('Q35 LPC init: elcr=%02x %02x\n');
+const F_PCI_INIT_BDF_ID = seabiosFormat('PCI: init bdf=%pP id=%04x:%04x\n');
+const F_PCI_SLOT_GET_IRQ_CALLED = seabiosFormat('pci_slot_get_irq called with unknown routing\n');
 
 /** The ELCR bytes that make every PCI IRQ level-triggered. */
 function elcr(): readonly [number, number] {
@@ -33,7 +41,7 @@ const IDE_LEGACY_PORTS: readonly number[] = [PORT_ATA1_CMD_BASE, PORT_ATA1_CTRL_
 
 /** pmtimer_setup: SeaBIOS's timer source from now on. */
 function pmtimerSetup(s: PostState, port: number): void {
-  s.debug.printf('Using pmtimer, ioport 0x%x\n', port);
+  s.debug.printf(F_USING_PMTIMER_IOPORT_0X, port);
 }
 
 /** piix_isa_bridge_setup: PIRQ routing 0x60..0x63 and ELCR. */
@@ -41,7 +49,7 @@ function piixIsaBridge(s: PostState, dev: FwPciDevice): void {
   for (let i = 0; i < PCI_IRQS.length; i++) s.cfg.write8(dev.bdf, PIIX_PIRQ_ROUT + i, PCI_IRQS[i]!);
   s.io.outb(PORT_ELCR1, ELCR1);
   s.io.outb(PORT_ELCR2, ELCR2);
-  s.debug.printf('PIIX3/PIIX4 init: elcr=%02x %02x\n', ELCR1, ELCR2);
+  s.debug.printf(F_PIIX3_PIIX4_INIT_ELCR, ELCR1, ELCR2);
 }
 
 /** mch_isa_bridge_setup: PIRQA–H routing, ELCR, ACPI PM base and enable, RCBA (reserved in e820). */
@@ -53,7 +61,7 @@ function mchIsaBridge(s: PostState, dev: FwPciDevice): void {
   }
   s.io.outb(PORT_ELCR1, ELCR1);
   s.io.outb(PORT_ELCR2, ELCR2);
-  s.debug.printf('Q35 LPC init: elcr=%02x %02x\n', ELCR1, ELCR2);
+  s.debug.printf(F_Q35_LPC_INIT_ELCR, ELCR1, ELCR2);
   cfg.write32(dev.bdf, ICH9_LPC_PMBASE, s.acpiPmBase | ICH9_LPC_PMBASE_RTE);
   cfg.write8(dev.bdf, ICH9_LPC_ACPI_CTRL, ICH9_LPC_ACPI_CTRL_ACPI_EN);
   pmtimerSetup(s, s.acpiPmBase + ACPI_PM_TIMER_OFFSET);
@@ -119,10 +127,10 @@ export function initDevices(s: PostState, igd: IgdSetupHook | undefined, ctx: ()
   const { cfg, debug } = s;
   for (const dev of s.devices) {
     const bdf = dev.bdf;
-    debug.printf('PCI: init bdf=%pP id=%04x:%04x\n', bdf, dev.vendor, dev.device);
+    debug.printf(F_PCI_INIT_BDF_ID, bdf, dev.vendor, dev.device);
     const pin = cfg.read8(bdf, PCI_INTERRUPT_PIN);
     if (pin !== 0) {
-      if (s.irqRouting === 'none') debug.printf('pci_slot_get_irq called with unknown routing\n');
+      if (s.irqRouting === 'none') debug.printf(F_PCI_SLOT_GET_IRQ_CALLED);
       cfg.write8(bdf, PCI_INTERRUPT_LINE, slotIrq(s.irqRouting, dev, pin));
     }
     for (const h of DEVICE_TABLE) {

@@ -1,5 +1,10 @@
 import type { DebugOutput } from './debug.js';
 import type { E820Range, E820Type } from '../types.js';
+import { seabiosFormat } from './printf-length.js';
+
+/** dprintf formats, each with its length plan made once per process (printf-length.ts SeabiosFormat). */
+const F_E820_MAP_HAS_ITEMS = seabiosFormat('e820 map has %d items:\n');
+const F_FMT = seabiosFormat('  %d: %016llx - %016llx = %d %s\n');
 
 /** e820 types (src/e820map.h); HOLE removes a range. */
 export const E820_RAM = 1;
@@ -110,11 +115,11 @@ export class E820Map {
 
   /** dump_map: "e820 map has N items:" and one line per entry. */
   dump(debug: DebugOutput): void {
-    debug.printf('e820 map has %d items:\n', this.starts.length);
+    debug.printf(F_E820_MAP_HAS_ITEMS, this.starts.length);
     for (let i = 0; i < this.starts.length; i++) {
       const s = this.starts[i]!;
       const t = this.types[i]!;
-      debug.printf('  %d: %016llx - %016llx = %d %s\n', i, s, s + this.sizes[i]!, t, NAMES[t] ?? 'UNKNOWN');
+      debug.printf(F_FMT, i, s, s + this.sizes[i]!, t, NAMES[t] ?? 'UNKNOWN');
     }
   }
 

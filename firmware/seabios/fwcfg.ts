@@ -6,6 +6,11 @@ import {
   QEMU_CFG_FILE_DIR, QEMU_CFG_FILE_ENTRY_SIZE, QEMU_CFG_FILE_NAME_LEN, QEMU_CFG_FILE_NAME_OFFSET, QEMU_CFG_ID,
   QEMU_CFG_SIGNATURE, QEMU_CFG_VERSION_DMA,
 } from './constants.js';
+import { seabiosFormat } from './printf-length.js';
+
+/** dprintf formats, each with its length plan made once per process (printf-length.ts SeabiosFormat). */
+const F_FOUND_QEMU_FW_CFG = seabiosFormat('Found QEMU fw_cfg\n');
+const F_QEMU_FW_CFG_DMA_INTERFACE = seabiosFormat('QEMU fw_cfg DMA interface supported\n');
 
 const SIGNATURE = [0x51, 0x45, 0x4d, 0x55]; // "QEMU"
 
@@ -84,10 +89,10 @@ export class FwCfgClient {
     for (let i = 0; i < 4; i++) if (io.inb(PORT_QEMU_CFG_DATA) !== SIGNATURE[i]) ok = false;
     this.present = ok;
     if (!ok) return;
-    debug.printf('Found QEMU fw_cfg\n');
+    debug.printf(F_FOUND_QEMU_FW_CFG);
     const id = this.readItemPorts(QEMU_CFG_ID, 4);
     if ((id & QEMU_CFG_VERSION_DMA) !== 0) {
-      debug.printf('QEMU fw_cfg DMA interface supported\n');
+      debug.printf(F_QEMU_FW_CFG_DMA_INTERFACE);
       this.dma = true;
     }
     this.loadDirectory();

@@ -1,5 +1,11 @@
 import { PORT_LPT, PORT_SERIAL, QEMU_CFG_MAX_CPUS, QEMU_CFG_NB_CPUS, SEROFF_IER, SEROFF_IIR } from './constants.js';
 import type { PostState } from './state.js';
+import { seabiosFormat } from './printf-length.js';
+
+/** dprintf formats, each with its length plan made once per process (printf-length.ts SeabiosFormat). */
+const F_FOUND_CPU_S_MAX_SUPPORTED = seabiosFormat('Found %d cpu(s) max supported %d cpu(s)\n');
+const F_FOUND_LPT_PORTS = seabiosFormat('Found %d lpt ports\n');
+const F_FOUND_SERIAL_PORTS = seabiosFormat('Found %d serial ports\n');
 
 /**
  * smp_setup's summary line. The BSP plus the APs QEMU reports (fw_cfg NB_CPUS; CMOS is not
@@ -8,7 +14,7 @@ import type { PostState } from './state.js';
 export function smpSetup(s: PostState): void {
   const present = Math.max(1, s.fwcfg.readItem(QEMU_CFG_NB_CPUS, 2));
   const max = s.fwcfg.readItem(QEMU_CFG_MAX_CPUS, 2);
-  s.debug.printf('Found %d cpu(s) max supported %d cpu(s)\n', present, Math.max(present, max));
+  s.debug.printf(F_FOUND_CPU_S_MAX_SUPPORTED, present, Math.max(present, max));
 }
 
 /** detect_parport: a port that reads back 0xaa is present. */
@@ -31,9 +37,9 @@ function detectSerial(s: PostState, port: number): number {
 export function legacyPortsSetup(s: PostState): { lpt: number; serial: number } {
   let lpt = 0;
   for (const p of PORT_LPT) lpt += detectParport(s, p);
-  s.debug.printf('Found %d lpt ports\n', lpt);
+  s.debug.printf(F_FOUND_LPT_PORTS, lpt);
   let serial = 0;
   for (const p of PORT_SERIAL) serial += detectSerial(s, p);
-  s.debug.printf('Found %d serial ports\n', serial);
+  s.debug.printf(F_FOUND_SERIAL_PORTS, serial);
   return { lpt, serial };
 }

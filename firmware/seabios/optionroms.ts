@@ -4,6 +4,11 @@ import type { FirmwareContext, OptionRomHook } from '../igd-hook.js';
 import type { PostState } from './state.js';
 import type { FwPciDevice } from '../types.js';
 import { isPciVga } from './vga.js';
+import { seabiosFormat } from './printf-length.js';
+
+/** dprintf formats, each with its length plan made once per process (printf-length.ts SeabiosFormat). */
+const F_SCAN_FOR_VGA_OPTION_ROM = seabiosFormat('Scan for VGA option rom\n');
+const F_SCAN_FOR_OPTION_ROMS = seabiosFormat('Scan for option roms\n');
 
 /**
  * map_pcirom's part that touches the device: size the ROM BAR, refuse implausible addresses, enable
@@ -39,7 +44,7 @@ function initPcirom(s: PostState, dev: FwPciDevice, isVga: boolean, run: number,
 
 /** vgarom_setup: the first VGA device that decodes (is_pci_vga) gets its ROM run first. */
 export function vgaromSetup(s: PostState, hook: OptionRomHook | undefined, ctx: FirmwareContext): void {
-  s.debug.printf('Scan for VGA option rom\n');
+  s.debug.printf(F_SCAN_FOR_VGA_OPTION_ROM);
   const run = s.fwcfg.loadInt('etc/pci-optionrom-exec', 2);
   for (const dev of s.devices) {
     if (!isPciVga(s.cfg, dev)) continue;
@@ -54,7 +59,7 @@ export function vgaromSetup(s: PostState, hook: OptionRomHook | undefined, ctx: 
  * scsi, ...); none of those carries a ROM BAR in QEMU 7.2.
  */
 export function optionromSetup(s: PostState, hook: OptionRomHook | undefined, ctx: FirmwareContext): void {
-  s.debug.printf('Scan for option roms\n');
+  s.debug.printf(F_SCAN_FOR_OPTION_ROMS);
   const run = s.fwcfg.loadInt('etc/pci-optionrom-exec', 2);
   for (const dev of s.devices) {
     if (dev.classCode === PCI_CLASS_DISPLAY_VGA) continue;

@@ -5,6 +5,14 @@ import type { DebugOutput } from './debug.js';
 import type { PciConfig } from './pci-config.js';
 import type { FirmwareIo } from '../io.js';
 import type { PostState } from './state.js';
+import { seabiosFormat } from './printf-length.js';
+
+/** dprintf formats, each with its length plan made once per process (printf-length.ts SeabiosFormat). */
+const F_PHYSBITS_SIGNATURE_PAE_LM_PHYS = seabiosFormat('physbits: signature="%s", pae=%s, lm=%s, phys-bits=%d, valid=%s\n');
+const F_CPUID_0X_EAX_SIGNATURE = seabiosFormat("cpuid 0x%x: eax %x, signature '%s'\n");
+const F_RUNNING_ON_QEMU = seabiosFormat('Running on QEMU (%s)\n');
+const F_QEMU_E820_ADDR_0X_LEN = seabiosFormat('qemu/e820: addr 0x%016llx len 0x%016llx [reserved]\n');
+const F_QEMU_E820_ADDR_0X_LEN_2 = seabiosFormat('qemu/e820: addr 0x%016llx len 0x%016llx [RAM]\n');
 
 /** The 12 characters of three CPUID registers, as SeaBIOS memcpy's them into a signature. */
 function signatureOf(...regs: number[]): string {
@@ -36,7 +44,7 @@ export function detectPhysBits(io: FirmwareIo, debug: DebugOutput): { physBits: 
     valid = true;
   }
   const yn = (b: boolean): string => (b ? 'yes' : 'no');
-  debug.printf('physbits: signature="%s", pae=%s, lm=%s, phys-bits=%d, valid=%s\n', signature, yn(pae), yn(longMode), physBits, yn(valid));
+  debug.printf(F_PHYSBITS_SIGNATURE_PAE_LM_PHYS, signature, yn(pae), yn(longMode), physBits, yn(valid));
   return { physBits: valid ? physBits : 0, longMode };
 }
 
@@ -49,7 +57,7 @@ export function kvmDetect(io: FirmwareIo, debug: DebugOutput): void {
   for (let leaf = 0x4000_0000; leaf < 0x5000_0000; leaf += 0x100) {
     const [eax, ebx, ecx, edx] = io.cpuid(leaf);
     if (eax >>> 0 < leaf) break;
-    debug.printf("cpuid 0x%x: eax %x, signature '%s'\n", leaf, eax >>> 0, signatureOf(ebx, ecx, edx));
+    debug.printf(F_CPUID_0X_EAX_SIGNATURE, leaf, eax >>> 0, signatureOf(ebx, ecx, edx));
   }
 }
 
@@ -59,7 +67,7 @@ export function detectPlatform(cfg: PciConfig, debug: DebugOutput): 'q35' | 'i44
   const device = cfg.read16(0, PCI_DEVICE_ID);
   if (vendor !== VENDOR_INTEL) return 'unknown';
   const kind = device === DEVICE_Q35_MCH ? 'q35' : device === DEVICE_I440FX ? 'i440fx' : 'unknown';
-  if (kind !== 'unknown') debug.printf('Running on QEMU (%s)\n', kind);
+  if (kind !== 'unknown') debug.printf(F_RUNNING_ON_QEMU, kind);
   return kind;
 }
 
@@ -83,10 +91,10 @@ export function earlyE820(s: PostState): boolean {
     const type = le32(buf, o + 16);
     s.e820.add(addr, len, type);
     if (type === E820_RESERVED && s.release.logsReservedE820) {
-      s.debug.printf('qemu/e820: addr 0x%016llx len 0x%016llx [reserved]\n', addr, len);
+      s.debug.printf(F_QEMU_E820_ADDR_0X_LEN, addr, len);
     }
     if (type !== E820_RAM) continue;
-    s.debug.printf('qemu/e820: addr 0x%016llx len 0x%016llx [RAM]\n', addr, len);
+    s.debug.printf(F_QEMU_E820_ADDR_0X_LEN_2, addr, len);
     if (addr < FOUR_GIB) {
       if (s.ramSize < addr + len) s.ramSize = addr + len;
     } else if (s.ramSizeOver4G < addr + len - FOUR_GIB) {

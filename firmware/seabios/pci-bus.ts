@@ -6,6 +6,20 @@ import { pciFirst, pciNext } from './pci-config.js';
 import { busReserveOf, findReserveCap } from './reserve-cap.js';
 import type { PostState } from './state.js';
 import type { FwPciDevice } from '../types.js';
+import { seabiosFormat } from './printf-length.js';
+
+/** dprintf formats, each with its length plan made once per process (printf-length.ts SeabiosFormat). */
+const F_PCI_PCI_BIOS_INIT_BUS = seabiosFormat('PCI: pci_bios_init_bus_rec bus = 0x%x\n');
+const F_PCI_PCI_BIOS_INIT_BUS_2 = seabiosFormat('PCI: pci_bios_init_bus_rec bdf = 0x%x\n');
+const F_PCI_PRIMARY_BUS_0X_0X = seabiosFormat('PCI: primary bus = 0x%x -> 0x%x\n');
+const F_PCI_PRIMARY_BUS_0X = seabiosFormat('PCI: primary bus = 0x%x\n');
+const F_PCI_SECONDARY_BUS_0X_0X = seabiosFormat('PCI: secondary bus = 0x%x -> 0x%x\n');
+const F_PCI_SECONDARY_BUS_0X = seabiosFormat('PCI: secondary bus = 0x%x\n');
+const F_PCI_BUS_RESERVE_VALUE_IS = seabiosFormat('PCI: bus_reserve value %d is invalid\n');
+const F_PCI_QEMU_RESOURCE_RESERVE_CAP = seabiosFormat('PCI: QEMU resource reserve cap: bus = %u\n');
+const F_PCI_SUBORDINATE_BUS_0X_0X = seabiosFormat('PCI: subordinate bus = 0x%x -> 0x%x\n');
+const F_PCI_SUBORDINATE_BUS_0X = seabiosFormat('PCI: subordinate bus = 0x%x\n');
+const F_FOUND_PCI_DEVICES_MAX_PCI = seabiosFormat('Found %d PCI devices (max PCI bus is %02x)\n');
 
 const HEADER_BRIDGE = 1; // PCI_HEADER_TYPE_BRIDGE
 const HEADER_CARDBUS = 2; // PCI_HEADER_TYPE_CARDBUS
@@ -16,7 +30,7 @@ const HEADER_CARDBUS = 2; // PCI_HEADER_TYPE_CARDBUS
  */
 function initBusRec(s: PostState, bus: number, counter: { n: number }): void {
   const { cfg, debug } = s;
-  debug.printf('PCI: pci_bios_init_bus_rec bus = 0x%x\n', bus);
+  debug.printf(F_PCI_PCI_BIOS_INIT_BUS, bus);
   // Close every bridge on this bus first, so config cycles cannot reach stale numbers.
   for (let bdf = pciFirst(cfg, bus); bdf >= 0; bdf = pciNext(cfg, bdf, bus)) {
     if (cfg.read16(bdf, PCI_CLASS_DEVICE) === PCI_CLASS_BRIDGE_PCI) {
@@ -26,22 +40,22 @@ function initBusRec(s: PostState, bus: number, counter: { n: number }): void {
   }
   for (let bdf = pciFirst(cfg, bus); bdf >= 0; bdf = pciNext(cfg, bdf, bus)) {
     if (cfg.read16(bdf, PCI_CLASS_DEVICE) !== PCI_CLASS_BRIDGE_PCI) continue;
-    debug.printf('PCI: pci_bios_init_bus_rec bdf = 0x%x\n', bdf);
+    debug.printf(F_PCI_PCI_BIOS_INIT_BUS_2, bdf);
     const pribus = cfg.read8(bdf, PCI_PRIMARY_BUS);
     if (pribus !== bus) {
-      debug.printf('PCI: primary bus = 0x%x -> 0x%x\n', pribus, bus);
+      debug.printf(F_PCI_PRIMARY_BUS_0X_0X, pribus, bus);
       cfg.write8(bdf, PCI_PRIMARY_BUS, bus);
     } else {
-      debug.printf('PCI: primary bus = 0x%x\n', pribus);
+      debug.printf(F_PCI_PRIMARY_BUS_0X, pribus);
     }
     let secbus = cfg.read8(bdf, PCI_SECONDARY_BUS);
     counter.n = (counter.n + 1) & 0xff;
     if (counter.n !== secbus) {
-      debug.printf('PCI: secondary bus = 0x%x -> 0x%x\n', secbus, counter.n);
+      debug.printf(F_PCI_SECONDARY_BUS_0X_0X, secbus, counter.n);
       secbus = counter.n;
       cfg.write8(bdf, PCI_SECONDARY_BUS, secbus);
     } else {
-      debug.printf('PCI: secondary bus = 0x%x\n', secbus);
+      debug.printf(F_PCI_SECONDARY_BUS_0X, secbus);
     }
     // Open the whole range below while the recursion numbers it.
     let subbus = cfg.read8(bdf, PCI_SUBORDINATE_BUS);
@@ -56,22 +70,22 @@ function initBusRec(s: PostState, bus: number, counter: { n: number }): void {
           res = raw & 0xff;
           const wrapped = (res + secbus) & 0xff;
           if (wrapped < secbus || wrapped < res) {
-            debug.printf('PCI: bus_reserve value %d is invalid\n', res);
+            debug.printf(F_PCI_BUS_RESERVE_VALUE_IS, res);
             res = 0;
           }
           // Only a reserve that reaches past what the recursion used is added; otherwise the raw
           // value stays as the subordinate number (the 1.16.2 bug of docs/firmware-seabios.md §3.1).
           if (secbus + res > counter.n) {
-            debug.printf('PCI: QEMU resource reserve cap: bus = %u\n', res);
+            debug.printf(F_PCI_QEMU_RESOURCE_RESERVE_CAP, res);
             res = secbus + res;
           }
         }
       }
-      debug.printf('PCI: subordinate bus = 0x%x -> 0x%x\n', subbus, res);
+      debug.printf(F_PCI_SUBORDINATE_BUS_0X_0X, subbus, res);
       subbus = res;
       counter.n = res & 0xff;
     } else {
-      debug.printf('PCI: subordinate bus = 0x%x\n', subbus);
+      debug.printf(F_PCI_SUBORDINATE_BUS_0X, subbus);
     }
     cfg.write8(bdf, PCI_SUBORDINATE_BUS, subbus);
   }
@@ -144,5 +158,5 @@ export function probeDevices(s: PostState): void {
   }
   s.devices = devices;
   s.maxBus = maxBus;
-  s.debug.printf('Found %d PCI devices (max PCI bus is %02x)\n', devices.length, maxBus);
+  s.debug.printf(F_FOUND_PCI_DEVICES_MAX_PCI, devices.length, maxBus);
 }

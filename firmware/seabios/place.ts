@@ -8,6 +8,13 @@ import { barOffset, type BusRecord } from './collect.js';
 import { alignDown, alignUp, migrate64, newRegion, regionAlign, regionSum, type Region, type RegionEntry } from './regions.js';
 import type { PostState } from './state.js';
 import { REGION_IO, REGION_MEM, REGION_NAMES, REGION_PREFMEM } from '../types.js';
+import { seabiosFormat } from './printf-length.js';
+
+/** dprintf formats, each with its length plan made once per process (printf-length.ts SeabiosFormat). */
+const F_PCI_IO = seabiosFormat('PCI: IO: %4llx - %4llx\n');
+const F_PCI_MAP_DEVICE_BDF_BAR = seabiosFormat('PCI: map device bdf=%pP  bar %d, addr %08llx, size %08llx [%s]\n');
+const F_PCI_32 = seabiosFormat('PCI: 32: %016llx - %016llx\n');
+const F_PCI_64 = seabiosFormat('PCI: 64: %016llx - %016llx\n');
 
 const TWO32 = 0x1_0000_0000;
 
@@ -21,7 +28,7 @@ function rootIo(s: PostState, busses: BusRecord[]): boolean {
   if (sum < IO_TRADITIONAL_LIMIT) r.base = IO_BASE_TRADITIONAL;
   else if (sum < s.ioLowEnd - 0x1000) r.base = IO_BASE_LOW;
   else return false;
-  s.debug.printf('PCI: IO: %4llx - %4llx\n', r.base, r.base + sum - 1);
+  s.debug.printf(F_PCI_IO, r.base, r.base + sum - 1);
   s.ioWindow = [r.base, r.base + sum - 1];
   return true;
 }
@@ -50,7 +57,7 @@ function mapOne(s: PostState, e: RegionEntry, addr: number): void {
   const { cfg } = s;
   const bdf = e.dev.bdf;
   if (e.bar >= 0) {
-    s.debug.printf('PCI: map device bdf=%pP  bar %d, addr %08llx, size %08llx [%s]\n', bdf, e.bar, addr, e.size, REGION_NAMES[e.type]);
+    s.debug.printf(F_PCI_MAP_DEVICE_BDF_BAR, bdf, e.bar, addr, e.size, REGION_NAMES[e.type]);
     s.placements.push({ bdf: bdfText(bdf), bar: e.bar, type: REGION_NAMES[e.type], address: addr, size: e.size });
     const ofs = barOffset(e.dev, e.bar);
     cfg.write32(bdf, ofs, addr % TWO32);
@@ -106,7 +113,7 @@ function topOfAddressSpace(s: PostState, base: number, sumMem: number, sumPref: 
  */
 export function mapDevices(s: PostState, busses: BusRecord[]): string | null {
   if (!rootIo(s, busses)) return PANIC_IO;
-  s.debug.printf('PCI: 32: %016llx - %016llx\n', s.pcimemStart, s.pcimemEnd);
+  s.debug.printf(F_PCI_32, s.pcimemStart, s.pcimemEnd);
   if (s.padMem64 || !rootMem(s, busses)) {
     const r64mem = newRegion();
     const r64pref = newRegion();
@@ -121,7 +128,7 @@ export function mapDevices(s: PostState, busses: BusRecord[]): string | null {
     r64mem.base = alignUp(alignUp(base, regionAlign(r64mem)), ONE_GIB);
     r64pref.base = alignUp(alignUp(r64mem.base + sumMem, regionAlign(r64pref)), ONE_GIB);
     const end = alignUp(r64pref.base + sumPref, ONE_GIB);
-    s.debug.printf('PCI: 64: %016llx - %016llx\n', r64mem.base, end);
+    s.debug.printf(F_PCI_64, r64mem.base, end);
     s.mem64Window = [r64mem.base, end];
     mapEntries(s, busses, r64mem);
     mapEntries(s, busses, r64pref);

@@ -6,6 +6,10 @@ import {
 import { E820_RESERVED } from './e820.js';
 import type { PostState } from './state.js';
 import type { FwPciDevice } from '../types.js';
+import { seabiosFormat } from './printf-length.js';
+
+/** dprintf formats, each with its length plan made once per process (printf-length.ts SeabiosFormat). */
+const F_PCIE_USING_MMCONFIG_AT_0X = seabiosFormat('PCIe: using %s mmconfig at 0x%llx\n');
 
 /** i440fx_mem_addr_setup: the 32-bit window starts at 2 GiB or 3 GiB, or at RamSize above 3 GiB. */
 function i440fxSetup(s: PostState): void {
@@ -26,7 +30,7 @@ function mchSetup(s: PostState, dev: FwPciDevice): void {
   cfg.write32(dev.bdf, Q35_HOST_BRIDGE_PCIEXBAR, ((addr % FOUR_GIB) | Q35_HOST_BRIDGE_PCIEXBAREN) >>> 0);
   s.e820.add(addr, Q35_HOST_BRIDGE_PCIEXBAR_SIZE, E820_RESERVED);
   if (addr < FOUR_GIB) {
-    s.debug.printf('PCIe: using %s mmconfig at 0x%llx\n', 'q35', addr);
+    s.debug.printf(F_PCIE_USING_MMCONFIG_AT_0X, 'q35', addr);
     cfg.enableMmconfig(addr);
   }
   s.pcimemStart = addr + Q35_HOST_BRIDGE_PCIEXBAR_SIZE;

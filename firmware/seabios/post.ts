@@ -31,6 +31,20 @@ import { usbSetup } from './usb.js';
 import { enableDefaultVga } from './vga.js';
 
 import type { SeabiosRelease } from './versions.js';
+import { seabiosFormat } from './printf-length.js';
+
+/** dprintf formats, each with its length plan made once per process (printf-length.ts SeabiosFormat). */
+const F_PCI_BUS_BRIDGE_INIT = seabiosFormat('=== PCI bus & bridge init ===\n');
+const F_DETECTED_NON_PCI_SYSTEM = seabiosFormat('Detected non-PCI system\n');
+const F_PCI_DEVICE_PROBING = seabiosFormat('=== PCI device probing ===\n');
+const F_PCI_NEW_ALLOCATION_PASS_1 = seabiosFormat('=== PCI new allocation pass #1 ===\n');
+const F_PCI_NEW_ALLOCATION_PASS_2 = seabiosFormat('=== PCI new allocation pass #2 ===\n');
+const F_FMT = seabiosFormat('%s\n%s\n');
+const F_NO_XEN_HYPERVISOR_FOUND = seabiosFormat('No Xen hypervisor found.\n');
+const F_RELOCATING_INIT_FROM_0X_TO = seabiosFormat('Relocating init from 0x%08x to 0x%08x (size %d)\n');
+const F_MOVING_PM_BASE_TO_0X = seabiosFormat('Moving pm_base to 0x%x\n');
+const F_FMT_2 = seabiosFormat('%s\n');
+const F_RETURNED_BYTES_OF_ZONEHIGH = seabiosFormat('Returned %d bytes of ZoneHigh\n');
 
 /** pci_setup (rel-1.16.3): "Old linux kernels have trouble dealing with more than 46 phys-bits". */
 const PHYS_BITS_CAP = 46;
@@ -45,19 +59,19 @@ function pciSetup(s: PostState, options: PostOptions, ctx: () => FirmwareContext
   // kernels' virtio-pci), and padding of the window when the guest has RAM above 4 GiB.
   if (s.cpuPhysBits !== 0) s.mem64Top = 2 ** Math.min(s.cpuPhysBits, PHYS_BITS_CAP);
   if (s.cpuPhysBits >= 36 && s.cpuLongMode && s.ramSizeOver4G !== 0) s.padMem64 = true;
-  debug.printf('=== PCI bus & bridge init ===\n');
+  debug.printf(F_PCI_BUS_BRIDGE_INIT);
   if (!s.cfg.probeHost()) {
-    debug.printf('Detected non-PCI system\n');
+    debug.printf(F_DETECTED_NON_PCI_SYSTEM);
     return null;
   }
   initBuses(s);
-  debug.printf('=== PCI device probing ===\n');
+  debug.printf(F_PCI_DEVICE_PROBING);
   probeDevices(s);
   s.pcimemStart = s.ramSize;
   initPlatform(s);
-  debug.printf('=== PCI new allocation pass #1 ===\n');
+  debug.printf(F_PCI_NEW_ALLOCATION_PASS_1);
   const busses = checkDevices(s);
-  debug.printf('=== PCI new allocation pass #2 ===\n');
+  debug.printf(F_PCI_NEW_ALLOCATION_PASS_2);
   const panic = mapDevices(s, busses);
   if (panic !== null) return panic;
   initDevices(s, options.igdSetup, ctx);
@@ -87,8 +101,8 @@ class PostResult implements FirmwareResult {
 /** Runs POST of `release` on the machine behind `io` and returns what SeaBIOS printed and decided. */
 export function seabiosPost(release: SeabiosRelease, io: FirmwareIo, options: PostOptions = {}): FirmwareResult {
   const debug = new DebugOutput(io);
-  debug.printf('%s\n%s\n', release.banner, release.build);
-  debug.printf('No Xen hypervisor found.\n');
+  debug.printf(F_FMT, release.banner, release.build);
+  debug.printf(F_NO_XEN_HYPERVISOR_FOUND);
   const cfg = new PciConfig(io);
   const platform = detectPlatform(cfg, debug);
   const cpu = release.physBitsWindow ? detectPhysBits(io, debug) : { physBits: 0, longMode: false };
@@ -127,7 +141,7 @@ export function seabiosPost(release: SeabiosRelease, io: FirmwareIo, options: Po
   const reloc = release.initReloc;
   s.zones = mallocPreinit(e820, reloc.footprint);
   if (s.zones.highStart !== 0) {
-    debug.printf('Relocating init from 0x%08x to 0x%08x (size %d)\n', reloc.source, s.zones.highStart - reloc.footprint, reloc.size);
+    debug.printf(F_RELOCATING_INIT_FROM_0X_TO, reloc.source, s.zones.highStart - reloc.footprint, reloc.size);
   }
   e820.add(EBDA_START, BUILD_LOWRAM_END - EBDA_START, E820_RESERVED);
 
@@ -135,7 +149,7 @@ export function seabiosPost(release: SeabiosRelease, io: FirmwareIo, options: Po
   const hasLoader = fwcfg.has('etc/table-loader');
   if (hasLoader) {
     s.acpiPmBase = PORT_ACPI_PM_BASE_QEMU;
-    debug.printf('Moving pm_base to 0x%x\n', s.acpiPmBase);
+    debug.printf(F_MOVING_PM_BASE_TO_0X, s.acpiPmBase);
   }
   let ctxCache: FirmwareContext | undefined;
   const ctx = (): FirmwareContext => (ctxCache ??= makeContext(s, platform));
@@ -143,7 +157,7 @@ export function seabiosPost(release: SeabiosRelease, io: FirmwareIo, options: Po
   const windows: FirmwareResult['windows'] = { io: s.ioWindow, mem32: [s.pcimemStart, s.pcimemEnd], mem64: s.mem64Window };
   if (panic !== null) {
     // panic(): the message, then the CPU halts.
-    debug.printf('%s\n', panic);
+    debug.printf(F_FMT_2, panic);
     return new PostResult(debug, panic, [], s.placements, windows);
   }
   options.extraHooks?.afterPciSetup?.(ctx());
@@ -160,7 +174,7 @@ export function seabiosPost(release: SeabiosRelease, io: FirmwareIo, options: Po
 
   // malloc_prepboot: unused ZoneHigh goes back to RAM, then the final map is printed.
   const giveback = returnZoneHigh(s.zones, e820);
-  if (giveback > 0) debug.printf('Returned %d bytes of ZoneHigh\n', giveback);
+  if (giveback > 0) debug.printf(F_RETURNED_BYTES_OF_ZONEHIGH, giveback);
   e820.dump(debug);
   return new PostResult(debug, null, e820.entries(), s.placements, windows);
 }

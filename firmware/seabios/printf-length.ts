@@ -180,6 +180,38 @@ function plannedNumberLength(v: number, hex: boolean, width: number): number {
   return len > width ? len : width;
 }
 
+/**
+ * A dprintf format with its length plan, made once per process: each SeaBIOS call site holds one as a module
+ * constant (`const F_X = seabiosFormat('...')`), so a boot's log reads the plan off the format instead of
+ * compiling it into a per-boot LengthPlans (a small boot prints ~35 formats once or twice each, and compiled
+ * each of them every boot). Frozen, its plan never written after the constructor: immutable facts, not module
+ * state (test/architecture/module-state.test.ts).
+ */
+export class SeabiosFormat {
+  /** [fixed, conversions, packed...] as LengthPlans keeps it; undefined when the format does not fit a plan. */
+  readonly plan: readonly number[] | undefined;
+
+  constructor(readonly text: string) {
+    const plan = new Array<number>(PLAN).fill(0);
+    const fits = text.length > 0 && compileInto(text, plan, 0, new ConvSpec());
+    if (fits) plan.length = 2 + plan[1]!;
+    // Not frozen: a frozen array has elements of its own kind, and plannedLength, which also reads LengthPlans'
+    // plain array, went polymorphic and slower on it (CPU profile). `readonly` keeps it unwritten.
+    this.plan = fits ? plan : undefined;
+    Object.freeze(this);
+  }
+}
+
+/** The format `text` with its plan (for module constants at SeaBIOS's call sites). */
+export function seabiosFormat(text: string): SeabiosFormat {
+  return new SeabiosFormat(text);
+}
+
+/** The length a SeabiosFormat's `plan` gives with the arguments items[from, end). */
+export function plannedLengthOf(plan: readonly number[], items: readonly (PrintfArg | undefined)[], from: number, end: number): number {
+  return plannedLength(plan, 0, items, from, end);
+}
+
 /** The length from the plan at plan[at...] (see LengthPlans), with the arguments items[from, end). */
 function plannedLength(plan: readonly number[], at: number, items: readonly (PrintfArg | undefined)[], from: number, end: number): number {
   let len = plan[at]!;

@@ -7,6 +7,13 @@ import {
 import { findCapability } from './pci-config.js';
 import type { PostState } from './state.js';
 import { REGION_IO, REGION_MEM, type RegionType } from '../types.js';
+import { seabiosFormat } from './printf-length.js';
+
+/** dprintf formats, each with its length plan made once per process (printf-length.ts SeabiosFormat). */
+const F_PCI_QEMU_RESOURCE_RESERVE_CAP = seabiosFormat("PCI: QEMU resource reserve cap device ID doesn't match.\n");
+const F_PCI_QEMU_RESOURCE_RESERVE_CAP_2 = seabiosFormat('PCI: QEMU resource reserve cap not found\n');
+const F_PCI_QEMU_RESOURCE_RESERVE_CAP_3 = seabiosFormat('PCI: QEMU resource reserve cap length %d is invalid\n');
+const F_PCI_RESOURCE_RESERVE_CAP_PREF32 = seabiosFormat('PCI: resource reserve cap PREF32 and PREF64 conflict\n');
 
 const U32_UNSET = 0xffff_ffff;
 
@@ -21,7 +28,7 @@ export function findReserveCap(s: PostState, bdf: number): number {
   if (cfg.read16(bdf, PCI_VENDOR_ID) !== VENDOR_REDHAT) return 0;
   const id = cfg.read16(bdf, PCI_DEVICE_ID);
   if (id !== DEVICE_REDHAT_ROOT_PORT && id !== DEVICE_REDHAT_BRIDGE) {
-    debug.printf("PCI: QEMU resource reserve cap device ID doesn't match.\n");
+    debug.printf(F_PCI_QEMU_RESOURCE_RESERVE_CAP);
     return 0;
   }
   let cap = 0;
@@ -30,12 +37,12 @@ export function findReserveCap(s: PostState, bdf: number): number {
     if (cap === 0 || cfg.read8(bdf, cap + REDHAT_CAP_TYPE_OFFSET) === REDHAT_CAP_RESOURCE_RESERVE) break;
   }
   if (cap === 0) {
-    debug.printf('PCI: QEMU resource reserve cap not found\n');
+    debug.printf(F_PCI_QEMU_RESOURCE_RESERVE_CAP_2);
     return 0;
   }
   const len = cfg.read8(bdf, cap + PCI_CAP_FLAGS);
   if (len < RES_RESERVE_CAP_SIZE) {
-    debug.printf('PCI: QEMU resource reserve cap length %d is invalid\n', len);
+    debug.printf(F_PCI_QEMU_RESOURCE_RESERVE_CAP_3, len);
     return 0;
   }
   return cap;
@@ -68,6 +75,6 @@ export function reserveSize(s: PostState, bdf: number, cap: number, type: Region
   const p64 = read64(s, bdf, cap + RES_RESERVE_PREF_MEM_64);
   if (p32 !== U32_UNSET && p64 === undefined) return p32;
   if (p32 === U32_UNSET && p64 !== undefined) return p64;
-  if (p32 !== U32_UNSET && p64 !== undefined) s.debug.printf('PCI: resource reserve cap PREF32 and PREF64 conflict\n');
+  if (p32 !== U32_UNSET && p64 !== undefined) s.debug.printf(F_PCI_RESOURCE_RESERVE_CAP_PREF32);
   return 0;
 }

@@ -1,6 +1,11 @@
 import { PCI_BASE_ADDRESS_0, PCI_BASE_ADDRESS_SPACE_IO, PCI_CLASS_SERIAL_USB, PCI_COMMAND, PCI_COMMAND_MEMORY } from '../../devices/pci/regs.js';
 import type { PostState } from './state.js';
 import type { FwPciDevice } from '../types.js';
+import { seabiosFormat } from './printf-length.js';
+
+/** dprintf formats, each with its length plan made once per process (printf-length.ts SeabiosFormat). */
+const F_CAN_NOT_MAP_MEMORY_BAR = seabiosFormat('Can not map memory bar over 4Gig\n');
+const F_PCI_XHCI_AT_MMIO = seabiosFormat('PCI: XHCI at %pP (mmio %p)\n');
 
 const PROG_IF_XHCI = 0x30; // PCI_CLASS_SERIAL_USB_XHCI = 0x0c0330
 const MEM_TYPE_MASK = 0x06;
@@ -12,7 +17,7 @@ function enableMembar(s: PostState, dev: FwPciDevice, reg: number): number {
   const addr = cfg.read32(dev.bdf, reg);
   if ((addr & PCI_BASE_ADDRESS_SPACE_IO) !== 0) return 0;
   if ((addr & MEM_TYPE_MASK) === MEM_TYPE_64 && cfg.read32(dev.bdf, reg + 4) !== 0) {
-    debug.printf('Can not map memory bar over 4Gig\n');
+    debug.printf(F_CAN_NOT_MAP_MEMORY_BAR);
     return 0;
   }
   cfg.mask16(dev.bdf, PCI_COMMAND, 0, PCI_COMMAND_MEMORY);
@@ -29,6 +34,6 @@ export function usbSetup(s: PostState): void {
     if (dev.classCode !== PCI_CLASS_SERIAL_USB || dev.progIf !== PROG_IF_XHCI) continue;
     const base = enableMembar(s, dev, PCI_BASE_ADDRESS_0);
     if (base === 0) continue;
-    s.debug.printf('PCI: XHCI at %pP (mmio %p)\n', dev.bdf, base);
+    s.debug.printf(F_PCI_XHCI_AT_MMIO, dev.bdf, base);
   }
 }
