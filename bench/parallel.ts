@@ -2,7 +2,7 @@
  * What two cores give this workload at best: warm boots per second of two processes booting side by side over
  * one process alone (fresh child processes, each warmed before its window; the two windows start together). It is
  * the ceiling any `--jobs 2` figure can reach on this machine (shared caches, memory bandwidth, GC and compiler
- * threads, a neighbour on the host), measured rather than assumed to be 2 (docs/performance.md §29).
+ * threads, a neighbour on the host), measured rather than assumed to be 2 (docs/performance.md §30).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
