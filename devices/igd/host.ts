@@ -90,7 +90,7 @@ export interface HostIgd {
   readonly opregionVersion: '2.0' | '2.1';
   /** Bytes of the extended VBT behind RVDA (0: the VBT fits mailbox 4). 2.0 hosts hold an absolute RVDA. */
   readonly extendedVbt: number;
-  /** Gen 11+: the reserved area GuC/HuC reach by host address (docs/igd.md §7, §8.4); null before gen 11. */
+  /** Gen 11+: the reserved area GuC/HuC reach by host address (docs/igd.md §7, §8.2); null before gen 11. */
   readonly stolenReserved: { readonly base: number; readonly size: number } | null;
   /** GEN6_STOLEN_RESERVED (BAR0 0x1082C0) as the host reads it. */
   readonly stolenReservedReg: number;

@@ -56,7 +56,7 @@ describe("QEMU's LPC and host-bridge ID copy (docs/igd.md §1.4)", () => {
   });
 });
 
-describe("QEMU's legacy-mode requirements and messages (docs/igd.md §3.2, §3.7)", () => {
+describe("QEMU's legacy-mode requirements and messages (docs/igd.md §3.2, §3.6)", () => {
   it('no ROM: QEMU 9.2 "has no ROM, legacy mode disabled"; QEMU 10.1 "Device has no ROM", disables it and skips all IGD setup (the VM boots)', () => {
     const old = bootYaml(igdYaml('pc', '2G', '{ generation: bdw }', '{ rombar: 0 }', '', '9.2'));
     expect(igdEvents(old)).toEqual(['qemu-error: IGD device 0000:00:02.0 has no ROM, legacy mode disabled']);

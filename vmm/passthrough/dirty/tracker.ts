@@ -1,7 +1,7 @@
 /**
  * Dirty logging of several guest-physical page ranges at once (framebuffers of several monitors).
  *
- * Upstream Xen and QEMU track one range (docs/qxl.md §14.1, §3.3); several ranges follow the reverted
+ * Upstream Xen and QEMU track one range (docs/qxl.md §14.1); several ranges follow the reverted
  * 2013 multi-framebuffer patch (docs/qxl.md §14.2): exact-match lookup, a new range evicts those it overlaps (ranges never
  * overlap), length 0 drops them all, the first query answers all-dirty. Unlike that patch, bookkeeping is
  * capped and allocated when a range is tracked, so marking a page can never fail and a refusal is an error value.

@@ -9,7 +9,7 @@ export const XEN_MAX_TRACKED_FRAMES = 262144;
 // Guest-physical addresses are at most 52 bits on x86, so no pfn reaches 2^40 (and all fit a double exactly).
 export const MAX_PFN_EXCLUSIVE = 2 ** 40;
 
-/** Defaults for the VMM's own caps (not Xen's: upstream tracks one range, docs/qxl.md §14.1, §4.16). */
+/** Defaults for the VMM's own caps (not Xen's: upstream tracks one range, docs/qxl.md §14.1, §14.2). */
 export const DEFAULT_MAX_RANGES = 64;
 // 4 GiB of framebuffers; bookkeeping is 2 bits a page (two bitmaps), so 256 KiB of host memory at the cap.
 export const DEFAULT_MAX_TOTAL_PAGES = 4 * XEN_MAX_TRACKED_FRAMES;

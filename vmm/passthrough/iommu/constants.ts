@@ -25,7 +25,7 @@ export const FSTS_IQE = 0x10; // invalidation queue error, RW1C
 export const FSTS_PRO = 0x80; // page request overflow: Linux writes it back (LD dmar_fault), unmodelled
 export const FSTS_FRI_SHIFT = 8; // FRI b15:8
 export const FSTS_W1C_MASK = 0x11; // QEMU's write-1-to-clear mask, docs/iommu.md §2.1
-export const FECTL_IM = 0x80000000; // interrupt mask, reset value (docs/iommu.md §2.1, §4.9)
+export const FECTL_IM = 0x80000000; // interrupt mask, reset value (docs/iommu.md §2.1)
 export const FECTL_IP = 0x40000000; // interrupt pending, RO
 export const FEDATA_WMASK = 0x0000ffff; // QEMU vtd_init write mask
 export const FEADDR_WMASK = 0xfffffffc; // QEMU vtd_init write mask; FEUADDR is RsvdZ without ECAP.EIM
@@ -44,7 +44,7 @@ export const CAP_SAGAW_48 = 0x4; // b12:8 value for 4-level tables
 export const ECAP_QI = 0x2; // b1
 export const ECAP_IRO = 0xf0 >> 4; // b17:8, IOTLB registers at 0xf0
 
-// ---- address widths (docs/iommu.md §2.2, §2.4) ----
+// ---- address widths (docs/iommu.md §2.2, §4) ----
 export const AW_BITS_DEFAULT = 48; // QEMU's default since the 2024 series; 39 still accepted
 /** Host address width of the modelled hardware: PTE/entry address bits above it are reserved. */
 export const HAW = 48;
@@ -73,7 +73,7 @@ export const PTE_RSVD_LO_L4 = 0x880; // VTD_SPTE_PAGE_L4_RSVD_MASK: PS is reserv
 export const PTE_RSVD_LO_LARGE_L2 = 0x1ff800; // VTD_SPTE_LPAGE_L2_RSVD_MASK low word
 export const PTE_RSVD_LO_LARGE_L3 = 0x3ffff800; // VTD_SPTE_LPAGE_L3_RSVD_MASK low word
 
-// ---- MSI window: never DMA-translated (docs/iommu.md §4, §2.8) ----
+// ---- MSI window: never DMA-translated (docs/iommu.md §4, §10) ----
 export const MSI_FIRST = 0xfee00000;
 export const MSI_LAST = 0xfeefffff;
 

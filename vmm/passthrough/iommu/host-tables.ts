@@ -1,5 +1,5 @@
 /**
- * The translation structures in host memory, laid out as VT-d legacy mode reads them (docs/iommu.md §3, §2.4):
+ * The translation structures in host memory, laid out as VT-d legacy mode reads them (docs/iommu.md §3, §4):
  * a root table (256 × 16 bytes, by bus), context tables (256 × 16 bytes, by devfn) and second-level
  * page tables (512 × 8 bytes per level). Leaves are 4 KiB, 2 MiB (PS at level 2) or 1 GiB (PS at
  * level 3), chosen when iova, host address and remaining size are all aligned, as intel-iommu does.

@@ -1,6 +1,6 @@
 /**
  * The hardware walk, reading the tables from host memory exactly as QEMU's vtd_dev_to_context_entry
- * and vtd_iova_to_slpte do (docs/iommu.md §3, §2.4): root entry → context entry → second-level levels, with
+ * and vtd_iova_to_slpte do (docs/iommu.md §3, §4): root entry → context entry → second-level levels, with
  * the check order range → entry read → permission (every level, ANDed) → reserved bits → leaf.
  * Results land in fields (no allocation); methods return 0 or a VT-d fault reason.
  */

@@ -1,7 +1,7 @@
 /**
  * Bundled ROM programs, kept as the YAML users would write (so they document the format and load
  * through the same validator). The two IGD vBIOS behaviours differ only in what the BDSM cache slot
- * of the ROM image holds (docs/igd.md §4, §3.8): a clean image reads config 0x5E; the host's shadow copy
+ * of the ROM image holds (docs/igd.md §4, §4.4): a clean image reads config 0x5E; the host's shadow copy
  * still carries the host's BDSM and never looks at config space.
  */
 
