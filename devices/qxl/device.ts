@@ -6,12 +6,9 @@ import { PciFunction, ROM_BAR, type ConfigWriteResult } from '../pci/function.js
 import type { ConfigSpaceArena } from '../pci/config-arena.js';
 import type { CommandHost } from './commands.js';
 import {
-  PCI_CLASS_DISPLAY_OTHER, PCI_CLASS_DISPLAY_VGA, QEMU_SUBSYSTEM_ID, QEMU_SUBSYSTEM_VENDOR, QXL_COMMAND_RING_SIZE,
-  QXL_COMMAND_SIZEOF, QXL_CURSOR_RING_SIZE, QXL_DEVICE_ID_STABLE, QXL_IO_RANGE_INDEX, QXL_MODE_NAMES,
-  QXL_RAM_RANGE_INDEX, QXL_RELEASE_ITEM_SIZEOF, QXL_RELEASE_RING_SIZE, QXL_ROM_RANGE_INDEX, QXL_ROM_SIZE,
-  QXL_RAM_MAGIC, QXL_UNDEFINED_IO, QXL_VGA_ROMFILE, QXL_VRAM64_RANGE_INDEX, QXL_VRAM_RANGE_INDEX, QxlMode, RAM_CMD_RING,
-  RAM_CURSOR_RING, RAM_INT_MASK, RAM_INT_PENDING, RAM_MAGIC, RAM_RELEASE_RING, REDHAT_PCI_VENDOR_ID, RING_NOTIFY_ON_PROD,
-  RING_NUM_ITEMS,
+  PCI_CLASS_DISPLAY_OTHER, PCI_CLASS_DISPLAY_VGA, QEMU_SUBSYSTEM_ID, QEMU_SUBSYSTEM_VENDOR, QXL_DEVICE_ID_STABLE,
+  QXL_IO_RANGE_INDEX, QXL_MODE_NAMES, QXL_RAM_RANGE_INDEX, QXL_ROM_RANGE_INDEX, QXL_ROM_SIZE, QXL_UNDEFINED_IO,
+  QXL_VGA_ROMFILE, QXL_VRAM64_RANGE_INDEX, QXL_VRAM_RANGE_INDEX, QxlMode, REDHAT_PCI_VENDOR_ID,
 } from './constants.js';
 import { QxlEvents } from './events.js';
 import { death, type FatalKind, type VmDeath } from './fatal.js';
@@ -20,7 +17,8 @@ import { DeviceMemory, DmaMemory, readLe, Space, type MemTarget } from './memory
 import { Memslots, type MemslotHost } from './memslots.js';
 import { completeAsync, ioportWrite } from './ports.js';
 import { ReleaseQueue, type ReleaseHost } from './release.js';
-import { Ring } from './ring.js';
+import { QxlRamHeader } from './ram-header.js';
+import type { Ring } from './ring.js';
 import { buildRom, QXL_RAM_HEADER_SIZE } from './rom.js';
 import { SpiceServer } from './server.js';
 import { qxlConfig, type QxlConfig } from './sizing.js';
@@ -48,13 +46,6 @@ export interface PrimarySurface {
   memHi: number;
 }
 
-/** BAR0's memory, its writer and the rings in its RAM header: made together, on first use (QxlDevice.buildHeader). */
-interface RamParts {
-  readonly mem: GuestMemory;
-  readonly writer: DeviceMemory;
-  readonly rings: readonly [cmd: Ring, cursor: Ring, release: Ring];
-}
-
 /** The QXL device as QEMU 7.2 builds it (hw/display/qxl.c), with a deterministic spice-server model behind it. */
 export class QxlDevice extends PciFunction implements CommandHost, MemslotHost, ReleaseHost {
   readonly qxl: QxlConfig;
@@ -77,17 +68,8 @@ export class QxlDevice extends PciFunction implements CommandHost, MemslotHost, 
    */
   private romBuilt: Uint8Array | undefined;
   private shadowBuilt: Uint8Array | undefined;
-  /**
-   * BAR0's memory, its writer and the three rings in its RAM header, reached through `ram`, `ramMem` and the ring
-   * getters, which write the header (init_qxl_ram) into BAR0's pages on first use. Until then the header is in the
-   * state realize, machine reset and VM start leave it in: init_qxl_ram's words with `headerIntPending` as
-   * int_pending (the CLIENT bit that spice's display start sends on revision >= 4). A boot whose guest never touches
-   * BAR0 (every SeaBIOS-only boot without a workload) backed two 4 KiB pages and wrote 25 words for nothing
-   * (docs/performance.md §25). Only int_pending/int_mask reads and writes nobody observes (no onVramWrite hook) and
-   * a reset's init_qxl_ram (resetRamHeader) keep the header unbuilt; everything else builds it first.
-   */
-  private ramParts: RamParts | undefined;
-  private headerIntPending = 0;
+  /** BAR0 and its RAM header, made on first use (ram-header.ts; docs/performance.md §25). */
+  private readonly bar0 = new QxlRamHeader(this);
   readonly release: ReleaseQueue;
   /**
    * The memslot table and the spice-server model, made on first use: a fresh one is what a hard reset leaves
@@ -156,7 +138,7 @@ export class QxlDevice extends PciFunction implements CommandHost, MemslotHost, 
     this.release = new ReleaseQueue(this);
     this.log = new QxlEvents(this);
     // realize (qxl_reset_state), machine reset (hard reset, display not running yet), then the VM starts: the RAM
-    // header they initialise is written when first used (buildHeader).
+    // header they initialise is written when first used (ram-header.ts).
     hardReset(this);
     this.resetCount = 0;
     vmStart(this);
@@ -179,22 +161,22 @@ export class QxlDevice extends PciFunction implements CommandHost, MemslotHost, 
 
   /** BAR0's memory (qxl->vga.vram_ptr), the RAM header in it written. */
   get ram(): GuestMemory {
-    return (this.ramParts ?? this.buildHeader()).mem;
+    return this.bar0.parts.mem;
   }
 
   /** BAR0's memory as device-side writes see it (each write reported to onVramWrite). */
   get ramMem(): DeviceMemory {
-    return (this.ramParts ?? this.buildHeader()).writer;
+    return this.bar0.parts.writer;
   }
 
   get cmdRing(): Ring {
-    return (this.ramParts ?? this.buildHeader()).rings[0];
+    return this.bar0.parts.rings[0];
   }
   get cursorRing(): Ring {
-    return (this.ramParts ?? this.buildHeader()).rings[1];
+    return this.bar0.parts.rings[1];
   }
   get releaseRing(): Ring {
-    return (this.ramParts ?? this.buildHeader()).rings[2];
+    return this.bar0.parts.rings[2];
   }
 
   /** BAR1/BAR4's memory (qxl->vram_ptr). */
@@ -224,59 +206,24 @@ export class QxlDevice extends PciFunction implements CommandHost, MemslotHost, 
 
   /** Whether BAR0's RAM header was written into its pages (any use of BAR0 memory since the device was made). */
   get ramHeaderMaterialized(): boolean {
-    return this.ramParts !== undefined;
+    return this.bar0.materialized;
   }
 
-  /**
-   * init_qxl_ram's state written into zeroed pages: only its non-zero words (the magic, int_pending, each ring's
-   * num_items and notify_on_prod = 1; SPICE_RING_INIT). Nobody saw these writes happen (no hook was set while the
-   * header stayed unbuilt), so they are not reported to onVramWrite. One buffer backs both header pages.
-   */
-  private buildHeader(): RamParts {
-    const m = new GuestMemory();
-    const writer = new DeviceMemory(Space.Ram, this.qxl.ramSize, m, (space, off, len) => this.markDirty(space, off, len));
-    const h = this.ramHeaderOffset;
-    const rings = [
-      new Ring(writer, h + RAM_CMD_RING, QXL_COMMAND_RING_SIZE, QXL_COMMAND_SIZEOF),
-      new Ring(writer, h + RAM_CURSOR_RING, QXL_CURSOR_RING_SIZE, QXL_COMMAND_SIZEOF),
-      new Ring(writer, h + RAM_RELEASE_RING, QXL_RELEASE_RING_SIZE, QXL_RELEASE_ITEM_SIZEOF),
-    ] as const;
-    const parts: RamParts = { mem: m, writer, rings };
-    this.ramParts = parts;
-    m.populate(h, h + QXL_RAM_HEADER_SIZE);
-    m.write(h + RAM_MAGIC, 4, QXL_RAM_MAGIC);
-    m.write(h + RAM_INT_PENDING, 4, this.headerIntPending);
-    for (const r of rings) {
-      m.write(r.base + RING_NUM_ITEMS, 4, r.capacity);
-      m.write(r.base + RING_NOTIFY_ON_PROD, 4, 1);
-    }
-    return parts;
-  }
-
-  /**
-   * init_qxl_ram (qxl_reset_state) on a header not built yet, when no hook would see its writes: the header stays
-   * unbuilt, int_pending cleared (everything else init_qxl_ram writes is already in that state). False when the
-   * caller must write the header.
-   */
+  /** init_qxl_ram on a header not built yet and unobserved: true when it stays unbuilt (QxlRamHeader.resetUnbuilt). */
   resetRamHeader(): boolean {
-    if (this.ramParts !== undefined || this.onVramWrite !== undefined) return false;
-    this.headerIntPending = 0;
-    return true;
+    return this.bar0.resetUnbuilt();
   }
 
   /** QXLRam.int_pending. */
   get intPending(): number {
-    const r = this.ramParts;
-    return r !== undefined ? r.mem.read(this.ramHeaderOffset + RAM_INT_PENDING, 4) : this.headerIntPending;
+    return this.bar0.intPending;
   }
   set intPending(v: number) {
-    if (this.ramParts === undefined && this.onVramWrite === undefined) this.headerIntPending = v;
-    else this.ramMem.write32(this.ramHeaderOffset + RAM_INT_PENDING, v);
+    this.bar0.intPending = v;
   }
-  /** QXLRam.int_mask: 0 in an unbuilt header (init_qxl_ram clears it and only the guest sets it). */
+  /** QXLRam.int_mask. */
   get intMask(): number {
-    const r = this.ramParts;
-    return r !== undefined ? r.mem.read(this.ramHeaderOffset + RAM_INT_MASK, 4) : 0;
+    return this.bar0.intMask;
   }
 
   /** The QXLRom as the guest sees it in BAR2 (qxl->rom). */
