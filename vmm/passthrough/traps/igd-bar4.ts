@@ -289,19 +289,24 @@ class TwoWrites implements PairWriter {
   }
 }
 
-/** Writes below MMIO_Data (IgdBar4Handler): the quirk records the index, the device gets the write. */
-class IgdBar4IndexPort implements IoHandler {
+/** One of BAR4's two ports for a bound ROM step: reads go to the whole window's handler, writes to the subclass. */
+abstract class IgdBar4Port implements IoHandler {
   constructor(
-    private readonly whole: IoHandler,
-    private readonly quirk: IgdBar4Quirk,
-    private readonly engine: TrapEngine,
-    private readonly inner: IoHandler,
+    protected readonly whole: IoHandler,
+    protected readonly quirk: IgdBar4Quirk,
+    protected readonly engine: TrapEngine,
+    protected readonly inner: IoHandler,
   ) {}
 
   read(offset: number, width: 1 | 2 | 4): number {
     return this.whole.read(offset, width);
   }
 
+  abstract write(offset: number, width: 1 | 2 | 4, value: number): void;
+}
+
+/** Writes below MMIO_Data (IgdBar4Handler): the quirk records the index, the device gets the write. */
+class IgdBar4IndexPort extends IgdBar4Port {
   write(offset: number, width: 1 | 2 | 4, value: number): void {
     const e = this.engine;
     e.step++;
@@ -317,17 +322,9 @@ class IgdBar4IndexPort implements IoHandler {
  * integer op), not % (a float modulus in V8). A value below 0 (or NaN) is not forwarded (the -1 of the fatal path
  * doubles as "drop").
  */
-class IgdBar4DataPort implements IoHandler {
-  constructor(
-    private readonly whole: IoHandler,
-    private readonly quirk: IgdBar4Quirk,
-    private readonly engine: TrapEngine,
-    private readonly bdf: number,
-    private readonly inner: IoHandler,
-  ) {}
-
-  read(offset: number, width: 1 | 2 | 4): number {
-    return this.whole.read(offset, width);
+class IgdBar4DataPort extends IgdBar4Port {
+  constructor(whole: IoHandler, quirk: IgdBar4Quirk, engine: TrapEngine, private readonly bdf: number, inner: IoHandler) {
+    super(whole, quirk, engine, inner);
   }
 
   write(offset: number, width: 1 | 2 | 4, value: number): void {
